@@ -1,0 +1,22 @@
+package budgetbot.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 configuration error, 1 failure. */
+@Command(name = "budgetbot", mixinStandardHelpOptions = true, version = "budgetbot 0.1.0",
+        description = "Watches UCloud LLM token usage and warns before the money is gone.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int CONFIG_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Failures());
+        return cl;
+    }
+}

@@ -1,0 +1,26 @@
+package budgetbot.config;
+
+import budgetbot.time.PeriodCalendar;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole, validated rules.yml, with defaults filled in and environment variables expanded. */
+public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud, StateConfig state, Prices prices,
+                        Map<String, ChannelConfig> channels, List<RuleConfig> rules, List<DigestConfig> digests) {
+    public BotConfig {
+        channels = Map.copyOf(channels);
+        rules = List.copyOf(rules);
+        digests = List.copyOf(digests);
+    }
+
+    public Optional<RuleConfig> rule(String name) {
+        return rules.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public Optional<DigestConfig> digest(String name) {
+        return digests.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+}

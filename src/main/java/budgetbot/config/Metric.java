@@ -1,0 +1,28 @@
+package budgetbot.config;
+
+import java.util.Arrays;
+
+/** What a budget or growth rule measures. {@link #yamlName()} is the spelling used in rules.yml. */
+public enum Metric {
+    TOKENS("tokens"),
+    INPUT_TOKENS("inputTokens"),
+    OUTPUT_TOKENS("outputTokens"),
+    REQUESTS("requests"),
+    IMAGES("images"),
+    COST("cost");
+
+    private final String yamlName;
+
+    Metric(String yamlName) {
+        this.yamlName = yamlName;
+    }
+
+    public String yamlName() {
+        return yamlName;
+    }
+
+    public static Metric fromYaml(String name) {
+        return Arrays.stream(values()).filter(m -> m.yamlName.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown metric: " + name));
+    }
+}

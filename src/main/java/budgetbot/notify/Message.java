@@ -1,0 +1,26 @@
+package budgetbot.notify;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A notification already rendered for every channel type, so that the outbox can store it and any
+ * transport can send it later without knowing whether it is an alert or a digest.
+ *
+ * @param kind        {@code alert} or {@code digest}, for logs
+ * @param subject     email subject (single line; transports still strip CR/LF)
+ * @param text        plain text: email text part, Slack fallback {@code text}, console output
+ * @param html        email HTML part; images referenced as {@code cid:<contentId>}
+ * @param slackBlocks Block Kit blocks as a JSON array
+ * @param images      inline PNGs (may be empty)
+ */
+public record Message(String kind, String subject, String text, String html, String slackBlocks, List<Image> images) {
+    public Message {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(html, "html");
+        Objects.requireNonNull(slackBlocks, "slackBlocks");
+        images = List.copyOf(images);
+    }
+}

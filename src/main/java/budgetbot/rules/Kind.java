@@ -1,0 +1,11 @@
+package budgetbot.rules;
+
+/** What kind of condition a finding is about. */
+public enum Kind {
+    /** Usage so far reached a threshold of a budget. */
+    BUDGET,
+    /** The period's projected total crosses the budget's limit before the actual total does. */
+    FORECAST,
+    /** Usage so far grew against the same elapsed span of the previous period. */
+    GROWTH
+}
