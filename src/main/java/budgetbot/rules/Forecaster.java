@@ -1,0 +1,117 @@
+package budgetbot.rules;
+
+import budgetbot.config.Budget;
+import budgetbot.time.Window;
+import budgetbot.usage.Usage;
+import budgetbot.usage.UsageBucket;
+import budgetbot.usage.UsageTotals;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Projects a group's total at the end of a period from its recent rate (method and reasons: docs/FORECAST.md).
+ *
+ * <p>The recent rate is the usage of the last quarter of the elapsed time (at least an hour) divided by that
+ * span. It reacts to a burst within hours, unlike the average since the period start, while the span grows
+ * with the period, so a monthly budget looks at days of usage (nights and weekends included) and a daily
+ * one at hours. The span starts on a whole hour because UCloud's buckets are hourly.
+ */
+final class Forecaster {
+    static final Duration MIN_RECENT = Duration.ofHours(1);
+    private static final int RECENT_PARTS = 4;
+
+    private Forecaster() {
+    }
+
+    /**
+     * @param soFar the group's usage of the period so far, one per series
+     * @return empty while less than {@code budget.forecastAfter()} of the period has elapsed
+     */
+    static Optional<Projection> project(Budget budget, Window period, Instant at, List<Usage> soFar,
+                                        BigDecimal used, Measure measure) {
+        Duration elapsed = Duration.between(period.start(), at);
+        if (elapsed.isZero() || fraction(elapsed, period.length()).compareTo(budget.forecastAfter()) < 0) {
+            return Optional.empty();
+        }
+        Rate rate = soFar.stream().allMatch(u -> hasBuckets(u, measure))
+                ? recent(period, at, elapsed, soFar, measure)
+                : new Rate(used, elapsed, "average rate since the period start (no hourly data)");
+        BigDecimal total = measure.round(used.add(rate.over(Duration.between(at, period.end()))));
+        Optional<Instant> reachedAt = rate.timeToAdd(budget.limit().subtract(used))
+                .map(at::plus)
+                .filter(t -> t.isBefore(period.end()));
+        return Optional.of(new Projection(total, reachedAt, rate.method()));
+    }
+
+    private static BigDecimal fraction(Duration part, Duration whole) {
+        return BigDecimal.valueOf(part.toMillis()).divide(BigDecimal.valueOf(whole.toMillis()), MathContext.DECIMAL64);
+    }
+
+    /** Whether the buckets account for the metric: missing buckets, or buckets without requests or images, don't. */
+    private static boolean hasBuckets(Usage u, Measure measure) {
+        return measure.of(u.series(), u.totals()).signum() == 0
+                || measure.of(u.series(), sum(u.buckets(), u.window())).signum() > 0;
+    }
+
+    private static Rate recent(Window period, Instant at, Duration elapsed, List<Usage> soFar, Measure measure) {
+        Duration wanted = max(elapsed.dividedBy(RECENT_PARTS), MIN_RECENT);
+        Instant from = at.minus(wanted).truncatedTo(ChronoUnit.HOURS);
+        Window recent = new Window(from.isBefore(period.start()) ? period.start() : from, at);
+        BigDecimal amount = soFar.stream()
+                .map(u -> measure.of(u.series(), sum(u.buckets(), recent)))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        return new Rate(amount, recent.length(), "recent rate over the last " + human(recent.length()));
+    }
+
+    private static UsageTotals sum(List<UsageBucket> buckets, Window within) {
+        return buckets.stream()
+                .filter(b -> within.contains(b.timestamp()))
+                .map(UsageBucket::totals)
+                .reduce(UsageTotals.ZERO, UsageTotals::plus);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** "3h", "2d 4h", "40m": the span named in the projection's method. */
+    static String human(Duration d) {
+        List<String> parts = new ArrayList<>();
+        if (d.toDays() > 0) {
+            parts.add(d.toDays() + "d");
+        }
+        if (d.toHoursPart() > 0) {
+            parts.add(d.toHoursPart() + "h");
+        }
+        if (d.toMinutesPart() > 0 || parts.isEmpty()) {
+            parts.add(d.toMinutesPart() + "m");
+        }
+        return String.join(" ", parts);
+    }
+
+    /** Usage of {@code amount} per {@code span}. */
+    private record Rate(BigDecimal amount, Duration span, String method) {
+        BigDecimal over(Duration d) {
+            return amount.multiply(BigDecimal.valueOf(d.toMillis()))
+                    .divide(BigDecimal.valueOf(span.toMillis()), MathContext.DECIMAL64);
+        }
+
+        /** How long until {@code more} has been used, rounded up to a second; empty if never or already. */
+        Optional<Duration> timeToAdd(BigDecimal more) {
+            if (more.signum() <= 0 || amount.signum() <= 0) {
+                return Optional.empty();
+            }
+            BigDecimal seconds = more.multiply(BigDecimal.valueOf(span.toMillis()))
+                    .divide(amount.multiply(BigDecimal.valueOf(1000)), 0, RoundingMode.CEILING);
+            return Optional.of(Duration.ofSeconds(seconds.longValueExact()));
+        }
+    }
+}
