@@ -31,7 +31,8 @@ import java.util.Set;
  */
 public final class Evaluator {
     private static final int MAX_CONTRIBUTORS = 5;
-    private static final int SHARE_SCALE = 4;
+    /** Decimals of shares and increases: 0.1316 reads as 13.16%. */
+    private static final int RATIO_SCALE = 4;
 
     private final PeriodCalendar calendar;
     private final Prices prices;
@@ -68,8 +69,7 @@ public final class Evaluator {
             groups.forEach((group, series) -> {
                 Scope scope = scope(rule, group, series, budget.metric(), budget.period(), at, usage);
                 Optional<Projection> projection = budget.forecast()
-                        ? Forecaster.project(budget, scope.period(), at, scope.soFar(), scope.used(),
-                        new Measure(budget.metric(), prices))
+                        ? Forecaster.project(budget, scope.period(), at, scope.soFar(), scope.used(), scope.measure())
                         : Optional.empty();
                 findings.add(budget(scope, condition, budget, projection));
                 if (budget.forecast()) {
@@ -98,7 +98,7 @@ public final class Evaluator {
         List<Usage> usages = series.stream().map(s -> usage.get(soFar, s)).toList();
         Measure measure = new Measure(metric, prices);
         List<BigDecimal> values = usages.stream().map(u -> measure.of(u.series(), u.totals())).toList();
-        return new Scope(rule.name(), group, series, metric, period, calendar.periodOf(period, at), usages,
+        return new Scope(rule.name(), group, series, measure, period, calendar.periodOf(period, at), usages,
                 values.stream().reduce(BigDecimal.ZERO, BigDecimal::add), contributors(series, values));
     }
 
@@ -121,15 +121,15 @@ public final class Evaluator {
 
     private Finding growth(Scope s, String condition, Growth growth, Instant at, UsageSnapshot usage) {
         Window before = calendar.previousSameSpan(growth.period(), at);
-        Measure measure = new Measure(growth.metric(), prices);
         BigDecimal baseline = s.series().stream()
-                .map(series -> measure.of(series, usage.get(before, series).totals()))
+                .map(series -> s.measure().of(series, usage.get(before, series).totals()))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal change = s.used().subtract(baseline);
         boolean active = baseline.signum() > 0 && baseline.compareTo(growth.minBaseline()) >= 0
                 && change.compareTo(growth.increase().multiply(baseline)) >= 0;
         Optional<BigDecimal> increase = baseline.signum() == 0 ? Optional.empty()
-                : Optional.of(change.divide(baseline, MathContext.DECIMAL64).setScale(SHARE_SCALE, RoundingMode.HALF_UP));
+                : Optional.of(change.divide(baseline, MathContext.DECIMAL64)
+                .setScale(RATIO_SCALE, RoundingMode.HALF_UP));
         return s.finding(Kind.GROWTH, condition, active, flag(active), Optional.empty(), Optional.of(baseline),
                 increase, Optional.empty());
     }
@@ -143,8 +143,8 @@ public final class Evaluator {
         BigDecimal total = values.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
         List<Contributor> all = new ArrayList<>();
         for (int i = 0; i < series.size(); i++) {
-            BigDecimal share = total.signum() == 0 ? BigDecimal.ZERO.setScale(SHARE_SCALE)
-                    : values.get(i).divide(total, SHARE_SCALE, RoundingMode.HALF_UP);
+            BigDecimal share = total.signum() == 0 ? BigDecimal.ZERO.setScale(RATIO_SCALE)
+                    : values.get(i).divide(total, RATIO_SCALE, RoundingMode.HALF_UP);
             all.add(new Contributor(series.get(i), values.get(i), share));
         }
         return all.stream()
@@ -154,12 +154,12 @@ public final class Evaluator {
     }
 
     /** One group's usage of one metric in the current period so far, shared by the findings about it. */
-    private record Scope(String rule, String group, List<Series> series, Metric metric, PeriodUnit unit,
+    private record Scope(String rule, String group, List<Series> series, Measure measure, PeriodUnit unit,
                          Window period, List<Usage> soFar, BigDecimal used, List<Contributor> contributors) {
         Finding finding(Kind kind, String condition, boolean active, BigDecimal level, Optional<BigDecimal> limit,
                         Optional<BigDecimal> baseline, Optional<BigDecimal> increase,
                         Optional<Projection> forecast) {
-            return new Finding(rule, kind, condition, group, metric, unit, period, active, level, used, limit,
+            return new Finding(rule, kind, condition, group, measure.metric(), unit, period, active, level, used, limit,
                     baseline, increase, forecast, contributors,
                     series.stream().map(Series::keyId).distinct().toList(),
                     series.stream().map(Series::model).distinct().toList());

@@ -22,10 +22,11 @@ import java.util.Optional;
  * <p>The recent rate is the usage of the last quarter of the elapsed time (at least an hour) divided by that
  * span. It reacts to a burst within hours, unlike the average since the period start, while the span grows
  * with the period, so a monthly budget looks at days of usage (nights and weekends included) and a daily
- * one at hours. The span starts on a whole hour because UCloud's buckets are hourly.
+ * one at hours. The span starts on a whole hour so that it holds whole hourly buckets. A group with a series
+ * whose buckets do not account for the metric is projected from its average rate since the period start.
  */
 final class Forecaster {
-    static final Duration MIN_RECENT = Duration.ofHours(1);
+    private static final Duration MIN_RECENT = Duration.ofHours(1);
     private static final int RECENT_PARTS = 4;
 
     private Forecaster() {
@@ -83,7 +84,7 @@ final class Forecaster {
     }
 
     /** "3h", "2d 4h", "40m": the span named in the projection's method. */
-    static String human(Duration d) {
+    private static String human(Duration d) {
         List<String> parts = new ArrayList<>();
         if (d.toDays() > 0) {
             parts.add(d.toDays() + "d");
