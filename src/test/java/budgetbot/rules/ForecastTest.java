@@ -72,7 +72,8 @@ class ForecastTest {
         for (int i = 0; i < tokens.length; i++) {
             ledger.add(SERIES, start.plus(Duration.ofHours(i)), Ledger.tokens(tokens[i]));
         }
-        RuleConfig rule = budgetRule(GroupBy.SERIES, List.of("k1"), List.of("m1"), forecastBudget(period, limit, after));
+        RuleConfig rule = budgetRule(GroupBy.SERIES, List.of("k1"), List.of("m1"),
+                forecastBudget(period, limit, after));
 
         List<Finding> findings = evaluate(rule, t(at + "+08:00"), ledger);
         Finding budget = findings.get(0);
@@ -95,7 +96,8 @@ class ForecastTest {
 
     @Test
     void withoutBucketsTheAverageRateSinceThePeriodStartIsUsed() {
-        Ledger ledger = new Ledger().hourly(SERIES, "2026-11-27T00:00:00+08:00", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 600, 600);
+        Ledger ledger = new Ledger()
+                .hourly(SERIES, "2026-11-27T00:00:00+08:00", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 600, 600);
         RuleConfig rule = budgetRule(GroupBy.SERIES, List.of("k1"), List.of("m1"),
                 forecastBudget(PeriodUnit.DAY, "2000", "0.1"));
         Instant at = t("2026-11-27T12:00:00+08:00");

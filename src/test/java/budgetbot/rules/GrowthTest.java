@@ -49,7 +49,8 @@ class GrowthTest {
         assertThat(f.kind()).isEqualTo(Kind.GROWTH);
         assertThat(f.condition()).isEqualTo("growth[0]:tokens/day");
         assertThat(f.used()).isEqualByComparingTo(BigDecimal.valueOf(now));
-        assertThat(f.baseline()).hasValueSatisfying(b -> assertThat(b).isEqualByComparingTo(BigDecimal.valueOf(baseline)));
+        assertThat(f.baseline())
+                .hasValueSatisfying(b -> assertThat(b).isEqualByComparingTo(BigDecimal.valueOf(baseline)));
         assertThat(f.increase()).isEqualTo(Optional.ofNullable(change));
         assertThat(f.active()).isEqualTo(active);
         assertThat(f.level()).isEqualByComparingTo(active ? "1" : "0");
