@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +59,7 @@ public final class SlackNotifier implements Notifier {
         if (webhookUrl != null) {
             all.add(webhookUrl);
             // a library may quote only the path of the URL, which carries the secret part
-            String path = URI.create(webhookUrl.reveal()).getRawPath();
-            if (path != null && path.length() > 1) {
-                all.add(new Secret(path));
-            }
+            all.add(new Secret(URI.create(webhookUrl.reveal()).getRawPath()));
         }
         if (token != null) {
             all.add(token);
@@ -85,8 +83,9 @@ public final class SlackNotifier implements Notifier {
     public static SlackNotifier webhook(String name, Secret url) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
-        if (url.isEmpty()) {
-            throw new IllegalArgumentException("Slack channel " + name + ": webhook URL is empty");
+        if (!isHttpUrlWithPath(url.reveal())) {
+            // the URL is the secret, so the message cannot say what is wrong with it beyond this
+            throw new IllegalArgumentException("Slack channel " + name + ": webhook URL is not an http(s) URL with a path");
         }
         return new SlackNotifier("the Slack webhook of channel " + name, Slack.getInstance(config(DEFAULT_API)),
                 url, null, null);
@@ -103,6 +102,16 @@ public final class SlackNotifier implements Notifier {
         }
         return new SlackNotifier("Slack channel " + channel + " (channel " + name + ")",
                 Slack.getInstance(config(apiUrl)), null, token, channel);
+    }
+
+    private static boolean isHttpUrlWithPath(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null && uri.getRawPath() != null && uri.getRawPath().length() > 1;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static SlackConfig config(URI apiUrl) {
