@@ -1,0 +1,155 @@
+package budgetbot.notify;
+
+import budgetbot.config.ChannelConfig;
+import budgetbot.config.Secret;
+import budgetbot.config.SmtpConfig;
+import budgetbot.notify.email.EmailNotifier;
+import budgetbot.notify.slack.SlackNotifier;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
+
+/** Every notifier, built with secrets and made to fail, keeps them out of exceptions, toString and logs. */
+class SecretLeakTest {
+    private static final String TOKEN = "xoxb-test-SECRET";
+    private static final String HOOK_PATH = "/services/T0/B0/hook-SECRET-path";
+    private static final String PASSWORD = "smtp-SECRET-password";
+    private static final Message MESSAGE = new Message("alert", "s", "t", "<p>h</p>", "[]",
+            List.of(new Image("c", "c.png", new byte[]{1})));
+
+    @RegisterExtension
+    static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("bot@example.com", "bot", "the-right-one"));
+
+    private static final MockWebServer SLACK = new MockWebServer();
+    private static int closedPort;
+    private ListAppender<ILoggingEvent> logs;
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        // a server that quotes the request back, as some proxies and error pages do
+        SLACK.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+                String echo = r.getRequestLine() + " auth=" + r.getHeaders().get("Authorization") + " body=" + r.getBody().utf8();
+                int code = r.getUrl().encodedPath().equals("/api/chat.postMessage") ? 200 : 404;
+                String body = code == 200 ? "{\"ok\":false,\"error\":\"invalid_auth " + echo.replace("\"", "'") + "\"}" : echo;
+                return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
+            }
+        });
+        SLACK.start();
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+    }
+
+    @AfterAll
+    static void stopServers() {
+        SLACK.close();
+    }
+
+    @BeforeEach
+    void captureLogs() {
+        logs = new ListAppender<>();
+        logs.start();
+        root().addAppender(logs);
+        root().setLevel(Level.DEBUG);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        root().detachAppender(logs);
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> failingNotifiers() {
+        String closed = "http://127.0.0.1:" + closedPort;
+        return Stream.of(
+                argumentSet("slack bot, server quotes the token", TOKEN, (Supplier<Notifier>) () ->
+                        SlackNotifier.bot("ops", new Secret(TOKEN), "#ops", SLACK.url("/api/").uri())),
+                argumentSet("slack bot, server down", TOKEN, (Supplier<Notifier>) () ->
+                        SlackNotifier.bot("ops", new Secret(TOKEN), "#ops", URI.create(closed + "/api/"))),
+                argumentSet("slack webhook, server quotes the URL", HOOK_PATH, (Supplier<Notifier>) () ->
+                        SlackNotifier.webhook("ops", new Secret(SLACK.url(HOOK_PATH).toString()))),
+                argumentSet("slack webhook, server down", HOOK_PATH, (Supplier<Notifier>) () ->
+                        SlackNotifier.webhook("ops", new Secret(closed + HOOK_PATH))),
+                argumentSet("smtp, wrong password", PASSWORD, (Supplier<Notifier>) () ->
+                        email(MAIL.getSmtp().getPort(), false)),
+                argumentSet("smtp, starttls required", PASSWORD, (Supplier<Notifier>) () ->
+                        email(MAIL.getSmtp().getPort(), true)),
+                argumentSet("smtp, server down", PASSWORD, (Supplier<Notifier>) () -> email(closedPort, false)));
+    }
+
+    private static Notifier email(int port, boolean starttls) {
+        SmtpConfig smtp = new SmtpConfig("127.0.0.1", port, Optional.of("bot"), Optional.of(new Secret(PASSWORD)),
+                starttls, false);
+        return EmailNotifier.create(new ChannelConfig.Email("mail", smtp, "bot@example.com", List.of("a@example.com")),
+                Clock.systemUTC());
+    }
+
+    @ParameterizedTest
+    @MethodSource("failingNotifiers")
+    void secretStaysOutOfFailures(String secret, Supplier<Notifier> factory) {
+        Notifier notifier = factory.get();
+
+        DeliveryException e = assertThrows(DeliveryException.class, () -> notifier.send(MESSAGE));
+
+        assertThat(notifier.toString()).doesNotContain(secret);
+        assertChainFree(e, secret);
+        assertThat(logs.list).allSatisfy(event -> {
+            assertThat(event.getFormattedMessage()).doesNotContain(secret);
+            if (event.getThrowableProxy() != null) {
+                assertThat(event.getThrowableProxy().getMessage()).doesNotContain(secret);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"htp:/" + HOOK_PATH, "https://hooks.slack.com" + HOOK_PATH + " with space", "relative" + HOOK_PATH})
+    void malformedWebhookUrlIsRejectedWithoutQuotingIt(String url) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SlackNotifier.webhook("ops", new Secret(url)));
+
+        assertChainFree(e, HOOK_PATH);
+    }
+
+    private static void assertChainFree(Throwable e, String secret) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(t.getMessage()).doesNotContain(secret);
+            assertThat(t.toString()).doesNotContain(secret);
+        }
+    }
+}
