@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,6 +31,8 @@ final class Schema {
     private static final String VERSION_TABLE = "budgetbot_schema_version";
     /** An arbitrary constant that names budgetbot's schema lock among PostgreSQL advisory locks. */
     private static final long ADVISORY_LOCK_KEY = 0x6275646765746274L;
+    private static final String H2_LOCK_TABLE = "budgetbot_schema_lock";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private Schema() {
     }
@@ -67,34 +68,59 @@ final class Schema {
     }
 
     /**
-     * Runs {@code change} unless {@code done} already holds. PostgreSQL serialises concurrent starts with an
-     * advisory lock and transactional DDL; H2 commits each DDL statement, so there a failure is forgiven
-     * when re-checking shows another process made the change.
+     * Runs {@code change} unless {@code done} already holds, serialised against other processes starting at
+     * the same moment. PostgreSQL has transactional DDL, so an advisory lock in the same transaction does.
+     * H2 commits every DDL statement, which would release any lock taken in that transaction, so there a
+     * second connection holds a row lock until the change is complete.
      */
     private static void changeOnce(DataSource dataSource, boolean postgres, String what,
                                    Sql.Work<Boolean> done, ChangeWork change) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try {
-                if (postgres) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                        ps.setLong(1, ADVISORY_LOCK_KEY);
-                        ps.execute();
-                    }
+            if (postgres) {
+                Sql.query(c, "SELECT pg_advisory_xact_lock(?)", ps -> ps.setLong(1, ADVISORY_LOCK_KEY), rs -> 0);
+                changeIfNotDone(c, done, change);
+                return;
+            }
+            try (Connection lock = dataSource.getConnection()) {
+                lockH2(lock);
+                try {
+                    changeIfNotDone(c, done, change);
+                } finally {
+                    lock.rollback();
                 }
-                if (!done.run(c)) {
-                    change.run(c);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                if (!done.run(c)) {
-                    throw e;
-                }
-                log.debug("Another process did it while we tried to {}", what, e);
             }
         } catch (SQLException e) {
             throw new StateException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void changeIfNotDone(Connection c, Sql.Work<Boolean> done, ChangeWork change) throws SQLException {
+        try {
+            if (!done.run(c)) {
+                change.run(c);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /** Leaves {@code lock} in an open transaction holding the one row of the H2 lock table. */
+    private static void lockH2(Connection lock) throws SQLException {
+        try (Statement s = lock.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + H2_LOCK_TABLE + " (id INTEGER PRIMARY KEY)");
+            try {
+                s.execute("INSERT INTO " + H2_LOCK_TABLE + " (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM "
+                        + H2_LOCK_TABLE + ")");
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            lock.setAutoCommit(false);
+            s.executeQuery("SELECT id FROM " + H2_LOCK_TABLE + " WHERE id = 1 FOR UPDATE").close();
         }
     }
 
