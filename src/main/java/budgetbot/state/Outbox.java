@@ -16,7 +16,6 @@ import java.util.Optional;
 
 /** The outbox table's SQL; every method runs on a connection the caller owns. */
 final class Outbox {
-    private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_ERROR_LENGTH = 2000;
     private static final String COLUMNS = "id, dedup_key, channel, message, attempts, created_at, next_attempt, last_error";
     private static final String CLAIMABLE = "sent_at IS NULL AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)";
@@ -43,7 +42,7 @@ final class Outbox {
             c.releaseSavepoint(savepoint);
             return true;
         } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (!Sql.isUniqueViolation(e)) {
                 throw e;
             }
             c.rollback(savepoint);

@@ -32,7 +32,6 @@ final class Schema {
     /** An arbitrary constant that names budgetbot's schema lock among PostgreSQL advisory locks. */
     private static final long ADVISORY_LOCK_KEY = 0x6275646765746274L;
     private static final String H2_LOCK_TABLE = "budgetbot_schema_lock";
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private Schema() {
     }
@@ -115,7 +114,7 @@ final class Schema {
                 s.execute("INSERT INTO " + H2_LOCK_TABLE + " (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM "
                         + H2_LOCK_TABLE + ")");
             } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (!Sql.isUniqueViolation(e)) {
                     throw e;
                 }
             }
@@ -141,12 +140,12 @@ final class Schema {
         return new HashSet<>(Sql.query(c, "SELECT version FROM " + VERSION_TABLE, ps -> { }, rs -> rs.getInt(1)));
     }
 
-    static int version(String script) {
+    private static int version(String script) {
         return Integer.parseInt(script.substring(1, script.indexOf("__")));
     }
 
     /** H2 folds unquoted names to upper case, PostgreSQL to lower case. */
-    static boolean tableExists(Connection c, String name) throws SQLException {
+    private static boolean tableExists(Connection c, String name) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         for (String candidate : List.of(name.toUpperCase(Locale.ROOT), name.toLowerCase(Locale.ROOT))) {
             try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), candidate, null)) {
@@ -170,7 +169,7 @@ final class Schema {
      * Splits a script into statements, leaving out comments and the DROP and COMMIT statements of Quartz's
      * scripts: we only run them on a database without the tables, inside our own transaction.
      */
-    static List<String> statements(String script) {
+    private static List<String> statements(String script) {
         String withoutComments = script.lines()
                 .filter(line -> !line.strip().startsWith("--"))
                 .collect(Collectors.joining("\n"));

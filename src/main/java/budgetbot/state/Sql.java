@@ -34,6 +34,11 @@ final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** SQLSTATE 23505, the same in H2 and PostgreSQL. */
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
     /** Both databases store TIMESTAMP WITH TIME ZONE; UTC keeps the round trip exact (to microseconds). */
     static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);

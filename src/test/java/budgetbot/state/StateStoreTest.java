@@ -27,7 +27,7 @@ class StateStoreTest {
     @TempDir
     Path tmp;
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
     void openingTwiceAppliesEachMigrationOnce(TestDb.Kind kind) throws Exception {
         try (TestDb db = TestDb.create(kind, tmp)) {
@@ -40,7 +40,7 @@ class StateStoreTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
     void concurrentFirstOpensMigrateOnce(TestDb.Kind kind) throws Exception {
         try (TestDb db = TestDb.create(kind, tmp)) {
@@ -62,7 +62,7 @@ class StateStoreTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
     void quartzSchemaIsCreatedOnceAndUsable(TestDb.Kind kind) throws Exception {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
