@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     /** Long enough for a batch of slow sends; a crashed instance's entries are retried after it. */
-    static final Duration LEASE = Duration.ofMinutes(5);
+    private static final Duration LEASE = Duration.ofMinutes(5);
     private static final int BATCH = 10;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY = Duration.ofMinutes(15);
