@@ -1,0 +1,164 @@
+package budgetbot.state;
+
+import budgetbot.config.RuleConfig;
+import budgetbot.notify.AlertEvent;
+import budgetbot.notify.AlertStatus;
+import budgetbot.notify.Message;
+import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+import budgetbot.time.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The alert_state and alert_events tables' SQL; every method runs on a connection the caller owns. */
+final class Alerts {
+    private static final Logger log = LoggerFactory.getLogger(Alerts.class);
+    private static final String STATE_COLUMNS = "rule, condition, grp, channel, period_start, kind, level, active, "
+            + "first_fired, last_fired, last_notified, resolved_at";
+
+    private final Outbox outbox;
+
+    Alerts(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    List<Announcement> apply(Connection c, RuleConfig rule, List<Finding> findings, Instant now,
+                             Function<AlertEvent, Message> render, String currency, ZoneId zone,
+                             boolean dryRun) throws SQLException {
+        List<Announcement> announced = new ArrayList<>();
+        // one rendering per event, however many channels it goes to
+        Map<AlertEvent, Message> rendered = new HashMap<>();
+        for (Finding f : findings) {
+            if (!f.rule().equals(rule.name())) {
+                throw new IllegalArgumentException("finding of rule " + f.rule() + " applied to rule " + rule.name());
+            }
+            for (String channel : rule.channels()) {
+                Optional<AlertRecord> last = find(c, f.rule(), f.condition(), f.group(), channel, !dryRun);
+                Optional<AlertStatus> status = AlertPolicy.decide(last, f, now, rule.repeat());
+                if (status.isEmpty()) {
+                    continue;
+                }
+                AlertEvent event = new AlertEvent(f, status.get(), currency, zone);
+                if (!dryRun) {
+                    Message message = rendered.computeIfAbsent(event, render);
+                    if (!outbox.insert(c, dedupKey(f, channel, status.get(), last), channel, message, now)) {
+                        log.debug("{} {} on {} was already queued by another instance", status.get(), f.fingerprint(), channel);
+                        continue;
+                    }
+                    save(c, last.isPresent(), AlertPolicy.after(last, f, channel, status.get(), now));
+                    appendEvent(c, f, channel, status.get(), now);
+                }
+                announced.add(new Announcement(channel, event));
+            }
+        }
+        return announced;
+    }
+
+    /**
+     * The outbox key of an announcement. It names the state it was decided from (the last notification time),
+     * so two instances deciding the same transition collide, while a later reminder or a re-fire after a
+     * resolve gets a key of its own.
+     */
+    static String dedupKey(Finding f, String channel, AlertStatus status, Optional<AlertRecord> last) {
+        return f.fingerprint() + "|" + channel + "|" + status + "|" + f.level().stripTrailingZeros().toPlainString()
+                + "|" + last.map(r -> r.lastNotified().toString()).orElse("new");
+    }
+
+    Optional<AlertRecord> find(Connection c, String rule, String condition, String group, String channel,
+                               boolean lock) throws SQLException {
+        // FOR UPDATE makes a concurrent apply of the same alert wait and then decide from our result
+        String sql = "SELECT " + STATE_COLUMNS + " FROM alert_state WHERE rule = ? AND condition = ? AND grp = ? "
+                + "AND channel = ?" + (lock ? " FOR UPDATE" : "");
+        return Sql.query(c, sql, ps -> {
+            ps.setString(1, rule);
+            ps.setString(2, condition);
+            ps.setString(3, group);
+            ps.setString(4, channel);
+        }, Alerts::record).stream().findFirst();
+    }
+
+    List<AlertLogEntry> events(Connection c, Collection<String> rules, Window window) throws SQLException {
+        if (rules.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = List.copyOf(rules);
+        String placeholders = String.join(", ", Collections.nCopies(names.size(), "?"));
+        return Sql.query(c, "SELECT rule, condition, grp, channel, kind, status, level, announced_at, period_start "
+                + "FROM alert_events WHERE rule IN (" + placeholders + ") AND announced_at >= ? AND announced_at < ? "
+                + "ORDER BY announced_at, id", ps -> {
+            for (int i = 0; i < names.size(); i++) {
+                ps.setString(i + 1, names.get(i));
+            }
+            ps.setObject(names.size() + 1, Sql.timestamp(window.start()));
+            ps.setObject(names.size() + 2, Sql.timestamp(window.end()));
+        }, rs -> new AlertLogEntry(rs.getString("rule"), rs.getString("condition"), rs.getString("grp"),
+                rs.getString("channel"), Kind.valueOf(rs.getString("kind")), AlertStatus.valueOf(rs.getString("status")),
+                level(rs), Sql.instant(rs, "announced_at"), Sql.instant(rs, "period_start")));
+    }
+
+    private static void save(Connection c, boolean exists, AlertRecord r) throws SQLException {
+        String sql = exists
+                ? "UPDATE alert_state SET period_start = ?, kind = ?, level = ?, active = ?, first_fired = ?, "
+                + "last_fired = ?, last_notified = ?, resolved_at = ? WHERE rule = ? AND condition = ? AND grp = ? "
+                + "AND channel = ?"
+                : "INSERT INTO alert_state (period_start, kind, level, active, first_fired, last_fired, last_notified, "
+                + "resolved_at, rule, condition, grp, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        Sql.update(c, sql, ps -> {
+            ps.setObject(1, Sql.timestamp(r.periodStart()));
+            ps.setString(2, r.kind().name());
+            ps.setBigDecimal(3, r.level());
+            ps.setBoolean(4, r.active());
+            ps.setObject(5, Sql.timestamp(r.firstFired()));
+            ps.setObject(6, Sql.timestamp(r.lastFired()));
+            ps.setObject(7, Sql.timestamp(r.lastNotified()));
+            ps.setObject(8, Sql.timestamp(r.resolvedAt().orElse(null)));
+            ps.setString(9, r.rule());
+            ps.setString(10, r.condition());
+            ps.setString(11, r.group());
+            ps.setString(12, r.channel());
+        });
+    }
+
+    private static void appendEvent(Connection c, Finding f, String channel, AlertStatus status, Instant now)
+            throws SQLException {
+        Sql.update(c, "INSERT INTO alert_events (rule, condition, grp, channel, kind, status, level, announced_at, "
+                + "period_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            ps.setString(1, f.rule());
+            ps.setString(2, f.condition());
+            ps.setString(3, f.group());
+            ps.setString(4, channel);
+            ps.setString(5, f.kind().name());
+            ps.setString(6, status.name());
+            ps.setBigDecimal(7, f.level());
+            ps.setObject(8, Sql.timestamp(now));
+            ps.setObject(9, Sql.timestamp(f.window().start()));
+        });
+    }
+
+    private static AlertRecord record(ResultSet rs) throws SQLException {
+        return new AlertRecord(rs.getString("rule"), rs.getString("condition"), rs.getString("grp"),
+                rs.getString("channel"), Sql.instant(rs, "period_start"), Kind.valueOf(rs.getString("kind")), level(rs),
+                rs.getBoolean("active"), Sql.instant(rs, "first_fired"), Sql.instant(rs, "last_fired"),
+                Sql.instant(rs, "last_notified"), Sql.optionalInstant(rs, "resolved_at"));
+    }
+
+    /** The column's fixed scale (0.800000) is storage detail; callers see the value as it was given. */
+    private static BigDecimal level(ResultSet rs) throws SQLException {
+        return rs.getBigDecimal("level").stripTrailingZeros();
+    }
+}

@@ -1,0 +1,273 @@
+package budgetbot.state;
+
+import budgetbot.config.RuleConfig;
+import budgetbot.config.StateConfig;
+import budgetbot.notify.AlertEvent;
+import budgetbot.notify.Message;
+import budgetbot.rules.Finding;
+import budgetbot.time.Window;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The durable state of budgetbot in H2 or PostgreSQL: the last announced state of every alert, the alert log
+ * that digests read, and the delivery outbox. Opening it creates and migrates the schema.
+ */
+public final class StateStore implements AutoCloseable {
+    private static final String H2 = "jdbc:h2:";
+    private static final String POSTGRES = "jdbc:postgresql:";
+    private static final int MAX_POOL_SIZE = 4;
+
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+    private final Outbox outbox = new Outbox();
+    private final Alerts alerts = new Alerts(outbox);
+
+    private StateStore(HikariDataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+    }
+
+    /** Connects, creating an H2 file's directory, and brings the schema up to date. */
+    public static StateStore open(StateConfig cfg) {
+        Objects.requireNonNull(cfg, "cfg");
+        boolean postgres = cfg.url().startsWith(POSTGRES);
+        if (!postgres && !cfg.url().startsWith(H2)) {
+            throw new IllegalArgumentException("state url must start with " + H2 + " or " + POSTGRES + ": "
+                    + redact(cfg.url()));
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("budgetbot-state");
+        hc.setJdbcUrl(jdbcUrl(cfg.url()));
+        hc.setMaximumPoolSize(MAX_POOL_SIZE);
+        hc.setMinimumIdle(1);
+        if (!cfg.username().isEmpty()) {
+            hc.setUsername(cfg.username());
+        }
+        if (!cfg.password().isEmpty()) {
+            hc.setPassword(cfg.password().reveal());
+        }
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StateException("cannot connect to the state database " + redact(cfg.url()) + ": "
+                    + rootMessage(e), e);
+        }
+        try {
+            Schema.migrate(ds, postgres);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new StateStore(ds, postgres);
+    }
+
+    /**
+     * The URL to connect with. An H2 file gets its directory and {@code AUTO_SERVER=TRUE}, so that a
+     * {@code check} can open the file while {@code run} holds it.
+     */
+    static String jdbcUrl(String url) {
+        if (!url.startsWith(H2)) {
+            return url;
+        }
+        String rest = url.substring(H2.length());
+        int semicolon = rest.indexOf(';');
+        String target = semicolon < 0 ? rest : rest.substring(0, semicolon);
+        Optional<Path> file = h2File(target);
+        if (file.isEmpty()) {
+            return url;
+        }
+        Path parent = file.get().toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of the state database: " + parent, e);
+        }
+        String settings = semicolon < 0 ? "" : rest.substring(semicolon).toUpperCase(Locale.ROOT);
+        return settings.contains(";AUTO_SERVER=") ? url : url + ";AUTO_SERVER=TRUE";
+    }
+
+    private static Optional<Path> h2File(String target) {
+        String lower = target.toLowerCase(Locale.ROOT);
+        for (String notAFile : List.of("mem:", "tcp:", "ssl:", "zip:")) {
+            if (lower.startsWith(notAFile)) {
+                return Optional.empty();
+            }
+        }
+        String path = lower.startsWith("file:") ? target.substring("file:".length()) : target;
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return Optional.of(Path.of(path));
+    }
+
+    /** Settings and credentials can ride in a JDBC URL; messages show only where the database is. */
+    private static String redact(String url) {
+        int cut = url.length();
+        for (char c : new char[]{'?', ';'}) {
+            int i = url.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return url.substring(0, cut);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Creates Quartz's JDBC JobStore tables from the scripts in the Quartz jar unless they exist. */
+    public void ensureQuartzSchema() {
+        Schema.ensureQuartz(dataSource, postgres);
+    }
+
+    /**
+     * Decides, for every finding on every channel of {@code rule}, whether to announce it, and queues each
+     * announcement in one transaction with the state change and the alert log entry. Findings that hold
+     * without news are left alone, so running this twice with the same findings announces nothing new.
+     *
+     * @param render turns an event into the message to queue; called once per event, not in a dry run
+     * @param dryRun decide only: nothing is written
+     * @return what was queued, or in a dry run what would be
+     */
+    public List<Announcement> apply(RuleConfig rule, List<Finding> findings, Instant now,
+                                    Function<AlertEvent, Message> render, String currency, ZoneId zone,
+                                    boolean dryRun) {
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(render, "render");
+        return inTransaction("apply the findings of rule " + rule.name(),
+                c -> alerts.apply(c, rule, findings, now, render, currency, zone, dryRun));
+    }
+
+    /** The last announced state of one alert on one channel. */
+    public Optional<AlertRecord> alertRecord(String rule, String condition, String group, String channel) {
+        return inTransaction("read alert state", c -> alerts.find(c, rule, condition, group, channel, false));
+    }
+
+    /** Announcements of these rules made during {@code window}, oldest first. */
+    public List<AlertLogEntry> alertEvents(Collection<String> rules, Window window) {
+        Objects.requireNonNull(window, "window");
+        return inTransaction("read the alert log", c -> alerts.events(c, rules, window));
+    }
+
+    /**
+     * Queues a message.
+     *
+     * @return false when an entry with this key exists already (it is not queued again)
+     */
+    public boolean enqueue(String dedupKey, String channel, Message m, Instant now) {
+        Objects.requireNonNull(dedupKey, "dedupKey");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(m, "m");
+        Objects.requireNonNull(now, "now");
+        return inTransaction("queue " + dedupKey, c -> outbox.insert(c, dedupKey, channel, m, now));
+    }
+
+    /**
+     * Leases up to {@code max} entries due at {@code now} for {@code lease}; no other caller gets them until
+     * they are marked or the lease runs out. Counts an attempt for each.
+     */
+    public List<OutboxEntry> claimDue(Instant now, Duration lease, int max) {
+        Objects.requireNonNull(now, "now");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease <= 0: " + lease);
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("max < 1: " + max);
+        }
+        return autoCommit("claim outbox entries", c -> outbox.claimDue(c, now, lease, max));
+    }
+
+    public void markSent(long id, Instant now) {
+        Objects.requireNonNull(now, "now");
+        autoCommit("mark outbox entry " + id + " sent", c -> {
+            outbox.markSent(c, id, now);
+            return null;
+        });
+    }
+
+    /** Records a failed attempt and releases the lease; the entry is due again at {@code nextAttempt}. */
+    public void markFailed(long id, String error, Instant nextAttempt) {
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+        autoCommit("mark outbox entry " + id + " failed", c -> {
+            outbox.markFailed(c, id, error, nextAttempt);
+            return null;
+        });
+    }
+
+    /** Entries not delivered yet, oldest first. */
+    public List<OutboxEntry> pending() {
+        return autoCommit("read the outbox", outbox::pending);
+    }
+
+    int countPending() {
+        return autoCommit("count the outbox", outbox::countPending);
+    }
+
+    public boolean hasSent(String dedupKey) {
+        Objects.requireNonNull(dedupKey, "dedupKey");
+        return autoCommit("read the outbox", c -> outbox.hasSent(c, dedupKey));
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private <T> T inTransaction(String what, Sql.Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StateException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T autoCommit(String what, Sql.Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StateException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
