@@ -53,7 +53,8 @@ final class Channels {
         } else if (!hasWebhook && !hasToken) {
             s.report("a slack channel needs webhookUrl (incoming webhook) or token + channel (bot)");
         } else if (hasToken && !s.has("channel")) {
-            s.problem("token", "a bot token needs channel: the Slack channel to post to, e.g. channel: \"#llm-spend\"");
+            s.problem("token", "a bot token needs channel: the Slack channel to post to, quoted because an"
+                    + " unquoted # starts a comment, e.g. channel: \"#llm-spend\"");
         } else if (hasWebhook && s.has("channel")) {
             s.problem("channel", "an incoming webhook posts to the channel it was created for;"
                     + " remove channel, or use token + channel");

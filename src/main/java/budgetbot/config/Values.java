@@ -375,7 +375,10 @@ final class Values {
     /** Remembers every scalar under a secret field, whatever its shape, so no message can quote it. */
     private void hideAll(Node node) {
         if (node instanceof Node.Scalar s) {
-            problems.secret(s.text());
+            // true/false cannot be a credential, and redacting the word would garble other messages
+            if (s.kind() != Node.Kind.BOOLEAN) {
+                problems.secret(s.text());
+            }
         } else if (node instanceof Node.Sequence seq) {
             seq.items().forEach(this::hideAll);
         } else if (node instanceof Node.Mapping map) {
