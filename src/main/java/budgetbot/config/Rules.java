@@ -50,7 +50,7 @@ final class Rules {
                 growth.add(growth(Section.of(growthItems.get(g), FieldPath.item(s.path("growth"), g), values),
                         values, models, prices));
             }
-            if (budgetItems.isEmpty() && growthItems.isEmpty() && !s.has("budgets") && !s.has("growth")) {
+            if (s.emptyList("budgets") && s.emptyList("growth")) {
                 s.report("a rule needs at least one check: add budgets: or growth:");
             }
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
@@ -80,7 +80,7 @@ final class Rules {
                 s.problem("keys", "keys need models: the digest covers every key x model; add models:");
             } else if (keys.isEmpty() && !models.isEmpty()) {
                 s.problem("models", "models need keys: the digest covers every key x model; add keys:");
-            } else if (keys.isEmpty() && !s.has("rules")) {
+            } else if (keys.isEmpty() && s.emptyList("rules")) {
                 s.report("a digest needs something to cover: add rules:, or keys: and models:");
             }
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));

@@ -138,14 +138,23 @@ final class Section {
         return List.of();
     }
 
-    /** Reports {@code message} about this section as a whole. */
+    /** Reports {@code message} about this section as a whole (not for a section already reported as broken). */
     void report(String message) {
-        values.problems().at(node, path, message);
+        if (mapping != null) {
+            values.problems().at(node, path, message);
+        }
     }
 
     /** Reports {@code message} at the field's value, or at this section when the field is absent. */
     void problem(String key, String message) {
-        values.problems().at(node(key).orElse(node), path(key), message);
+        if (mapping != null) {
+            values.problems().at(node(key).orElse(node), path(key), message);
+        }
+    }
+
+    /** True when the field is absent or an empty list: there is nothing in it, and nothing wrong with it. */
+    boolean emptyList(String key) {
+        return node(key).map(n -> n instanceof Node.Sequence s && s.items().isEmpty()).orElse(true);
     }
 
     private void missing(String key) {

@@ -139,7 +139,8 @@ class ConfigErrorsTest {
                         "13:5 digests[0]: a digest needs something to cover: add rules:, or keys: and models:",
                         "16:11 digests[1].keys: keys need models: the digest covers every key x model; add models:",
                         "17:13 digests[1].period: unknown value \"hour\"; expected one of: day, week, month",
-                        "18:10 digests[1].top: must be between 1 and 50, got 0")),
+                        "18:10 digests[1].top: must be between 1 and 50, got 0",
+                        "20:5 digests[2]: a digest needs something to cover: add rules:, or keys: and models:")),
                 arguments("missing-required.yml", List.of(
                         "1:1 ucloud: required field is missing",
                         "4:5 rules[0].name: required field is missing",
@@ -149,7 +150,10 @@ class ConfigErrorsTest {
                         "6:9 rules[0].budgets[0].metric: required field is missing",
                         "6:9 rules[0].budgets[0].limit: required field is missing",
                         "7:5 rules[1]: a rule needs at least one check: add budgets: or growth:",
-                        "10:13 rules[1].notify: must not be empty; add at least one item")));
+                        "10:13 rules[1].notify: must not be empty; add at least one item",
+                        "11:5 rules[2]: a rule needs at least one check: add budgets: or growth:",
+                        // a rule that is not a mapping is one error, not one per missing field
+                        "17:5 rules[3]: expected a mapping (field: value, ...), got a string")));
     }
 
     @ParameterizedTest(name = "{0}")
