@@ -48,10 +48,6 @@ final class Problems {
         }
     }
 
-    boolean isEmpty() {
-        return errors.isEmpty();
-    }
-
     void throwIfAny() {
         if (!errors.isEmpty()) {
             throw exception();
