@@ -1,10 +1,36 @@
 package budgetbot.config;
 
-import java.nio.file.Path;
-import java.util.Map;
+import budgetbot.time.PeriodCalendar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Reads rules.yml into a validated {@link BotConfig}. */
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads rules.yml into a validated {@link BotConfig}: every field checked, defaults filled in, {@code ${VAR}}
+ * expanded, and every problem in the file reported at once with its line, column and field path.
+ */
 public final class ConfigLoader {
+    static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+    static final URI DEFAULT_BASE_URL = URI.create("https://api.ucloud.cn");
+    static final String DEFAULT_STATE_URL = "jdbc:h2:file:./data/budgetbot";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
     private ConfigLoader() {
     }
 
@@ -13,6 +39,87 @@ public final class ConfigLoader {
      * @throws ConfigException with every error found, each located
      */
     public static BotConfig load(Path file, Map<String, String> env) {
-        throw new UnsupportedOperationException("not yet");
+        Problems problems = new Problems(file);
+        Optional<Node> root = YamlTree.read(file, problems);
+        if (root.isEmpty()) {
+            throw problems.exception();
+        }
+        if (!(root.get() instanceof Node.Mapping)) {
+            problems.at(root.get(), "", "expected a mapping with at least ucloud: and rules:, got "
+                    + root.get().describe());
+            throw problems.exception();
+        }
+        BotConfig config = read(file, root.get(), new Values(problems, env));
+        problems.throwIfAny();
+        LOG.debug("Loaded {}: {} rules, {} digests, {} channels", file, config.rules().size(),
+                config.digests().size(), config.channels().size());
+        return config;
+    }
+
+    private static BotConfig read(Path file, Node root, Values values) {
+        Section top = Section.of(root, "", values).only("timezone", "weekStart", "monthStartDay", "ucloud", "state",
+                "prices", "channels", "rules", "digests");
+        PeriodCalendar calendar = new PeriodCalendar(
+                top.optional("timezone", DEFAULT_ZONE, values.zone()),
+                top.optional("weekStart", DayOfWeek.MONDAY, values.oneOf(names(DayOfWeek.values(),
+                        d -> d.name().toLowerCase(Locale.ROOT)))),
+                top.optional("monthStartDay", 1, values.integer(1, 28)));
+        UCloudConfig ucloud = ucloud(top.section("ucloud", true, "baseUrl", "publicKey", "privateKey", "projectId",
+                "timeout", "maxRetries", "parallelism"), values);
+        StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster"), values);
+        Prices prices = prices(top.section("prices", false, "currency", "models"), values);
+        Map<String, ChannelConfig> channels = Channels.read(top, values);
+        // a channel with errors of its own still counts as defined, so rules naming it get no second error
+        Set<String> channelNames = top.node("channels").filter(Node.Mapping.class::isInstance)
+                .map(m -> ((Node.Mapping) m).keys()).orElse(Set.of());
+        List<RuleConfig> rules = Rules.rules(top, values, channelNames, prices);
+        List<DigestConfig> digests = Rules.digests(top, values, channelNames, rules);
+        if (top.require("rules") && top.node("rules").get() instanceof Node.Sequence s && s.items().isEmpty()
+                && digests.isEmpty()) {
+            top.problem("rules", "nothing to watch: add a rule (or a digest)");
+        }
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests);
+    }
+
+    private static UCloudConfig ucloud(Section s, Values values) {
+        return new UCloudConfig(
+                s.optional("baseUrl", DEFAULT_BASE_URL, values.url(false)),
+                s.required("publicKey", "", values.nonEmptyString()),
+                s.required("privateKey", new Secret(""), values.check(values.secret(), k -> !k.isEmpty(),
+                        k -> "must not be empty")),
+                s.optional("projectId", "", values.string()),
+                s.optional("timeout", Duration.ofSeconds(30), values.duration()),
+                s.optional("maxRetries", 4, values.integer(0, 20)),
+                s.optional("parallelism", 8, values.integer(1, 64)));
+    }
+
+    private static StateConfig state(Section s, Values values) {
+        String url = s.optional("url", DEFAULT_STATE_URL, values.check(values.string(),
+                u -> u.startsWith("jdbc:h2:") || u.startsWith("jdbc:postgresql://"),
+                u -> "expected a jdbc:h2:... or jdbc:postgresql://... URL"));
+        boolean cluster = s.optional("cluster", false, values.bool());
+        if (cluster && !url.startsWith("jdbc:postgresql://")) {
+            s.problem("cluster", "a cluster needs a shared PostgreSQL database; set state.url to jdbc:postgresql://...");
+        }
+        return new StateConfig(url, s.optional("username", "", values.string()),
+                s.optional("password", new Secret(""), values.secret()), cluster);
+    }
+
+    private static Prices prices(Section s, Values values) {
+        String currency = s.optional("currency", "CNY", values.nonEmptyString());
+        Map<String, ModelPrice> models = new LinkedHashMap<>();
+        for (Node.Entry e : s.entries("models", "a mapping of model name to { input, output, image }")) {
+            Section price = Section.of(e.value(), FieldPath.field(s.path("models"), e.key()), values)
+                    .only("input", "output", "image");
+            models.put(e.key(), new ModelPrice(price.required("input", BigDecimal.ZERO, values.price()),
+                    price.required("output", BigDecimal.ZERO, values.price()),
+                    price.optional("image", BigDecimal.ZERO, values.price())));
+        }
+        return new Prices(currency, models);
+    }
+
+    /** The rules.yml spelling of each constant, in declaration order, for {@link Values#oneOf}. */
+    static <E> Map<String, E> names(E[] constants, Function<E, String> name) {
+        return Arrays.stream(constants).collect(Collectors.toMap(name, c -> c, (a, b) -> a, LinkedHashMap::new));
     }
 }

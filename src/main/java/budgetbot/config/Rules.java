@@ -1,0 +1,148 @@
+package budgetbot.config;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads {@code rules:} (budgets and growth checks) and {@code digests:} (scheduled summaries). */
+final class Rules {
+    static final String DEFAULT_SCHEDULE = "0 */5 * * * ?";
+    static final String DEFAULT_DIGEST_SCHEDULE = "0 0 9 * * ?";
+    static final List<BigDecimal> DEFAULT_THRESHOLDS = List.of(new BigDecimal("0.8"), BigDecimal.ONE);
+    static final BigDecimal DEFAULT_FORECAST_AFTER = new BigDecimal("0.1");
+    static final int DEFAULT_TOP = 5;
+
+    private static final Map<String, Metric> METRICS = ConfigLoader.names(Metric.values(), Metric::yamlName);
+    private static final Map<String, PeriodUnit> PERIODS = ConfigLoader.names(PeriodUnit.values(), PeriodUnit::yamlName);
+    private static final Map<String, PeriodUnit> DIGEST_PERIODS = ConfigLoader.names(
+            new PeriodUnit[]{PeriodUnit.DAY, PeriodUnit.WEEK, PeriodUnit.MONTH}, PeriodUnit::yamlName);
+    private static final Map<String, GroupBy> GROUPS = ConfigLoader.names(GroupBy.values(), GroupBy::yamlName);
+
+    private Rules() {
+    }
+
+    static List<RuleConfig> rules(Section top, Values values, Set<String> channels, Prices prices) {
+        List<RuleConfig> rules = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        List<Node> items = top.items("rules", "a list of rules");
+        for (int i = 0; i < items.size(); i++) {
+            Section s = Section.of(items.get(i), FieldPath.item(top.path("rules"), i), values)
+                    .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "notify", "repeat");
+            String name = uniqueName(s, values, "rule", names);
+            String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
+            List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.strings()));
+            List<String> models = s.required("models", List.of(), values.nonEmpty(values.strings()));
+            GroupBy groupBy = s.optional("groupBy", GroupBy.ALL, values.oneOf(GROUPS));
+            List<Budget> budgets = new ArrayList<>();
+            List<Node> budgetItems = s.items("budgets", "a list of budgets");
+            for (int b = 0; b < budgetItems.size(); b++) {
+                budgets.add(budget(Section.of(budgetItems.get(b), FieldPath.item(s.path("budgets"), b), values),
+                        values, models, prices));
+            }
+            List<Growth> growth = new ArrayList<>();
+            List<Node> growthItems = s.items("growth", "a list of growth checks");
+            for (int g = 0; g < growthItems.size(); g++) {
+                growth.add(growth(Section.of(growthItems.get(g), FieldPath.item(s.path("growth"), g), values),
+                        values, models, prices));
+            }
+            if (s.emptyList("budgets") && s.emptyList("growth")) {
+                s.report("a rule needs at least one check: add budgets: or growth:");
+            }
+            List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
+            rules.add(new RuleConfig(name, schedule, keys, models, groupBy, budgets, growth, notify,
+                    s.maybe("repeat", values.duration())));
+        }
+        return rules;
+    }
+
+    static List<DigestConfig> digests(Section top, Values values, Set<String> channels, List<RuleConfig> rules) {
+        Set<String> ruleNames = new LinkedHashSet<>();
+        rules.stream().map(RuleConfig::name).filter(n -> !n.isEmpty()).forEach(ruleNames::add);
+        List<DigestConfig> digests = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        List<Node> items = top.items("digests", "a list of digests");
+        for (int i = 0; i < items.size(); i++) {
+            Section s = Section.of(items.get(i), FieldPath.item(top.path("digests"), i), values)
+                    .only("name", "schedule", "period", "rules", "keys", "models", "notify", "top");
+            String name = uniqueName(s, values, "digest", names);
+            String schedule = s.optional("schedule", DEFAULT_DIGEST_SCHEDULE, values.cron());
+            PeriodUnit period = s.optional("period", PeriodUnit.DAY, values.oneOf(DIGEST_PERIODS));
+            List<String> covered = s.optional("rules", List.of(), values.list(reference(values, "rule", ruleNames),
+                    "a list of rule names"));
+            List<String> keys = s.optional("keys", List.of(), values.strings());
+            List<String> models = s.optional("models", List.of(), values.strings());
+            if (!keys.isEmpty() && models.isEmpty()) {
+                s.problem("keys", "keys need models: the digest covers every key x model; add models:");
+            } else if (keys.isEmpty() && !models.isEmpty()) {
+                s.problem("models", "models need keys: the digest covers every key x model; add keys:");
+            } else if (keys.isEmpty() && s.emptyList("rules")) {
+                s.report("a digest needs something to cover: add rules:, or keys: and models:");
+            }
+            List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
+            digests.add(new DigestConfig(name, schedule, period, covered, keys, models, notify,
+                    s.optional("top", DEFAULT_TOP, values.integer(1, 50))));
+        }
+        return digests;
+    }
+
+    private static Budget budget(Section s, Values values, List<String> models, Prices prices) {
+        s.only("metric", "period", "limit", "thresholds", "forecast", "forecastAfter");
+        Metric metric = metric(s, values, models, prices);
+        PeriodUnit period = s.optional("period", PeriodUnit.DAY, values.oneOf(PERIODS));
+        BigDecimal limit = s.required("limit", BigDecimal.ZERO, values.quantity());
+        Values.Reader<List<BigDecimal>> percentages = values.list(values.percent(p -> p.signum() > 0,
+                "must be greater than 0%"), "a list of percentages such as [80%, 100%]");
+        List<BigDecimal> thresholds = s.optional("thresholds", DEFAULT_THRESHOLDS, values.nonEmpty(values.check(
+                percentages, t -> t.stream().distinct().count() == t.size(), t -> "thresholds must all differ")));
+        boolean forecast = s.optional("forecast", false, values.bool());
+        BigDecimal forecastAfter = s.optional("forecastAfter", DEFAULT_FORECAST_AFTER, values.percent(
+                p -> p.signum() >= 0 && p.compareTo(BigDecimal.ONE) < 0, "must be at least 0% and below 100%"));
+        return new Budget(metric, period, limit, thresholds, forecast, forecastAfter);
+    }
+
+    private static Growth growth(Section s, Values values, List<String> models, Prices prices) {
+        s.only("metric", "period", "increase", "minBaseline");
+        return new Growth(metric(s, values, models, prices),
+                s.optional("period", PeriodUnit.DAY, values.oneOf(PERIODS)),
+                s.required("increase", BigDecimal.ONE, values.percent(p -> p.signum() > 0,
+                        "must be greater than 0%")),
+                s.optional("minBaseline", BigDecimal.ZERO, values.quantity()));
+    }
+
+    /** The metric; cost is only measurable when every model of the rule has a price. */
+    private static Metric metric(Section s, Values values, List<String> models, Prices prices) {
+        Metric metric = s.required("metric", Metric.TOKENS, values.oneOf(METRICS));
+        if (metric == Metric.COST) {
+            models.stream().filter(m -> prices.of(m).isEmpty()).forEach(m -> s.problem("metric",
+                    "metric cost needs a price for every model of the rule; add a price for model " + m
+                            + " under prices.models"));
+        }
+        return metric;
+    }
+
+    private static String uniqueName(Section s, Values values, String kind, Map<String, Integer> seen) {
+        String name = s.required("name", "", values.nonEmptyString());
+        Integer first = name.isEmpty() ? null : seen.putIfAbsent(name, s.node("name").map(Node::line).orElse(0));
+        if (first != null) {
+            s.problem("name", "duplicate " + kind + " name \"" + name + "\" (first at line " + first
+                    + "); names must be unique");
+        }
+        return name;
+    }
+
+    /** A non-empty list of names that must each be defined elsewhere in the file. */
+    private static Values.Reader<List<String>> references(Values values, String kind, Collection<String> defined) {
+        return values.nonEmpty(values.list(reference(values, kind, defined), "a list of " + kind + " names"));
+    }
+
+    private static Values.Reader<String> reference(Values values, String kind, Collection<String> defined) {
+        return values.check(values.nonEmptyString(), defined::contains, n -> "undefined " + kind + " \"" + n + "\""
+                + Suggest.didYouMean(n, defined) + "; defined: "
+                + (defined.isEmpty() ? "none" : String.join(", ", defined)));
+    }
+}

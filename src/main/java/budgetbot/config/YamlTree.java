@@ -1,0 +1,150 @@
+package budgetbot.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a YAML file into a {@link Node} tree that remembers where each value starts.
+ *
+ * <p>Jackson's streaming YAML parser only produces events, it never constructs objects from tags, so loading is
+ * safe; tags and aliases are rejected anyway because rules.yml has no use for them. Duplicate keys are errors.
+ */
+final class YamlTree {
+    static final String EMPTY_FILE = "the file is empty; expected a mapping with at least ucloud: and rules:";
+
+    // yes/no/on/off stay strings (YAML 1.1 would make "NO" false); "key:" with nothing after it is null
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
+
+    private final YAMLParser parser;
+    private final Problems problems;
+
+    private YamlTree(YAMLParser parser, Problems problems) {
+        this.parser = parser;
+        this.problems = problems;
+    }
+
+    /** The file's single document, or empty after reporting why there is none (missing, empty, malformed). */
+    static Optional<Node> read(Path file, Problems problems) {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             YAMLParser parser = (YAMLParser) FACTORY.createParser(in)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                problems.file(EMPTY_FILE);
+                return Optional.empty();
+            }
+            YamlTree tree = new YamlTree(parser, problems);
+            Node root = tree.value(first, "");
+            if (parser.nextToken() != null) {
+                tree.report("", "a second YAML document starts here; the file must hold exactly one");
+            }
+            return Optional.of(root);
+        } catch (NoSuchFileException e) {
+            problems.file("no such file: " + file);
+        } catch (StreamReadException e) {
+            malformed(e, problems);
+        } catch (CharacterCodingException e) {
+            problems.file("the file is not valid UTF-8 text");
+        } catch (IOException e) {
+            problems.file("cannot read the file: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Reports the parser's problem and where it is, without SnakeYAML's snippet of the offending line: that
+     * snippet would print a secret written on it.
+     */
+    private static void malformed(StreamReadException e, Problems problems) {
+        if (e.getCause() instanceof CharacterCodingException) {
+            problems.file("the file is not valid UTF-8 text");
+        } else if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            Mark at = m.getProblemMark();
+            String context = m.getContext() == null || m.getContextMark() == null ? ""
+                    : " (" + m.getContext() + " started at line " + (m.getContextMark().getLine() + 1)
+                    + ", column " + (m.getContextMark().getColumn() + 1) + ")";
+            problems.at(at.getLine() + 1, at.getColumn() + 1, "", "malformed YAML: " + m.getProblem() + context);
+        } else {
+            JsonLocation at = e.getLocation();
+            String message = e.getOriginalMessage().lines().findFirst().orElse("");
+            int event = message.indexOf(": <org.yaml");
+            problems.at(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "",
+                    "malformed YAML: " + (event < 0 ? message : message.substring(0, event)));
+        }
+    }
+
+    private Node value(JsonToken token, String path) throws IOException {
+        JsonLocation at = parser.currentTokenLocation();
+        int line = at.getLineNr();
+        int column = at.getColumnNr();
+        if (parser.getTypeId() != null) {
+            report(path, "YAML tags (!!type or !name) are not supported; remove the tag");
+        }
+        if (parser.isCurrentAlias()) {
+            report(path, "YAML aliases (*name) are not supported; repeat the value instead");
+        }
+        return switch (token) {
+            case START_OBJECT -> mapping(path, line, column);
+            case START_ARRAY -> sequence(path, line, column);
+            case VALUE_STRING -> new Node.Scalar(parser.getText(), Node.Kind.STRING, line, column);
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Node.Scalar(parser.getText(), Node.Kind.NUMBER, line, column);
+            case VALUE_TRUE, VALUE_FALSE -> new Node.Scalar(parser.getText(), Node.Kind.BOOLEAN, line, column);
+            case VALUE_NULL -> new Node.Scalar("", Node.Kind.NULL, line, column);
+            default -> throw new IllegalStateException("unexpected YAML token " + token);
+        };
+    }
+
+    private Node mapping(String path, int line, int column) throws IOException {
+        List<Node.Entry> entries = new ArrayList<>();
+        Map<String, Node.Entry> seen = new HashMap<>();
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+            String key = parser.currentName();
+            JsonLocation keyAt = parser.currentTokenLocation();
+            String keyPath = FieldPath.field(path, key);
+            Node value = value(parser.nextToken(), keyPath);
+            Node.Entry entry = new Node.Entry(key, keyAt.getLineNr(), keyAt.getColumnNr(), value);
+            Node.Entry first = seen.putIfAbsent(key, entry);
+            if (first == null) {
+                entries.add(entry);
+            } else {
+                problems.at(entry.line(), entry.column(), keyPath,
+                        "duplicate key `" + key + "` (first at line " + first.line() + "); keep only one");
+            }
+        }
+        return new Node.Mapping(entries, line, column);
+    }
+
+    private Node sequence(String path, int line, int column) throws IOException {
+        List<Node> items = new ArrayList<>();
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+            items.add(value(t, FieldPath.item(path, items.size())));
+        }
+        return new Node.Sequence(items, line, column);
+    }
+
+    private void report(String path, String message) {
+        JsonLocation at = parser.currentTokenLocation();
+        problems.at(at.getLineNr(), at.getColumnNr(), path, message);
+    }
+}

@@ -1,0 +1,196 @@
+package budgetbot.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static budgetbot.config.Fixtures.errors;
+import static budgetbot.config.Fixtures.failure;
+import static budgetbot.config.Fixtures.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** One fixture per kind of mistake; each must be reported with its exact message, line, column and path. */
+class ConfigErrorsTest {
+    static Stream<Arguments> fixtures() {
+        return Stream.of(
+                arguments("typo.yml", List.of(
+                        "13:9 rules[0].budgets[0].thresolds: unknown field; did you mean `thresholds`?",
+                        "15:5 rules[0].colour: unknown field; valid fields: name, schedule, keys, models, groupBy,"
+                                + " budgets, growth, notify, repeat",
+                        "16:1 Timezone: unknown field; did you mean `timezone`?")),
+                arguments("wrong-type.yml", List.of(
+                        "4:15 ucloud.maxRetries: expected a whole number, got \"many\"",
+                        "9:11 rules[0].keys: expected a list of strings, got a number",
+                        "10:13 rules[0].models: expected a list of strings, got a string; write it as a list, [...],"
+                                + " even for one item",
+                        "13:16 rules[0].budgets[0].limit: expected a number such as 20M, got a list",
+                        "14:19 rules[0].budgets[0].forecast: expected true or false, got \"maybe\"")),
+                arguments("malformed.yml", List.of(
+                        "7:11 : malformed YAML: expected ',' or ']', but got : (while parsing a flow sequence"
+                                + " started at line 6, column 11)")),
+                arguments("not-a-mapping.yml", List.of(
+                        "1:1 : expected a mapping with at least ucloud: and rules:, got a list")),
+                arguments("two-documents.yml", List.of(
+                        "9:1 : a second YAML document starts here; the file must hold exactly one")),
+                arguments("tags-aliases.yml", List.of(
+                        "3:15 ucloud.privateKey: YAML tags (!!type or !name) are not supported; remove the tag",
+                        "8:12 rules[0].keys[0]: YAML aliases (*name) are not supported; repeat the value instead")),
+                arguments("duplicate-key.yml", List.of(
+                        "12:5 rules[0].keys: duplicate key `keys` (first at line 8); keep only one")),
+                arguments("duplicate-name.yml", List.of(
+                        "12:11 rules[1].name: duplicate rule name \"r\" (first at line 7); names must be unique",
+                        "19:13 digests[1].name: duplicate digest name \"d\" (first at line 18); names must be unique")),
+                arguments("unknown-channel.yml", List.of(
+                        "13:19 rules[0].notify[1]: undefined channel \"team-slak\"; did you mean `team-slack`?;"
+                                + " defined: ops, team-slack",
+                        "16:16 digests[0].rules[1]: undefined rule \"nope\"; defined: r",
+                        "17:14 digests[0].notify[0]: undefined channel \"pager\"; defined: ops, team-slack")),
+                arguments("bad-cron.yml", List.of(
+                        "8:15 rules[0].schedule: invalid cron expression \"*/5 * * * *\": Unexpected end of"
+                                + " expression.; Quartz cron has the fields sec min hour day-of-month month"
+                                + " day-of-week [year], e.g. \"0 */5 * * * ?\"",
+                        "15:15 digests[0].schedule: invalid cron expression \"0 0 25 * * ?\": Hour values must be"
+                                + " between 0 and 23; Quartz cron has the fields sec min hour day-of-month month"
+                                + " day-of-week [year], e.g. \"0 */5 * * * ?\"")),
+                arguments("bad-duration.yml", List.of(
+                        "4:12 ucloud.timeout: expected a duration such as 90s, 30m, 6h, 1d, 1w or PT6H, got \"5x\"",
+                        "13:13 rules[0].repeat: expected a duration, got the bare number 6; add a unit: s, m, h, d"
+                                + " or w, e.g. 6m",
+                        "19:13 rules[1].repeat: must be longer than 0")),
+                arguments("bad-percent.yml", List.of(
+                        "13:22 rules[0].budgets[0].thresholds[0]: expected a percentage, got the bare number 0.8;"
+                                + " add %, e.g. 0.8% (for the fraction 0.8 write 80%)",
+                        "13:33 rules[0].budgets[0].thresholds[2]: must be greater than 0%",
+                        "14:24 rules[0].budgets[0].forecastAfter: must be at least 0% and below 100%",
+                        "16:37 rules[0].growth[0].increase: must be greater than 0%",
+                        "17:37 rules[0].growth[1].increase: expected a percentage such as 80% or 12.5%,"
+                                + " got \"lots\"")),
+                arguments("negative-limit.yml", List.of(
+                        "6:17 prices.models.m.input: must not be negative, got -1",
+                        "14:34 rules[0].budgets[0].limit: must not be negative, got -5",
+                        "15:34 rules[0].budgets[1].limit: unknown suffix m in \"20m\"; did you mean M (million)?",
+                        "16:34 rules[0].budgets[2].limit: unknown suffix T in \"3T\"; use k (thousand),"
+                                + " M (million) or G (billion)",
+                        "18:55 rules[0].growth[0].minBaseline: must not be negative, got -1000")),
+                arguments("cost-without-price.yml", List.of(
+                        "14:19 rules[0].budgets[0].metric: metric cost needs a price for every model of the rule;"
+                                + " add a price for model Qwen/QwQ-32B under prices.models",
+                        "16:19 rules[0].growth[0].metric: metric cost needs a price for every model of the rule;"
+                                + " add a price for model Qwen/QwQ-32B under prices.models")),
+                arguments("missing-env.yml", List.of(
+                        "2:14 ucloud.publicKey: environment variable UCLOUD_PUBLIC_KEY is not set; set it, or write"
+                                + " ${UCLOUD_PUBLIC_KEY:-default} to give a default",
+                        "3:15 ucloud.privateKey: environment variable UCLOUD_PRIVATE_KEY is not set; set it, or"
+                                + " write ${UCLOUD_PRIVATE_KEY:-default} to give a default",
+                        "6:36 channels.hook.webhookUrl: environment variable SLACK_WEBHOOK_URL is not set; set it,"
+                                + " or write ${SLACK_WEBHOOK_URL:-default} to give a default",
+                        "9:12 rules[0].keys[0]: environment variable PROD_KEY is not set; set it, or write"
+                                + " ${PROD_KEY:-default} to give a default")),
+                arguments("slack-both.yml", List.of(
+                        "5:81 channels.both.token: set either webhookUrl (incoming webhook) or token + channel"
+                                + " (bot), not both",
+                        "6:12 channels.neither: a slack channel needs webhookUrl (incoming webhook) or token +"
+                                + " channel (bot)",
+                        "7:39 channels.lonely-token.token: a bot token needs channel: the Slack channel to post to,"
+                                + " quoted because an unquoted # starts a comment, e.g. channel: \"#llm-spend\"",
+                        "8:91 channels.hook-channel.channel: an incoming webhook posts to the channel it was created"
+                                + " for; remove channel, or use token + channel",
+                        "11:12 channels.comment.token: a bot token needs channel: the Slack channel to post to,"
+                                + " quoted because an unquoted # starts a comment, e.g. channel: \"#llm-spend\"")),
+                arguments("email-invalid.yml", List.of(
+                        "6:5 channels.mail.from: required field is missing",
+                        "7:11 channels.mail.smtp.host: required field is missing",
+                        "7:19 channels.mail.smtp.port: must be between 1 and 65535, got 70000",
+                        "7:47 channels.mail.smtp.ssl: choose starttls (usually port 587) or ssl (SMTPS, usually"
+                                + " port 465), not both",
+                        "7:63 channels.mail.smtp.password: a password needs a username to log in with; add"
+                                + " smtp.username",
+                        "8:10 channels.mail.to[0]: invalid email address \"finance\": Missing final '@domain'",
+                        "10:5 channels.mail2.smtp: required field is missing",
+                        "12:9 channels.mail2.to: must not be empty; add at least one item")),
+                arguments("unknown-type.yml", List.of(
+                        "5:14 channels.a.type: unknown value \"slak\"; did you mean `slack`?; expected one of:"
+                                + " slack, email, console",
+                        "6:6 channels.b.type: required field is missing",
+                        "7:23 channels.c.level: unknown field; valid fields: type")),
+                arguments("bad-timezone.yml", List.of(
+                        "1:11 timezone: invalid timezone \"Asia/Shangai\"; use a region such as Asia/Shanghai or an"
+                                + " offset such as +08:00",
+                        "2:12 weekStart: unknown value \"mon\"; expected one of: monday, tuesday, wednesday,"
+                                + " thursday, friday, saturday, sunday",
+                        "3:16 monthStartDay: must be between 1 and 28, got 31",
+                        "13:52 rules[0].budgets[0].period: unknown value \"dai\"; did you mean `day`?; expected one"
+                                + " of: hour, day, week, month",
+                        "14:14 rules[0].groupBy: unknown value \"team\"; expected one of: series, key, model, all")),
+                arguments("bad-url.yml", List.of(
+                        "2:12 ucloud.baseUrl: plain http is only allowed for localhost; use https://, got"
+                                + " \"http://api.ucloud.cn\"",
+                        "6:8 state.url: expected a jdbc:h2:... or jdbc:postgresql://... URL",
+                        "7:12 state.cluster: a cluster needs a shared PostgreSQL database; set state.url to"
+                                + " jdbc:postgresql://...")),
+                arguments("digest-invalid.yml", List.of(
+                        "13:5 digests[0]: a digest needs something to cover: add rules:, or keys: and models:",
+                        "16:11 digests[1].keys: keys need models: the digest covers every key x model; add models:",
+                        "17:13 digests[1].period: unknown value \"hour\"; expected one of: day, week, month",
+                        "18:10 digests[1].top: must be between 1 and 50, got 0",
+                        "20:5 digests[2]: a digest needs something to cover: add rules:, or keys: and models:")),
+                arguments("missing-required.yml", List.of(
+                        "1:1 ucloud: required field is missing",
+                        "4:5 rules[0].name: required field is missing",
+                        "4:5 rules[0].keys: required field is missing",
+                        "4:5 rules[0].models: required field is missing",
+                        "4:5 rules[0].notify: required field is missing",
+                        "6:9 rules[0].budgets[0].metric: required field is missing",
+                        "6:9 rules[0].budgets[0].limit: required field is missing",
+                        "7:5 rules[1]: a rule needs at least one check: add budgets: or growth:",
+                        "10:13 rules[1].notify: must not be empty; add at least one item",
+                        "11:5 rules[2]: a rule needs at least one check: add budgets: or growth:",
+                        // a rule that is not a mapping is one error, not one per missing field
+                        "17:5 rules[3]: expected a mapping (field: value, ...), got a string")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void reportsEveryMistakeWithItsLocation(String fixture, List<String> expected) {
+        assertThat(errors(fixture, Map.of())).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void errorNamesFileLineColumnAndPath() {
+        ConfigException e = failure(fixture("typo.yml"), Map.of());
+
+        assertThat(e.errors().get(0)).hasToString(fixture("typo.yml")
+                + ":13:9: rules[0].budgets[0].thresolds: unknown field; did you mean `thresholds`?");
+        assertThat(e.getMessage()).hasLineCount(3);
+    }
+
+    @Test
+    void emptyFileSaysWhatIsExpected() {
+        ConfigException e = failure(fixture("empty.yml"), Map.of());
+
+        assertThat(e.errors()).singleElement().hasToString(fixture("empty.yml")
+                + ": the file is empty; expected a mapping with at least ucloud: and rules:");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path nowhere = Path.of("no/such/rules.yml");
+
+        assertThat(failure(nowhere, Map.of()).errors()).singleElement()
+                .hasToString("no/such/rules.yml: no such file: no/such/rules.yml");
+    }
+
+    @Test
+    void malformedYamlHasNoStackTraceOrSnippet() {
+        ConfigException e = failure(fixture("malformed.yml"), Map.of());
+
+        assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("^");
+    }
+}

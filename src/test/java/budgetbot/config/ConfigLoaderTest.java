@@ -1,0 +1,178 @@
+package budgetbot.config;
+
+import budgetbot.time.PeriodCalendar;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static budgetbot.config.Fixtures.failure;
+import static budgetbot.config.Fixtures.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigLoaderTest {
+    private static final Map<String, String> VALID_ENV = Map.of("PUB", "pub-key", "PRIV", "priv-key",
+            "DB_PASSWORD", "db-pw", "HOOK", "https://hooks.slack.com/services/T/B/x", "TOKEN", "xoxb-1",
+            "SMTP", "smtp-pw");
+
+    @Test
+    void validFixtureMapsEveryField() {
+        BotConfig c = ConfigLoader.load(fixture("valid.yml"), VALID_ENV);
+
+        assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Europe/Berlin"), DayOfWeek.SUNDAY, 15));
+        assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("http://127.0.0.1:8089"), "pub-key",
+                new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3));
+        assertThat(c.state()).isEqualTo(new StateConfig("jdbc:postgresql://db.example.com/budgetbot", "bot",
+                new Secret("db-pw"), true));
+        assertThat(c.prices()).isEqualTo(new Prices("USD", Map.of(
+                "m1", new ModelPrice(new BigDecimal("4"), new BigDecimal("16"), BigDecimal.ZERO),
+                "m2", new ModelPrice(new BigDecimal("0.5"), new BigDecimal("1.5"), new BigDecimal("0.1")))));
+        assertThat(c.channels()).containsOnly(
+                Map.entry("hook", new ChannelConfig.Slack("hook",
+                        Optional.of(new Secret("https://hooks.slack.com/services/T/B/x")), Optional.empty(),
+                        Optional.empty(), URI.create("https://slack.com/api/"))),
+                Map.entry("bot", new ChannelConfig.Slack("bot", Optional.empty(), Optional.of(new Secret("xoxb-1")),
+                        Optional.of("#spend"), URI.create("http://localhost:9000/api/"))),
+                Map.entry("mail", new ChannelConfig.Email("mail", new SmtpConfig("smtp.example.com", 465,
+                        Optional.of("u"), Optional.of(new Secret("smtp-pw")), false, true),
+                        "bot <bot@example.com>", List.of("a@example.com", "B <b@example.com>"))),
+                Map.entry("out", new ChannelConfig.Console("out")));
+        assertThat(c.rules()).containsExactly(
+                new RuleConfig("r1", "0 */10 * * * ?", List.of("k1", "k2"), List.of("m1", "m2"), GroupBy.SERIES,
+                        List.of(new Budget(Metric.COST, PeriodUnit.MONTH, new BigDecimal("1500"),
+                                        List.of(new BigDecimal("0.125"), new BigDecimal("0.5"), BigDecimal.ONE),
+                                        true, new BigDecimal("0.2")),
+                                new Budget(Metric.OUTPUT_TOKENS, PeriodUnit.HOUR, new BigDecimal("2000000000"),
+                                        List.of(new BigDecimal("0.8"), BigDecimal.ONE), false, new BigDecimal("0.1"))),
+                        List.of(new Growth(Metric.REQUESTS, PeriodUnit.WEEK, new BigDecimal("1.5"),
+                                new BigDecimal("20"))),
+                        List.of("hook", "mail"), Optional.of(Duration.ofMinutes(90))),
+                new RuleConfig("r2", "0 */5 * * * ?", List.of("k3"), List.of("m3"), GroupBy.ALL, List.of(),
+                        List.of(new Growth(Metric.IMAGES, PeriodUnit.DAY, new BigDecimal("0.5"), BigDecimal.ZERO)),
+                        List.of("out"), Optional.of(Duration.ofHours(6))));
+        assertThat(c.digests()).containsExactly(new DigestConfig("weekly", "0 0 8 ? * MON", PeriodUnit.WEEK,
+                List.of("r1"), List.of("k9"), List.of("m9"), List.of("bot"), 10));
+        assertThat(c.file()).isEqualTo(fixture("valid.yml"));
+    }
+
+    @Test
+    void omittedFieldsGetTheirDefaults() {
+        BotConfig c = ConfigLoader.load(fixture("minimal.yml"), Map.of());
+
+        assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Asia/Shanghai"), DayOfWeek.MONDAY, 1));
+        assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("https://api.ucloud.cn"), "pk",
+                new Secret("sk"), "", Duration.ofSeconds(30), 4, 8));
+        assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false));
+        assertThat(c.prices()).isEqualTo(new Prices("CNY", Map.of()));
+        RuleConfig rule = c.rules().get(0);
+        assertThat(rule.schedule()).isEqualTo("0 */5 * * * ?");
+        assertThat(rule.groupBy()).isEqualTo(GroupBy.ALL);
+        assertThat(rule.repeat()).isEmpty();
+        assertThat(rule.budgets()).containsExactly(new Budget(Metric.TOKENS, PeriodUnit.DAY, new BigDecimal("1000"),
+                List.of(new BigDecimal("0.8"), BigDecimal.ONE), false, new BigDecimal("0.1")));
+        assertThat(c.digests()).containsExactly(new DigestConfig("d", "0 0 9 * * ?", PeriodUnit.DAY, List.of("r"),
+                List.of(), List.of(), List.of("ops"), 5));
+    }
+
+    @Test
+    void repositoryRulesYmlLoadsWhenItsVariablesAreSet() {
+        BotConfig c = ConfigLoader.load(Path.of("rules.yml"), Map.of("UCLOUD_PUBLIC_KEY", "pub",
+                "UCLOUD_PRIVATE_KEY", "priv", "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/x",
+                "SLACK_BOT_TOKEN", "xoxb-1", "SMTP_PASSWORD", "pw"));
+
+        assertThat(c.ucloud().projectId()).isEmpty();
+        assertThat(c.ucloud().privateKey().reveal()).isEqualTo("priv");
+        assertThat(c.channels()).containsOnlyKeys("team-slack", "finops-slack", "finance-email", "console");
+        assertThat(c.rules()).extracting(RuleConfig::name).containsExactly("prod-daily");
+        assertThat(c.rules().get(0).budgets()).extracting(Budget::limit)
+                .containsExactly(new BigDecimal("20000000"), new BigDecimal("3000"));
+        assertThat(c.digests()).extracting(DigestConfig::name).containsExactly("daily-summary");
+    }
+
+    @Test
+    void repositoryRulesYmlNamesEveryMissingVariable() {
+        List<ConfigError> errors = failure(Path.of("rules.yml"), Map.of()).errors();
+
+        assertThat(errors).extracting(ConfigError::message).allMatch(m -> m.startsWith("environment variable "))
+                .map(m -> m.split(" ")[2])
+                .containsExactly("UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY", "SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN",
+                        "SMTP_PASSWORD");
+        assertThat(errors).extracting(ConfigError::path).containsExactly("ucloud.publicKey", "ucloud.privateKey",
+                "channels.team-slack.webhookUrl", "channels.finops-slack.token",
+                "channels.finance-email.smtp.password");
+    }
+
+    @ParameterizedTest(name = "{0} with P={1}, Q={2} -> {3}")
+    @CsvSource(nullValues = "NULL", value = {
+            "'${P}',             x,    NULL, x",
+            "'${P:-d}',          NULL, NULL, d",
+            "'${P:-d}',          '',   NULL, d",
+            "'${P}',             '',   NULL, ''",
+            "'${P:-}',           NULL, NULL, ''",
+            "'a-${P}-${Q:-q}',   1,    NULL, a-1-q",
+            "'${P}${Q}',         1,    2,    12",
+            "'plain $ and {P}',  x,    NULL, plain $ and {P}",
+            "'${P:-a:-b}',       NULL, NULL, a:-b",
+            // a value is not expanded again
+            "'${P}',             '${Q}', z,  '${Q}'",
+    })
+    void environmentReferencesAreExpanded(String value, String p, String q, String expected,
+                                         @TempDir Path dir) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        Optional.ofNullable(p).ifPresent(v -> env.put("P", v));
+        Optional.ofNullable(q).ifPresent(v -> env.put("Q", v));
+
+        BotConfig c = ConfigLoader.load(withProjectId(dir, value), env);
+
+        assertThat(c.ucloud().projectId()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "${P   | 4:14 ucloud.projectId: unterminated ${ in the value; write ${NAME} or ${NAME:-default}",
+            "${1P} | 4:14 ucloud.projectId: invalid variable reference ${1P}; write ${NAME} or ${NAME:-default}",
+            "${}   | 4:14 ucloud.projectId: invalid variable reference ${}; write ${NAME} or ${NAME:-default}",
+            "x${Z} | 4:14 ucloud.projectId: environment variable Z is not set; set it, or write ${Z:-default} to"
+                    + " give a default",
+    })
+    void badReferencesAreReported(String value, String expected, @TempDir Path dir) throws IOException {
+        List<String> errors = failure(withProjectId(dir, value), Map.of()).errors().stream()
+                .map(e -> e.line() + ":" + e.column() + " " + e.path() + ": " + e.message()).toList();
+
+        assertThat(errors).containsExactly(expected);
+    }
+
+    @Test
+    void quotedNumbersAndExpandedNumbersAreAccepted(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml"))
+                .replace("privateKey: sk", "privateKey: sk\n  maxRetries: \"2\"\n  parallelism: ${PAR:-3}")
+                .replace("limit: 1000", "limit: \"${LIMIT}\""));
+
+        BotConfig c = ConfigLoader.load(file, Map.of("LIMIT", "1.5M"));
+
+        assertThat(c.ucloud().maxRetries()).isEqualTo(2);
+        assertThat(c.ucloud().parallelism()).isEqualTo(3);
+        assertThat(c.rules().get(0).budgets().get(0).limit()).isEqualByComparingTo("1500000");
+    }
+
+    private static Path withProjectId(Path dir, String value) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml"))
+                .replace("privateKey: sk", "privateKey: sk\n  projectId: \"" + value + "\""));
+        return file;
+    }
+}
