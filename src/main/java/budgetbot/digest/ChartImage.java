@@ -7,6 +7,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendLayout;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.Styler.YAxisPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -35,6 +36,8 @@ final class ChartImage {
     private static final Color BARS = new Color(0x4e79a7);
     private static final Color CUMULATIVE = new Color(0xf28e2b);
     private static final Color LIMIT = new Color(0xc0392b);
+    private static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[]{6f, 4f}, 0f);
 
     static {
         // a server has no display; without this AWT may look for one while drawing
@@ -76,7 +79,7 @@ final class ChartImage {
         line(chart.addSeries("cumulative", labels, cumulative), CUMULATIVE, new BasicStroke(2.5f));
         budget.ifPresent(b -> line(chart.addSeries(b.period().adjective() + " budget " + Format.value(metric,
                         b.limit(), r.currency()), labels, Collections.nCopies(labels.size(), b.limit().doubleValue())),
-                LIMIT, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f)));
+                LIMIT, DASHED));
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapFormat.PNG);
         } catch (IOException e) {
@@ -105,7 +108,8 @@ final class ChartImage {
         s.setPlotBorderVisible(false);
         s.setPlotGridVerticalLinesVisible(false);
         s.setPlotGridLinesColor(new Color(0xe5e7eb));
-        s.setLegendPosition(LegendPosition.InsideNW);
+        s.setLegendPosition(LegendPosition.OutsideS);
+        s.setLegendLayout(LegendLayout.Horizontal);
         s.setLegendBorderColor(new Color(0xd1d5db));
         s.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         s.setOverlapped(true);

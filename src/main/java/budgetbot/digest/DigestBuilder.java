@@ -176,8 +176,8 @@ public final class DigestBuilder {
                 boolean digestPeriod = b.period() == plan.period();
                 Optional<BigDecimal> reportUsed = digestPeriod
                         ? Optional.of(sum(members, plan.report(), b.metric())) : Optional.empty();
-                Optional<BigDecimal> currentUsed = f.map(Finding::used)
-                        .or(() -> digestPeriod ? Optional.of(sum(members, plan.current(), b.metric())) : Optional.empty());
+                Optional<BigDecimal> currentUsed = f.map(Finding::used).or(() -> digestPeriod
+                        ? Optional.of(sum(members, plan.current(), b.metric())) : Optional.empty());
                 Optional<Projection> forecast = f.flatMap(Finding::forecast)
                         .or(() -> finding(rule, Kind.FORECAST, condition, group).flatMap(Finding::forecast));
                 perGroup.add(new BudgetStanding(b.metric(), b.period(), b.limit(), group, reportUsed, currentUsed,

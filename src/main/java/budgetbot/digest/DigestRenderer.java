@@ -23,9 +23,9 @@ public final class DigestRenderer {
                 : Optional.of(new Image(CHART_ID, baseName + ".png", ChartImage.png(r)));
         String text = TextDigest.render(title, r, sections);
         Message message = new Message("digest", "[budgetbot] " + title + ": " + summary(r), text,
-                HtmlDigest.render(title, r, sections, chart.map(c -> "cid:" + c.contentId()).orElse(null)),
+                HtmlDigest.render(title, r, sections, chart.map(c -> "cid:" + c.contentId())),
                 SlackDigest.render(title, r), chart.stream().toList());
-        String fileHtml = HtmlDigest.render(title, r, sections, chart.map(Image::filename).orElse(null));
+        String fileHtml = HtmlDigest.render(title, r, sections, chart.map(Image::filename));
         return new RenderedDigest(baseName, message, fileHtml, text, chart);
     }
 

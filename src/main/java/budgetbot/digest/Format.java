@@ -49,8 +49,10 @@ final class Format {
             abs = abs.divide(THOUSAND);
             unit++;
         }
-        String digits = unit == 0 ? abs.setScale(0, RoundingMode.HALF_UP).toPlainString()
-                : abs.setScale(1, RoundingMode.HALF_UP).toPlainString();
+        BigDecimal rounded = abs.setScale(unit == 0 ? 0 : 1, RoundingMode.HALF_UP);
+        // 120k rather than 120.0k
+        String digits = rounded.stripTrailingZeros().scale() <= 0 ? rounded.setScale(0).toPlainString()
+                : rounded.toPlainString();
         return (n.signum() < 0 ? "-" : "") + digits + UNITS[unit];
     }
 

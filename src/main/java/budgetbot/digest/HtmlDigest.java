@@ -4,6 +4,7 @@ import budgetbot.digest.Section.Cell;
 import budgetbot.digest.Section.Table;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The email HTML: nested tables with inline styles only, which Outlook and Gmail both lay out, and no
@@ -20,9 +21,9 @@ final class HtmlDigest {
 
     /**
      * @param imageSrc the chart's {@code src}: {@code cid:chart} in a message, the PNG's file name on disk;
-     *                 null when there is no chart
+     *                 empty when there is no chart
      */
-    static String render(String title, DigestReport r, List<Section> sections, String imageSrc) {
+    static String render(String title, DigestReport r, List<Section> sections, Optional<String> imageSrc) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width\"><title>").append(esc(title))
@@ -39,16 +40,12 @@ final class HtmlDigest {
                 + esc(DigestContent.periodLine(r)) + "</div>");
         row(h, "padding:12px 20px;", "<div style=\"" + FONT + "font-size:16px;font-weight:bold;\">"
                 + esc(DigestContent.headline(r)) + "</div>");
-        if (imageSrc != null) {
-            row(h, "padding:4px 20px 12px 20px;", "<img src=\"" + esc(imageSrc) + "\" width=\"" + ChartImage.WIDTH
-                    + "\" height=\"" + ChartImage.HEIGHT + "\" alt=\"" + esc("Usage per " + Format.barUnit(r.period()))
-                    + "\" style=\"display:block;border:0;outline:none;width:100%;max-width:" + ChartImage.WIDTH
-                    + "px;height:auto;\">");
-        }
+        imageSrc.ifPresent(src -> row(h, "padding:4px 20px 12px 20px;", image(src, r)));
         for (Section s : sections) {
             StringBuilder body = new StringBuilder();
             body.append("<div style=\"").append(FONT).append("font-size:17px;font-weight:bold;color:#111827;")
-                    .append("border-top:2px solid #e5e7eb;padding-top:12px;\">").append(esc(s.title())).append("</div>");
+                    .append("border-top:2px solid #e5e7eb;padding-top:12px;\">").append(esc(s.title()))
+                    .append("</div>");
             s.notes().forEach(n -> body.append("<p style=\"margin:8px 0;color:#4b5563;\">").append(esc(n))
                     .append("</p>"));
             s.tables().forEach(t -> table(body, t));
@@ -58,6 +55,12 @@ final class HtmlDigest {
                 esc("Made by budgetbot at " + Format.moment(r.at(), r.zone()) + "."));
         h.append("</table>\n</td></tr></table>\n</body></html>\n");
         return h.toString();
+    }
+
+    private static String image(String src, DigestReport r) {
+        return "<img src=\"" + esc(src) + "\" width=\"" + ChartImage.WIDTH + "\" height=\"" + ChartImage.HEIGHT
+                + "\" alt=\"" + esc("Usage per " + Format.barUnit(r.period())) + "\" style=\"display:block;border:0;"
+                + "outline:none;width:100%;max-width:" + ChartImage.WIDTH + "px;height:auto;\">";
     }
 
     private static void row(StringBuilder h, String style, String content) {

@@ -61,15 +61,16 @@ final class SlackDigest {
                     .forEach(f -> fields.addObject().put("type", "mrkdwn").put("text", truncate(f, MAX_FIELD)));
         }
         for (BudgetStanding b : g.budgets()) {
-            text.append("\n• ").append(Format.metricName(b.metric())).append(" per ").append(b.period().yamlName())
-                    .append(" (").append(mrkdwn(b.group())).append("): ");
-            b.reportUsed().or(b::currentUsed).ifPresent(used -> text.append(Format.value(b.metric(), used,
-                    r.currency())));
-            text.append(" of ").append(Format.value(b.metric(), b.limit(), r.currency()));
-            b.reportUsed().or(b::currentUsed).flatMap(b::fraction).ifPresent(f -> text.append(" (")
-                    .append(Format.share(f)).append(')'));
-            b.forecast().ifPresent(p -> text.append(", forecast ").append(Format.value(b.metric(), p.total(),
-                    r.currency())));
+            List<String> parts = new ArrayList<>();
+            b.reportUsed().ifPresent(u -> parts.add("this period " + standing(b, u, r)));
+            b.currentUsed().ifPresent(u -> parts.add("now " + standing(b, u, r)));
+            b.forecast().ifPresent(p -> parts.add("forecast " + Format.value(b.metric(), p.total(), r.currency())));
+            if (!parts.isEmpty()) {
+                text.append("\n• ").append(Format.metricName(b.metric())).append(" per ")
+                        .append(b.period().yamlName()).append(" (").append(mrkdwn(b.group())).append(") of ")
+                        .append(Format.value(b.metric(), b.limit(), r.currency())).append(": ")
+                        .append(String.join(", ", parts));
+            }
         }
         if (!g.alerts().isEmpty()) {
             text.append("\n:rotating_light: ").append(g.alerts().size()).append(" alert(s): ").append(g.alerts()
@@ -81,6 +82,11 @@ final class SlackDigest {
                     + compact(g.rankedBy(), l.change().current(), r)).collect(Collectors.joining(", ")));
         }
         s.putObject("text").put("type", "mrkdwn").put("text", truncate(text.toString(), MAX_TEXT));
+    }
+
+    private static String standing(BudgetStanding b, BigDecimal used, DigestReport r) {
+        return Format.value(b.metric(), used, r.currency())
+                + b.fraction(used).map(f -> " (" + Format.share(f) + ")").orElse("");
     }
 
     private static List<String> fields(DigestReport r, GroupReport g) {
