@@ -1,0 +1,45 @@
+package budgetbot.digest;
+
+import budgetbot.config.PeriodUnit;
+import budgetbot.time.Window;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The content of one digest, ready to render: one section per group and the overall total.
+ *
+ * @param currency the price list's currency, when any covered model has a price
+ * @param overall  the sum over every covered series (each once); present when there is more than one group
+ * @param at       when the digest was made
+ */
+public record DigestReport(String name, PeriodUnit period, ZoneId zone, Window report, Window comparison,
+                           Optional<String> currency, List<GroupReport> groups, Optional<GroupReport> overall,
+                           Instant at) {
+    public DigestReport {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(comparison, "comparison");
+        Objects.requireNonNull(currency, "currency");
+        groups = List.copyOf(groups);
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("a digest needs at least one group");
+        }
+        Objects.requireNonNull(overall, "overall");
+        Objects.requireNonNull(at, "at");
+    }
+
+    /** The section that sums up the whole digest: the overall total, or the only group. */
+    public GroupReport headline() {
+        return overall.orElse(groups.get(0));
+    }
+
+    public boolean noUsage() {
+        return headline().noUsage();
+    }
+}

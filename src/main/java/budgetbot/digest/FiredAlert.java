@@ -1,0 +1,25 @@
+package budgetbot.digest;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An alert that was announced, as the state store remembers it; the digest lists those of its report window.
+ *
+ * @param rule   the rule's name
+ * @param group  the finding's group ({@code all}, a key id, a model, {@code key x model})
+ * @param kind   {@code BUDGET}, {@code FORECAST} or {@code GROWTH}
+ * @param status what was announced, e.g. {@code firing}, {@code escalated}, {@code resolved}
+ * @param level  the level as people read it, e.g. {@code 80%}
+ * @param at     when it was announced
+ */
+public record FiredAlert(String rule, String group, String kind, String status, String level, Instant at) {
+    public FiredAlert {
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(at, "at");
+    }
+}

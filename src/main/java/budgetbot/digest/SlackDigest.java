@@ -1,0 +1,144 @@
+package budgetbot.digest;
+
+import budgetbot.config.Metric;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Slack Block Kit blocks for a digest, kept within Slack's limits so that Slack does not reject the post. */
+final class SlackDigest {
+    static final int MAX_BLOCKS = 50;
+    static final int MAX_TEXT = 3000;
+    static final int MAX_FIELD = 2000;
+    static final int MAX_FIELDS = 10;
+    static final int MAX_HEADER = 150;
+    private static final String SPARKS = "▁▂▃▄▅▆▇█";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SlackDigest() {
+    }
+
+    static String render(String title, DigestReport r) {
+        ArrayNode blocks = JSON.createArrayNode();
+        ObjectNode header = blocks.addObject().put("type", "header");
+        header.putObject("text").put("type", "plain_text").put("text", truncate(title, MAX_HEADER));
+        context(blocks, "*" + mrkdwn(DigestContent.headline(r)) + "*\n" + mrkdwn(DigestContent.periodLine(r)));
+
+        List<GroupReport> sections = new ArrayList<>();
+        r.overall().ifPresent(sections::add);
+        sections.addAll(r.groups());
+        int room = MAX_BLOCKS - blocks.size();
+        int shown = sections.size() <= room ? sections.size() : room - 1;
+        sections.subList(0, shown).forEach(g -> section(blocks, r, g));
+        if (shown < sections.size()) {
+            List<GroupReport> rest = sections.subList(shown, sections.size());
+            context(blocks, "…and " + rest.size() + " more: " + rest.stream()
+                    .map(g -> mrkdwn(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
+                    .collect(Collectors.joining(", ")));
+        }
+        return blocks.toString();
+    }
+
+    private static void context(ArrayNode blocks, String text) {
+        ObjectNode c = blocks.addObject().put("type", "context");
+        c.putArray("elements").addObject().put("type", "mrkdwn").put("text", truncate(text, MAX_TEXT));
+    }
+
+    private static void section(ArrayNode blocks, DigestReport r, GroupReport g) {
+        ObjectNode s = blocks.addObject().put("type", "section");
+        StringBuilder text = new StringBuilder("*").append(mrkdwn(g.name())).append('*');
+        if (g.noUsage()) {
+            text.append("\nNo usage in this period.");
+        } else {
+            text.append("  `").append(sparkline(g)).append('`');
+            ArrayNode fields = s.putArray("fields");
+            fields(r, g).stream().limit(MAX_FIELDS)
+                    .forEach(f -> fields.addObject().put("type", "mrkdwn").put("text", truncate(f, MAX_FIELD)));
+        }
+        for (BudgetStanding b : g.budgets()) {
+            List<String> parts = new ArrayList<>();
+            b.reportUsed().ifPresent(u -> parts.add("this period " + standing(b, u, r)));
+            b.currentUsed().ifPresent(u -> parts.add("now " + standing(b, u, r)));
+            b.forecast().ifPresent(p -> parts.add("forecast " + Format.value(b.metric(), p.total(), r.currency())));
+            if (!parts.isEmpty()) {
+                text.append("\n• ").append(Format.metricName(b.metric())).append(" per ")
+                        .append(b.period().yamlName()).append(" (").append(mrkdwn(b.group())).append(") of ")
+                        .append(Format.value(b.metric(), b.limit(), r.currency())).append(": ")
+                        .append(String.join(", ", parts));
+            }
+        }
+        if (!g.alerts().isEmpty()) {
+            text.append("\n:rotating_light: ").append(g.alerts().size()).append(" alert(s): ").append(g.alerts()
+                    .stream().map(a -> mrkdwn(a.kind() + " " + a.group() + " " + a.level() + " " + a.status()))
+                    .collect(Collectors.joining("; ")));
+        }
+        if (!g.consumers().isEmpty()) {
+            text.append("\nTop: ").append(g.consumers().stream().map(l -> mrkdwn(l.series().toString()) + " "
+                    + compact(g.rankedBy(), l.change().current(), r)).collect(Collectors.joining(", ")));
+        }
+        s.putObject("text").put("type", "mrkdwn").put("text", truncate(text.toString(), MAX_TEXT));
+    }
+
+    private static String standing(BudgetStanding b, BigDecimal used, DigestReport r) {
+        return Format.value(b.metric(), used, r.currency())
+                + b.fraction(used).map(f -> " (" + Format.share(f) + ")").orElse("");
+    }
+
+    private static List<String> fields(DigestReport r, GroupReport g) {
+        List<String> out = new ArrayList<>();
+        out.add(field("Tokens", Metric.TOKENS, g, r));
+        g.report().cost().ifPresent(c -> out.add(field("Cost", Metric.COST, g, r)));
+        out.add(field("Requests", Metric.REQUESTS, g, r));
+        out.add("*Input / output*\n" + Format.compact(g.report().totals().inputTokens()) + " / "
+                + Format.compact(g.report().totals().outputTokens()));
+        if (g.report().totals().images() > 0) {
+            out.add(field("Images", Metric.IMAGES, g, r));
+        }
+        return out;
+    }
+
+    private static String field(String label, Metric m, GroupReport g, DigestReport r) {
+        Change c = g.change(m);
+        return "*" + label + "*\n" + compact(m, c.current(), r) + "  " + (Format.arrow(c) + " " + Format.percent(c))
+                .strip();
+    }
+
+    private static String compact(Metric m, BigDecimal v, DigestReport r) {
+        return m == Metric.COST ? Format.money(r.currency(), v) : Format.compact(v);
+    }
+
+    /** One character per bar, scaled to the largest bar. */
+    static String sparkline(GroupReport g) {
+        List<BigDecimal> values = g.chart().stream().map(p -> p.amounts().value(g.rankedBy())).toList();
+        BigDecimal max = values.stream().reduce(BigDecimal.ZERO, BigDecimal::max);
+        StringBuilder out = new StringBuilder();
+        for (BigDecimal v : values) {
+            int level = max.signum() == 0 ? 0
+                    : (int) Math.round(v.doubleValue() / max.doubleValue() * (SPARKS.length() - 1));
+            out.append(SPARKS.charAt(Math.max(0, level)));
+        }
+        return out.toString();
+    }
+
+    /** Escapes the three characters Slack's mrkdwn treats as control characters. */
+    static String mrkdwn(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Cuts at a code point boundary and marks the cut with an ellipsis. */
+    static String truncate(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end) + "…";
+    }
+}
