@@ -31,10 +31,6 @@ public final class Faults {
         return queue.size();
     }
 
-    public void clear() {
-        queue.clear();
-    }
-
     Optional<Fault> next() {
         return Optional.ofNullable(queue.poll());
     }

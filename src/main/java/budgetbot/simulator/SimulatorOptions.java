@@ -36,10 +36,6 @@ public record SimulatorOptions(int port, long seed, List<String> keys, List<Stri
         return new SimulatorOptions(0, 42, DEFAULT_KEYS, DEFAULT_MODELS, Optional.empty(), Clock.systemUTC());
     }
 
-    public SimulatorOptions withPort(int port) {
-        return new SimulatorOptions(port, seed, keys, models, spike, clock);
-    }
-
     public SimulatorOptions withSeed(long seed) {
         return new SimulatorOptions(port, seed, keys, models, spike, clock);
     }

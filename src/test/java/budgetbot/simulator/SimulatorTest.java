@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -41,7 +42,7 @@ class SimulatorTest {
     static final Series K1_M1 = new Series("k1", "m1");
     static final Window DAY = new Window(Instant.parse("2026-03-18T16:00:00Z"), Instant.parse("2026-03-19T16:00:00Z"));
     static final SimulatorOptions OPTS = new SimulatorOptions(0, 7, List.of("k1", "k2"), List.of("m1", "m2"),
-            java.util.Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC));
+            Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC));
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -341,6 +342,7 @@ class SimulatorTest {
     void refusesImpossibleOptions() {
         assertThatThrownBy(() -> OPTS.withKeys(List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the simulator needs at least one key and one model");
+        assertThatThrownBy(() -> OPTS.withModels(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Spike.lastHours("k1", 0, 8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Spike.lastHours("k1", 3, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
