@@ -1,0 +1,94 @@
+package budgetbot.cli;
+
+import budgetbot.simulator.Fault;
+import budgetbot.simulator.Simulator;
+import budgetbot.simulator.SimulatorOptions;
+import budgetbot.simulator.Spike;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/** {@code budgetbot simulator}: runs a fake UCloud endpoint with synthetic usage until it is stopped. */
+@Command(name = "simulator", mixinStandardHelpOptions = true,
+        description = {"Runs a fake UCloud OpenAPI on 127.0.0.1 that serves deterministic synthetic token usage,",
+                "prints the ucloud: block to paste into rules.yml, and serves until Ctrl-C or SIGTERM."})
+public final class SimulatorCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8089", description = "port on 127.0.0.1, 0 = any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the usage and the demo key pair (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--keys", split = ",", paramLabel = "KEY", description = "API key ids to serve (default: demo keys)")
+    List<String> keys = SimulatorOptions.DEFAULT_KEYS;
+
+    @Option(names = "--models", split = ",", paramLabel = "MODEL", description = "models to serve (default: three models)")
+    List<String> models = SimulatorOptions.DEFAULT_MODELS;
+
+    @Option(names = "--spike", paramLabel = "KEY_OR_MODEL",
+            description = "multiply the usage of this key, model or 'key x model' over the last hours")
+    String spike;
+
+    @Option(names = "--spike-factor", defaultValue = "8", description = "how much the spike multiplies (default: ${DEFAULT-VALUE})")
+    double spikeFactor;
+
+    @Option(names = "--spike-hours", defaultValue = "3", description = "how many hours before now the spike covers (default: ${DEFAULT-VALUE})")
+    int spikeHours;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "accepted like every budgetbot command; the simulator takes its keys and models from the options above")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Simulator sim = start(spec.commandLine().getOut());
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "simulator-shutdown"));
+        // nothing ever counts down: the JVM's shutdown (Ctrl-C, SIGTERM) ends the wait
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    /** Starts the simulator and prints how to point budgetbot at it. */
+    Simulator start(PrintWriter out) {
+        Optional<Spike> spikeOption = Optional.ofNullable(spike).map(t -> Spike.lastHours(t, spikeHours, spikeFactor));
+        Simulator sim = Simulator.start(new SimulatorOptions(port, seed, keys, models, spikeOption, Clock.systemUTC()));
+        String base = sim.baseUrl().toString();
+        out.println("UCloud simulator listening on " + base);
+        out.println();
+        out.println("Paste into rules.yml:");
+        out.println("ucloud:");
+        out.println("  baseUrl: " + base);
+        out.println("  publicKey: " + sim.publicKey());
+        out.println("  privateKey: " + sim.privateKey().reveal());
+        out.println("  projectId: \"\"");
+        out.println();
+        out.println("Keys:   " + String.join(", ", keys));
+        out.println("Models: " + String.join(", ", models));
+        spikeOption.ifPresent(s -> out.println("Spike:  x" + trim(s.factor()) + " on " + s.target() + " for the last "
+                + spikeHours + " hours"));
+        out.println("Faults: curl -X POST '" + base + "_sim/faults?kind=http500&count=2'");
+        out.println("        kinds: " + Arrays.stream(Fault.Kind.values()).map(Fault.Kind::wire)
+                .collect(Collectors.joining(", ")) + " (slow takes &delayMs=)");
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        return sim;
+    }
+
+    private static String trim(double factor) {
+        return factor == Math.rint(factor) ? Long.toString((long) factor) : Double.toString(factor);
+    }
+}

@@ -1,0 +1,405 @@
+package budgetbot.simulator;
+
+import budgetbot.config.Secret;
+import budgetbot.time.Window;
+import budgetbot.ucloud.Signer;
+import budgetbot.usage.Series;
+import budgetbot.usage.UsageTotals;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake UCloud OpenAPI on 127.0.0.1: checks signatures like UCloud, answers {@code GetUMInferTokenUsage} with
+ * deterministic synthetic usage and {@code ListUMInferAPIKey} with its keys, and plays queued faults.
+ *
+ * <p>Faults can also be queued over HTTP, for scripts:
+ * {@code POST /_sim/faults?kind=http500|http503|http429|ret153|ret110|slow|garbage&count=N[&delayMs=..]}.
+ */
+public final class Simulator implements AutoCloseable {
+    public static final String TOKEN_USAGE = "GetUMInferTokenUsage";
+    public static final String LIST_KEYS = "ListUMInferAPIKey";
+    static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
+    /** Longer windows get RetCode 110, as UCloud times out on them. */
+    static final Duration MAX_WINDOW = Duration.ofDays(10);
+
+    private static final Logger log = LoggerFactory.getLogger(Simulator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SimulatorOptions opts;
+    private final String publicKey;
+    private final Secret privateKey;
+    private final Signer signer;
+    private final SyntheticUsage usage;
+    private final Faults faults = new Faults();
+    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor;
+    private final HttpServer server;
+
+    private Simulator(SimulatorOptions opts) throws IOException {
+        this.opts = opts;
+        this.publicKey = "budgetbot-simulator-" + opts.seed();
+        this.privateKey = demoPrivateKey(opts.seed());
+        this.signer = Signer.of(privateKey);
+        this.usage = new SyntheticUsage(opts.seed(), opts.keys(), opts.models(), opts.spike(), opts.clock().instant());
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "simulator-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), opts.port()), 0);
+        server.createContext("/", this::api);
+        server.createContext("/_sim/faults", this::control);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Starts a simulator; it serves until {@link #close()}. */
+    public static Simulator start(SimulatorOptions opts) {
+        try {
+            return new Simulator(opts);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + opts.port(), e);
+        }
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String publicKey() {
+        return publicKey;
+    }
+
+    /** The demo private key, derived from the seed. */
+    public Secret privateKey() {
+        return privateKey;
+    }
+
+    public SimulatorOptions options() {
+        return opts;
+    }
+
+    /** The parameters of every API request received so far (faulted ones included), oldest first. */
+    public List<Map<String, String>> requests() {
+        return List.copyOf(requests);
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Exactly the totals the simulator reports for {@code series} over {@code window}, as of its clock's now. */
+    public UsageTotals expected(Series series, Window window) {
+        return usage.total(series, window, opts.clock().instant());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void api(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            answerApi(exchange);
+        }
+    }
+
+    private void answerApi(HttpExchange exchange) throws IOException {
+        try {
+            Map<String, String> params = params(exchange);
+            requests.add(params);
+            Optional<Fault> fault = faults.next();
+            if (fault.isPresent() && playFault(exchange, fault.get(), params)) {
+                return;
+            }
+            Map<String, Object> answer = answer(params);
+            log.debug("{} -> RetCode {}", params.get("Action"), answer.get("RetCode"));
+            reply(exchange, 200, "application/json", JSON.writeValueAsString(answer), Map.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("simulator failed on {}", exchange.getRequestURI(), e);
+            reply(exchange, 500, "text/plain", "simulator error: " + e, Map.of());
+        }
+    }
+
+    /** Plays {@code fault}; false when the normal answer should follow (a slow answer). */
+    private boolean playFault(HttpExchange exchange, Fault fault, Map<String, String> params)
+            throws IOException, InterruptedException {
+        log.debug("playing fault {}", fault);
+        String action = params.getOrDefault("Action", "");
+        switch (fault.kind()) {
+            case HTTP500 -> reply(exchange, 500, "text/plain", "Internal Server Error", Map.of());
+            case HTTP503 -> reply(exchange, 503, "text/plain", "Service Unavailable", Map.of());
+            case HTTP429 -> reply(exchange, 429, "text/plain", "Too Many Requests", Map.of("Retry-After", "1"));
+            case RET153 -> reply(exchange, 200, "application/json",
+                    JSON.writeValueAsString(envelope(action, 153, "Request rate limit exceeded")), Map.of());
+            case RET110 -> reply(exchange, 200, "application/json",
+                    JSON.writeValueAsString(envelope(action, 110, "API timeout")), Map.of());
+            case GARBAGE -> reply(exchange, 200, "text/html", "<html><body>502 Bad Gateway</body></html>", Map.of());
+            case SLOW -> {
+                Thread.sleep(fault.delay().toMillis());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<String, Object> answer(Map<String, String> params) {
+        String action = params.get("Action");
+        if (action == null) {
+            return envelope("", 160, "Missing Action");
+        }
+        if (!params.containsKey(Signer.SIGNATURE)) {
+            return envelope(action, 170, "Missing signature");
+        }
+        if (!publicKey.equals(params.get("PublicKey"))) {
+            return envelope(action, 172, "User not exists");
+        }
+        if (!signer.verify(params, params.get(Signer.SIGNATURE))) {
+            return envelope(action, 171, "Signature VerifyAC Error");
+        }
+        try {
+            return switch (action) {
+                case TOKEN_USAGE -> tokenUsage(params);
+                case LIST_KEYS -> listKeys(params);
+                default -> envelope(action, 161, "Action [" + action + "] not exist");
+            };
+        } catch (BadParam e) {
+            return envelope(action, 230, e.getMessage());
+        }
+    }
+
+    private Map<String, Object> tokenUsage(Map<String, String> params) throws BadParam {
+        Series series = new Series(required(params, "KeyId"), required(params, "Model"));
+        long start = number(params, "StartTime", null);
+        long end = number(params, "EndTime", null);
+        if (end < start) {
+            throw new BadParam("Params [EndTime] not available: before StartTime");
+        }
+        Window window = new Window(Instant.ofEpochSecond(start), Instant.ofEpochSecond(end));
+        if (window.length().compareTo(MAX_WINDOW) > 0) {
+            return envelope(TOKEN_USAGE, 110, "API timeout");
+        }
+        Map<String, Object> answer = envelope(TOKEN_USAGE, 0, null);
+        answer.put("Data", usage.knows(series) ? tokenUsageData(series, window) : Map.of());
+        return answer;
+    }
+
+    private Map<String, Object> tokenUsageData(Series series, Window window) {
+        List<SyntheticUsage.Hour> hours = usage.hours(series, window, opts.clock().instant());
+        UsageTotals sum = hours.stream().map(SyntheticUsage.Hour::totals).reduce(UsageTotals.ZERO, UsageTotals::plus);
+        List<Map<String, Object>> usages = new ArrayList<>();
+        for (SyntheticUsage.Hour h : hours) {
+            long ts = h.hour().getEpochSecond();
+            UsageTotals t = h.totals();
+            usages.add(usageEntry("in", t.inputTokens(), ts, series));
+            usages.add(usageEntry("out", t.outputTokens(), ts, series));
+            usages.add(usageEntry("total", t.totalTokens(), ts, series));
+            usages.add(usageEntry("request_count", t.requests(), ts, series));
+            usages.add(usageEntry("image_generation", t.images(), ts, series));
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("Total", sum.totalTokens());
+        data.put("InTotal", sum.inputTokens());
+        data.put("OutTotal", sum.outputTokens());
+        data.put("RequestTotal", sum.requests());
+        data.put("ImageGenerationNum", sum.images());
+        data.put("Usages", usages);
+        return data;
+    }
+
+    private static Map<String, Object> usageEntry(String type, long count, long timestamp, Series series) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("Type", type);
+        entry.put("Count", count);
+        entry.put("Timestamp", timestamp);
+        entry.put("Model", series.model());
+        return entry;
+    }
+
+    private Map<String, Object> listKeys(Map<String, String> params) throws BadParam {
+        long offset = number(params, "Offset", 0L);
+        long limit = number(params, "Limit", 20L);
+        if (offset < 0 || limit < 1 || limit > 100) {
+            throw new BadParam("Params [Offset, Limit] not available: need Offset >= 0 and 1 <= Limit <= 100");
+        }
+        List<Map<String, Object>> keys = opts.keys().stream().skip(offset).limit(limit).map(k -> {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("KeyId", k);
+            key.put("Name", "simulated " + k);
+            key.put("Status", "Active");
+            key.put("GrantedModels", opts.models());
+            return key;
+        }).toList();
+        Map<String, Object> answer = envelope(LIST_KEYS, 0, null);
+        answer.put("TotalCount", opts.keys().size());
+        answer.put("Data", keys);
+        return answer;
+    }
+
+    private void control(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            queueFaults(exchange);
+        }
+    }
+
+    private void queueFaults(HttpExchange exchange) throws IOException {
+        try {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                reply(exchange, 405, "text/plain", "use POST /_sim/faults?kind=..&count=N[&delayMs=..]\n",
+                        Map.of("Allow", "POST"));
+                return;
+            }
+            Map<String, String> params = params(exchange);
+            Optional<Fault.Kind> kind = Fault.Kind.parse(params.getOrDefault("kind", ""));
+            if (kind.isEmpty()) {
+                reply(exchange, 400, "text/plain", "kind must be one of: " + Fault.Kind.names() + "\n", Map.of());
+                return;
+            }
+            long count = number(params, "count", 1L);
+            long delayMs = number(params, "delayMs", Fault.DEFAULT_SLOW.toMillis());
+            if (count < 0 || count > 10_000 || delayMs < 0) {
+                throw new BadParam("need 0 <= count <= 10000 and delayMs >= 0");
+            }
+            Fault fault = kind.get() == Fault.Kind.SLOW ? Fault.slow(Duration.ofMillis(delayMs)) : Fault.of(kind.get());
+            faults.enqueue(fault, (int) count);
+            log.info("queued {} x {} over HTTP", count, fault);
+            reply(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("queued", count,
+                    "kind", kind.get().wire(), "pending", faults.pending())), Map.of());
+        } catch (BadParam e) {
+            reply(exchange, 400, "text/plain", e.getMessage() + "\n", Map.of());
+        }
+    }
+
+    private static Map<String, Object> envelope(String action, int retCode, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Action", action + "Response");
+        m.put("RetCode", retCode);
+        if (message != null) {
+            m.put("Message", message);
+        }
+        return m;
+    }
+
+    private static void reply(HttpExchange exchange, int status, String contentType, String body,
+                              Map<String, String> headers) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
+        exchange.getResponseHeaders().set(REQUEST_ID, UUID.randomUUID().toString());
+        headers.forEach(exchange.getResponseHeaders()::set);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /** Parameters as UCloud reads them: the query, overlaid by a form or JSON body. */
+    private static Map<String, String> params(HttpExchange exchange) throws IOException {
+        Map<String, String> params = new TreeMap<>(decodeForm(exchange.getRequestURI().getRawQuery()));
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
+                .toLowerCase(Locale.ROOT);
+        if (type.contains("json") && !body.isBlank()) {
+            try {
+                params.putAll(Signer.canonical(JSON.readValue(body, new TypeReference<Map<String, Object>>() {
+                })));
+            } catch (JsonProcessingException e) {
+                // like a missing Action: the envelope will say what is wrong
+                log.debug("unreadable JSON body: {}", e.getOriginalMessage());
+            }
+        } else {
+            params.putAll(decodeForm(body));
+        }
+        return Collections.unmodifiableMap(params);
+    }
+
+    private static Map<String, String> decodeForm(String form) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (form == null || form.isEmpty()) {
+            return params;
+        }
+        for (String pair : form.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    private static String required(Map<String, String> params, String name) throws BadParam {
+        String value = params.get(name);
+        if (value == null || value.isEmpty()) {
+            throw new BadParam("Missing params [" + name + "]");
+        }
+        return value;
+    }
+
+    private static long number(Map<String, String> params, String name, Long fallback) throws BadParam {
+        String value = params.get(name);
+        if ((value == null || value.isEmpty()) && fallback != null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(required(params, name));
+        } catch (NumberFormatException e) {
+            throw new BadParam("Params [" + name + "] not available: not an integer");
+        }
+    }
+
+    /** 40 hex digits like a real UCloud private key, the same for the same seed. */
+    private static Secret demoPrivateKey(long seed) {
+        byte[] key = new byte[20];
+        new SplittableRandom(seed).nextBytes(key);
+        return new Secret(HexFormat.of().formatHex(key));
+    }
+
+    /** A parameter is missing or malformed: UCloud's RetCode 230. */
+    private static final class BadParam extends Exception {
+        BadParam(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package budgetbot.ucloud;
+
+import budgetbot.config.UCloudConfig;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.Usage;
+import budgetbot.usage.UsageSource;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The UCloud usage source: signed {@code GetUMInferTokenUsage} form posts, retried with backoff, long windows
+ * fetched as parallel day slices and merged.
+ */
+public final class UCloudClient implements UsageSource, AutoCloseable {
+    static final String ACTION = "GetUMInferTokenUsage";
+    static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
+
+    private static final Logger log = LoggerFactory.getLogger(UCloudClient.class);
+    private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, 153);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UCloudConfig cfg;
+    private final ZoneId zone;
+    private final Backoff backoff;
+    private final Sleeper sleeper;
+    private final HttpUrl url;
+    private final OkHttpClient http;
+    private final ExecutorService slices;
+
+    private UCloudClient(UCloudConfig cfg, ZoneId zone, Backoff backoff, Sleeper sleeper) {
+        this.cfg = cfg;
+        this.zone = zone;
+        this.backoff = backoff;
+        this.sleeper = sleeper;
+        HttpUrl base = HttpUrl.get(cfg.baseUrl().toString());
+        this.url = base.newBuilder().addQueryParameter("Action", ACTION).build();
+        this.http = new OkHttpClient.Builder()
+                .addInterceptor(new SigningInterceptor(cfg.publicKey(), Signer.of(cfg.privateKey())))
+                // every retry goes through the loop below, so attempts are counted and logged in one place
+                .retryOnConnectionFailure(false)
+                .connectTimeout(cfg.timeout())
+                .readTimeout(cfg.timeout())
+                .writeTimeout(cfg.timeout())
+                .callTimeout(cfg.timeout())
+                .build();
+        AtomicInteger threads = new AtomicInteger();
+        this.slices = Executors.newFixedThreadPool(cfg.parallelism(), r -> {
+            Thread t = new Thread(r, "ucloud-slice-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * A client for {@code cfg}; {@code zone} places the midnights at which long windows are cut (UCloud's console
+     * counts days in China Standard Time).
+     */
+    public static UCloudClient create(UCloudConfig cfg, ZoneId zone) {
+        return create(cfg, zone, Backoff.DEFAULT, Sleeper.REAL);
+    }
+
+    static UCloudClient create(UCloudConfig cfg, ZoneId zone, Backoff backoff, Sleeper sleeper) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(zone, "zone");
+        if (cfg.maxRetries() < 0) {
+            throw new IllegalArgumentException("ucloud.maxRetries < 0: " + cfg.maxRetries());
+        }
+        if (cfg.parallelism() < 1) {
+            throw new IllegalArgumentException("ucloud.parallelism < 1: " + cfg.parallelism());
+        }
+        if (cfg.publicKey().isEmpty()) {
+            throw new IllegalArgumentException("ucloud.publicKey is empty");
+        }
+        return new UCloudClient(cfg, zone, backoff, sleeper);
+    }
+
+    @Override
+    public Usage fetch(Series series, Window window) {
+        if (window.length().isZero()) {
+            return Usage.none(series, window);
+        }
+        List<Window> parts = DaySlices.split(window, zone);
+        SliceUsage merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
+        return new Usage(series, window, merged.totals(), merged.bucketList());
+    }
+
+    /** Stops the slice threads; calls in flight finish. */
+    @Override
+    public void close() {
+        slices.shutdown();
+    }
+
+    private SliceUsage fetchInParallel(Series series, List<Window> parts) {
+        List<Future<SliceUsage>> futures = new ArrayList<>();
+        parts.forEach(part -> futures.add(slices.submit(() -> fetchSlice(series, part))));
+        SliceUsage merged = SliceUsage.EMPTY;
+        try {
+            for (Future<SliceUsage> f : futures) {
+                merged = merged.plus(f.get());
+            }
+            return merged;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("slice failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UCloudException("interrupted while fetching " + series, OptionalInt.empty(),
+                    Optional.empty(), 0, e);
+        } finally {
+            futures.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private SliceUsage fetchSlice(Series series, Window slice) {
+        int maxAttempts = cfg.maxRetries() + 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(series, slice);
+            } catch (AttemptFailure f) {
+                log.warn("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
+                        maxAttempts, f.getMessage(), f.requestIdText());
+                if (!f.retryable || attempt == maxAttempts) {
+                    throw f.toException(series, slice, attempt);
+                }
+                try {
+                    sleeper.sleep(backoff.delay(attempt, f.retryAfter, ThreadLocalRandom.current()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UCloudException("interrupted while waiting to retry " + series, f.retCode,
+                            f.requestId, attempt, e);
+                }
+            }
+        }
+    }
+
+    private SliceUsage attempt(Series series, Window slice) throws AttemptFailure {
+        FormBody.Builder form = new FormBody.Builder()
+                .add("Action", ACTION)
+                .add("KeyId", series.keyId())
+                .add("Model", series.model())
+                .add("StartTime", Long.toString(slice.start().getEpochSecond()))
+                .add("EndTime", Long.toString(slice.end().getEpochSecond()));
+        if (!cfg.projectId().isEmpty()) {
+            form.add("ProjectId", cfg.projectId());
+        }
+        Request request = new Request.Builder().url(url).post(form.build()).build();
+        try (Response response = http.newCall(request).execute()) {
+            Optional<String> requestId = Optional.ofNullable(response.header(REQUEST_ID));
+            int code = response.code();
+            if (code == 429 || code >= 500) {
+                throw new AttemptFailure("HTTP " + code, true, OptionalInt.empty(), requestId, retryAfter(response));
+            }
+            if (code >= 300) {
+                throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false,
+                        OptionalInt.empty(), requestId, Optional.empty());
+            }
+            return envelope(response.body().string(), requestId);
+        } catch (IOException e) {
+            throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, OptionalInt.empty(),
+                    Optional.empty(), Optional.empty());
+        }
+    }
+
+    private SliceUsage envelope(String body, Optional<String> requestId) throws AttemptFailure {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            root = null;
+        }
+        if (root == null || !root.path("RetCode").canConvertToInt()
+                || !(root.path("Data").isObject() || root.path("Data").isMissingNode() || root.path("Data").isNull())) {
+            throw new AttemptFailure("unreadable answer (" + body.length() + " bytes, not a UCloud envelope)", true,
+                    OptionalInt.empty(), requestId, Optional.empty());
+        }
+        int retCode = root.get("RetCode").asInt();
+        if (retCode != 0) {
+            String message = root.path("Message").asText("");
+            throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), OptionalInt.of(retCode),
+                    requestId, Optional.empty());
+        }
+        return SliceUsage.parse(root.path("Data"));
+    }
+
+    static boolean isRetryable(int retCode) {
+        return RETRYABLE_RET_CODES.contains(retCode) || retCode >= 2000;
+    }
+
+    /** A RetCode in words, with what to check when it is a configuration problem. */
+    private String explain(int retCode, String message) {
+        String code = "(RetCode " + retCode + (message.isEmpty() ? "" : ": " + message) + ")";
+        return switch (retCode) {
+            case 171 -> "UCloud rejected the signature " + code + ": check ucloud.privateKey for public key "
+                    + cfg.publicKey();
+            case 172, 174 -> "UCloud does not know the credentials " + code + ": check ucloud.publicKey "
+                    + cfg.publicKey();
+            case 292 -> "UCloud does not know the project " + code + ": check ucloud.projectId '"
+                    + cfg.projectId() + "'";
+            case 294 -> "UCloud denied this machine's IP address " + code
+                    + ": allow it for public key " + cfg.publicKey();
+            case 299 -> "UCloud's IAM check failed " + code + ": grant public key " + cfg.publicKey()
+                    + " access to UModelVerse in project '" + cfg.projectId() + "'";
+            default -> "UCloud answered " + code;
+        };
+    }
+
+    private static Optional<Duration> retryAfter(Response response) {
+        String value = response.header("Retry-After");
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException e) {
+            // the HTTP-date form is not worth a clock here: fall back to our own backoff
+            return Optional.empty();
+        }
+    }
+
+    /** One attempt's failure, before deciding whether to retry it. */
+    private static final class AttemptFailure extends Exception {
+        final boolean retryable;
+        final OptionalInt retCode;
+        final Optional<String> requestId;
+        final Optional<Duration> retryAfter;
+
+        AttemptFailure(String reason, boolean retryable, OptionalInt retCode, Optional<String> requestId,
+                       Optional<Duration> retryAfter) {
+            super(reason, null, false, false);
+            this.retryable = retryable;
+            this.retCode = retCode;
+            this.requestId = requestId;
+            this.retryAfter = retryAfter;
+        }
+
+        String requestIdText() {
+            return requestId.orElse("(none)");
+        }
+
+        UCloudException toException(Series series, Window slice, int attempts) {
+            String prefix = retryable ? "UCloud still failing after " + attempts + " attempts: " : "";
+            return new UCloudException(prefix + getMessage() + "; request id " + requestIdText() + " (" + ACTION
+                    + " for " + series + ", " + slice + ", " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
+                    retCode, requestId, attempts, null);
+        }
+    }
+}

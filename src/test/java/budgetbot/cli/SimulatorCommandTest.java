@@ -1,0 +1,61 @@
+package budgetbot.cli;
+
+import budgetbot.simulator.Simulator;
+import budgetbot.simulator.SimulatorOptions;
+import budgetbot.simulator.Spike;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SimulatorCommandTest {
+    @Test
+    void printsTheUcloudBlockForTheSimulatorItStarted() {
+        SimulatorCommand cmd = new SimulatorCommand();
+        new CommandLine(cmd).parseArgs("--port", "0", "--seed", "5", "--keys", "k1,k2", "--models", "m1",
+                "--spike", "k2", "--spike-factor", "4", "--spike-hours", "2", "--config", "rules.yml");
+        StringWriter out = new StringWriter();
+
+        try (Simulator sim = cmd.start(new PrintWriter(out))) {
+            assertThat(out.toString()).contains(
+                    "ucloud:\n  baseUrl: " + sim.baseUrl() + "\n  publicKey: " + sim.publicKey()
+                            + "\n  privateKey: " + sim.privateKey().reveal() + "\n  projectId: \"\"\n",
+                    "Keys:   k1, k2\n", "Models: m1\n", "Spike:  x4 on k2 for the last 2 hours\n",
+                    "_sim/faults?kind=http500&count=2");
+            SimulatorOptions opts = sim.options();
+            assertThat(opts.seed()).isEqualTo(5);
+            assertThat(opts.keys()).containsExactly("k1", "k2");
+            assertThat(opts.models()).containsExactly("m1");
+            assertThat(opts.spike()).contains(Spike.lastHours("k2", 2, 4));
+        }
+    }
+
+    @Test
+    void servesDemoKeysAndModelsWithoutASpikeByDefault() {
+        SimulatorCommand cmd = new SimulatorCommand();
+        new CommandLine(cmd).parseArgs("--port", "0");
+
+        try (Simulator sim = cmd.start(new PrintWriter(new StringWriter()))) {
+            assertThat(sim.options().keys()).isEqualTo(SimulatorOptions.DEFAULT_KEYS);
+            assertThat(sim.options().models()).isEqualTo(SimulatorOptions.DEFAULT_MODELS);
+            assertThat(sim.options().spike()).isEqualTo(Optional.empty());
+            assertThat(sim.options().seed()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void describesItsOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new SimulatorCommand());
+        cl.setOut(new PrintWriter(out));
+
+        assertThat(cl.execute("--help")).isZero();
+        assertThat(out.toString()).contains(List.of("--port", "--seed", "--keys", "--models", "--spike",
+                "--spike-factor", "--spike-hours", "--config", "--version"));
+    }
+}
