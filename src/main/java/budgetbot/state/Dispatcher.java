@@ -27,6 +27,8 @@ public final class Dispatcher {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY = Duration.ofMinutes(15);
     private static final Duration PERMANENT_FAILURE_RETRY = Duration.ofHours(1);
+    private static final Duration SHORT_PAUSE = Duration.ofSeconds(5);
+    private static final int SHORT_RETRIES = 2;
 
     private final StateStore store;
     private final Map<String, Notifier> notifiers;
@@ -57,6 +59,15 @@ public final class Dispatcher {
         return new DrainResult(sent, failed, store.countPending());
     }
 
+    /**
+     * Sends every undelivered entry, also those waiting out a backoff: what a person running {@code check}
+     * by hand expects after fixing a channel.
+     */
+    public DrainResult drainAll() {
+        store.makeAllDue(clock.instant());
+        return drain();
+    }
+
     private boolean deliver(OutboxEntry entry) {
         Message m = entry.message();
         Notifier notifier = notifiers.get(entry.channel());
@@ -69,7 +80,7 @@ public final class Dispatcher {
             return false;
         }
         try {
-            notifier.send(m);
+            send(notifier, m);
         } catch (DeliveryException e) {
             Instant next = clock.instant().plus(e.retryable()
                     ? retryDelay(entry.attempts(), e.retryAfter())
@@ -95,6 +106,30 @@ public final class Dispatcher {
         log.info("Sent {} \"{}\" to channel {} (outbox #{}, attempt {})",
                 m.kind(), m.subject(), entry.channel(), entry.id(), entry.attempts());
         return true;
+    }
+
+    /**
+     * Sends, and when the server asks for a short pause (Slack's 429 with {@code Retry-After: 1}) waits it out
+     * right here a couple of times: a rate limit of a second should not delay an alert by the outbox's backoff.
+     */
+    private static void send(Notifier notifier, Message m) throws DeliveryException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                notifier.send(m);
+                return;
+            } catch (DeliveryException e) {
+                Optional<Duration> pause = e.retryAfter().filter(d -> e.retryable() && d.compareTo(SHORT_PAUSE) <= 0);
+                if (pause.isEmpty() || attempt > SHORT_RETRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(pause.get().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

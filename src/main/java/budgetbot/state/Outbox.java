@@ -96,6 +96,18 @@ final class Outbox {
         });
     }
 
+    int makeDue(Connection c, Instant now) throws SQLException {
+        return Sql.update(c, "UPDATE outbox SET next_attempt = ? WHERE sent_at IS NULL AND next_attempt > ?", ps -> {
+            ps.setObject(1, Sql.timestamp(now));
+            ps.setObject(2, Sql.timestamp(now));
+        });
+    }
+
+    boolean isQueued(Connection c, String dedupKey) throws SQLException {
+        return !Sql.query(c, "SELECT id FROM outbox WHERE dedup_key = ?",
+                ps -> ps.setString(1, dedupKey), rs -> rs.getLong(1)).isEmpty();
+    }
+
     List<OutboxEntry> pending(Connection c) throws SQLException {
         return Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE sent_at IS NULL ORDER BY id", ps -> { },
                 this::entry);

@@ -228,6 +228,18 @@ public final class StateStore implements AutoCloseable {
         });
     }
 
+    /** Ends every undelivered entry's backoff: the next drain tries them all. Returns how many waited. */
+    public int makeAllDue(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return autoCommit("reschedule the outbox", c -> outbox.makeDue(c, now));
+    }
+
+    /** Whether an entry with this key was ever queued, delivered or not. */
+    public boolean isQueued(String dedupKey) {
+        Objects.requireNonNull(dedupKey, "dedupKey");
+        return autoCommit("read the outbox", c -> outbox.isQueued(c, dedupKey));
+    }
+
     /** Entries not delivered yet, oldest first. */
     public List<OutboxEntry> pending() {
         return autoCommit("read the outbox", outbox::pending);
