@@ -1,0 +1,74 @@
+package budgetbot.app;
+
+import budgetbot.config.BotConfig;
+import budgetbot.config.RuleConfig;
+import budgetbot.notify.AlertFormatter;
+import budgetbot.rules.Finding;
+import budgetbot.rules.UsageSnapshot;
+import budgetbot.rules.Grouping;
+import budgetbot.state.Announcement;
+import budgetbot.usage.UsageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Evaluates rules as of a moment and records what must be announced; delivery is the dispatcher's. */
+public final class Checker {
+    private static final Logger log = LoggerFactory.getLogger(Checker.class);
+
+    private final App app;
+
+    public Checker(App app) {
+        this.app = app;
+    }
+
+    /** What one rule's evaluation found and announced; {@code error} when its usage could not be fetched. */
+    public record Outcome(String rule, List<Finding> findings, List<Announcement> announced,
+                          Optional<String> error) {
+        public long active() {
+            return findings.stream().filter(Finding::active).count();
+        }
+
+        /** One line for the console and the log. */
+        public String summary() {
+            if (error.isPresent()) {
+                return rule + ": FAILED: " + error.get();
+            }
+            String worst = findings.stream().filter(Finding::active)
+                    .map(f -> f.kind() + " " + f.condition() + " " + f.group() + " level " + f.level().stripTrailingZeros().toPlainString())
+                    .findFirst().orElse("all clear");
+            return rule + ": " + findings.size() + " conditions, " + active() + " active (" + worst + "), "
+                    + announced.size() + " notifications";
+        }
+    }
+
+    public List<Outcome> check(Instant at, Optional<String> onlyRule, boolean dryRun) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (RuleConfig rule : app.config().rules()) {
+            if (onlyRule.isEmpty() || onlyRule.get().equals(rule.name())) {
+                outcomes.add(checkRule(rule, at, dryRun));
+            }
+        }
+        return outcomes;
+    }
+
+    public Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun) {
+        BotConfig cfg = app.config();
+        try {
+            UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule));
+            List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
+            List<Announcement> announced = app.store().apply(rule, findings, at, AlertFormatter::format,
+                    cfg.prices().currency(), cfg.calendar().zone(), dryRun);
+            Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
+            log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
+            return outcome;
+        } catch (UsageException e) {
+            log.warn("check {} at {}: usage could not be fetched: {}", rule.name(), at, e.getMessage());
+            return new Outcome(rule.name(), List.of(), List.of(), Optional.of(e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package budgetbot.app;
+
+import budgetbot.state.DrainResult;
+
+/** Delivery as a command run by hand does it. */
+public final class Delivery {
+    private Delivery() {
+    }
+
+    /** Tries every undelivered notification now, also those waiting out a backoff; returns a summary line. */
+    public static String deliverNow(App app) {
+        DrainResult r = app.dispatcher().drainAll();
+        return "delivery: " + r.sent() + " sent, " + r.failed() + " failed, " + r.pending() + " pending";
+    }
+}
