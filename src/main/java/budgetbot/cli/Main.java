@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 configuration error, 1 failure. */
 @Command(name = "budgetbot", mixinStandardHelpOptions = true, version = "budgetbot 0.1.0",
         description = "Watches UCloud LLM token usage and warns before the money is gone.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {ValidateCommand.class, UsageCommand.class, CheckCommand.class, RunCommand.class,
+                DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int CONFIG_ERROR = 2;
 

@@ -1,0 +1,55 @@
+package budgetbot.cli;
+
+import budgetbot.app.App;
+import budgetbot.app.Checker;
+import budgetbot.config.BotConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Evaluate every rule once as of --at (default now), update state and deliver what is due.",
+                "Running it twice in a row sends nothing new. Exit 1 when a rule's usage could not be fetched."})
+final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "act as of this moment (ISO-8601, date, unix seconds; default now)")
+    String at;
+
+    @Option(names = "--rule", paramLabel = "NAME", description = "only this rule")
+    String rule;
+
+    @Option(names = "--dry-run", description = "print what would be sent; change nothing, send nothing")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        BotConfig cfg = config.load();
+        if (rule != null && cfg.rule(rule).isEmpty()) {
+            throw new IllegalArgumentException("no rule named '" + rule + "' in " + cfg.file());
+        }
+        Clock clock = Clock.systemUTC();
+        Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
+        try (App app = App.open(cfg, clock)) {
+            List<Checker.Outcome> outcomes = new Checker(app).check(when, Optional.ofNullable(rule), dryRun);
+            for (Checker.Outcome o : outcomes) {
+                System.out.println(o.summary());
+                if (dryRun) {
+                    o.announced().forEach(a -> System.out.println("  would send to " + a.channel() + ": "
+                            + budgetbot.notify.AlertFormatter.format(a.event()).subject()));
+                }
+            }
+            if (!dryRun) {
+                System.out.println(budgetbot.app.Delivery.deliverNow(app));
+            }
+            return outcomes.stream().anyMatch(o -> o.error().isPresent()) ? 1 : 0;
+        }
+    }
+}

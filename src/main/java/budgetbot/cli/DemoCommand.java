@@ -1,0 +1,131 @@
+package budgetbot.cli;
+
+import budgetbot.app.App;
+import budgetbot.app.Checker;
+import budgetbot.app.Delivery;
+import budgetbot.app.DigestService;
+import budgetbot.config.BotConfig;
+import budgetbot.config.ChannelConfig;
+import budgetbot.config.ConfigLoader;
+import budgetbot.config.ModelPrice;
+import budgetbot.notify.DeliveryException;
+import budgetbot.notify.Notifier;
+import budgetbot.notify.Notifiers;
+import budgetbot.notify.email.EmlWriter;
+import budgetbot.rules.Metrics;
+import budgetbot.simulator.Simulator;
+import budgetbot.simulator.SimulatorOptions;
+import budgetbot.simulator.Spike;
+import budgetbot.time.PeriodCalendar;
+import budgetbot.time.Window;
+import budgetbot.ucloud.UCloudClient;
+import budgetbot.usage.Series;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline with no credentials: an in-process UCloud simulator with a usage spike,",
+                "a temporary H2 database, the example rules of demo/rules.yml; alerts and a digest are shown on the",
+                "console (as Slack text) and written as .eml files and digest files into a folder it names."})
+final class DemoCommand implements Callable<Integer> {
+    private static final List<String> KEYS = List.of("uminferapikey-prod", "uminferapikey-batch");
+    private static final List<String> MODELS = List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where to put the demo's files (default: a new temporary folder)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("budgetbot-demo-");
+        Clock clock = Clock.systemUTC();
+        Instant now = clock.instant();
+        SimulatorOptions opts = SimulatorOptions.defaults().withKeys(KEYS).withModels(MODELS).withClock(clock)
+                .withSpike(Spike.lastHours(KEYS.get(0), 3, 6));
+        try (Simulator sim = Simulator.start(opts)) {
+            BotConfig cfg = ConfigLoader.load(writeConfig(dir), environment(sim, dir, now));
+            Map<String, Notifier> notifiers = new HashMap<>(Notifiers.create(cfg.channels()));
+            Path mail = dir.resolve("mail");
+            cfg.channels().values().stream().filter(c -> c instanceof ChannelConfig.Email)
+                    .forEach(c -> notifiers.put(c.name(), emlFiles((ChannelConfig.Email) c, mail, clock)));
+            System.out.println("budgetbot demo: simulated UCloud at " + sim.baseUrl() + ", keys " + KEYS + ", models " + MODELS);
+            System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of " + now.atZone(cfg.calendar().zone()));
+            System.out.println();
+            try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), notifiers, clock)) {
+                new Checker(app).check(now, Optional.empty(), false).forEach(o -> System.out.println(o.summary()));
+                System.out.println(Delivery.deliverNow(app));
+                DigestService digests = new DigestService(app);
+                for (var digest : cfg.digests()) {
+                    digests.send(digest, now, false).rendered().writeTo(dir.resolve("digest"));
+                }
+                System.out.println(Delivery.deliverNow(app));
+            }
+        }
+        System.out.println();
+        System.out.println("Config used:      " + dir.resolve("rules.yml"));
+        System.out.println("Emails (.eml):    " + dir.resolve("mail"));
+        System.out.println("Digest files:     " + dir.resolve("digest") + " (HTML, text, PNG chart)");
+        System.out.println("Run it again: nothing new is sent for the same period (state in " + dir.resolve("state") + ").");
+        return 0;
+    }
+
+    private static Path writeConfig(Path dir) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/rules.yml")) {
+            Files.write(file, in.readAllBytes());
+        }
+        return file;
+    }
+
+    /**
+     * The simulator's address and keys, and limits sized from its data: the prod key has used 85% of its daily
+     * budget and everything together 90% of the monthly one, whatever the time of day.
+     */
+    private static Map<String, String> environment(Simulator sim, Path dir, Instant now) {
+        PeriodCalendar cal = PeriodCalendar.of(ZoneId.of("Asia/Shanghai"));
+        Window today = cal.soFar(budgetbot.config.PeriodUnit.DAY, now);
+        Window month = cal.soFar(budgetbot.config.PeriodUnit.MONTH, now);
+        long prodToday = MODELS.stream().mapToLong(m -> sim.expected(new Series(KEYS.get(0), m), today).totalTokens()).sum();
+        Map<String, ModelPrice> prices = Map.of(MODELS.get(0), new ModelPrice(BigDecimal.valueOf(4), BigDecimal.valueOf(16), BigDecimal.ZERO),
+                MODELS.get(1), new ModelPrice(BigDecimal.valueOf(2), BigDecimal.valueOf(6), BigDecimal.ZERO));
+        BigDecimal monthCost = BigDecimal.ZERO;
+        for (String k : KEYS) {
+            for (String m : MODELS) {
+                monthCost = monthCost.add(Metrics.cost(sim.expected(new Series(k, m), month), prices.get(m)));
+            }
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("DEMO_UCLOUD_URL", sim.baseUrl().toString());
+        env.put("DEMO_PUBLIC_KEY", sim.publicKey());
+        env.put("DEMO_PRIVATE_KEY", sim.privateKey().reveal());
+        env.put("DEMO_STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
+        env.put("DEMO_DAILY_TOKEN_LIMIT", String.valueOf(Math.max(1000, Math.round(prodToday / 0.85))));
+        env.put("DEMO_MONTHLY_COST_LIMIT", monthCost.divide(BigDecimal.valueOf(0.9), 2, RoundingMode.HALF_UP).max(BigDecimal.ONE).toPlainString());
+        return env;
+    }
+
+    /** The demo's email channels write .eml files instead of talking to an SMTP server. */
+    private static Notifier emlFiles(ChannelConfig.Email channel, Path dir, Clock clock) {
+        return message -> {
+            try {
+                EmlWriter.write(message, channel, clock.instant(), dir);
+            } catch (IOException e) {
+                throw DeliveryException.retryable("cannot write .eml into " + dir + ": " + e.getMessage(), e);
+            }
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package budgetbot.cli;
+
+import budgetbot.app.App;
+import budgetbot.app.Delivery;
+import budgetbot.app.DigestService;
+import budgetbot.config.BotConfig;
+import budgetbot.config.DigestConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+@Command(name = "digest", mixinStandardHelpOptions = true,
+        description = {"Build a digest of the previous complete period as of --at and send it now.",
+                "Sent once per period per channel: a second run sends nothing.",
+                "With --out, write the HTML, text and PNG chart into DIR instead of sending."})
+final class DigestCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "the digest's name in rules.yml")
+    String name;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "act as of this moment (default now)")
+    String at;
+
+    @Option(names = "--dry-run", description = "show what would be sent; change nothing, send nothing")
+    boolean dryRun;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "write <name>-<date>.html, .txt and .png here; send nothing")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        BotConfig cfg = config.load();
+        DigestConfig digest = cfg.digest(name).orElseThrow(() -> new IllegalArgumentException(
+                "no digest named '" + name + "' in " + cfg.file() + "; defined: "
+                        + cfg.digests().stream().map(DigestConfig::name).toList()));
+        Clock clock = Clock.systemUTC();
+        Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
+        try (App app = App.open(cfg, clock)) {
+            DigestService service = new DigestService(app);
+            if (out != null) {
+                for (Path p : service.build(digest, when).writeTo(out)) {
+                    System.out.println("wrote " + p);
+                }
+                return 0;
+            }
+            DigestService.Result r = service.send(digest, when, dryRun);
+            System.out.println(r.rendered().message().subject());
+            if (dryRun) {
+                System.out.println(r.rendered().text());
+                System.out.println("would send to " + r.queued() + (r.alreadyQueued().isEmpty() ? ""
+                        : "; already sent or queued for " + r.alreadyQueued()));
+                return 0;
+            }
+            System.out.println("queued for " + r.queued() + (r.alreadyQueued().isEmpty() ? ""
+                    : "; already sent or queued for " + r.alreadyQueued()));
+            System.out.println(Delivery.deliverNow(app));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package budgetbot.cli;
+
+import budgetbot.config.BotConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Load and check the configuration; print OK or every error with its location.")
+final class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() {
+        BotConfig cfg = config.load();
+        System.out.printf("OK: %d rules, %d channels%n", cfg.rules().size(), cfg.channels().size());
+        return 0;
+    }
+}
