@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Evaluate every rule once as of --at (default now), update state and deliver what is due.",
+        description = {"Evaluate every rule once as of --at (default now), update state, deliver what is due.",
                 "Running it twice in a row sends nothing new. Exit 1 when a rule's usage could not be fetched."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin

@@ -39,9 +39,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline with no credentials: an in-process UCloud simulator with a usage spike,",
-                "a temporary H2 database, the example rules of demo/rules.yml; alerts and a digest are shown on the",
-                "console (as Slack text) and written as .eml files and digest files into a folder it names."})
+        description = {"Run the whole pipeline once with no credentials, against a built-in UCloud simulator.",
+                "The simulator has a usage spike; state goes to an H2 database in the output folder. Alerts and a",
+                "digest are shown on the console (as Slack text) and written as .eml files and digest files."})
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> KEYS = List.of("uminferapikey-prod", "uminferapikey-batch");
     private static final List<String> MODELS = List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B");

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 
 /** {@code budgetbot simulator}: runs a fake UCloud endpoint with synthetic usage until it is stopped. */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
-        description = {"Runs a fake UCloud OpenAPI on 127.0.0.1 that serves deterministic synthetic token usage,",
-                "prints the ucloud: block to paste into rules.yml, and serves until Ctrl-C or SIGTERM."})
+        description = {"Serve a fake UCloud OpenAPI on 127.0.0.1 with deterministic synthetic token usage.",
+                "Prints the ucloud: block to paste into rules.yml, and serves until Ctrl-C or SIGTERM."})
 public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8089", description = "port on 127.0.0.1, 0 = any free one (default: ${DEFAULT-VALUE})")
     int port;

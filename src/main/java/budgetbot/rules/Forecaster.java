@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Projects a group's total at the end of a period from its recent rate (method and reasons: docs/FORECAST.md).
+ * Projects a group's total at the end of a period from its recent rate (method and reasons: README.md, "Forecasts").
  *
  * <p>The recent rate is the usage of the last quarter of the elapsed time (at least an hour) divided by that
  * span. It reacts to a burst within hours, unlike the average since the period start, while the span grows
