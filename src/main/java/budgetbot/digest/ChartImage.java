@@ -87,10 +87,21 @@ final class ChartImage {
         }
     }
 
-    /** A tokens or cost budget of the whole group for the digest's own period, when the chart's group has one. */
+    /**
+     * A tokens or cost budget for the digest's own period whose group is exactly what the chart shows: {@code all},
+     * or the one key (model, series) the chart's group consists of. A per-key limit drawn over several keys' total
+     * would mislead, so there is no line then.
+     */
     private static Optional<BudgetStanding> limitLine(DigestReport r, GroupReport g) {
-        return g.budgets().stream().filter(b -> b.period() == r.period() && b.group().equals("all")
+        return g.budgets().stream().filter(b -> b.period() == r.period() && covers(b.group(), g)
                 && (b.metric() == Metric.TOKENS || b.metric() == Metric.COST && g.priced())).findFirst();
+    }
+
+    private static boolean covers(String budgetGroup, GroupReport g) {
+        return budgetGroup.equals("all")
+                || g.series().stream().allMatch(s -> s.keyId().equals(budgetGroup))
+                || g.series().stream().allMatch(s -> s.model().equals(budgetGroup))
+                || g.series().size() == 1 && g.series().get(0).toString().equals(budgetGroup);
     }
 
     private static void line(CategorySeries s, Color color, BasicStroke stroke) {
