@@ -107,7 +107,7 @@ final class DigestContent {
     }
 
     private List<Cell> row(Metric m, Change c) {
-        return List.of(Cell.of(Format.metricName(m)), Cell.of(Format.value(m, c.current(), r.currency())),
+        return List.of(Cell.of(budgetbot.notify.Amounts.unit(m)), Cell.of(Format.value(m, c.current(), r.currency())),
                 Cell.of(Format.value(m, c.previous(), r.currency())),
                 Cell.change(c, Format.change(m, c, r.currency())));
     }
@@ -115,7 +115,7 @@ final class DigestContent {
     private Table budgets(GroupReport g) {
         List<List<Cell>> rows = new ArrayList<>();
         for (BudgetStanding b : g.budgets()) {
-            rows.add(List.of(Cell.of(Format.metricName(b.metric()) + " per " + b.period().yamlName()),
+            rows.add(List.of(Cell.of(budgetbot.notify.Amounts.unit(b.metric()) + " per " + b.period().yamlName()),
                     Cell.of(b.group()), Cell.of(Format.value(b.metric(), b.limit(), r.currency())),
                     standing(b, b.reportUsed()), standing(b, b.currentUsed()),
                     Cell.of(b.forecast().map(p -> forecast(b, p)).orElse("–"))));
@@ -154,8 +154,8 @@ final class DigestContent {
                 Cell.of(total.signum() == 0 ? "–" : Format.share(l.change().current().divide(total,
                         MathContext.DECIMAL64))),
                 Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
-        return new Table("Top consumers by " + Format.metricName(m),
-                List.of("Key x model", Format.metricName(m), "Share", "Change"), rows);
+        return new Table("Top consumers by " + budgetbot.notify.Amounts.unit(m),
+                List.of("Key x model", budgetbot.notify.Amounts.unit(m), "Share", "Change"), rows);
     }
 
     private Table movers(GroupReport g) {
@@ -164,7 +164,7 @@ final class DigestContent {
                 Cell.of(Format.value(m, l.change().previous(), r.currency())),
                 Cell.of(Format.value(m, l.change().current(), r.currency())),
                 Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
-        return new Table("Top movers by " + Format.metricName(m),
+        return new Table("Top movers by " + budgetbot.notify.Amounts.unit(m),
                 List.of("Key x model", "Previous", "This period", "Change"), rows);
     }
 }

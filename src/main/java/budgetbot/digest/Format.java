@@ -107,17 +107,6 @@ final class Format {
         return (arrow(c) + " " + sign + delta + " (" + percent(c) + ")").strip();
     }
 
-    static String metricName(Metric metric) {
-        return switch (metric) {
-            case TOKENS -> "tokens";
-            case INPUT_TOKENS -> "input tokens";
-            case OUTPUT_TOKENS -> "output tokens";
-            case REQUESTS -> "requests";
-            case IMAGES -> "images";
-            case COST -> "cost";
-        };
-    }
-
     /** The period as people name it: {@code Thu 26 Nov 2026}, {@code week of Mon 23 Nov 2026}, {@code Nov 2026}. */
     static String period(PeriodUnit unit, Window w, ZoneId zone) {
         ZonedDateTime start = w.start().atZone(zone);

@@ -66,7 +66,7 @@ final class SlackDigest {
             b.currentUsed().ifPresent(u -> parts.add("now " + standing(b, u, r)));
             b.forecast().ifPresent(p -> parts.add("forecast " + Format.value(b.metric(), p.total(), r.currency())));
             if (!parts.isEmpty()) {
-                text.append("\n• ").append(Format.metricName(b.metric())).append(" per ")
+                text.append("\n• ").append(budgetbot.notify.Amounts.unit(b.metric())).append(" per ")
                         .append(b.period().yamlName()).append(" (").append(mrkdwn(b.group())).append(") of ")
                         .append(Format.value(b.metric(), b.limit(), r.currency())).append(": ")
                         .append(String.join(", ", parts));
