@@ -54,6 +54,8 @@ public final class BotScheduler implements AutoCloseable {
     /** The schedulers of one cluster share this name and the database; their instance ids tell them apart. */
     private static final String NAME = "budgetbot";
     private static final int THREADS = 4;
+    /** Quartz's default: how long a scheduler with nothing to fire waits before it looks in the job store again. */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
 
@@ -70,13 +72,23 @@ public final class BotScheduler implements AutoCloseable {
      * was missed (the process was down at the time) are run at once.
      */
     public static BotScheduler start(App app, Duration outboxInterval) throws SchedulerException {
+        return start(app, outboxInterval, IDLE_WAIT);
+    }
+
+    /**
+     * @param idleWait a cluster instance that finds nothing to fire sleeps this long; tests shorten it to watch
+     *                 instances share the work
+     */
+    static BotScheduler start(App app, Duration outboxInterval, Duration idleWait) throws SchedulerException {
         Objects.requireNonNull(app, "app");
         if (outboxInterval.toSeconds() < 1) {
             throw new IllegalArgumentException("outbox interval must be at least a second: " + outboxInterval);
         }
         BotConfig cfg = app.config();
         String instanceId = instanceId();
-        Scheduler scheduler = create(properties(app, instanceId, SEQUENCE.incrementAndGet()));
+        Properties properties = properties(app, instanceId, SEQUENCE.incrementAndGet());
+        properties.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(idleWait.toMillis()));
+        Scheduler scheduler = create(properties);
         try {
             scheduler.getContext().put(APP_KEY, app);
             schedule(scheduler, cfg, outboxInterval);
