@@ -37,6 +37,8 @@ class ConfigWatchTest {
     void start() throws SchedulerException {
         logged.start();
         logger.addAppender(logged);
+        // the errors this test provokes are asserted, not printed
+        logger.setAdditive(false);
         bot = TestBot.inMemory(dir, MORNING).write(NEVER, NEVER, "");
         watch = ConfigWatch.start(bot.file, bot::load, cfg -> bot.open(cfg, Recorder.open()), Duration.ofSeconds(15));
     }
@@ -44,6 +46,7 @@ class ConfigWatchTest {
     @AfterEach
     void stop() {
         logger.detachAppender(logged);
+        logger.setAdditive(true);
         watch.close();
         bot.close();
     }
