@@ -76,6 +76,8 @@ public final class BotScheduler implements AutoCloseable {
     }
 
     /**
+     * {@link #start(App, Duration)} with another idle wait.
+     *
      * @param idleWait a cluster instance that finds nothing to fire sleeps this long; tests shorten it to watch
      *                 instances share the work
      */
