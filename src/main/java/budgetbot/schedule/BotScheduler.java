@@ -5,14 +5,19 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ScheduleBuilder;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.ConnectionProvider;
@@ -21,83 +26,192 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TimeZone;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Quartz, set up from the configuration: one job per rule and per digest on its cron, plus the outbox drain.
- * In-memory by default; a JDBC cluster on the state database with {@code state.cluster: true}, where each job runs
- * on one instance at a time.
+ * Quartz, set up from one configuration: a job per rule and per digest on its cron in the configured timezone,
+ * plus the outbox drain. In memory by default; with {@code state.cluster: true} a JDBC cluster on the state
+ * database, where each fire runs on one instance.
  */
 public final class BotScheduler implements AutoCloseable {
     static final String GROUP = "budgetbot";
     static final String APP_KEY = "budgetbot.app";
-    private static final String DATA_SOURCE = "budgetbotState";
+    /** The schedulers of one cluster share this name and the database; their instance ids tell them apart. */
+    private static final String NAME = "budgetbot";
+    private static final int THREADS = 4;
+    /** Quartz's default: how long a scheduler with nothing to fire waits before it looks in the job store again. */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(30);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
 
     private final Scheduler scheduler;
-    private final AtomicReference<App> app;
+    private final List<String> caughtUp;
 
-    private BotScheduler(Scheduler scheduler, AtomicReference<App> app) {
+    private BotScheduler(Scheduler scheduler, List<String> caughtUp) {
         this.scheduler = scheduler;
-        this.app = app;
+        this.caughtUp = List.copyOf(caughtUp);
     }
 
-    /** Starts the scheduler; jobs read the current {@link App} from the holder, so a reload can swap it. */
-    public static BotScheduler start(AtomicReference<App> app, int outboxSeconds) throws SchedulerException {
-        BotConfig cfg = app.get().config();
-        StdSchedulerFactory factory = new StdSchedulerFactory(properties(app.get()));
-        Scheduler scheduler = factory.getScheduler();
-        scheduler.getContext().put(APP_KEY, app);
-        BotScheduler bot = new BotScheduler(scheduler, app);
-        bot.schedule(cfg, outboxSeconds);
-        scheduler.start();
-        log.info("scheduler started ({}): {} rules, {} digests", cfg.state().cluster() ? "clustered on " + cfg.state().url() : "in memory",
-                cfg.rules().size(), cfg.digests().size());
-        return bot;
+    /**
+     * Schedules the jobs of {@code app}'s configuration and starts; digests whose run of the current period
+     * was missed (the process was down at the time) are run at once.
+     */
+    public static BotScheduler start(App app, Duration outboxInterval) throws SchedulerException {
+        return start(app, outboxInterval, IDLE_WAIT);
     }
 
-    /** Replaces every job with those of the current configuration (after a reload). */
-    public void reschedule(int outboxSeconds) throws SchedulerException {
-        scheduler.deleteJobs(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)).stream().toList());
-        schedule(app.get().config(), outboxSeconds);
+    /**
+     * {@link #start(App, Duration)} with another idle wait.
+     *
+     * @param idleWait a cluster instance that finds nothing to fire sleeps this long; tests shorten it to watch
+     *                 instances share the work
+     */
+    static BotScheduler start(App app, Duration outboxInterval, Duration idleWait) throws SchedulerException {
+        Objects.requireNonNull(app, "app");
+        if (outboxInterval.toSeconds() < 1) {
+            throw new IllegalArgumentException("outbox interval must be at least a second: " + outboxInterval);
+        }
+        BotConfig cfg = app.config();
+        String instanceId = instanceId();
+        Properties properties = properties(app, instanceId, SEQUENCE.incrementAndGet());
+        properties.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(idleWait.toMillis()));
+        Scheduler scheduler = create(properties);
+        try {
+            scheduler.getContext().put(APP_KEY, app);
+            schedule(scheduler, cfg, outboxInterval);
+            List<String> caughtUp = catchUp(scheduler, app);
+            scheduler.start();
+            log.info("scheduler started ({}, instance {}): {} rules, {} digests, outbox every {} s",
+                    cfg.state().cluster() ? "clustered on PostgreSQL" : "in memory", instanceId,
+                    cfg.rules().size(), cfg.digests().size(), outboxInterval.toSeconds());
+            return new BotScheduler(scheduler, caughtUp);
+        } catch (SchedulerException | RuntimeException e) {
+            scheduler.shutdown(false);
+            throw e;
+        }
     }
 
-    private void schedule(BotConfig cfg, int outboxSeconds) throws SchedulerException {
+    /**
+     * StdSchedulerFactory hands out the scheduler registered under the configured name in the JVM-global
+     * SchedulerRepository, and refuses to create a second one with that name. A cluster needs the same name on
+     * every instance, and two instances (or a scheduler and its replacement after a reload) can live in one JVM,
+     * so each is taken out of the repository as soon as it exists; the lock keeps another start from finding it
+     * there in between. Nothing else looks schedulers up by name.
+     */
+    private static Scheduler create(Properties properties) throws SchedulerException {
+        synchronized (BotScheduler.class) {
+            Scheduler scheduler = new StdSchedulerFactory(properties).getScheduler();
+            SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
+            return scheduler;
+        }
+    }
+
+    /**
+     * Makes the stored jobs those of {@code cfg}. A trigger that already has the wanted schedule is kept: in a
+     * cluster it is shared, and replacing it on every start would reset its next fire time and lose a misfire.
+     */
+    private static void schedule(Scheduler scheduler, BotConfig cfg, Duration outboxInterval) throws SchedulerException {
         TimeZone tz = TimeZone.getTimeZone(cfg.calendar().zone());
+        Map<JobKey, Trigger> wanted = new LinkedHashMap<>();
+        Map<JobKey, JobDetail> jobs = new LinkedHashMap<>();
         for (RuleConfig rule : cfg.rules()) {
-            JobDetail job = JobBuilder.newJob(RuleJob.class).withIdentity("rule:" + rule.name(), GROUP)
-                    .usingJobData(RuleJob.RULE, rule.name()).build();
+            JobDetail job = job(RuleJob.class, ruleKey(rule.name()), RuleJob.RULE, rule.name());
+            jobs.put(job.getKey(), job);
             // a missed check is not replayed: the next one evaluates the state as it is then
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity("rule:" + rule.name(), GROUP)
-                    .withSchedule(CronScheduleBuilder.cronSchedule(rule.schedule()).inTimeZone(tz)
-                            .withMisfireHandlingInstructionDoNothing()).build();
-            replace(job, trigger);
+            wanted.put(job.getKey(), trigger(job, CronScheduleBuilder.cronSchedule(rule.schedule()).inTimeZone(tz)
+                    .withMisfireHandlingInstructionDoNothing()));
         }
         for (DigestConfig digest : cfg.digests()) {
-            JobDetail job = JobBuilder.newJob(DigestJob.class).withIdentity("digest:" + digest.name(), GROUP)
-                    .usingJobData(DigestJob.DIGEST, digest.name()).build();
-            // a digest missed while down is sent once on start; the outbox's dedup key keeps it to one
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity("digest:" + digest.name(), GROUP)
-                    .withSchedule(CronScheduleBuilder.cronSchedule(digest.schedule()).inTimeZone(tz)
-                            .withMisfireHandlingInstructionFireAndProceed()).build();
-            replace(job, trigger);
+            JobDetail job = job(DigestJob.class, digestKey(digest.name()), DigestJob.DIGEST, digest.name());
+            jobs.put(job.getKey(), job);
+            // a missed digest is sent once; the outbox's dedup key keeps it to one per period
+            wanted.put(job.getKey(), trigger(job, CronScheduleBuilder.cronSchedule(digest.schedule()).inTimeZone(tz)
+                    .withMisfireHandlingInstructionFireAndProceed()));
         }
         JobDetail outbox = JobBuilder.newJob(OutboxJob.class).withIdentity("outbox", GROUP).build();
-        replace(outbox, TriggerBuilder.newTrigger().withIdentity("outbox", GROUP).startNow()
-                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(outboxSeconds)
-                        .withMisfireHandlingInstructionNextWithRemainingCount()).build());
+        jobs.put(outbox.getKey(), outbox);
+        wanted.put(outbox.getKey(), trigger(outbox, SimpleScheduleBuilder.simpleSchedule()
+                .withIntervalInSeconds((int) outboxInterval.toSeconds()).repeatForever()
+                .withMisfireHandlingInstructionNextWithRemainingCount()));
+
+        for (JobKey stored : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+            if (!wanted.containsKey(stored)) {
+                scheduler.deleteJob(stored);
+            }
+        }
+        for (var e : wanted.entrySet()) {
+            Trigger existing = scheduler.getTrigger(e.getValue().getKey());
+            if (existing == null || !sameSchedule(existing, e.getValue())) {
+                scheduler.scheduleJob(jobs.get(e.getKey()), Set.of(e.getValue()), true);
+            }
+        }
     }
 
-    private void replace(JobDetail job, Trigger trigger) throws SchedulerException {
-        scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+    private static JobDetail job(Class<? extends Job> type, JobKey key, String dataKey, String name) {
+        return JobBuilder.newJob(type).withIdentity(key).usingJobData(dataKey, name).build();
     }
 
-    boolean hasJob(String name) throws SchedulerException {
-        return scheduler.checkExists(new JobKey(name, GROUP));
+    private static Trigger trigger(JobDetail job, ScheduleBuilder<? extends Trigger> schedule) {
+        return TriggerBuilder.newTrigger().withIdentity(job.getKey().getName(), GROUP).forJob(job)
+                .withSchedule(schedule).build();
+    }
+
+    private static boolean sameSchedule(Trigger stored, Trigger wanted) {
+        if (stored.getMisfireInstruction() != wanted.getMisfireInstruction()) {
+            return false;
+        }
+        if (stored instanceof CronTrigger s && wanted instanceof CronTrigger w) {
+            return s.getCronExpression().equals(w.getCronExpression())
+                    && s.getTimeZone().getID().equals(w.getTimeZone().getID());
+        }
+        return stored instanceof SimpleTrigger s && wanted instanceof SimpleTrigger w
+                && s.getRepeatInterval() == w.getRepeatInterval() && s.getRepeatCount() == w.getRepeatCount();
+    }
+
+    /**
+     * In memory, the triggers of a restarted process begin at the next fire time: a restart at 09:00:01 would
+     * skip that day's 09:00 digest. Runs such digests now; a digest already queued for the period is left alone.
+     */
+    private static List<String> catchUp(Scheduler scheduler, App app) throws SchedulerException {
+        Instant now = app.clock().instant();
+        List<String> due = new ArrayList<>();
+        for (DigestConfig digest : app.config().digests()) {
+            if (DigestCatchUp.missed(app, digest, now)) {
+                log.info("digest {} was due at {} and has not been sent for the period: sending it now", digest.name(),
+                        DigestCatchUp.firstFireThisPeriod(digest, app.config().calendar(), now).orElseThrow());
+                scheduler.triggerJob(digestKey(digest.name()));
+                due.add(digest.name());
+            }
+        }
+        return due;
+    }
+
+    static JobKey ruleKey(String rule) {
+        return new JobKey("rule:" + rule, GROUP);
+    }
+
+    static JobKey digestKey(String digest) {
+        return new JobKey("digest:" + digest, GROUP);
+    }
+
+    /** The digests this start ran at once to make up for a missed run. */
+    List<String> caughtUp() {
+        return caughtUp;
     }
 
     Scheduler quartz() {
@@ -110,28 +224,50 @@ public final class BotScheduler implements AutoCloseable {
         scheduler.shutdown(true);
     }
 
-    private static Properties properties(App app) {
+    /**
+     * @param sequence numbers the schedulers of this JVM: their threads and their entry in Quartz's JVM-global
+     *                 DBConnectionManager (which cannot remove one) must not collide
+     */
+    private static Properties properties(App app, String instanceId, int sequence) {
         BotConfig cfg = app.config();
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "budgetbot");
-        p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", "4");
+        p.setProperty("org.quartz.scheduler.instanceName", NAME);
+        p.setProperty("org.quartz.scheduler.instanceId", instanceId);
+        p.setProperty("org.quartz.scheduler.threadName", "budgetbot-" + sequence + "-scheduler");
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(THREADS));
+        p.setProperty("org.quartz.threadPool.threadNamePrefix", "budgetbot-" + sequence + "-job");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         if (!cfg.state().cluster()) {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             return p;
         }
+        if (!app.store().isPostgres()) {
+            throw new IllegalStateException("a cluster needs the state database on PostgreSQL");
+        }
         app.store().ensureQuartzSchema();
-        DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new StateConnections(app.store().dataSource()));
+        String dataSource = "budgetbotState" + sequence;
+        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new StateConnections(app.store().dataSource()));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", app.store().isPostgres()
-                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        p.setProperty("org.quartz.jobStore.dataSource", DATA_SOURCE);
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        p.setProperty("org.quartz.jobStore.dataSource", dataSource);
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        p.setProperty("org.quartz.jobStore.useProperties", "true");
         p.setProperty("org.quartz.jobStore.isClustered", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+        // with a handful of triggers the lock costs nothing, and no two instances can take the same trigger
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         return p;
+    }
+
+    /** Unique in the cluster, and still telling which host an instance runs on. */
+    private static String instanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Lends Quartz the state database's pool instead of a second one. */
@@ -148,6 +284,7 @@ public final class BotScheduler implements AutoCloseable {
 
         @Override
         public void initialize() {
+            // the StateStore has opened the pool
         }
     }
 }

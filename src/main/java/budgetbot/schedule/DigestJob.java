@@ -1,27 +1,27 @@
 package budgetbot.schedule;
 
-import budgetbot.app.App;
 import budgetbot.app.DigestService;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
-import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds one digest for the previous complete period and queues it; sent once per period per channel. */
+/** Builds one digest for the previous complete period and delivers it; sent once per period per channel. */
 @DisallowConcurrentExecution
 public final class DigestJob implements Job {
     static final String DIGEST = "digest";
+    private static final Logger log = LoggerFactory.getLogger(DigestJob.class);
 
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
-        try {
-            App app = Jobs.app(ctx);
-            String name = ctx.getMergedJobDataMap().getString(DIGEST);
-            app.config().digest(name).ifPresent(d -> new DigestService(app).send(d, app.clock().instant(), false));
+        String name = ctx.getMergedJobDataMap().getString(DIGEST);
+        Jobs.run(ctx, "digest " + name, app -> {
+            app.config().digest(name).ifPresentOrElse(
+                    digest -> new DigestService(app).send(digest, app.clock().instant(), false),
+                    () -> log.warn("digest {} is scheduled but not in this instance's configuration", name));
             app.dispatcher().drain();
-        } catch (SchedulerException e) {
-            throw new JobExecutionException(e);
-        }
+        });
     }
 }

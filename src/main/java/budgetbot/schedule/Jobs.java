@@ -2,17 +2,36 @@ package budgetbot.schedule;
 
 import budgetbot.app.App;
 import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
-/** The current {@link App}, as the scheduler context holds it for the jobs. */
+/** Runs a job's work with the {@link App} its scheduler was started for. */
 final class Jobs {
+    private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+
     private Jobs() {
     }
 
-    @SuppressWarnings("unchecked")
-    static App app(JobExecutionContext ctx) throws SchedulerException {
-        return ((AtomicReference<App>) ctx.getScheduler().getContext().get(BotScheduler.APP_KEY)).get();
+    /**
+     * Runs {@code work}; a failure is logged here in one line, because Quartz would log it with a stack trace,
+     * or not at all below its WARN level, and the next fire simply tries again.
+     */
+    static void run(JobExecutionContext ctx, String what, Consumer<App> work) throws JobExecutionException {
+        App app;
+        try {
+            app = (App) ctx.getScheduler().getContext().get(BotScheduler.APP_KEY);
+        } catch (SchedulerException e) {
+            throw new JobExecutionException(e);
+        }
+        try {
+            work.accept(app);
+        } catch (RuntimeException e) {
+            log.error("{} failed: {}", what, e.toString());
+            throw new JobExecutionException(e);
+        }
     }
 }

@@ -4,17 +4,12 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
-import org.quartz.SchedulerException;
 
 /** Delivers what is due in the outbox: new notifications and the retries of failed ones. */
 @DisallowConcurrentExecution
 public final class OutboxJob implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
-        try {
-            Jobs.app(ctx).dispatcher().drain();
-        } catch (SchedulerException e) {
-            throw new JobExecutionException(e);
-        }
+        Jobs.run(ctx, "outbox delivery", app -> app.dispatcher().drain());
     }
 }

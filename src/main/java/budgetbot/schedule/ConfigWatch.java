@@ -1,0 +1,153 @@
+package budgetbot.schedule;
+
+import budgetbot.app.App;
+import budgetbot.config.BotConfig;
+import budgetbot.config.ConfigException;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The bot as {@code run} runs it: the app and scheduler of the last good configuration. Each {@link #poll()}
+ * compares the config file with what it was; a valid change replaces both, an invalid one is logged and ignored.
+ *
+ * <p>A reload restarts the scheduler rather than editing its jobs: the new app may use another state database or
+ * leave or join a cluster. Running jobs finish on the old app first; a digest due in between is caught up on start.
+ */
+public final class ConfigWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigWatch.class);
+
+    private final Path file;
+    private final Supplier<BotConfig> load;
+    private final Function<BotConfig, App> open;
+    private final Duration outboxInterval;
+    private byte[] content;
+    private App app;
+    private BotScheduler scheduler;
+
+    private ConfigWatch(Path file, Supplier<BotConfig> load, Function<BotConfig, App> open, Duration outboxInterval,
+                        byte[] content, App app, BotScheduler scheduler) {
+        this.file = file;
+        this.load = load;
+        this.open = open;
+        this.outboxInterval = outboxInterval;
+        this.content = content;
+        this.app = app;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Loads the configuration, opens its app and starts the scheduler.
+     *
+     * @param file the config file watched for changes
+     * @param load reads {@code file} into a config; throws {@link ConfigException} when it is invalid
+     * @param open the app for a config
+     * @throws ConfigException when the file is invalid now
+     */
+    public static ConfigWatch start(Path file, Supplier<BotConfig> load, Function<BotConfig, App> open,
+                                    Duration outboxInterval) throws SchedulerException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(outboxInterval, "outboxInterval");
+        // read before loading: a change made in between is seen by the next poll
+        byte[] content = read(file).orElse(null);
+        App app = open.apply(load.get());
+        try {
+            return new ConfigWatch(file, load, open, outboxInterval, content, app, BotScheduler.start(app, outboxInterval));
+        } catch (SchedulerException | RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reloads when the file's content has changed since the last poll.
+     *
+     * @return whether a new configuration runs now
+     */
+    public synchronized boolean poll() {
+        Optional<byte[]> now = read(file);
+        // an editor may replace the file by rename: missing for a moment is no change
+        if (now.isEmpty() || Arrays.equals(now.get(), content)) {
+            return false;
+        }
+        content = now.get();
+        BotConfig next;
+        App fresh;
+        try {
+            next = load.get();
+            fresh = open.apply(next);
+        } catch (ConfigException e) {
+            log.error("{} changed but is invalid; still running the last good configuration:\n{}", file, e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            log.error("{} changed but cannot be used; still running the last good configuration: {}", file, e.getMessage());
+            return false;
+        }
+        closeScheduler();
+        try {
+            scheduler = BotScheduler.start(fresh, outboxInterval);
+        } catch (SchedulerException | RuntimeException e) {
+            fresh.close();
+            log.error("{} changed but its scheduler did not start; still running the last good configuration: {}",
+                    file, e.getMessage());
+            scheduler = restart(app);
+            return false;
+        }
+        App old = app;
+        app = fresh;
+        old.close();
+        log.info("reloaded {}: {} rules, {} digests", file, next.rules().size(), next.digests().size());
+        return true;
+    }
+
+    /** The app of the configuration running now. */
+    public synchronized App app() {
+        return app;
+    }
+
+    synchronized BotScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Waits for running jobs, then stops the scheduler and closes the app. */
+    @Override
+    public synchronized void close() {
+        closeScheduler();
+        app.close();
+    }
+
+    private BotScheduler restart(App last) {
+        try {
+            return BotScheduler.start(last, outboxInterval);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("the scheduler of the last good configuration did not start again: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void closeScheduler() {
+        try {
+            scheduler.close();
+        } catch (SchedulerException e) {
+            log.warn("the scheduler did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static Optional<byte[]> read(Path file) {
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

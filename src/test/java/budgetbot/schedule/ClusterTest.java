@@ -1,0 +1,123 @@
+package budgetbot.schedule;
+
+import budgetbot.app.App;
+import budgetbot.notify.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quartz.SchedulerException;
+import org.quartz.TriggerKey;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Deque;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static budgetbot.schedule.TestBot.EVERY_SECOND;
+import static budgetbot.schedule.TestBot.NEVER;
+import static budgetbot.schedule.TestBot.RULE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Two instances of a Quartz cluster on one PostgreSQL schema, as two processes would run it. */
+class ClusterTest {
+    static final Instant MORNING = Instant.parse("2026-04-02T00:30:00Z");
+    static final Duration OUTBOX = Duration.ofSeconds(1);
+    /** Both instances look for work every second, so that they compete for every fire. */
+    static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+
+    @TempDir
+    Path dir;
+
+    PgSchema pg;
+    TestBot bot;
+    /** Closed last-opened first. */
+    final Deque<AutoCloseable> open = new ArrayDeque<>();
+
+    @BeforeEach
+    void database() throws SQLException {
+        pg = PgSchema.create();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        if (bot != null) {
+            bot.close();
+        }
+        pg.close();
+    }
+
+    @Test
+    void startsOnQuartzTablesItCreatesInTheStateDatabase() throws Exception {
+        bot = TestBot.clustered(dir, MORNING, pg.url()).write(NEVER, NEVER, "");
+        App app = open(bot.open(bot.load(), Recorder.open()));
+        BotScheduler scheduler = open(BotScheduler.start(app, OUTBOX));
+
+        assertThat(scheduler.quartz().getMetaData().isJobStoreClustered()).isTrue();
+        assertThat(scheduler.quartz().getMetaData().isJobStoreSupportsPersistence()).isTrue();
+        assertThat(query(app, "SELECT job_name FROM qrtz_job_details ORDER BY job_name"))
+                .containsExactlyInAnyOrder("outbox", "rule:" + RULE, "digest:" + TestBot.DIGEST);
+        assertThat(query(app, "SELECT instance_name FROM qrtz_scheduler_state"))
+                .containsExactly(scheduler.quartz().getSchedulerInstanceId());
+    }
+
+    @Test
+    void eachFireRunsOnOneInstanceAnAlertIsAnnouncedOnceAndTheOtherTakesOver() throws Exception {
+        bot = TestBot.clustered(dir, MORNING, pg.url()).write(EVERY_SECOND, NEVER, "");
+        Recorder first = Recorder.open();
+        Recorder second = Recorder.open();
+        BotScheduler a = open(BotScheduler.start(open(bot.open(bot.load(), first)), OUTBOX, IDLE_WAIT));
+        Date ruleStart = a.quartz().getTrigger(TriggerKey.triggerKey("rule:" + RULE, BotScheduler.GROUP)).getStartTime();
+        BotScheduler b = open(BotScheduler.start(open(bot.open(bot.load(), second)), OUTBOX, IDLE_WAIT));
+        Fires onA = Fires.on(a);
+        Fires onB = Fires.on(b);
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> onA.of("rule:" + RULE).size() + onB.of("rule:" + RULE).size() >= 4);
+        a.close();
+        int bBefore = onB.of("rule:" + RULE).size();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> onB.of("rule:" + RULE).size() >= bBefore + 2);
+        b.close();
+
+        List<Fires.Fire> fires = Stream.concat(onA.of("rule:" + RULE).stream(), onB.of("rule:" + RULE).stream()).toList();
+        assertThat(fires).extracting(Fires.Fire::scheduled).doesNotHaveDuplicates();
+        assertThat(fires).noneMatch(Fires.Fire::failed);
+        List<Message> sent = Stream.concat(first.sent().stream(), second.sent().stream()).toList();
+        assertThat(sent).isNotEmpty().extracting(Message::subject).doesNotHaveDuplicates();
+        assertThat(a.quartz().getSchedulerInstanceId()).isNotEqualTo(b.quartz().getSchedulerInstanceId());
+        // the second instance joined without resetting the shared trigger
+        try (App check = bot.open(bot.load(), Recorder.open())) {
+            assertThat(query(check, "SELECT start_time FROM qrtz_triggers WHERE trigger_name = 'rule:" + RULE + "'"))
+                    .containsExactly(String.valueOf(ruleStart.getTime()));
+        }
+    }
+
+    private <T extends AutoCloseable> T open(T closeable) {
+        open.push(closeable);
+        return closeable;
+    }
+
+    private static List<String> query(App app, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = app.store().dataSource().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+}

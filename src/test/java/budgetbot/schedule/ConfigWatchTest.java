@@ -1,0 +1,100 @@
+package budgetbot.schedule;
+
+import budgetbot.app.App;
+import budgetbot.state.StateException;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quartz.SchedulerException;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static budgetbot.schedule.TestBot.NEVER;
+import static budgetbot.schedule.TestBot.RULE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code run}'s reload: a valid change swaps the app and the jobs, an invalid one keeps the last good config. */
+class ConfigWatchTest {
+    static final Instant MORNING = Instant.parse("2026-04-02T00:30:00Z");
+
+    @TempDir
+    Path dir;
+
+    TestBot bot;
+    ConfigWatch watch;
+    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    final Logger logger = (Logger) LoggerFactory.getLogger(ConfigWatch.class);
+
+    @BeforeEach
+    void start() throws SchedulerException {
+        logged.start();
+        logger.addAppender(logged);
+        // the errors this test provokes are asserted, not printed
+        logger.setAdditive(false);
+        bot = TestBot.inMemory(dir, MORNING).write(NEVER, NEVER, "");
+        watch = ConfigWatch.start(bot.file, bot::load, cfg -> bot.open(cfg, Recorder.open()), Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void stop() {
+        logger.detachAppender(logged);
+        logger.setAdditive(true);
+        watch.close();
+        bot.close();
+    }
+
+    @Test
+    void anUnchangedFileIsNoReload() {
+        App before = watch.app();
+
+        assertThat(watch.poll()).isFalse();
+        assertThat(watch.app()).isSameAs(before);
+    }
+
+    @Test
+    void aValidChangeSwapsTheAppAndReschedules() throws SchedulerException {
+        App before = watch.app();
+        BotScheduler scheduler = watch.scheduler();
+        bot.write(NEVER, NEVER, "batch");
+
+        assertThat(watch.poll()).isTrue();
+
+        assertThat(watch.app()).isNotSameAs(before);
+        assertThat(watch.app().config().rule("batch")).isPresent();
+        assertThat(watch.scheduler().quartz().checkExists(BotScheduler.ruleKey("batch"))).isTrue();
+        assertThat(watch.scheduler().quartz().isStarted()).isTrue();
+        assertThat(scheduler.quartz().isShutdown()).isTrue();
+        // the old app is closed once its jobs are done
+        assertThatThrownBy(() -> before.store().pending()).isInstanceOf(StateException.class);
+        assertThat(watch.poll()).isFalse();
+    }
+
+    @Test
+    void anInvalidChangeIsLoggedAndTheLastGoodConfigKeepsRunning() throws SchedulerException {
+        App before = watch.app();
+        BotScheduler scheduler = watch.scheduler();
+        bot.write(NEVER.replace("2099", "every day"), NEVER, "batch");
+
+        assertThat(watch.poll()).isFalse();
+
+        assertThat(watch.app()).isSameAs(before);
+        assertThat(watch.scheduler()).isSameAs(scheduler);
+        assertThat(scheduler.quartz().checkExists(BotScheduler.ruleKey(RULE))).isTrue();
+        assertThat(scheduler.quartz().isShutdown()).isFalse();
+        assertThat(logged.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .contains("changed but is invalid; still running the last good configuration")
+                .contains("rules[0].schedule").contains("invalid cron expression"));
+
+        bot.write(NEVER, NEVER, "batch");
+        assertThat(watch.poll()).isTrue();
+        assertThat(watch.app().config().rule("batch")).isPresent();
+    }
+}

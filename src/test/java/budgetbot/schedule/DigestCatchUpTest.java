@@ -1,0 +1,121 @@
+package budgetbot.schedule;
+
+import budgetbot.app.App;
+import budgetbot.app.DigestService;
+import budgetbot.config.DigestConfig;
+import budgetbot.config.PeriodUnit;
+import budgetbot.time.PeriodCalendar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.quartz.SchedulerException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+import static budgetbot.schedule.TestBot.DIGEST;
+import static budgetbot.schedule.TestBot.NEVER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A restart after a digest's time sends the digest it missed, once. */
+class DigestCatchUpTest {
+    static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    static final Duration OUTBOX = Duration.ofSeconds(1);
+
+    @TempDir
+    Path dir;
+
+    TestBot bot;
+
+    @AfterEach
+    void stop() {
+        if (bot != null) {
+            bot.close();
+        }
+    }
+
+    @ParameterizedTest(name = "\"{0}\" per {1} at {2}: first fire {3}")
+    @CsvSource({
+            "0 0 9 * * ?,   DAY,   2026-04-02T09:00:01, 2026-04-02T09:00:00",
+            "0 0 9 * * ?,   DAY,   2026-04-02T09:00:00, 2026-04-02T09:00:00",
+            "0 0 9 * * ?,   DAY,   2026-04-02T08:59:59, ",
+            "0 0 9 * * ?,   DAY,   2026-04-02T23:59:59, 2026-04-02T09:00:00",
+            "0 0 0 * * ?,   DAY,   2026-04-02T00:00:00, 2026-04-02T00:00:00",
+            "0 0 9 ? * MON, WEEK,  2026-04-01T10:00:00, 2026-03-30T09:00:00",
+            "0 0 9 ? * MON, WEEK,  2026-03-30T08:00:00, ",
+            "0 0 9 1 * ?,   MONTH, 2026-04-15T00:00:00, 2026-04-01T09:00:00",
+            "0 0 9 1 * ?,   MONTH, 2026-04-01T08:00:00, ",
+            "0 5 * * * ?,   HOUR,  2026-04-02T10:04:59, ",
+            "0 5 * * * ?,   HOUR,  2026-04-02T10:05:00, 2026-04-02T10:05:00",
+    })
+    void firstFireThisPeriodIsTheCronsFirstFireAtOrAfterThePeriodStartUpToNow(String cron, PeriodUnit period,
+                                                                              LocalDateTime now, LocalDateTime fire) {
+        DigestConfig digest = new DigestConfig("d", cron, period, List.of("r"), List.of(), List.of(), List.of("ops"), 5);
+
+        assertThat(DigestCatchUp.firstFireThisPeriod(digest, PeriodCalendar.of(SHANGHAI), shanghai(now)))
+                .isEqualTo(Optional.ofNullable(fire).map(this::shanghai));
+    }
+
+    @Test
+    void aStartAfterTheDigestTimeSendsTheMissedDigestAndTheNextStartDoesNot() throws SchedulerException {
+        bot = TestBot.inMemory(dir, shanghai(LocalDateTime.parse("2026-04-02T09:00:01"))).write(NEVER, "0 0 9 * * ?", "");
+        Recorder ops = Recorder.open();
+
+        try (App app = bot.open(bot.load(), ops)) {
+            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
+            try {
+                assertThat(scheduler.caughtUp()).containsExactly(DIGEST);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !ops.sent("digest").isEmpty());
+            } finally {
+                scheduler.close();
+            }
+        }
+        int requests = bot.sim.requests().size();
+        try (App app = bot.open(bot.load(), ops)) {
+            BotScheduler.start(app, OUTBOX).close();
+        }
+
+        assertThat(ops.sent("digest")).hasSize(1);
+        // it was not even built again
+        assertThat(bot.sim.requests()).hasSize(requests);
+    }
+
+    @Test
+    void aStartBeforeTheDigestTimeSendsNothing() throws SchedulerException {
+        bot = TestBot.inMemory(dir, shanghai(LocalDateTime.parse("2026-04-02T08:59:59"))).write(NEVER, "0 0 9 * * ?", "");
+
+        try (App app = bot.open(bot.load(), Recorder.open())) {
+            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
+            scheduler.close();
+
+            assertThat(scheduler.caughtUp()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDigestSentByHandIsNotSentAgainOnStart() throws SchedulerException {
+        Instant now = shanghai(LocalDateTime.parse("2026-04-02T10:00:00"));
+        bot = TestBot.inMemory(dir, now).write(NEVER, "0 0 9 * * ?", "");
+
+        try (App app = bot.open(bot.load(), Recorder.open())) {
+            new DigestService(app).send(app.config().digest(DIGEST).orElseThrow(), now, false);
+            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
+            scheduler.close();
+
+            assertThat(scheduler.caughtUp()).isEmpty();
+        }
+    }
+
+    private Instant shanghai(LocalDateTime t) {
+        return t.atZone(SHANGHAI).toInstant();
+    }
+}
