@@ -57,7 +57,7 @@ public final class DigestService {
     }
 
     /** One digest per period per channel, whichever instance or restart builds it. */
-    static String dedupKey(DigestConfig digest, Window period, String channel) {
+    public static String dedupKey(DigestConfig digest, Window period, String channel) {
         return "digest|" + digest.name() + "|" + period.start() + "|" + channel;
     }
 

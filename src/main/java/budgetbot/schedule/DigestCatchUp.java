@@ -1,6 +1,7 @@
 package budgetbot.schedule;
 
 import budgetbot.app.App;
+import budgetbot.app.DigestService;
 import budgetbot.config.DigestConfig;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.Window;
@@ -27,7 +28,7 @@ final class DigestCatchUp {
             return false;
         }
         Window report = calendar.previous(digest.period(), now);
-        return digest.channels().stream().anyMatch(c -> !app.store().isQueued(dedupKey(digest, report, c)));
+        return digest.channels().stream().anyMatch(c -> !app.store().isQueued(DigestService.dedupKey(digest, report, c)));
     }
 
     /** The first time the digest's cron fired in the period that contains {@code now}, if it has yet. */
@@ -43,13 +44,5 @@ final class DigestCatchUp {
         Instant start = calendar.periodOf(digest.period(), now).start().minusSeconds(1);
         return Optional.ofNullable(cron.getNextValidTimeAfter(Date.from(start))).map(Date::toInstant)
                 .filter(fire -> !fire.isAfter(now));
-    }
-
-    /**
-     * The outbox key DigestService queues a digest under. It is not public there, so it is spelled out again;
-     * DigestCatchUpTest fails should the two part.
-     */
-    private static String dedupKey(DigestConfig digest, Window report, String channel) {
-        return "digest|" + digest.name() + "|" + report.start() + "|" + channel;
     }
 }

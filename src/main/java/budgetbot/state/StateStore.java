@@ -34,6 +34,8 @@ public final class StateStore implements AutoCloseable {
     private static final String H2 = "jdbc:h2:";
     private static final String POSTGRES = "jdbc:postgresql:";
     private static final int MAX_POOL_SIZE = 4;
+    /** A clustered Quartz borrows the pool too: its 4 job threads plus 3 of its own, as Quartz recommends. */
+    private static final int CLUSTER_POOL_SIZE = MAX_POOL_SIZE + 4 + 3;
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
@@ -56,7 +58,7 @@ public final class StateStore implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("budgetbot-state");
         hc.setJdbcUrl(jdbcUrl(cfg.url()));
-        hc.setMaximumPoolSize(MAX_POOL_SIZE);
+        hc.setMaximumPoolSize(cfg.cluster() ? CLUSTER_POOL_SIZE : MAX_POOL_SIZE);
         hc.setMinimumIdle(1);
         if (!cfg.username().isEmpty()) {
             hc.setUsername(cfg.username());
