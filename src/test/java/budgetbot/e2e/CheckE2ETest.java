@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -246,5 +247,19 @@ class CheckE2ETest {
         assertThat(sent()).containsExactlyInAnyOrderElementsOf(afternoonAlerts());
         assertThat(bot.slack.received(SlackServer.HOOK)).extracting(SlackServer.Received::status)
                 .containsExactly(500, 500, 200, 200);
+    }
+
+    @Test
+    void aRuleWhoseUsageCannotBeFetchedFailsTheCheckSaysWhyAndSendsNothing() throws Exception {
+        bot.startMail();
+        String wrongKey = "0123456789abcdef0123456789abcdef01234567";
+        Files.writeString(bot.config, Files.readString(bot.config).replace(bot.sim.privateKey().reveal(), wrongKey));
+
+        Cli.Run run = check(AFTERNOON).exits(1);
+
+        assertThat(run.out()).contains("prod-daily: FAILED: UCloud rejected the signature (RetCode 171",
+                "prod-growth: FAILED: UCloud rejected the signature (RetCode 171");
+        assertThat(run.all()).doesNotContain(wrongKey).doesNotContain(bot.sim.privateKey().reveal());
+        assertThat(sent()).isEmpty();
     }
 }

@@ -209,4 +209,20 @@ class DigestE2ETest {
         assertThat(bot.mails()).hasSize(1);
         assertThat(bot.slack.paths()).hasSize(5);
     }
+
+    @Test
+    void listsTheAlertsThatChecksAnnouncedOnTheDayOnce() throws Exception {
+        bot.startMail();
+        bot.run("check", "--at", Scenario.arg(Scenario.at("2026-11-20T15:00"))).exits(0);
+        bot.run("check", "--at", Scenario.arg(Scenario.at("2026-11-20T22:00"))).exits(0);
+        Path out = dir.resolve("digest");
+
+        digest("--out", out.toString()).exits(0);
+
+        // each alert went to two channels; prod-growth is not a rule of this digest
+        Map<String, List<String>> alerts = table(Files.readString(out.resolve(BASE_NAME + ".txt")), "Alerts");
+        assertThat(alerts).containsExactly(
+                Map.entry("Fri 20 Nov 2026 15:00", List.of("BUDGET", "all", "50%", "firing")),
+                Map.entry("Fri 20 Nov 2026 22:00", List.of("BUDGET", "all", "80%", "escalated")));
+    }
 }
