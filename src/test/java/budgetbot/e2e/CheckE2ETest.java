@@ -62,7 +62,9 @@ class CheckE2ETest {
 
     private List<Sent> sent() {
         List<Sent> sent = new ArrayList<>();
-        bot.slack.delivered(SlackServer.HOOK).forEach(r -> sent.add(new Sent(TEAM_SLACK, r.text().lines().findFirst().orElseThrow())));
+        for (SlackServer.Received post : bot.slack.delivered(SlackServer.HOOK)) {
+            sent.add(new Sent(TEAM_SLACK, post.text().lines().findFirst().orElseThrow()));
+        }
         for (MimeMessage m : bot.mails()) {
             assertThat(Bot.subject(m)).startsWith(SUBJECT_PREFIX);
             sent.add(new Sent(FINANCE_EMAIL, Bot.subject(m).substring(SUBJECT_PREFIX.length())));
@@ -154,7 +156,8 @@ class CheckE2ETest {
         assertThat(sent()).hasSize(3);
 
         long usedAtNight = prodTokens(NIGHT);
-        assertThat(usedAtNight * 100 / LIMIT).as("scenario: spike day 22:00 is between 80% and 100%").isBetween(80L, 99L);
+        assertThat(usedAtNight * 100 / LIMIT).as("scenario: spike day 22:00 is between 80% and 100%")
+                .isBetween(80L, 99L);
         assertThat(growthPercent(usedAtNight, prodTokensDayBefore(NIGHT))).as("scenario: still grown")
                 .isGreaterThanOrEqualTo(100);
         String escalated = budgetHeadline("ESCALATED ", "80%");

@@ -34,7 +34,8 @@ class DemoE2ETest {
         assertThat(names(out.resolve("digest"))).anySatisfy(n -> assertThat(n).endsWith(".html"))
                 .anySatisfy(n -> assertThat(n).endsWith(".txt")).anySatisfy(n -> assertThat(n).endsWith(".png"));
         for (String eml : names(out.resolve("mail"))) {
-            assertThat(Files.readString(out.resolve("mail").resolve(eml))).contains("Subject: ", "To: finance@example.com");
+            assertThat(Files.readString(out.resolve("mail").resolve(eml)))
+                    .contains("Subject: ", "To: finance@example.com");
         }
     }
 }
