@@ -1,7 +1,5 @@
 package budgetbot.cli;
 
-import picocli.CommandLine;
-
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,9 +33,8 @@ final class Times {
             }
             return LocalDateTime.parse(s).atZone(zone).toInstant();
         } catch (DateTimeException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new Object()),
-                    "cannot read time '" + text + "': use ISO-8601 (2026-11-27T10:00+08:00, 2026-11-27, "
-                            + "2026-11-27T10:00 in the config's timezone), unix seconds or 'now'");
+            throw new IllegalArgumentException("cannot read time '" + text + "': use ISO-8601 "
+                    + "(2026-11-27T10:00+08:00, 2026-11-27, 2026-11-27T10:00 in the config's timezone), unix seconds or 'now'");
         }
     }
 }

@@ -1,0 +1,73 @@
+package budgetbot.e2e;
+
+import budgetbot.cli.Main;
+import budgetbot.simulator.Simulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every user meets first: help for each command, and clear refusals of names and times that do not exist. */
+class CliBasicsE2ETest {
+    @TempDir
+    Path dir;
+
+    static Set<String> subcommands() {
+        return Main.commandLine().getSubcommands().keySet();
+    }
+
+    @ParameterizedTest
+    @MethodSource("subcommands")
+    void everySubcommandExplainsItself(String command) {
+        Cli.Run run = Cli.run(command, "--help").exits(0);
+
+        assertThat(run.out()).contains("Usage: budgetbot " + command);
+    }
+
+    @Test
+    void theTopLevelHelpListsEverySubcommand() {
+        Cli.Run run = Cli.run("--help").exits(0);
+
+        assertThat(run.out()).contains("Usage: budgetbot").contains(subcommands());
+    }
+
+    /** The bot config, valid and complete, against a simulator that the refusals below never reach. */
+    private Path config(Simulator sim) {
+        Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
+        values.put("STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
+        values.put("WEBHOOK_URL", "http://127.0.0.1:9/hook");
+        values.put("SLACK_API_URL", "http://127.0.0.1:9/api/");
+        values.put("SMTP_PORT", "9");
+        return Scenario.config(dir, "bot.yml", values);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "check  | --rule | nope      | error: no rule named 'nope' in ",
+            "digest | --name | nope      | error: no digest named 'nope' in ",
+            "check  | --at   | yesterday | error: cannot read time 'yesterday': use ISO-8601",
+            "digest | --at   | 20/11/26  | error: cannot read time '20/11/26': use ISO-8601"})
+    void refusesWhatDoesNotExistWithAClearMessage(String command, String option, String value, String message) {
+        try (Simulator sim = Scenario.simulator()) {
+            Path config = config(sim);
+            String[] args = command.equals("digest") && !option.equals("--name")
+                    ? new String[]{command, "--config", config.toString(), "--name", "daily-summary", option, value}
+                    : new String[]{command, "--config", config.toString(), option, value};
+
+            Cli.Run run = Cli.run(args).exits(1);
+
+            // another test may have turned logging up: look for the message among the lines, not at the start
+            assertThat(run.err().lines()).anySatisfy(line -> assertThat(line).startsWith(message));
+            assertThat(run.out()).isEmpty();
+            assertThat(sim.requests()).as("refused before asking UCloud").isEmpty();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package budgetbot.e2e;
+
+import budgetbot.simulator.Fault;
+import budgetbot.simulator.Simulator;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.UsageTotals;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static budgetbot.e2e.Scenario.CHINA;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code budgetbot usage} against the simulator: the numbers, the requests behind them, and failures. */
+class UsageE2ETest {
+    private static final Series SERIES = new Series(Scenario.PROD, Scenario.R1);
+    private static final Window SPIKE_DAY = Scenario.day("2026-11-20");
+    private static final String TOTAL = "TOTAL";
+
+    @TempDir
+    Path dir;
+
+    final Simulator sim = Scenario.simulator();
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    private Path config(String privateKey, String projectId) {
+        Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
+        values.put("PRIVATE_KEY", privateKey);
+        values.put("PROJECT_ID", projectId);
+        return Scenario.config(dir, "usage.yml", values);
+    }
+
+    private Path config() {
+        return config(sim.privateKey().reveal(), "");
+    }
+
+    private Cli.Run usage(Path config, Window w, String by, String format) {
+        return Cli.run("usage", "--config", config.toString(), "--key", SERIES.keyId(), "--model", SERIES.model(),
+                "--from", Scenario.arg(w.start()), "--to", Scenario.arg(w.end()), "--by", by, "--format", format);
+    }
+
+    @ParameterizedTest(name = "--format {0}")
+    @ValueSource(strings = {"csv", "json", "table"})
+    void printsEveryHourAndTheTotalExactlyAsTheSimulatorReportsThem(String format) throws Exception {
+        Cli.Run run = usage(config(), SPIKE_DAY, "hour", format);
+
+        run.exits(0);
+        Map<String, UsageTotals> rows = parse(format, run.out());
+        Map<String, UsageTotals> expected = new LinkedHashMap<>();
+        for (Instant h = SPIKE_DAY.start(); h.isBefore(SPIKE_DAY.end()); h = h.plus(Duration.ofHours(1))) {
+            expected.put(h.toString(), sim.expected(SERIES, new Window(h, h.plus(Duration.ofHours(1)))));
+        }
+        expected.put(TOTAL, sim.expected(SERIES, SPIKE_DAY));
+        assertThat(rows).containsExactlyEntriesOf(expected);
+        assertThat(rows.get(TOTAL).totalTokens()).isPositive();
+    }
+
+    /** Rows by the hour's instant (or {@link #TOTAL}), whatever the format. */
+    private static Map<String, UsageTotals> parse(String format, String out) throws Exception {
+        Map<String, UsageTotals> rows = new LinkedHashMap<>();
+        switch (format) {
+            case "csv" -> {
+                List<String> lines = out.lines().toList();
+                assertThat(lines.get(0)).isEqualTo("bucket,input_tokens,output_tokens,total_tokens,requests,images");
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.split(",");
+                    String key = f[0].equals("total") ? TOTAL : OffsetDateTime.parse(f[0]).toInstant().toString();
+                    rows.put(key, totals(f[1], f[2], f[3], f[4], f[5]));
+                }
+            }
+            case "json" -> {
+                JsonNode root = new ObjectMapper().readTree(out);
+                assertThat(root.get("key").asText()).isEqualTo(SERIES.keyId());
+                assertThat(root.get("model").asText()).isEqualTo(SERIES.model());
+                for (JsonNode b : root.get("buckets")) {
+                    rows.put(OffsetDateTime.parse(b.get("start").asText()).toInstant().toString(), totals(b));
+                }
+                rows.put(TOTAL, totals(root.get("total")));
+            }
+            case "table" -> {
+                DateTimeFormatter hour = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+                for (String line : out.lines().toList()) {
+                    String[] f = line.trim().split("\\s{2,}");
+                    if (f[0].matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d")) {
+                        rows.put(LocalDateTime.parse(f[0], hour).atZone(CHINA).toInstant().toString(),
+                                totals(f[1], f[2], f[3], f[4], f[5]));
+                    } else if (f[0].equals(TOTAL)) {
+                        rows.put(TOTAL, totals(f[1], f[2], f[3], f[4], f[5]));
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(format);
+        }
+        return rows;
+    }
+
+    private static UsageTotals totals(String in, String out, String total, String requests, String images) {
+        return new UsageTotals(Long.parseLong(in), Long.parseLong(out), Long.parseLong(total),
+                Long.parseLong(requests), Long.parseLong(images));
+    }
+
+    private static UsageTotals totals(JsonNode n) {
+        return new UsageTotals(n.get("inputTokens").asLong(), n.get("outputTokens").asLong(),
+                n.get("totalTokens").asLong(), n.get("requests").asLong(), n.get("images").asLong());
+    }
+
+    @ParameterizedTest(name = "projectId \"{0}\"")
+    @ValueSource(strings = {"", "org-e2e"})
+    void sendsProjectIdOnlyWhenOneIsConfigured(String projectId) {
+        Cli.Run run = usage(config(sim.privateKey().reveal(), projectId), SPIKE_DAY, "hour", "csv");
+
+        run.exits(0);
+        assertThat(sim.requests()).hasSize(1).allSatisfy(params -> {
+            if (projectId.isEmpty()) {
+                assertThat(params).doesNotContainKey("ProjectId");
+            } else {
+                assertThat(params).containsEntry("ProjectId", projectId);
+            }
+            assertThat(params).containsEntry("KeyId", SERIES.keyId()).containsEntry("Model", SERIES.model());
+        });
+    }
+
+    @Test
+    void aWrongPrivateKeyFailsAtOnceSayingTheSignatureWasRejectedWithoutShowingAnyKey() {
+        String wrongKey = "0123456789abcdef0123456789abcdef01234567";
+
+        Cli.Run run = usage(config(wrongKey, ""), SPIKE_DAY, "hour", "table");
+
+        run.exits(1);
+        assertThat(run.err()).contains("signature").contains("RetCode 171");
+        assertThat(run.all()).doesNotContain(wrongKey).doesNotContain(sim.privateKey().reveal());
+        assertThat(sim.requests()).as("a rejected signature is not retried").hasSize(1);
+    }
+
+    @Test
+    void fetchesAThirtyOneDayWindowAsDaySlices() {
+        Window october = new Window(Scenario.day("2026-10-01").start(), Scenario.day("2026-11-01").start());
+
+        Cli.Run run = usage(config(), october, "day", "csv");
+
+        run.exits(0);
+        assertThat(sim.requests()).hasSize(31);
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(1 + 31 + 1);
+        assertThat(lines.get(1)).startsWith("2026-10-01T00:00+08:00,");
+        assertThat(lines.get(31)).startsWith("2026-10-31T00:00+08:00,");
+        UsageTotals expected = sim.expected(SERIES, october);
+        assertThat(lines.get(32)).isEqualTo("total," + expected.inputTokens() + "," + expected.outputTokens() + ","
+                + expected.totalTokens() + "," + expected.requests() + "," + expected.images());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Fault.Kind.class, names = {"HTTP500", "RET153"})
+    void retriesTwoFailuresToSuccess(Fault.Kind kind) throws Exception {
+        sim.faults().enqueue(Fault.of(kind), 2);
+
+        Cli.Run run = usage(config(), SPIKE_DAY, "hour", "json");
+
+        run.exits(0);
+        assertThat(sim.requests()).hasSize(3);
+        assertThat(sim.faults().pending()).isZero();
+        assertThat(parse("json", run.out())).containsEntry(TOTAL, sim.expected(SERIES, SPIKE_DAY));
+    }
+}
