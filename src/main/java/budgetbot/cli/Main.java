@@ -19,6 +19,13 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Failures());
+        // 2 is reserved for configuration errors: a mistyped option is an "other failure"
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, e.getCommandLine().getErr());
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            e.getCommandLine().getErr().println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return 1;
+        });
         return cl;
     }
 }
