@@ -39,6 +39,18 @@ class CliBasicsE2ETest {
         assertThat(run.out()).contains("Usage: budgetbot").contains(subcommands());
     }
 
+    /** Exit 2 means a configuration error; a mistyped command line is an ordinary failure. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "check --bogus              | Unknown option: '--bogus'",
+            "usage --key k              | Missing required option: '--model=<model>'",
+            "chek                       | Unmatched argument at index 0: 'chek'"})
+    void usageErrorsExitOneAndSayWhatIsWrong(String args, String message) {
+        Cli.Run run = Cli.run(args.trim().split(" +")).exits(1);
+
+        assertThat(run.err()).contains("error: " + message).contains("--help");
+    }
+
     /** The bot config, valid and complete, against a simulator that the refusals below never reach. */
     private Path config(Simulator sim) {
         Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
