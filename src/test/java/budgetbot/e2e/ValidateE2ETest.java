@@ -18,7 +18,7 @@ class ValidateE2ETest {
             "UCLOUD_PUBLIC_KEY", "e2e-public-key",
             "UCLOUD_PRIVATE_KEY", "e2e-private-key-SECRET",
             "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/e2e-SECRET",
-            "SLACK_BOT_TOKEN", "xoxb-e2e-SECRET",
+            "SLACK_BOT_TOKEN", "test-bot-e2e-SECRET",
             "SMTP_PASSWORD", "smtp-e2e-SECRET");
 
     @Test

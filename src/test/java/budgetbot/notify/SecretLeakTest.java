@@ -42,7 +42,7 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /** Every notifier, built with secrets and made to fail, keeps them out of exceptions, toString and logs. */
 class SecretLeakTest {
-    private static final String TOKEN = "xoxb-test-SECRET";
+    private static final String TOKEN = "test-bot-test-SECRET";
     private static final String HOOK_PATH = "/services/T0/B0/hook-SECRET-path";
     private static final String PASSWORD = "smtp-SECRET-password";
     private static final Message MESSAGE = new Message("alert", "s", "t", "<p>h</p>", "[]",

@@ -55,7 +55,7 @@ class SlackNotifierTest {
     }
 
     private SlackNotifier bot() {
-        return SlackNotifier.bot("ops", new Secret("xoxb-test-token"), "#alerts", server.url("/api/").uri());
+        return SlackNotifier.bot("ops", new Secret("test-bot-test-token"), "#alerts", server.url("/api/").uri());
     }
 
     @Test
@@ -112,7 +112,7 @@ class SlackNotifierTest {
 
         assertThat(slack.requests()).hasSize(1);
         RecordedRequest r = slack.requests("/api/chat.postMessage").get(0);
-        assertThat(r.getHeaders().get("Authorization")).isEqualTo("Bearer xoxb-test-token");
+        assertThat(r.getHeaders().get("Authorization")).isEqualTo("Bearer test-bot-test-token");
         assertThat(r.getHeaders().get("Content-Type")).startsWith("application/x-www-form-urlencoded");
         Map<String, String> form = form(r);
         assertThat(form).containsEntry("channel", "#alerts").containsEntry("text", "plain fallback");
@@ -189,7 +189,7 @@ class SlackNotifierTest {
     void unreachableSlackIsRetryable() throws IOException {
         URI closed = closedPort();
         SlackNotifier hook = SlackNotifier.webhook("ops", new Secret(closed.resolve(HOOK_PATH).toString()));
-        SlackNotifier bot = SlackNotifier.bot("ops", new Secret("xoxb-x"), "#alerts", closed.resolve("/api/"));
+        SlackNotifier bot = SlackNotifier.bot("ops", new Secret("test-bot-x"), "#alerts", closed.resolve("/api/"));
 
         for (SlackNotifier n : List.of(hook, bot)) {
             assertThatThrownBy(() -> n.send(MESSAGE)).isInstanceOfSatisfying(DeliveryException.class,
@@ -200,7 +200,7 @@ class SlackNotifierTest {
     @Test
     void configWithoutWebhookOrTokenIsRejected() {
         var config = new budgetbot.config.ChannelConfig.Slack("ops", java.util.Optional.empty(),
-                java.util.Optional.of(new Secret("xoxb-x")), java.util.Optional.empty(), URI.create("https://slack.com/api/"));
+                java.util.Optional.of(new Secret("test-bot-x")), java.util.Optional.empty(), URI.create("https://slack.com/api/"));
 
         assertThatThrownBy(() -> SlackNotifier.create(config)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ops");
