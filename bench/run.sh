@@ -258,19 +258,25 @@ measure_rss "check big, first run" "$(fresh_state big)" $BB check --config "$WOR
 # shellcheck disable=SC2086
 measure_rss "check big, second run" "" $BB check --config "$WORK/big.yml" --at "$AT"
 
-# what the big runs announced, so the table says how much work "announces" was
-rm -rf "$WORK/state-big"
-for run in first second; do
-    $BB check --config "$WORK/big.yml" --at "$AT" >"$WORK/check-big-$run.out" 2>/dev/null || die "big check failed"
+# what the checks announced, so the table says how much work "announces" was
+for cfg in small big; do
+    rm -rf "$WORK/state-$cfg"
+    for run in first second; do
+        $BB check --config "$WORK/$cfg.yml" --at "$AT" >"$WORK/check-$cfg-$run.out" 2>/dev/null || die "$cfg check failed"
+    done
 done
-conditions=$(awk '/conditions,/ {n += $2} END {print n + 0}' "$WORK/check-big-first.out")
-announced() { awk '/notifications$/ {n += $(NF - 1)} END {print n + 0}' "$WORK/check-big-$1.out"; }
+# counts CFG: "C conditions, F + S notifications" from the summary lines "rule: C conditions, .., N notifications"
+counts() {
+    awk '/conditions,/ {c += $2} END {printf "%d conditions, ", c}' "$WORK/check-$1-first.out"
+    awk '/notifications$/ {n += $(NF - 1)} END {printf "%d", n}' "$WORK/check-$1-first.out"
+    awk '/notifications$/ {n += $(NF - 1)} END {printf " + %d notifications", n}' "$WORK/check-$1-second.out"
+}
 
 # ---------------------------------------------------------------- report
 printf '\nbudgetbot bench, %s, %s cores, load %s, %s, timer: %s\n' "$(date -u +%FT%RZ)" "$(nproc)" \
     "$(cut -d' ' -f1-3 /proc/loadavg)" "$(java -version 2>&1 | head -1)" "${HYPERFINE:-bash loop}"
-printf 'check --at %s; big = 20 rules x (%d keys x %d models): %s conditions, %s notifications on the first run, %s on the second\n\n' \
-    "$AT" "${#KEYS[@]}" "${#MODELS[@]}" "$conditions" "$(announced first)" "$(announced second)"
+printf 'check --at %s (first + second run): small = 1 rule x 1 series, %s; big = 20 rules x (%d keys x %d models), %s\n\n' \
+    "$AT" "$(counts small)" "${#KEYS[@]}" "${#MODELS[@]}" "$(counts big)"
 printf '| %-52s | %9s | %9s | %9s | %9s | %4s |\n' "wall time" "median ms" "mean ms" "min ms" "max ms" "runs"
 printf '|%s|%s:|%s:|%s:|%s:|%s:|\n' "$(printf -- '-%.0s' {1..54})" "----------" "----------" "----------" "----------" "-----"
 while IFS='|' read -r label med mean min max n; do
