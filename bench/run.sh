@@ -5,11 +5,17 @@
 #   BENCH_WARMUP=1
 #   BENCH_RSS_RUNS=3      runs of the big check under /usr/bin/time -v (or /proc sampling)
 #   BENCH_LATENCY_MS=50   per-request delay the simulator adds in the "with latency" rows (0 skips them)
+#   BENCH_TIMEOUT=1800    seconds the whole script may take; then everything it started is stopped
 #   BENCH_STEP_TIMEOUT=600  seconds one row may take before the script gives up
 #   BENCH_JAVA_OPTS=""    extra JVM options for every budgetbot run, e.g. "-Xmx256m"
 #   BENCH_KEEP=1          keep the temp dir (configs, H2 files, simulator log) for a look afterwards
 #   BENCH_NO_HYPERFINE=1  use the bash timing loop even when hyperfine is installed
 set -euo pipefail
+
+# Bound the whole run: timeout signals its entire process group (hyperfine, java, the simulator) on expiry.
+if [[ -z ${BENCH_UNDER_TIMEOUT:-} ]]; then
+    BENCH_UNDER_TIMEOUT=1 exec timeout "${BENCH_TIMEOUT:-1800}" bash "$0" "$@"
+fi
 
 RUNS=${BENCH_RUNS:-5}
 WARMUP=${BENCH_WARMUP:-1}
@@ -38,7 +44,8 @@ cleanup() {
     if [[ ${BENCH_KEEP:-} == 1 ]]; then say "bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'say "bench: stopped (time limit or SIGTERM)"; exit 143' TERM
 
 if [[ ! -f $JAR ]]; then
     say "bench: building $JAR"
