@@ -260,6 +260,12 @@ for cfg in small big; do
     measure "check $cfg, first run (announces)" "" "$(fresh_state $cfg)" "$(check_cmd $cfg)"
     measure "check $cfg, second run (no change)" "$(fresh_state $cfg); $(check_cmd $cfg)" "" "$(check_cmd $cfg)"
 done
+if ((LATENCY_MS > 0)); then
+    # the steady state of a scheduled install: 20 rules x 20 series x (today, yesterday's same span) requests
+    measure "check big, second run, +${LATENCY_MS} ms/request" "$(fresh_state big); $(check_cmd big)" "$(queue_slow 800)" \
+        "$(check_cmd big)"
+    [[ $(pending_faults) == 0 ]] || die "the latency rows left delays queued: the request count changed?"
+fi
 # shellcheck disable=SC2086  # BB is a command line on purpose
 measure_rss "check big, first run" "$(fresh_state big)" $BB check --config "$WORK/big.yml" --at "$AT"
 # shellcheck disable=SC2086
