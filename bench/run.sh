@@ -286,8 +286,9 @@ counts() {
 }
 
 # ---------------------------------------------------------------- report
-printf '\nbudgetbot bench, %s, %s cores, load %s, %s, timer: %s\n' "$(date -u +%FT%RZ)" "$(nproc)" \
-    "$(cut -d' ' -f1-3 /proc/loadavg)" "$(java -version 2>&1 | head -1)" "${HYPERFINE:-bash loop}"
+printf '\nbudgetbot bench, %s, %s cores, load %s, %s%s, timer: %s\n' "$(date -u +%FT%RZ)" "$(nproc)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" "$(java -version 2>&1 | head -1)" "${JAVA_OPTS:+ $JAVA_OPTS}" \
+    "${HYPERFINE:-bash loop}"
 printf 'check --at %s (first + second run): small = 1 rule x 1 series, %s; big = 20 rules x (%d keys x %d models), %s\n\n' \
     "$AT" "$(counts small)" "${#KEYS[@]}" "${#MODELS[@]}" "$(counts big)"
 printf '| %-52s | %9s | %9s | %9s | %9s | %4s |\n' "wall time" "median ms" "mean ms" "min ms" "max ms" "runs"
