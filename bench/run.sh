@@ -68,7 +68,7 @@ done
 grep -q '^Ctrl-C' "$WORK/simulator.out" || die "simulator did not start within 60 s"
 BASE=$(awk '$1 == "baseUrl:" {print $2}' "$WORK/simulator.out")
 PUBLIC_KEY=$(awk '$1 == "publicKey:" {print $2}' "$WORK/simulator.out")
-# the config refers to ${BENCH_UCLOUD_PRIVATE_KEY}, so the key is not written into the temp files
+# the configs refer to ${BENCH_UCLOUD_PRIVATE_KEY} as a real one would; the key is the simulator's demo key
 BENCH_UCLOUD_PRIVATE_KEY=$(awk '$1 == "privateKey:" {print $2}' "$WORK/simulator.out")
 export BENCH_UCLOUD_PRIVATE_KEY
 [[ $BASE == http://127.0.0.1:* ]] || die "unexpected simulator address '$BASE'"
