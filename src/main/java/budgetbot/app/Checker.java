@@ -6,6 +6,7 @@ import budgetbot.notify.AlertFormatter;
 import budgetbot.rules.Finding;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.rules.Grouping;
+import budgetbot.rules.Kind;
 import budgetbot.state.Announcement;
 import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +41,9 @@ public final class Checker {
                 return rule + ": FAILED: " + error.get();
             }
             String worst = findings.stream().filter(Finding::active)
-                    .map(f -> f.kind() + " " + f.condition() + " " + f.group() + " level " + f.level().stripTrailingZeros().toPlainString())
+                    .sorted(Comparator.comparing((Finding f) -> f.kind() != Kind.BUDGET).thenComparing(Finding::level, Comparator.reverseOrder()))
+                    .map(f -> f.kind() + " " + f.condition() + " " + f.group()
+                            + (f.kind() == Kind.BUDGET ? " at " + f.level().movePointRight(2).stripTrailingZeros().toPlainString() + "%" : ""))
                     .findFirst().orElse("all clear");
             return rule + ": " + findings.size() + " conditions, " + active() + " active (" + worst + "), "
                     + announced.size() + " notifications";

@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Config used:      " + dir.resolve("rules.yml"));
         System.out.println("Emails (.eml):    " + dir.resolve("mail"));
         System.out.println("Digest files:     " + dir.resolve("digest") + " (HTML, text, PNG chart)");
-        System.out.println("Run it again: nothing new is sent for the same period (state in " + dir.resolve("state") + ").");
+        System.out.println("Run `demo --out " + dir + "` again: nothing is sent twice for the same period.");
         return 0;
     }
 
