@@ -2,6 +2,7 @@ package budgetbot.schedule;
 
 import budgetbot.app.App;
 import budgetbot.notify.Message;
+import budgetbot.testing.PgSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package budgetbot.schedule;
+package budgetbot.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A new, empty schema in the PostgreSQL named by {@code BUDGETBOT_TEST_PG_URL}, dropped on close; the test is
  * skipped when the variable is unset, and fails when {@code CI=true} as well.
  */
-final class PgSchema implements AutoCloseable {
+public final class PgSchema implements AutoCloseable {
     private final String baseUrl;
     private final String schema;
 
@@ -24,7 +24,7 @@ final class PgSchema implements AutoCloseable {
         this.schema = schema;
     }
 
-    static PgSchema create() throws SQLException {
+    public static PgSchema create() throws SQLException {
         String base = System.getenv("BUDGETBOT_TEST_PG_URL");
         if (base == null || base.isBlank()) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -38,7 +38,7 @@ final class PgSchema implements AutoCloseable {
     }
 
     /** The JDBC URL whose connections use this schema. */
-    String url() {
+    public String url() {
         return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
