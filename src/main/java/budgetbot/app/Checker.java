@@ -43,7 +43,7 @@ public final class Checker {
             String worst = findings.stream().filter(Finding::active)
                     .sorted(Comparator.comparing((Finding f) -> f.kind() != Kind.BUDGET).thenComparing(Finding::level, Comparator.reverseOrder()))
                     .map(f -> f.kind() + " " + f.condition() + " " + f.group()
-                            + (f.kind() == Kind.BUDGET ? " at " + f.level().movePointRight(2).stripTrailingZeros().toPlainString() + "%" : ""))
+                            + (f.kind() == Kind.BUDGET ? " at " + DigestService.level(f.kind(), f.level()) : ""))
                     .findFirst().orElse("all clear");
             return rule + ": " + findings.size() + " conditions, " + active() + " active (" + worst + "), "
                     + announced.size() + " notifications";

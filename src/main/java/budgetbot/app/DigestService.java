@@ -7,6 +7,7 @@ import budgetbot.digest.DigestPlan;
 import budgetbot.digest.DigestRenderer;
 import budgetbot.digest.FiredAlert;
 import budgetbot.digest.RenderedDigest;
+import budgetbot.notify.Amounts;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
@@ -15,11 +16,14 @@ import budgetbot.time.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -75,14 +79,18 @@ public final class DigestService {
         return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired));
     }
 
+    /** A budget's threshold as alerts state it; forecasts and growth have no level beyond firing. */
+    static String level(Kind kind, BigDecimal level) {
+        return kind == Kind.BUDGET ? Amounts.percent(level, 1, RoundingMode.DOWN) : "–";
+    }
+
     /** The alert log has a row per channel; a digest lists each announcement once. */
     private List<FiredAlert> fired(List<String> rules, Window window) {
         Map<List<Object>, FiredAlert> unique = new LinkedHashMap<>();
         for (AlertLogEntry e : app.store().alertEvents(rules, window)) {
             unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.level(), e.periodStart()),
-                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(),
-                            e.level().movePointRight(e.kind() == Kind.BUDGET ? 2 : 0).stripTrailingZeros().toPlainString()
-                                    + (e.kind() == Kind.BUDGET ? "%" : ""), e.at()));
+                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT),
+                            level(e.kind(), e.level()), e.at()));
         }
         return List.copyOf(unique.values());
     }

@@ -6,8 +6,6 @@ import budgetbot.time.Window;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -32,9 +30,7 @@ final class Format {
 
     /** Whole numbers with thousands separators: {@code 12,345,678}. */
     static String count(BigDecimal n) {
-        DecimalFormat f = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        f.setRoundingMode(RoundingMode.HALF_UP);
-        return f.format(n);
+        return budgetbot.notify.Amounts.number(Metric.TOKENS, n);
     }
 
     static String count(long n) {
@@ -62,9 +58,7 @@ final class Format {
 
     /** {@code CNY 84.20}. */
     static String money(Optional<String> currency, BigDecimal v) {
-        DecimalFormat f = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        f.setRoundingMode(RoundingMode.HALF_UP);
-        return currency.map(c -> c + " ").orElse("") + f.format(v);
+        return currency.map(c -> budgetbot.notify.Amounts.money(c, v)).orElseGet(() -> budgetbot.notify.Amounts.number(Metric.COST, v));
     }
 
     /** A metric's value as a table shows it: money for cost, a whole count otherwise. */
@@ -88,9 +82,9 @@ final class Format {
         return sign + rounded.stripTrailingZeros().toPlainString() + "%";
     }
 
-    /** Share of a limit: {@code 84%}. */
+    /** Share of a limit or a total: {@code 84%}; rounded down, as alerts do, so 99.6% never reads as the limit. */
     static String share(BigDecimal fraction) {
-        return fraction.multiply(HUNDRED).setScale(0, RoundingMode.HALF_UP).toPlainString() + "%";
+        return budgetbot.notify.Amounts.percent(fraction, 0, RoundingMode.DOWN);
     }
 
     /** {@code ▲} for more, {@code ▼} for less, nothing for no change. */

@@ -1,6 +1,7 @@
 package budgetbot.digest;
 
 import budgetbot.config.Metric;
+import budgetbot.notify.slack.Mrkdwn;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +28,7 @@ final class SlackDigest {
         ArrayNode blocks = JSON.createArrayNode();
         ObjectNode header = blocks.addObject().put("type", "header");
         header.putObject("text").put("type", "plain_text").put("text", truncate(title, MAX_HEADER));
-        context(blocks, "*" + mrkdwn(DigestContent.headline(r)) + "*\n" + mrkdwn(DigestContent.periodLine(r)));
+        context(blocks, "*" + Mrkdwn.escape(DigestContent.headline(r)) + "*\n" + Mrkdwn.escape(DigestContent.periodLine(r)));
 
         List<GroupReport> sections = new ArrayList<>();
         r.overall().ifPresent(sections::add);
@@ -38,7 +39,7 @@ final class SlackDigest {
         if (shown < sections.size()) {
             List<GroupReport> rest = sections.subList(shown, sections.size());
             context(blocks, "…and " + rest.size() + " more: " + rest.stream()
-                    .map(g -> mrkdwn(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
+                    .map(g -> Mrkdwn.escape(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
                     .collect(Collectors.joining(", ")));
         }
         return blocks.toString();
@@ -51,7 +52,7 @@ final class SlackDigest {
 
     private static void section(ArrayNode blocks, DigestReport r, GroupReport g) {
         ObjectNode s = blocks.addObject().put("type", "section");
-        StringBuilder text = new StringBuilder("*").append(mrkdwn(g.name())).append('*');
+        StringBuilder text = new StringBuilder("*").append(Mrkdwn.escape(g.name())).append('*');
         if (g.noUsage()) {
             text.append("\nNo usage in this period.");
         } else {
@@ -67,18 +68,18 @@ final class SlackDigest {
             b.forecast().ifPresent(p -> parts.add("forecast " + Format.value(b.metric(), p.total(), r.currency())));
             if (!parts.isEmpty()) {
                 text.append("\n• ").append(budgetbot.notify.Amounts.unit(b.metric())).append(" per ")
-                        .append(b.period().yamlName()).append(" (").append(mrkdwn(b.group())).append(") of ")
+                        .append(b.period().yamlName()).append(" (").append(Mrkdwn.escape(b.group())).append(") of ")
                         .append(Format.value(b.metric(), b.limit(), r.currency())).append(": ")
                         .append(String.join(", ", parts));
             }
         }
         if (!g.alerts().isEmpty()) {
             text.append("\n:rotating_light: ").append(g.alerts().size()).append(" alert(s): ").append(g.alerts()
-                    .stream().map(a -> mrkdwn(a.kind() + " " + a.group() + " " + a.level() + " " + a.status()))
+                    .stream().map(a -> Mrkdwn.escape(a.kind() + " " + a.group() + " " + a.level() + " " + a.status()))
                     .collect(Collectors.joining("; ")));
         }
         if (!g.consumers().isEmpty()) {
-            text.append("\nTop: ").append(g.consumers().stream().map(l -> mrkdwn(l.series().toString()) + " "
+            text.append("\nTop: ").append(g.consumers().stream().map(l -> Mrkdwn.escape(l.series().toString()) + " "
                     + compact(g.rankedBy(), l.change().current(), r)).collect(Collectors.joining(", ")));
         }
         s.putObject("text").put("type", "mrkdwn").put("text", truncate(text.toString(), MAX_TEXT));
@@ -123,11 +124,6 @@ final class SlackDigest {
             out.append(SPARKS.charAt(Math.max(0, level)));
         }
         return out.toString();
-    }
-
-    /** Escapes the three characters Slack's mrkdwn treats as control characters. */
-    static String mrkdwn(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** Cuts at a code point boundary and marks the cut with an ellipsis. */

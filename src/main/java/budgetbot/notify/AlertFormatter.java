@@ -26,7 +26,6 @@ import java.util.Objects;
  * console form), HTML and Slack Block Kit. All four come from one list of facts so that they say the same.
  */
 public final class AlertFormatter {
-    private static final String PREFIX = "[budgetbot] ";
     private static final int NAMES_SHOWN = 10;
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
     private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
@@ -50,7 +49,7 @@ public final class AlertFormatter {
         Objects.requireNonNull(f.metric(), "finding.metric");
         Objects.requireNonNull(f.period(), "finding.period");
         Alert a = new Alert(headline(e), facts(e), contributors(e), period(e), scope(f), e.status());
-        return new Message("alert", PREFIX + a.headline(), text(a), html(a), blocks(a), List.of());
+        return new Message("alert", Amounts.SUBJECT_PREFIX + a.headline(), text(a), html(a), blocks(a), List.of());
     }
 
     /** The subject without the {@code [budgetbot]} prefix: status, rule, group and what happened. */
@@ -108,7 +107,8 @@ public final class AlertFormatter {
     private static String used(AlertEvent e) {
         Finding f = e.finding();
         return f.limit().filter(l -> l.signum() > 0)
-                .map(l -> Amounts.number(f.metric(), f.used()) + " of " + amount(e, l) + " ("
+                .map(l -> (f.metric() == Metric.COST ? Amounts.money(e.currency(), f.used())
+                        : Amounts.number(f.metric(), f.used())) + " of " + amount(e, l) + " ("
                         + Amounts.percent(f.used().divide(l, MathContext.DECIMAL64), 0, RoundingMode.DOWN) + ")")
                 .orElse(amount(e, f.used()) + " so far");
     }

@@ -8,16 +8,24 @@ import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.Locale;
 
-/** Human-readable quantities for messages: {@code 20,000,000 tokens}, {@code 1,234.50 USD}, {@code 82%}. */
+/** Human-readable quantities for messages: {@code 20,000,000 tokens}, {@code CNY 1,234.50}, {@code 82%}. */
 public final class Amounts {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private Amounts() {
     }
 
+    /** Prefix of every subject budgetbot sends. */
+    public static final String SUBJECT_PREFIX = "[budgetbot] ";
+
     /** The value with its unit: a count with thousands separators, or a cost with two decimals and currency. */
     public static String of(Metric metric, BigDecimal value, String currency) {
-        return number(metric, value) + " " + (metric == Metric.COST ? currency : unit(metric));
+        return metric == Metric.COST ? money(currency, value) : number(metric, value) + " " + unit(metric);
+    }
+
+    /** {@code CNY 1,234.50}: the currency first, as on a price list. */
+    public static String money(String currency, BigDecimal value) {
+        return currency + " " + number(Metric.COST, value);
     }
 
     /** The value without unit, formatted as {@link #of} does. */

@@ -244,6 +244,6 @@ class DigestRendererTest {
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(d.message().slackBlocks())));
 
         assertThat(files).allSatisfy(f -> assertThat(f).isNotEmptyFile());
-        assertThat(d.text()).contains("Alerts", "80%", "2,480,000", "1,650,000 (83%)");
+        assertThat(d.text()).contains("Alerts", "80%", "2,480,000", "1,650,000 (82%)");
     }
 }

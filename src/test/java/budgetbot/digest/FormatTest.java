@@ -75,12 +75,6 @@ class FormatTest {
         assertThat(spark).hasSize(24).startsWith("▁").endsWith("█");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {"a & b | a &amp; b", "<@U123> | &lt;@U123&gt;", "*bold* | *bold*"})
-    void mrkdwnEscapesControlCharacters(String in, String out) {
-        assertThat(SlackDigest.mrkdwn(in)).isEqualTo(out);
-    }
-
     @Test
     void truncationKeepsSurrogatePairsWhole() {
         String s = "ab" + "😀".repeat(10);

@@ -144,7 +144,7 @@ class DigestE2ETest {
                 + " (+" + Math.round(100.0 * (day.totalTokens() - before.totalTokens()) / before.totalTokens()) + "%)");
 
         assertThat(table(txt, "Budgets").get("tokens per day")).startsWith("all", "15,000,000",
-                count(day.totalTokens()) + " (" + Math.round(day.totalTokens() * 100.0 / 15_000_000) + "%)");
+                count(day.totalTokens()) + " (" + day.totalTokens() * 100 / 15_000_000 + "%)"); // rounded down, as alerts do
         Map<String, List<String>> consumers = table(txt, "Top consumers by cost");
         assertThat(consumers.keySet()).containsExactlyInAnyOrder(PROD + " x " + R1, PROD + " x " + QWQ);
         assertThat(consumers.get(PROD + " x " + R1).get(0)).isEqualTo(money(cost(R1, REPORT)));

@@ -158,7 +158,7 @@ class AlertFormatterTest {
 
         Message m = AlertFormatter.format(new AlertEvent(cost, AlertStatus.FIRING, "CNY", SHANGHAI));
 
-        assertThat(m.text()).contains("Used: 1,234.50 of 1,200.00 CNY (102%)", "k × m: 1,234.50 CNY (100%)");
+        assertThat(m.text()).contains("Used: CNY 1,234.50 of CNY 1,200.00 (102%)", "k × m: CNY 1,234.50 (100%)");
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -57,7 +57,10 @@ class ClusterTest {
         if (bot != null) {
             bot.close();
         }
-        pg.close();
+        // null when the test was skipped for want of a PostgreSQL
+        if (pg != null) {
+            pg.close();
+        }
     }
 
     @Test
