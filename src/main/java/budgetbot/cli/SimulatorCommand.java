@@ -12,12 +12,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
 
 /** {@code budgetbot simulator}: runs a fake UCloud endpoint with synthetic usage until it is stopped. */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
@@ -81,8 +79,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         spikeOption.ifPresent(s -> out.println("Spike:  x" + trim(s.factor()) + " on " + s.target() + " for the last "
                 + spikeHours + " hours"));
         out.println("Faults: curl -X POST '" + base + "_sim/faults?kind=http500&count=2'");
-        out.println("        kinds: " + Arrays.stream(Fault.Kind.values()).map(Fault.Kind::wire)
-                .collect(Collectors.joining(", ")) + " (slow takes &delayMs=)");
+        out.println("        kinds: " + Fault.Kind.names() + " (slow takes &delayMs=)");
         out.println("Ctrl-C stops it.");
         out.flush();
         return sim;

@@ -4,12 +4,14 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 
 /**
- * Parses the times users type: ISO-8601 with an offset ({@code 2026-11-27T10:00+08:00}), a local date or date-time
+ * Parses the times users type: ISO-8601 with an offset or zone ({@code 2026-11-27T10:00+08:00},
+ * {@code 2026-11-27T10:00+08:00[Asia/Shanghai]}), a local date or date-time
  * read in the configured timezone ({@code 2026-11-27}, {@code 2026-11-27T10:00}), unix seconds, or {@code now}.
  */
 final class Times {
@@ -28,10 +30,8 @@ final class Times {
             if (s.length() == 10) {
                 return LocalDate.parse(s).atStartOfDay(zone).toInstant();
             }
-            if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:?\\d\\d$")) {
-                return s.contains("[") ? ZonedDateTime.parse(s).toInstant() : OffsetDateTime.parse(s).toInstant();
-            }
-            return LocalDateTime.parse(s).atZone(zone).toInstant();
+            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(s, ZonedDateTime::from, LocalDateTime::from);
+            return t instanceof ZonedDateTime z ? z.toInstant() : ((LocalDateTime) t).atZone(zone).toInstant();
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("cannot read time '" + text + "': use ISO-8601 "
                     + "(2026-11-27T10:00+08:00, 2026-11-27, 2026-11-27T10:00 in the config's timezone), unix seconds or 'now'");

@@ -1,6 +1,8 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
+import budgetbot.config.PeriodUnit;
+import budgetbot.time.PeriodCalendar;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.Series;
@@ -18,9 +20,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,17 +60,21 @@ final class UsageCommand implements Callable<Integer> {
         ZoneId zone = cfg.calendar().zone();
         Instant now = Clock.systemUTC().instant();
         Instant end = to == null ? now : Times.parse(to, zone, now);
-        Instant start = from == null ? now.atZone(zone).truncatedTo(ChronoUnit.DAYS).toInstant() : Times.parse(from, zone, now);
+        Instant start = from == null ? cfg.calendar().periodOf(PeriodUnit.DAY, now).start() : Times.parse(from, zone, now);
         if (!start.isBefore(end)) {
             throw new IllegalArgumentException("--from must be before --to");
         }
-        Usage usage = UCloudClient.create(cfg.ucloud(), zone).fetch(new Series(key, model), new Window(start, end));
-        print(usage, zone, System.out);
+        Usage usage;
+        try (UCloudClient client = UCloudClient.create(cfg.ucloud(), zone)) {
+            usage = client.fetch(new Series(key, model), new Window(start, end));
+        }
+        print(usage, cfg.calendar(), System.out);
         return 0;
     }
 
-    void print(Usage usage, ZoneId zone, PrintStream out) throws Exception {
-        Map<Instant, UsageTotals> rows = rebucket(usage.buckets(), zone);
+    void print(Usage usage, PeriodCalendar calendar, PrintStream out) throws Exception {
+        ZoneId zone = calendar.zone();
+        Map<Instant, UsageTotals> rows = rebucket(usage.buckets(), calendar);
         DateTimeFormatter fmt = by == By.hour ? DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm") : DateTimeFormatter.ISO_LOCAL_DATE;
         switch (format) {
             case table -> {
@@ -102,12 +106,11 @@ final class UsageCommand implements Callable<Integer> {
         }
     }
 
-    private Map<Instant, UsageTotals> rebucket(List<UsageBucket> buckets, ZoneId zone) {
+    private Map<Instant, UsageTotals> rebucket(List<UsageBucket> buckets, PeriodCalendar calendar) {
+        PeriodUnit unit = by == By.hour ? PeriodUnit.HOUR : PeriodUnit.DAY;
         Map<Instant, UsageTotals> rows = new TreeMap<>();
-        ChronoUnit unit = by == By.hour ? ChronoUnit.HOURS : ChronoUnit.DAYS;
         for (UsageBucket b : buckets) {
-            ZonedDateTime local = b.timestamp().atZone(zone).truncatedTo(unit);
-            rows.merge(local.toInstant(), b.totals(), UsageTotals::plus);
+            rows.merge(calendar.periodOf(unit, b.timestamp()).start(), b.totals(), UsageTotals::plus);
         }
         return rows;
     }

@@ -9,8 +9,4 @@ public enum GroupBy {
     public String yamlName() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static GroupBy fromYaml(String name) {
-        return valueOf(name.toUpperCase(Locale.ROOT));
-    }
 }

@@ -20,9 +20,4 @@ public enum Metric {
     public String yamlName() {
         return yamlName;
     }
-
-    public static Metric fromYaml(String name) {
-        return Arrays.stream(values()).filter(m -> m.yamlName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown metric: " + name));
-    }
 }

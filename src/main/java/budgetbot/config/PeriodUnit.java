@@ -14,8 +14,4 @@ public enum PeriodUnit {
     public String adjective() {
         return this == DAY ? "daily" : yamlName() + "ly";
     }
-
-    public static PeriodUnit fromYaml(String name) {
-        return valueOf(name.toUpperCase(Locale.ROOT));
-    }
 }

@@ -55,15 +55,6 @@ final class Section {
         return mapping == null ? Optional.empty() : mapping.get(key);
     }
 
-    /** The mapping itself, where errors about the whole section point. */
-    Node node() {
-        return node;
-    }
-
-    String path() {
-        return path;
-    }
-
     String path(String key) {
         return FieldPath.field(path, key);
     }

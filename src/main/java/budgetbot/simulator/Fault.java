@@ -27,7 +27,7 @@ public record Fault(Kind kind, Duration delay) {
             return Arrays.stream(values()).filter(k -> k.wire().equals(wire)).findFirst();
         }
 
-        static String names() {
+        public static String names() {
             return Arrays.stream(values()).map(Kind::wire).collect(Collectors.joining(", "));
         }
     }

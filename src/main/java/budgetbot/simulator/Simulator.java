@@ -23,8 +23,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Simulator implements AutoCloseable {
     public static final String TOKEN_USAGE = "GetUMInferTokenUsage";
     public static final String LIST_KEYS = "ListUMInferAPIKey";
+    static final int REQUEST_LOG_SIZE = 10_000;
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
     /** Longer windows get RetCode 110, as UCloud times out on them. */
     static final Duration MAX_WINDOW = Duration.ofDays(10);
@@ -62,7 +64,8 @@ public final class Simulator implements AutoCloseable {
     private final Signer signer;
     private final SyntheticUsage usage;
     private final Faults faults = new Faults();
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    /** The most recent requests, for tests; bounded, since a simulator may serve a running bot for days. */
+    private final Deque<Map<String, String>> requests = new ArrayDeque<>();
     private final ExecutorService executor;
     private final HttpServer server;
 
@@ -117,7 +120,9 @@ public final class Simulator implements AutoCloseable {
 
     /** The parameters of every API request received so far (faulted ones included), oldest first. */
     public List<Map<String, String>> requests() {
-        return List.copyOf(requests);
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
     }
 
     public Faults faults() {
@@ -144,7 +149,12 @@ public final class Simulator implements AutoCloseable {
     private void answerApi(HttpExchange exchange) throws IOException {
         try {
             Map<String, String> params = params(exchange);
-            requests.add(params);
+            synchronized (requests) {
+                if (requests.size() == REQUEST_LOG_SIZE) {
+                    requests.removeFirst();
+                }
+                requests.addLast(params);
+            }
             Optional<Fault> fault = faults.next();
             if (fault.isPresent() && playFault(exchange, fault.get(), params)) {
                 return;

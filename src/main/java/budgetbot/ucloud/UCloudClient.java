@@ -109,10 +109,12 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         return new Usage(series, window, merged.totals(), merged.bucketList());
     }
 
-    /** Stops the slice threads; calls in flight finish. */
+    /** Stops the slice threads and OkHttp's dispatcher and idle connections; calls in flight finish. */
     @Override
     public void close() {
         slices.shutdown();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 
     private SliceUsage fetchInParallel(Series series, List<Window> parts) {
