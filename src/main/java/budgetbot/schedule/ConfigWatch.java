@@ -31,7 +31,9 @@ public final class ConfigWatch implements AutoCloseable {
     private final Supplier<BotConfig> load;
     private final Function<BotConfig, App> open;
     private final Duration outboxInterval;
+    /** The content last applied, or rejected as invalid; a change that failed for another reason is retried. */
     private byte[] content;
+    private boolean closed;
     private App app;
     private BotScheduler scheduler;
 
@@ -70,27 +72,29 @@ public final class ConfigWatch implements AutoCloseable {
     }
 
     /**
-     * Reloads when the file's content has changed since the last poll.
+     * Reloads when the file's content has changed since it was last applied. An invalid file is not read again
+     * until it changes; one that failed for another reason (the database was unreachable) is tried again.
      *
      * @return whether a new configuration runs now
      */
     public synchronized boolean poll() {
         Optional<byte[]> now = read(file);
         // an editor may replace the file by rename: missing for a moment is no change
-        if (now.isEmpty() || Arrays.equals(now.get(), content)) {
+        if (closed || now.isEmpty() || Arrays.equals(now.get(), content)) {
             return false;
         }
-        content = now.get();
         BotConfig next;
         App fresh;
         try {
             next = load.get();
             fresh = open.apply(next);
         } catch (ConfigException e) {
+            content = now.get();
             log.error("{} changed but is invalid; still running the last good configuration:\n{}", file, e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            log.error("{} changed but cannot be used; still running the last good configuration: {}", file, e.getMessage());
+            log.error("{} changed but cannot be used yet; still running the last good configuration, trying again "
+                    + "at the next poll: {}", file, e.getMessage());
             return false;
         }
         closeScheduler();
@@ -103,6 +107,7 @@ public final class ConfigWatch implements AutoCloseable {
             scheduler = restart(app);
             return false;
         }
+        content = now.get();
         App old = app;
         app = fresh;
         old.close();
@@ -122,6 +127,7 @@ public final class ConfigWatch implements AutoCloseable {
     /** Waits for running jobs, then stops the scheduler and closes the app. */
     @Override
     public synchronized void close() {
+        closed = true;
         closeScheduler();
         app.close();
     }

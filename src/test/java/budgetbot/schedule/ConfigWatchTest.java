@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static budgetbot.schedule.TestBot.NEVER;
 import static budgetbot.schedule.TestBot.RULE;
@@ -33,6 +34,9 @@ class ConfigWatchTest {
     final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     final Logger logger = (Logger) LoggerFactory.getLogger(ConfigWatch.class);
 
+    /** Set to make opening the next app fail, as an unreachable database would. */
+    final AtomicBoolean databaseDown = new AtomicBoolean();
+
     @BeforeEach
     void start() throws SchedulerException {
         logged.start();
@@ -40,7 +44,12 @@ class ConfigWatchTest {
         // the errors this test provokes are asserted, not printed
         logger.setAdditive(false);
         bot = TestBot.inMemory(dir, MORNING).write(NEVER, NEVER, "");
-        watch = ConfigWatch.start(bot.file, bot::load, cfg -> bot.open(cfg, Recorder.open()), Duration.ofSeconds(15));
+        watch = ConfigWatch.start(bot.file, bot::load, cfg -> {
+            if (databaseDown.get()) {
+                throw new StateException("cannot open the state database", null);
+            }
+            return bot.open(cfg, Recorder.open());
+        }, Duration.ofSeconds(15));
     }
 
     @AfterEach
@@ -96,5 +105,29 @@ class ConfigWatchTest {
         bot.write(NEVER, NEVER, "batch");
         assertThat(watch.poll()).isTrue();
         assertThat(watch.app().config().rule("batch")).isPresent();
+    }
+
+    @Test
+    void aChangeThatFailedForAPassingReasonIsTriedAgain() {
+        App before = watch.app();
+        bot.write(NEVER, NEVER, "batch");
+        databaseDown.set(true);
+
+        assertThat(watch.poll()).isFalse();
+        assertThat(watch.app()).isSameAs(before);
+        assertThat(logged.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .contains("cannot be used yet").contains("cannot open the state database"));
+
+        databaseDown.set(false);
+        assertThat(watch.poll()).isTrue();
+        assertThat(watch.app().config().rule("batch")).isPresent();
+    }
+
+    @Test
+    void aClosedWatchNoLongerReloads() {
+        watch.close();
+        bot.write(NEVER, NEVER, "batch");
+
+        assertThat(watch.poll()).isFalse();
     }
 }
