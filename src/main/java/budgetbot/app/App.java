@@ -43,11 +43,18 @@ public final class App implements AutoCloseable {
 
     /** With another usage source or transports: the demo, tests. The app closes the source when it is closeable. */
     public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock) {
-        StateStore store = StateStore.open(config.state());
+        StateStore store;
+        try {
+            store = StateStore.open(config.state());
+        } catch (RuntimeException e) {
+            closeSource(source);
+            throw e;
+        }
         try {
             return new App(config, source, store, notifiers, clock);
         } catch (RuntimeException e) {
             store.close();
+            closeSource(source);
             throw e;
         }
     }
@@ -79,6 +86,14 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         fetcher.close();
+        try {
+            closeSource(source);
+        } finally {
+            store.close();
+        }
+    }
+
+    private static void closeSource(UsageSource source) {
         if (source instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -86,6 +101,5 @@ public final class App implements AutoCloseable {
                 throw new IllegalStateException("closing the usage source failed: " + e.getMessage(), e);
             }
         }
-        store.close();
     }
 }

@@ -8,6 +8,9 @@ import budgetbot.rules.UsageSnapshot;
 import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
 import budgetbot.state.Announcement;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.Usage;
 import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Evaluates rules as of a moment and records what must be announced; delivery is the dispatcher's. */
@@ -50,20 +55,26 @@ public final class Checker {
         }
     }
 
+    /** Checks the rules one after another; usage fetched for one rule serves the others at the same moment. */
     public List<Outcome> check(Instant at, Optional<String> onlyRule, boolean dryRun) {
+        Map<Window, Map<Series, Usage>> fetched = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>();
         for (RuleConfig rule : app.config().rules()) {
             if (onlyRule.isEmpty() || onlyRule.get().equals(rule.name())) {
-                outcomes.add(checkRule(rule, at, dryRun));
+                outcomes.add(checkRule(rule, at, dryRun, fetched));
             }
         }
         return outcomes;
     }
 
     public Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun) {
+        return checkRule(rule, at, dryRun, new HashMap<>());
+    }
+
+    private Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun, Map<Window, Map<Series, Usage>> fetched) {
         BotConfig cfg = app.config();
         try {
-            UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule));
+            UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule), fetched);
             List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
             List<Announcement> announced = app.store().apply(rule, findings, at, AlertFormatter::format,
                     cfg.prices().currency(), cfg.calendar().zone(), dryRun);

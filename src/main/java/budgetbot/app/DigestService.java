@@ -12,7 +12,10 @@ import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.AlertLogEntry;
+import budgetbot.rules.Grouping;
 import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.Usage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +23,12 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /** Builds a digest of the previous complete period and queues it once per period per channel. */
 public final class DigestService {
@@ -37,8 +40,12 @@ public final class DigestService {
         this.app = app;
     }
 
-    /** A built digest and the channels it was queued for (none in a dry run or when already sent). */
-    public record Result(DigestPlan plan, RenderedDigest rendered, List<String> queued, List<String> alreadyQueued) {
+    /**
+     * What a send did: the channels the digest was queued for (in a dry run: would be) and those that had it
+     * already; {@code rendered} is empty when every channel had it, since it is then not built at all.
+     */
+    public record Result(DigestPlan plan, Optional<RenderedDigest> rendered, List<String> queued,
+                         List<String> alreadyQueued) {
     }
 
     public RenderedDigest build(DigestConfig digest, Instant at) {
@@ -47,17 +54,27 @@ public final class DigestService {
 
     public Result send(DigestConfig digest, Instant at, boolean dryRun) {
         DigestPlan plan = DigestPlan.of(digest, app.config(), at);
+        List<String> already = digest.channels().stream()
+                .filter(c -> app.store().isQueued(dedupKey(digest, plan.report(), c))).toList();
+        if (already.size() == digest.channels().size()) {
+            log.info("digest {} for {}: already queued for {}", digest.name(), plan.report(), already);
+            return new Result(plan, Optional.empty(), List.of(), already);
+        }
         RenderedDigest rendered = build(plan);
         List<String> queued = new ArrayList<>();
-        List<String> already = new ArrayList<>();
+        List<String> lost = new ArrayList<>(already);
         for (String channel : digest.channels()) {
-            String key = dedupKey(digest, plan.report(), channel);
-            boolean fresh = dryRun ? !app.store().isQueued(key) : app.store().enqueue(key, channel, rendered.message(), at);
-            (fresh ? queued : already).add(channel);
+            if (already.contains(channel)) {
+                continue;
+            }
+            // another instance may queue it between the look and here: the dedup key decides
+            boolean fresh = dryRun || app.store().enqueue(dedupKey(digest, plan.report(), channel), channel,
+                    rendered.message(), at);
+            (fresh ? queued : lost).add(channel);
         }
         log.info("digest {} for {}{}: queued for {}, already queued for {}", digest.name(), plan.report(),
-                dryRun ? " (dry run)" : "", queued, already);
-        return new Result(plan, rendered, queued, already);
+                dryRun ? " (dry run)" : "", queued, lost);
+        return new Result(plan, Optional.of(rendered), queued, lost);
     }
 
     /** One digest per period per channel, whichever instance or restart builds it. */
@@ -66,13 +83,14 @@ public final class DigestService {
     }
 
     private RenderedDigest build(DigestPlan plan) {
-        Set<Window> windows = new HashSet<>(plan.windows());
+        Map<Window, Map<Series, Usage>> fetched = new HashMap<>();
+        UsageSnapshot usage = app.fetcher().fetch(plan.windows(), plan.series(), fetched);
         List<RuleConfig> rules = plan.groups().stream().flatMap(g -> g.rule().stream()).toList();
-        rules.forEach(r -> windows.addAll(app.evaluator().windows(r, plan.at())));
-        UsageSnapshot usage = app.fetcher().fetch(windows, plan.series());
         List<Finding> findings = new ArrayList<>();
         for (RuleConfig rule : rules) {
-            app.evaluator().evaluate(rule, plan.at(), usage).stream()
+            // each rule's current standing needs its own windows for its own series only
+            UsageSnapshot current = app.fetcher().fetch(app.evaluator().windows(rule, plan.at()), Grouping.series(rule), fetched);
+            app.evaluator().evaluate(rule, plan.at(), current).stream()
                     .filter(f -> f.kind() != Kind.GROWTH).forEach(findings::add);
         }
         List<FiredAlert> fired = fired(rules.stream().map(RuleConfig::name).toList(), plan.report());
@@ -88,7 +106,8 @@ public final class DigestService {
     private List<FiredAlert> fired(List<String> rules, Window window) {
         Map<List<Object>, FiredAlert> unique = new LinkedHashMap<>();
         for (AlertLogEntry e : app.store().alertEvents(rules, window)) {
-            unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.level(), e.periodStart()),
+            // every channel's row of one announcement has the same time; a re-fire or reminder has another
+            unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.at()),
                     new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT),
                             level(e.kind(), e.level()), e.at()));
         }

@@ -37,24 +37,31 @@ public final class UsageFetcher implements AutoCloseable {
 
     /** @throws UsageException the first failure, after the source's own retries */
     public UsageSnapshot fetch(Collection<Window> windows, Collection<Series> series) {
+        return fetch(windows, series, new HashMap<>());
+    }
+
+    /**
+     * As {@link #fetch(Collection, Collection)}, asking the source only for the pairs {@code known} lacks and adding
+     * them to it: rules checked together that share keys, models and periods fetch each pair once.
+     */
+    public UsageSnapshot fetch(Collection<Window> windows, Collection<Series> series, Map<Window, Map<Series, Usage>> known) {
         Map<Window, Map<Series, Future<Usage>>> futures = new LinkedHashMap<>();
         for (Window w : windows) {
-            Map<Series, Future<Usage>> perSeries = new LinkedHashMap<>();
+            Map<Series, Usage> have = known.getOrDefault(w, Map.of());
             for (Series s : series) {
-                perSeries.put(s, pool.submit(() -> source.fetch(s, w)));
+                if (!have.containsKey(s)) {
+                    futures.computeIfAbsent(w, x -> new LinkedHashMap<>()).put(s, pool.submit(() -> source.fetch(s, w)));
+                }
             }
-            futures.put(w, perSeries);
         }
-        Map<Window, Map<Series, Usage>> result = new HashMap<>();
         List<Future<Usage>> all = new ArrayList<>();
         futures.values().forEach(m -> all.addAll(m.values()));
         try {
             for (var e : futures.entrySet()) {
-                Map<Series, Usage> perSeries = new HashMap<>();
+                Map<Series, Usage> perSeries = known.computeIfAbsent(e.getKey(), w -> new HashMap<>());
                 for (var s : e.getValue().entrySet()) {
                     perSeries.put(s.getKey(), s.getValue().get());
                 }
-                result.put(e.getKey(), perSeries);
             }
         } catch (ExecutionException e) {
             all.forEach(f -> f.cancel(true));
@@ -67,7 +74,7 @@ public final class UsageFetcher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new UsageException("interrupted while fetching usage", e);
         }
-        return new UsageSnapshot(result);
+        return new UsageSnapshot(known);
     }
 
     @Override

@@ -70,7 +70,10 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println(Delivery.deliverNow(app));
                 DigestService digests = new DigestService(app);
                 for (var digest : cfg.digests()) {
-                    digests.send(digest, now, false).rendered().writeTo(dir.resolve("digest"));
+                    var rendered = digests.send(digest, now, false).rendered();
+                    if (rendered.isPresent()) {
+                        rendered.get().writeTo(dir.resolve("digest"));
+                    }
                 }
                 System.out.println(Delivery.deliverNow(app));
             }

@@ -51,15 +51,15 @@ final class DigestCommand implements Callable<Integer> {
                 return 0;
             }
             DigestService.Result r = service.send(digest, when, dryRun);
-            System.out.println(r.rendered().message().subject());
+            r.rendered().ifPresent(d -> System.out.println(d.message().subject()));
+            String already = r.alreadyQueued().isEmpty() ? "" : "already sent or queued for " + r.alreadyQueued();
             if (dryRun) {
-                System.out.println(r.rendered().text());
-                System.out.println("would send to " + r.queued() + (r.alreadyQueued().isEmpty() ? ""
-                        : "; already sent or queued for " + r.alreadyQueued()));
+                r.rendered().ifPresent(d -> System.out.println(d.text()));
+                System.out.println("would send to " + r.queued() + (already.isEmpty() ? "" : "; " + already));
                 return 0;
             }
-            System.out.println("queued for " + r.queued() + (r.alreadyQueued().isEmpty() ? ""
-                    : "; already sent or queued for " + r.alreadyQueued()));
+            System.out.println(r.rendered().isEmpty() ? "nothing to send: " + already
+                    : "queued for " + r.queued() + (already.isEmpty() ? "" : "; " + already));
             System.out.println(Delivery.deliverNow(app));
             return 0;
         }

@@ -1,0 +1,71 @@
+package budgetbot.app;
+
+import budgetbot.config.BotConfig;
+import budgetbot.config.ConfigLoader;
+import budgetbot.notify.Notifier;
+import budgetbot.simulator.Simulator;
+import budgetbot.simulator.SimulatorOptions;
+import budgetbot.ucloud.UCloudClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One check over several rules asks UCloud once per (window, series), however many rules share it. */
+class CheckerTest {
+    private static final Instant AT = Instant.parse("2026-11-20T07:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rulesSharingKeysModelsAndPeriodsFetchEachPairOnce() throws IOException {
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(AT, ZoneOffset.UTC)))) {
+            int oneRule = requestsFor(sim, 1);
+            int threeRules = requestsFor(sim, 3);
+
+            // day so far + yesterday's same span, for one key x one model
+            assertThat(oneRule).isEqualTo(2);
+            assertThat(threeRules).isEqualTo(oneRule);
+        }
+    }
+
+    private int requestsFor(Simulator sim, int rules) throws IOException {
+        StringBuilder yaml = new StringBuilder("""
+                ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
+                state: { url: "jdbc:h2:file:%s" }
+                channels: { ops: { type: console } }
+                rules:
+                """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
+                dir.resolve("state-" + rules).resolve("db").toAbsolutePath()));
+        for (int i = 0; i < rules; i++) {
+            yaml.append("""
+                      - name: r%d
+                        keys: [uminferapikey-demo1]
+                        models: [Qwen/Qwen3-32B]
+                        budgets: [{ metric: tokens, limit: %dk }]
+                        growth: [{ metric: tokens, increase: 50%% }]
+                        notify: [ops]
+                    """.formatted(i, 100 + i));
+        }
+        Path file = Files.writeString(dir.resolve("rules-" + rules + ".yml"), yaml);
+        BotConfig cfg = ConfigLoader.load(file, Map.of());
+        int before = sim.requests().size();
+        Notifier quiet = message -> { };
+        try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), Map.of("ops", quiet),
+                Clock.fixed(AT, ZoneOffset.UTC))) {
+            assertThat(new Checker(app).check(AT, Optional.empty(), true)).hasSize(rules)
+                    .allSatisfy(o -> assertThat(o.error()).isEmpty());
+        }
+        return sim.requests().size() - before;
+    }
+}
