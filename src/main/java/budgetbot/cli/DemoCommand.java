@@ -7,16 +7,18 @@ import budgetbot.app.DigestService;
 import budgetbot.config.BotConfig;
 import budgetbot.config.ChannelConfig;
 import budgetbot.config.ConfigLoader;
-import budgetbot.config.ModelPrice;
+import budgetbot.config.Metric;
+import budgetbot.config.PeriodUnit;
+import budgetbot.config.RuleConfig;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Notifier;
 import budgetbot.notify.Notifiers;
 import budgetbot.notify.email.EmlWriter;
+import budgetbot.rules.Grouping;
 import budgetbot.rules.Metrics;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
 import budgetbot.simulator.Spike;
-import budgetbot.time.PeriodCalendar;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.Series;
@@ -31,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> KEYS = List.of("uminferapikey-prod", "uminferapikey-batch");
     private static final List<String> MODELS = List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B");
+    private static final String DAILY_LIMIT = "DEMO_DAILY_TOKEN_LIMIT";
+    private static final String MONTHLY_LIMIT = "DEMO_MONTHLY_COST_LIMIT";
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to put the demo's files (default: a new temporary folder)")
     Path out;
@@ -57,7 +60,13 @@ final class DemoCommand implements Callable<Integer> {
         SimulatorOptions opts = SimulatorOptions.defaults().withKeys(KEYS).withModels(MODELS).withClock(clock)
                 .withSpike(Spike.lastHours(KEYS.get(0), 3, 6));
         try (Simulator sim = Simulator.start(opts)) {
-            BotConfig cfg = ConfigLoader.load(writeConfig(dir), environment(sim, dir, now));
+            Path file = writeConfig(dir);
+            Map<String, String> env = environment(sim, dir);
+            // first with placeholder limits, to size the real ones from what demo/rules.yml says
+            env.put(DAILY_LIMIT, "1");
+            env.put(MONTHLY_LIMIT, "1");
+            limits(ConfigLoader.load(file, env), sim, now, env);
+            BotConfig cfg = ConfigLoader.load(file, env);
             Map<String, Notifier> notifiers = new HashMap<>(Notifiers.create(cfg.channels()));
             Path mail = dir.resolve("mail");
             cfg.channels().values().stream().filter(c -> c instanceof ChannelConfig.Email)
@@ -94,31 +103,35 @@ final class DemoCommand implements Callable<Integer> {
         return file;
     }
 
-    /**
-     * The simulator's address and keys, and limits sized from its data: the prod key has used 85% of its daily
-     * budget and everything together 90% of the monthly one, whatever the time of day.
-     */
-    private static Map<String, String> environment(Simulator sim, Path dir, Instant now) {
-        PeriodCalendar cal = PeriodCalendar.of(ZoneId.of("Asia/Shanghai"));
-        Window today = cal.soFar(budgetbot.config.PeriodUnit.DAY, now);
-        Window month = cal.soFar(budgetbot.config.PeriodUnit.MONTH, now);
-        long prodToday = MODELS.stream().mapToLong(m -> sim.expected(new Series(KEYS.get(0), m), today).totalTokens()).sum();
-        Map<String, ModelPrice> prices = Map.of(MODELS.get(0), new ModelPrice(BigDecimal.valueOf(4), BigDecimal.valueOf(16), BigDecimal.ZERO),
-                MODELS.get(1), new ModelPrice(BigDecimal.valueOf(2), BigDecimal.valueOf(6), BigDecimal.ZERO));
-        BigDecimal monthCost = BigDecimal.ZERO;
-        for (String k : KEYS) {
-            for (String m : MODELS) {
-                monthCost = monthCost.add(Metrics.cost(sim.expected(new Series(k, m), month), prices.get(m)));
-            }
-        }
+    /** The simulator's address and key pair, and a state database in the demo's folder. */
+    private static Map<String, String> environment(Simulator sim, Path dir) {
         Map<String, String> env = new HashMap<>();
         env.put("DEMO_UCLOUD_URL", sim.baseUrl().toString());
         env.put("DEMO_PUBLIC_KEY", sim.publicKey());
         env.put("DEMO_PRIVATE_KEY", sim.privateKey().reveal());
         env.put("DEMO_STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
-        env.put("DEMO_DAILY_TOKEN_LIMIT", String.valueOf(Math.max(1000, Math.round(prodToday / 0.85))));
-        env.put("DEMO_MONTHLY_COST_LIMIT", monthCost.divide(BigDecimal.valueOf(0.9), 2, RoundingMode.HALF_UP).max(BigDecimal.ONE).toPlainString());
         return env;
+    }
+
+    /**
+     * Limits sized from the simulator's data, so that there is something to announce at any time of day: the
+     * first key of {@code prod-daily} has used 85% of its daily token budget, everything {@code monthly-spend}
+     * covers 90% of its monthly cost budget.
+     */
+    private static void limits(BotConfig cfg, Simulator sim, Instant now, Map<String, String> env) {
+        RuleConfig daily = cfg.rule("prod-daily").orElseThrow();
+        Window today = cfg.calendar().soFar(PeriodUnit.DAY, now);
+        long prodToday = daily.models().stream()
+                .mapToLong(m -> sim.expected(new Series(daily.keys().get(0), m), today).totalTokens()).sum();
+        env.put(DAILY_LIMIT, String.valueOf(Math.max(1000, Math.round(prodToday / 0.85))));
+
+        RuleConfig monthly = cfg.rule("monthly-spend").orElseThrow();
+        Window month = cfg.calendar().soFar(PeriodUnit.MONTH, now);
+        BigDecimal monthCost = Grouping.series(monthly).stream()
+                .map(s -> Metrics.value(Metric.COST, sim.expected(s, month), cfg.prices().of(s.model())))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        env.put(MONTHLY_LIMIT, monthCost.divide(BigDecimal.valueOf(0.9), 2, RoundingMode.HALF_UP).max(BigDecimal.ONE)
+                .toPlainString());
     }
 
     /** The demo's email channels write .eml files instead of talking to an SMTP server. */
