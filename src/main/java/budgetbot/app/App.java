@@ -1,15 +1,17 @@
 package budgetbot.app;
 
 import budgetbot.config.BotConfig;
+import budgetbot.delivery.Dispatcher;
+import budgetbot.delivery.Outbox;
 import budgetbot.notify.Notifier;
-import budgetbot.notify.Notifiers;
 import budgetbot.rules.Evaluator;
-import budgetbot.state.Dispatcher;
 import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.UsageSource;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +24,9 @@ public final class App implements AutoCloseable {
     private final UsageSource source;
     private final UsageFetcher fetcher;
     private final Evaluator evaluator;
+    private final Outbox outbox;
     private final Dispatcher dispatcher;
+    private final Map<String, Notifier> notifiers;
     private final Clock clock;
 
     private App(BotConfig config, UsageSource source, StateStore store, Map<String, Notifier> notifiers, Clock clock) {
@@ -30,31 +34,36 @@ public final class App implements AutoCloseable {
         this.store = store;
         this.source = source;
         this.clock = clock;
+        this.notifiers = notifiers;
         this.fetcher = new UsageFetcher(source, config.ucloud().parallelism());
         this.evaluator = new Evaluator(config.calendar(), config.prices());
-        this.dispatcher = new Dispatcher(store, notifiers, clock);
+        this.outbox = new Outbox(store);
+        this.dispatcher = new Dispatcher(outbox, notifiers, clock);
     }
 
     /** Talks to UCloud and the configured channels for real. */
     public static App open(BotConfig config, Clock clock) {
         return open(config, UCloudClient.create(config.ucloud(), config.calendar().zone()),
-                Notifiers.create(config.channels()), clock);
+                Notifiers.create(config.channels(), clock, System.out), clock);
     }
 
-    /** With another usage source or transports: the demo, tests. The app closes the source when it is closeable. */
+    /**
+     * With another usage source or transports: the demo, tests. The app owns what it is given: closing it closes
+     * the notifiers, and the source when it is closeable.
+     */
     public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock) {
         StateStore store;
         try {
             store = StateStore.open(config.state());
         } catch (RuntimeException e) {
-            closeSource(source);
+            closeAll(source, notifiers);
             throw e;
         }
         try {
             return new App(config, source, store, notifiers, clock);
         } catch (RuntimeException e) {
             store.close();
-            closeSource(source);
+            closeAll(source, notifiers);
             throw e;
         }
     }
@@ -75,6 +84,10 @@ public final class App implements AutoCloseable {
         return evaluator;
     }
 
+    public Outbox outbox() {
+        return outbox;
+    }
+
     public Dispatcher dispatcher() {
         return dispatcher;
     }
@@ -87,19 +100,32 @@ public final class App implements AutoCloseable {
     public void close() {
         fetcher.close();
         try {
-            closeSource(source);
+            closeAll(source, notifiers);
         } finally {
             store.close();
         }
     }
 
-    private static void closeSource(UsageSource source) {
+    /** Closes every notifier and the source even when one of them fails; the first failure is thrown. */
+    private static void closeAll(UsageSource source, Map<String, Notifier> notifiers) {
+        List<AutoCloseable> all = new ArrayList<>(notifiers.values());
         if (source instanceof AutoCloseable c) {
+            all.add(c);
+        }
+        IllegalStateException failure = null;
+        for (AutoCloseable c : all) {
             try {
                 c.close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the usage source failed: " + e.getMessage(), e);
+                if (failure == null) {
+                    failure = new IllegalStateException("closing " + c + " failed: " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

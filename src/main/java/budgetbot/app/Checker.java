@@ -2,11 +2,11 @@ package budgetbot.app;
 
 import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
-import budgetbot.notify.AlertFormatter;
+import budgetbot.render.AlertFormatter;
 import budgetbot.rules.Finding;
-import budgetbot.rules.UsageSnapshot;
 import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
+import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.Announcement;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
@@ -76,7 +76,8 @@ public final class Checker {
         try {
             UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule), fetched);
             List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
-            List<Announcement> announced = app.store().apply(rule, findings, at, AlertFormatter::format,
+            List<Announcement> announced = app.store().apply(rule, findings, at,
+                    app.outbox().announcer(AlertFormatter::format, at),
                     cfg.prices().currency(), cfg.calendar().zone(), dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());

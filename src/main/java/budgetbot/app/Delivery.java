@@ -1,6 +1,6 @@
 package budgetbot.app;
 
-import budgetbot.state.DrainResult;
+import budgetbot.delivery.DrainResult;
 
 /** Delivery as a command run by hand does it. */
 public final class Delivery {

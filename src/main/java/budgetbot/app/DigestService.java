@@ -4,15 +4,15 @@ import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
-import budgetbot.digest.DigestRenderer;
 import budgetbot.digest.FiredAlert;
-import budgetbot.digest.RenderedDigest;
-import budgetbot.notify.Amounts;
+import budgetbot.render.Amounts;
+import budgetbot.render.DigestRenderer;
+import budgetbot.render.RenderedDigest;
 import budgetbot.rules.Finding;
+import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.AlertLogEntry;
-import budgetbot.rules.Grouping;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -55,7 +55,7 @@ public final class DigestService {
     public Result send(DigestConfig digest, Instant at, boolean dryRun) {
         DigestPlan plan = DigestPlan.of(digest, app.config(), at);
         List<String> already = digest.channels().stream()
-                .filter(c -> app.store().isQueued(dedupKey(digest, plan.report(), c))).toList();
+                .filter(c -> app.outbox().isQueued(dedupKey(digest, plan.report(), c))).toList();
         if (already.size() == digest.channels().size()) {
             log.info("digest {} for {}: already queued for {}", digest.name(), plan.report(), already);
             return new Result(plan, Optional.empty(), List.of(), already);
@@ -68,7 +68,7 @@ public final class DigestService {
                 continue;
             }
             // another instance may queue it between the look and here: the dedup key decides
-            boolean fresh = dryRun || app.store().enqueue(dedupKey(digest, plan.report(), channel), channel,
+            boolean fresh = dryRun || app.outbox().enqueue(dedupKey(digest, plan.report(), channel), channel,
                     rendered.message(), at);
             (fresh ? queued : lost).add(channel);
         }

@@ -43,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.println(o.summary());
                 if (dryRun) {
                     o.announced().forEach(a -> System.out.println("  would send to " + a.channel() + ": "
-                            + budgetbot.notify.AlertFormatter.format(a.event()).subject()));
+                            + budgetbot.render.AlertFormatter.format(a.event()).subject()));
                 }
             }
             if (!dryRun) {

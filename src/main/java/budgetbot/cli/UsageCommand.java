@@ -1,8 +1,8 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
-import budgetbot.config.PeriodUnit;
 import budgetbot.time.PeriodCalendar;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.Series;

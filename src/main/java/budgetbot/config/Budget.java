@@ -1,5 +1,7 @@
 package budgetbot.config;
 
+import budgetbot.time.PeriodUnit;
+
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package budgetbot.config;
 
+import budgetbot.time.PeriodUnit;
+
 import java.util.List;
 import java.util.Objects;
 

@@ -245,7 +245,7 @@ final class Values {
         };
     }
 
-    /** One of a fixed set of names, e.g. {@code day} for {@link budgetbot.config.PeriodUnit#DAY}. */
+    /** One of a fixed set of names, e.g. {@code day} for {@link budgetbot.time.PeriodUnit#DAY}. */
     <E> Reader<E> oneOf(Map<String, E> names) {
         return (node, path) -> {
             String text = text(node, path, "one of " + String.join(", ", names.keySet()), false);

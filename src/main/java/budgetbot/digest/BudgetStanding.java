@@ -1,8 +1,8 @@
 package budgetbot.digest;
 
 import budgetbot.config.Metric;
-import budgetbot.config.PeriodUnit;
 import budgetbot.rules.Projection;
+import budgetbot.time.PeriodUnit;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -5,12 +5,12 @@ import budgetbot.config.Budget;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
 import budgetbot.config.ModelPrice;
-import budgetbot.config.PeriodUnit;
 import budgetbot.config.RuleConfig;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.rules.Projection;
 import budgetbot.rules.UsageSnapshot;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -86,9 +86,9 @@ public final class DigestBuilder {
 
     private GroupReport section(String name, List<Series> series, List<BudgetStanding> budgets,
                                 List<FiredAlert> alerts) {
-        Map<Series, Amounts> report = amounts(series, plan.report());
-        Map<Series, Amounts> previous = amounts(series, plan.comparison());
-        Amounts total = Amounts.sum(report.values());
+        Map<Series, Consumption> report = amounts(series, plan.report());
+        Map<Series, Consumption> previous = amounts(series, plan.comparison());
+        Consumption total = Consumption.sum(report.values());
         Metric rankedBy = total.cost().isPresent() ? Metric.COST : Metric.TOKENS;
         List<SeriesLine> lines = series.stream()
                 .map(s -> new SeriesLine(s, new Change(previous.get(s).value(rankedBy), report.get(s).value(rankedBy))))
@@ -104,13 +104,13 @@ public final class DigestBuilder {
                 .limit(top).toList();
         List<String> unpriced = series.stream().map(Series::model).distinct()
                 .filter(m -> cfg.prices() == null || cfg.prices().of(m).isEmpty()).sorted().toList();
-        return new GroupReport(name, series, rankedBy, total, Amounts.sum(previous.values()), budgets, alerts,
+        return new GroupReport(name, series, rankedBy, total, Consumption.sum(previous.values()), budgets, alerts,
                 movers, consumers, chart(series), unpriced);
     }
 
-    private Map<Series, Amounts> amounts(List<Series> series, Window window) {
-        Map<Series, Amounts> out = new LinkedHashMap<>();
-        series.forEach(s -> out.put(s, Amounts.of(usage.get(window, s).totals(), price(s))));
+    private Map<Series, Consumption> amounts(List<Series> series, Window window) {
+        Map<Series, Consumption> out = new LinkedHashMap<>();
+        series.forEach(s -> out.put(s, Consumption.of(usage.get(window, s).totals(), price(s))));
         return out;
     }
 
@@ -120,7 +120,7 @@ public final class DigestBuilder {
 
     /** Sums the source's buckets into the chart's bars; the totals stay the source's own. */
     private List<ChartPoint> chart(List<Series> series) {
-        List<Amounts> bars = new ArrayList<>(Collections.nCopies(slots.size(), Amounts.NONE));
+        List<Consumption> bars = new ArrayList<>(Collections.nCopies(slots.size(), Consumption.NONE));
         for (Series s : series) {
             Usage u = usage.get(plan.report(), s);
             UsageTotals bucketSum = UsageTotals.ZERO;
@@ -129,7 +129,7 @@ public final class DigestBuilder {
                     continue;
                 }
                 int i = slotOf(b.timestamp());
-                bars.set(i, bars.get(i).plus(Amounts.of(b.totals(), price(s))));
+                bars.set(i, bars.get(i).plus(Consumption.of(b.totals(), price(s))));
                 bucketSum = bucketSum.plus(b.totals());
             }
             if (!bucketSum.equals(u.totals())) {
@@ -195,7 +195,7 @@ public final class DigestBuilder {
     }
 
     private BigDecimal sum(List<Series> series, Window window, Metric metric) {
-        return Amounts.sum(amounts(series, window).values()).value(metric);
+        return Consumption.sum(amounts(series, window).values()).value(metric);
     }
 
     /** The rule's budget groups, named as the evaluator names a finding's group. */

@@ -2,9 +2,9 @@ package budgetbot.digest;
 
 import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
-import budgetbot.config.PeriodUnit;
 import budgetbot.config.RuleConfig;
 import budgetbot.time.PeriodCalendar;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 

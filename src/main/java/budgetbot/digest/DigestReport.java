@@ -1,6 +1,6 @@
 package budgetbot.digest;
 
-import budgetbot.config.PeriodUnit;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 
 import java.time.Instant;

@@ -20,7 +20,7 @@ import java.util.Objects;
  *                       source's buckets, which may differ from {@code report} when the source disagrees with itself
  * @param unpricedModels models of the group without a price, so their usage is missing from cost
  */
-public record GroupReport(String name, List<Series> series, Metric rankedBy, Amounts report, Amounts previous,
+public record GroupReport(String name, List<Series> series, Metric rankedBy, Consumption report, Consumption previous,
                           List<BudgetStanding> budgets, List<FiredAlert> alerts, List<SeriesLine> movers,
                           List<SeriesLine> consumers, List<ChartPoint> chart, List<String> unpricedModels) {
     public GroupReport {
@@ -55,7 +55,7 @@ public record GroupReport(String name, List<Series> series, Metric rankedBy, Amo
         return change(rankedBy);
     }
 
-    public Amounts chartTotal() {
-        return Amounts.sum(chart.stream().map(ChartPoint::amounts).toList());
+    public Consumption chartTotal() {
+        return Consumption.sum(chart.stream().map(ChartPoint::amounts).toList());
     }
 }

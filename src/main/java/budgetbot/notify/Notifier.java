@@ -1,11 +1,16 @@
 package budgetbot.notify;
 
-/** A transport for one configured channel. */
-public interface Notifier {
+/** A transport for one configured channel. Closing it releases its connections and threads. */
+public interface Notifier extends AutoCloseable {
     /**
      * Sends one message, once, without retrying itself (the outbox retries).
      *
      * @throws DeliveryException when it was not delivered; says whether a retry may help
      */
     void send(Message message) throws DeliveryException;
+
+    /** Releases what the transport holds; most hold nothing. */
+    @Override
+    default void close() {
+    }
 }

@@ -1,7 +1,7 @@
 package budgetbot.rules;
 
 import budgetbot.config.Metric;
-import budgetbot.config.PeriodUnit;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 
 import java.math.BigDecimal;

@@ -28,7 +28,7 @@ final class DigestCatchUp {
             return false;
         }
         Window report = calendar.previous(digest.period(), now);
-        return digest.channels().stream().anyMatch(c -> !app.store().isQueued(DigestService.dedupKey(digest, report, c)));
+        return digest.channels().stream().anyMatch(c -> !app.outbox().isQueued(DigestService.dedupKey(digest, report, c)));
     }
 
     /** The first time the digest's cron fired in the period that contains {@code now}, if it has yet. */

@@ -1,6 +1,5 @@
 package budgetbot.state;
 
-import budgetbot.notify.AlertStatus;
 import budgetbot.rules.Kind;
 
 import java.math.BigDecimal;

@@ -1,6 +1,5 @@
 package budgetbot.state;
 
-import budgetbot.notify.AlertStatus;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 

@@ -1,9 +1,6 @@
 package budgetbot.state;
 
 import budgetbot.config.RuleConfig;
-import budgetbot.notify.AlertEvent;
-import budgetbot.notify.AlertStatus;
-import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.time.Window;
@@ -19,11 +16,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** The alert_state and alert_events tables' SQL; every method runs on a connection the caller owns. */
 final class Alerts {
@@ -31,18 +25,9 @@ final class Alerts {
     private static final String STATE_COLUMNS = "rule, condition, grp, channel, period_start, kind, level, active, "
             + "first_fired, last_fired, last_notified, resolved_at";
 
-    private final Outbox outbox;
-
-    Alerts(Outbox outbox) {
-        this.outbox = outbox;
-    }
-
     List<Announcement> apply(Connection c, RuleConfig rule, List<Finding> findings, Instant now,
-                             Function<AlertEvent, Message> render, String currency, ZoneId zone,
-                             boolean dryRun) throws SQLException {
+                             Announcer announcer, String currency, ZoneId zone, boolean dryRun) throws SQLException {
         List<Announcement> announced = new ArrayList<>();
-        // one rendering per event, however many channels it goes to
-        Map<AlertEvent, Message> rendered = new HashMap<>();
         for (Finding f : findings) {
             if (!f.rule().equals(rule.name())) {
                 throw new IllegalArgumentException("finding of rule " + f.rule() + " applied to rule " + rule.name());
@@ -55,8 +40,7 @@ final class Alerts {
                 }
                 AlertEvent event = new AlertEvent(f, status.get(), currency, zone);
                 if (!dryRun) {
-                    Message message = rendered.computeIfAbsent(event, render);
-                    if (!outbox.insert(c, dedupKey(f, channel, status.get(), last), channel, message, now)) {
+                    if (!announcer.queue(c, dedupKey(f, channel, status.get(), last), channel, event)) {
                         log.debug("{} {} on {} was already queued by another instance", status.get(), f.fingerprint(), channel);
                         continue;
                     }

@@ -1,7 +1,5 @@
 package budgetbot.state;
 
-import budgetbot.notify.AlertEvent;
-
 import java.util.Objects;
 
 /** An alert event that was queued (or in a dry run would be queued) for one channel. */

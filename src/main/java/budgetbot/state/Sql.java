@@ -11,56 +11,56 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Small JDBC helpers shared by the state classes; keeps the conversions the same everywhere. */
-final class Sql {
+/** Small JDBC helpers shared by the classes that own tables (state, delivery); keeps the conversions the same everywhere. */
+public final class Sql {
     private Sql() {
     }
 
     /** A unit of JDBC work on one connection. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
     /** Binds one statement's parameters. */
     @FunctionalInterface
-    interface Binder {
+    public interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
     /** Maps the current row. */
     @FunctionalInterface
-    interface RowMapper<T> {
+    public interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
     /** SQLSTATE 23505, the same in H2 and PostgreSQL. */
-    static boolean isUniqueViolation(SQLException e) {
+    public static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
     }
 
     /** Both databases store TIMESTAMP WITH TIME ZONE; UTC keeps the round trip exact (to microseconds). */
-    static OffsetDateTime timestamp(Instant instant) {
+    public static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+    public static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
         return Optional.ofNullable(instant(rs, column));
     }
 
-    static int update(Connection c, String sql, Binder binder) throws SQLException {
+    public static int update(Connection c, String sql, Binder binder) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             return ps.executeUpdate();
         }
     }
 
-    static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+    public static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {

@@ -2,21 +2,17 @@ package budgetbot.state;
 
 import budgetbot.config.RuleConfig;
 import budgetbot.config.StateConfig;
-import budgetbot.notify.AlertEvent;
-import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
 import budgetbot.time.Window;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collection;
@@ -24,11 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
- * The durable state of budgetbot in H2 or PostgreSQL: the last announced state of every alert, the alert log
- * that digests read, and the delivery outbox. Opening it creates and migrates the schema.
+ * The durable state of budgetbot in H2 or PostgreSQL: the last announced state of every alert and the alert log
+ * that digests read. It owns the connection pool and the schema (opening it migrates); other stages that keep
+ * tables in the same database (the delivery outbox) run their SQL through {@link #inTransaction} and
+ * {@link #autoCommit}.
  */
 public final class StateStore implements AutoCloseable {
     private static final String H2 = "jdbc:h2:";
@@ -39,8 +37,7 @@ public final class StateStore implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
-    private final Outbox outbox = new Outbox();
-    private final Alerts alerts = new Alerts(outbox);
+    private final Alerts alerts = new Alerts();
 
     private StateStore(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -159,18 +156,17 @@ public final class StateStore implements AutoCloseable {
      * announcement in one transaction with the state change and the alert log entry. Findings that hold
      * without news are left alone, so running this twice with the same findings announces nothing new.
      *
-     * @param render turns an event into the message to queue; called once per event, not in a dry run
-     * @param dryRun decide only: nothing is written
+     * @param announcer queues each announcement in the same transaction; not called in a dry run
+     * @param dryRun    decide only: nothing is written
      * @return what was queued, or in a dry run what would be
      */
-    public List<Announcement> apply(RuleConfig rule, List<Finding> findings, Instant now,
-                                    Function<AlertEvent, Message> render, String currency, ZoneId zone,
-                                    boolean dryRun) {
+    public List<Announcement> apply(RuleConfig rule, List<Finding> findings, Instant now, Announcer announcer,
+                                    String currency, ZoneId zone, boolean dryRun) {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(render, "render");
+        Objects.requireNonNull(announcer, "announcer");
         return inTransaction("apply the findings of rule " + rule.name(),
-                c -> alerts.apply(c, rule, findings, now, render, currency, zone, dryRun));
+                c -> alerts.apply(c, rule, findings, now, announcer, currency, zone, dryRun));
     }
 
     /** The last announced state of one alert on one channel. */
@@ -184,84 +180,13 @@ public final class StateStore implements AutoCloseable {
         return inTransaction("read the alert log", c -> alerts.events(c, rules, window));
     }
 
-    /**
-     * Queues a message.
-     *
-     * @return false when an entry with this key exists already (it is not queued again)
-     */
-    public boolean enqueue(String dedupKey, String channel, Message m, Instant now) {
-        Objects.requireNonNull(dedupKey, "dedupKey");
-        Objects.requireNonNull(channel, "channel");
-        Objects.requireNonNull(m, "m");
-        Objects.requireNonNull(now, "now");
-        return inTransaction("queue " + dedupKey, c -> outbox.insert(c, dedupKey, channel, m, now));
-    }
-
-    /**
-     * Leases up to {@code max} entries due at {@code now} for {@code lease}; no other caller gets them until
-     * they are marked or the lease runs out. Counts an attempt for each.
-     */
-    public List<OutboxEntry> claimDue(Instant now, Duration lease, int max) {
-        Objects.requireNonNull(now, "now");
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("lease <= 0: " + lease);
-        }
-        if (max < 1) {
-            throw new IllegalArgumentException("max < 1: " + max);
-        }
-        return autoCommit("claim outbox entries", c -> outbox.claimDue(c, now, lease, max));
-    }
-
-    public void markSent(long id, Instant now) {
-        Objects.requireNonNull(now, "now");
-        autoCommit("mark outbox entry " + id + " sent", c -> {
-            outbox.markSent(c, id, now);
-            return null;
-        });
-    }
-
-    /** Records a failed attempt and releases the lease; the entry is due again at {@code nextAttempt}. */
-    public void markFailed(long id, String error, Instant nextAttempt) {
-        Objects.requireNonNull(error, "error");
-        Objects.requireNonNull(nextAttempt, "nextAttempt");
-        autoCommit("mark outbox entry " + id + " failed", c -> {
-            outbox.markFailed(c, id, error, nextAttempt);
-            return null;
-        });
-    }
-
-    /** Ends every undelivered entry's backoff: the next drain tries them all. Returns how many waited. */
-    public int makeAllDue(Instant now) {
-        Objects.requireNonNull(now, "now");
-        return autoCommit("reschedule the outbox", c -> outbox.makeDue(c, now));
-    }
-
-    /** Whether an entry with this key was ever queued, delivered or not. */
-    public boolean isQueued(String dedupKey) {
-        Objects.requireNonNull(dedupKey, "dedupKey");
-        return autoCommit("read the outbox", c -> outbox.isQueued(c, dedupKey));
-    }
-
-    /** Entries not delivered yet, oldest first. */
-    public List<OutboxEntry> pending() {
-        return autoCommit("read the outbox", outbox::pending);
-    }
-
-    int countPending() {
-        return autoCommit("count the outbox", outbox::countPending);
-    }
-
-    public boolean hasSent(String dedupKey) {
-        Objects.requireNonNull(dedupKey, "dedupKey");
-        return autoCommit("read the outbox", c -> outbox.hasSent(c, dedupKey));
-    }
-
     @Override
     public void close() {
         dataSource.close();
     }
 
-    private <T> T inTransaction(String what, Sql.Work<T> work) {
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(String what, Sql.Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -277,7 +202,8 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private <T> T autoCommit(String what, Sql.Work<T> work) {
+    /** Runs {@code work} on an auto-commit connection: each statement commits by itself. */
+    public <T> T autoCommit(String what, Sql.Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {

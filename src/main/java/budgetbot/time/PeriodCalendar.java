@@ -1,7 +1,5 @@
 package budgetbot.time;
 
-import budgetbot.config.PeriodUnit;
-
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;

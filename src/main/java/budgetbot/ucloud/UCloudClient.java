@@ -1,6 +1,7 @@
 package budgetbot.ucloud;
 
 import budgetbot.config.UCloudConfig;
+import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;

@@ -1,6 +1,7 @@
 package budgetbot.config;
 
 import budgetbot.time.PeriodCalendar;
+import budgetbot.time.PeriodUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,11 +6,11 @@ import budgetbot.config.DigestConfig;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
 import budgetbot.config.ModelPrice;
-import budgetbot.config.PeriodUnit;
 import budgetbot.config.Prices;
 import budgetbot.config.RuleConfig;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.PeriodCalendar;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -33,71 +33,71 @@ import java.util.Optional;
  * Two keys x two models with hourly buckets on 25 and 26 Nov 2026 (Asia/Shanghai): in hour h of day d a series
  * uses {@code BASE[series][d] * (h + 1)} input tokens, a tenth of that as output, and h + 1 requests.
  */
-final class Fixture {
-    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    static final PeriodCalendar CALENDAR = PeriodCalendar.of(ZONE);
-    static final LocalDate DAY0 = LocalDate.of(2026, 11, 25);
-    static final LocalDate DAY1 = DAY0.plusDays(1);
+public final class Fixture {
+    public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    public static final PeriodCalendar CALENDAR = PeriodCalendar.of(ZONE);
+    public static final LocalDate DAY0 = LocalDate.of(2026, 11, 25);
+    public static final LocalDate DAY1 = DAY0.plusDays(1);
     /** Thu 27 Nov 08:00 local: the daily digest reports on 26 Nov against 25 Nov. */
-    static final Instant AT = DAY1.plusDays(1).atTime(8, 0).atZone(ZONE).toInstant();
+    public static final Instant AT = DAY1.plusDays(1).atTime(8, 0).atZone(ZONE).toInstant();
 
-    static final Series K1_BIG = new Series("k1", "big");
-    static final Series K1_SMALL = new Series("k1", "small");
-    static final Series K2_BIG = new Series("k2", "big");
-    static final Series K2_SMALL = new Series("k2", "small");
-    static final List<Series> SERIES = List.of(K1_BIG, K1_SMALL, K2_BIG, K2_SMALL);
+    public static final Series K1_BIG = new Series("k1", "big");
+    public static final Series K1_SMALL = new Series("k1", "small");
+    public static final Series K2_BIG = new Series("k2", "big");
+    public static final Series K2_SMALL = new Series("k2", "small");
+    public static final List<Series> SERIES = List.of(K1_BIG, K1_SMALL, K2_BIG, K2_SMALL);
     /** Input tokens per hour factor on day 0 and day 1: up, down, up, new. */
-    static final Map<Series, long[]> BASE = Map.of(K1_BIG, new long[]{1000, 1500}, K1_SMALL, new long[]{2000, 1000},
+    public static final Map<Series, long[]> BASE = Map.of(K1_BIG, new long[]{1000, 1500}, K1_SMALL, new long[]{2000, 1000},
             K2_BIG, new long[]{500, 1200}, K2_SMALL, new long[]{0, 300});
 
-    static final ModelPrice BIG = new ModelPrice(new BigDecimal("4"), new BigDecimal("12"), BigDecimal.ZERO);
-    static final ModelPrice SMALL = new ModelPrice(new BigDecimal("0.5"), new BigDecimal("1.5"), BigDecimal.ZERO);
-    static final Prices PRICES = new Prices("CNY", Map.of("big", BIG, "small", SMALL));
+    public static final ModelPrice BIG = new ModelPrice(new BigDecimal("4"), new BigDecimal("12"), BigDecimal.ZERO);
+    public static final ModelPrice SMALL = new ModelPrice(new BigDecimal("0.5"), new BigDecimal("1.5"), BigDecimal.ZERO);
+    public static final Prices PRICES = new Prices("CNY", Map.of("big", BIG, "small", SMALL));
 
-    static final Budget DAILY_TOKENS = budget(Metric.TOKENS, PeriodUnit.DAY, "2000000");
-    static final Budget DAILY_COST = budget(Metric.COST, PeriodUnit.DAY, "10");
-    static final Budget WEEKLY_TOKENS = budget(Metric.TOKENS, PeriodUnit.WEEK, "20000000");
+    public static final Budget DAILY_TOKENS = budget(Metric.TOKENS, PeriodUnit.DAY, "2000000");
+    public static final Budget DAILY_COST = budget(Metric.COST, PeriodUnit.DAY, "10");
+    public static final Budget WEEKLY_TOKENS = budget(Metric.TOKENS, PeriodUnit.WEEK, "20000000");
 
     private Fixture() {
     }
 
-    static Budget budget(Metric metric, PeriodUnit period, String limit) {
+    public static Budget budget(Metric metric, PeriodUnit period, String limit) {
         return new Budget(metric, period, new BigDecimal(limit), List.of(new BigDecimal("0.8"), BigDecimal.ONE),
                 true, new BigDecimal("0.1"));
     }
 
-    static RuleConfig rule(String name, GroupBy groupBy, List<String> keys, List<String> models, Budget... budgets) {
+    public static RuleConfig rule(String name, GroupBy groupBy, List<String> keys, List<String> models, Budget... budgets) {
         return new RuleConfig(name, "0 */5 * * * ?", keys, models, groupBy, List.of(budgets), List.of(),
                 List.of("ops"), Optional.empty());
     }
 
-    static RuleConfig prod() {
+    public static RuleConfig prod() {
         return rule("prod", GroupBy.ALL, List.of("k1", "k2"), List.of("big", "small"), DAILY_TOKENS, DAILY_COST,
                 WEEKLY_TOKENS);
     }
 
-    static DigestConfig digest(PeriodUnit period, List<String> rules, List<String> keys, List<String> models) {
+    public static DigestConfig digest(PeriodUnit period, List<String> rules, List<String> keys, List<String> models) {
         return new DigestConfig("daily-summary", "0 0 8 * * ?", period, rules, keys, models, List.of("finance"), 5);
     }
 
-    static DigestConfig daily() {
+    public static DigestConfig daily() {
         return digest(PeriodUnit.DAY, List.of("prod"), List.of(), List.of());
     }
 
-    static BotConfig config(Prices prices, List<RuleConfig> rules, DigestConfig... digests) {
+    public static BotConfig config(Prices prices, List<RuleConfig> rules, DigestConfig... digests) {
         return new BotConfig(Path.of("rules.yml"), CALENDAR, null, null, prices, Map.of(), rules, List.of(digests));
     }
 
-    static BotConfig config() {
+    public static BotConfig config() {
         return config(PRICES, List.of(prod()), daily());
     }
 
-    static long input(Series s, int day, int hour) {
+    public static long input(Series s, int day, int hour) {
         return BASE.get(s)[day] * (hour + 1);
     }
 
     /** The fixture's hourly buckets of one series on day 0 and day 1. */
-    static List<UsageBucket> buckets(Series s) {
+    public static List<UsageBucket> buckets(Series s) {
         List<UsageBucket> out = new ArrayList<>();
         for (int day = 0; day < 2; day++) {
             for (int hour = 0; hour < 24; hour++) {
@@ -112,7 +112,7 @@ final class Fixture {
     }
 
     /** What a source returns for these buckets: each window's buckets and their sum as totals. */
-    static UsageSnapshot snapshot(Collection<Window> windows, Map<Series, List<UsageBucket>> buckets) {
+    public static UsageSnapshot snapshot(Collection<Window> windows, Map<Series, List<UsageBucket>> buckets) {
         Map<Window, Map<Series, Usage>> byWindow = new HashMap<>();
         for (Window w : windows) {
             Map<Series, Usage> m = new HashMap<>();
@@ -126,17 +126,17 @@ final class Fixture {
         return new UsageSnapshot(byWindow);
     }
 
-    static UsageSnapshot snapshot(DigestPlan plan) {
+    public static UsageSnapshot snapshot(DigestPlan plan) {
         Map<Series, List<UsageBucket>> all = new HashMap<>();
         SERIES.forEach(s -> all.put(s, buckets(s)));
         return snapshot(plan.windows(), all);
     }
 
-    static DigestPlan dailyPlan() {
+    public static DigestPlan dailyPlan() {
         return DigestPlan.of(daily(), config(), AT);
     }
 
-    static DigestReport dailyReport() {
+    public static DigestReport dailyReport() {
         DigestPlan plan = dailyPlan();
         return DigestBuilder.build(plan, config(), snapshot(plan), List.of(), List.of());
     }

@@ -4,7 +4,8 @@ import budgetbot.config.ChannelConfig;
 import budgetbot.config.Secret;
 import budgetbot.config.SmtpConfig;
 import budgetbot.notify.email.EmailNotifier;
-import budgetbot.notify.slack.SlackNotifier;
+import budgetbot.notify.slack.SlackBotNotifier;
+import budgetbot.notify.slack.SlackWebhookNotifier;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -110,13 +111,13 @@ class SecretLeakTest {
         String closed = "http://127.0.0.1:" + closedPort;
         return Stream.of(
                 argumentSet("slack bot, server quotes the token", TOKEN, (Supplier<Notifier>) () ->
-                        SlackNotifier.bot("ops", new Secret(TOKEN), "#ops", SLACK.url("/api/").uri())),
+                        SlackBotNotifier.create("ops", new Secret(TOKEN), "#ops", SLACK.url("/api/").uri())),
                 argumentSet("slack bot, server down", TOKEN, (Supplier<Notifier>) () ->
-                        SlackNotifier.bot("ops", new Secret(TOKEN), "#ops", URI.create(closed + "/api/"))),
+                        SlackBotNotifier.create("ops", new Secret(TOKEN), "#ops", URI.create(closed + "/api/"))),
                 argumentSet("slack webhook, server quotes the URL", HOOK_PATH, (Supplier<Notifier>) () ->
-                        SlackNotifier.webhook("ops", new Secret(SLACK.url(HOOK_PATH).toString()))),
+                        SlackWebhookNotifier.create("ops", new Secret(SLACK.url(HOOK_PATH).toString()))),
                 argumentSet("slack webhook, server down", HOOK_PATH, (Supplier<Notifier>) () ->
-                        SlackNotifier.webhook("ops", new Secret(closed + HOOK_PATH))),
+                        SlackWebhookNotifier.create("ops", new Secret(closed + HOOK_PATH))),
                 argumentSet("smtp, wrong password", PASSWORD, (Supplier<Notifier>) () ->
                         email(MAIL.getSmtp().getPort(), false)),
                 argumentSet("smtp, starttls required", PASSWORD, (Supplier<Notifier>) () ->
@@ -152,7 +153,7 @@ class SecretLeakTest {
     @ValueSource(strings = {"htp:/" + HOOK_PATH, "https://hooks.slack.com" + HOOK_PATH + " with space", "relative" + HOOK_PATH})
     void malformedWebhookUrlIsRejectedWithoutQuotingIt(String url) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SlackNotifier.webhook("ops", new Secret(url)));
+                () -> SlackWebhookNotifier.create("ops", new Secret(url)));
 
         assertChainFree(e, HOOK_PATH);
     }

@@ -1,9 +1,9 @@
 package budgetbot.rules;
 
 import budgetbot.config.GroupBy;
-import budgetbot.config.PeriodUnit;
 import budgetbot.config.RuleConfig;
 import budgetbot.time.PeriodCalendar;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import org.junit.jupiter.params.ParameterizedTest;

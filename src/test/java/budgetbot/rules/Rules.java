@@ -4,8 +4,8 @@ import budgetbot.config.Budget;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Growth;
 import budgetbot.config.Metric;
-import budgetbot.config.PeriodUnit;
 import budgetbot.config.RuleConfig;
+import budgetbot.time.PeriodUnit;
 
 import java.math.BigDecimal;
 import java.util.Arrays;

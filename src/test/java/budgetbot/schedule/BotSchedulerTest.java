@@ -90,7 +90,7 @@ class BotSchedulerTest {
         assertThat(fires.of("rule:" + RULE)).noneMatch(Fires.Fire::failed);
         assertThat(ops.sent()).isNotEmpty().allMatch(m -> m.kind().equals("alert"));
         assertThat(ops.sent().stream().map(Message::subject)).doesNotHaveDuplicates();
-        assertThat(app.store().pending()).isEmpty();
+        assertThat(app.outbox().pending()).isEmpty();
     }
 
     @Test
@@ -98,7 +98,7 @@ class BotSchedulerTest {
         Recorder ops = Recorder.open();
         start(NEVER, NEVER, ops);
 
-        app.store().enqueue("test|1", "ops", new Message("alert", "queued by a check", "text", "<p>html</p>", "[]",
+        app.outbox().enqueue("test|1", "ops", new Message("alert", "queued by a check", "text", "<p>html</p>", "[]",
                 List.of()), MORNING);
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> !ops.sent().isEmpty());
@@ -124,7 +124,7 @@ class BotSchedulerTest {
         closing.get(10, TimeUnit.SECONDS);
 
         assertThat(ops.sent()).isNotEmpty();
-        assertThat(app.store().pending()).isEmpty();
+        assertThat(app.outbox().pending()).isEmpty();
     }
 
     @Test

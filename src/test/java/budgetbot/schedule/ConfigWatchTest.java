@@ -82,7 +82,7 @@ class ConfigWatchTest {
         assertThat(watch.scheduler().quartz().isStarted()).isTrue();
         assertThat(scheduler.quartz().isShutdown()).isTrue();
         // the old app is closed once its jobs are done
-        assertThatThrownBy(() -> before.store().pending()).isInstanceOf(StateException.class);
+        assertThatThrownBy(() -> before.outbox().pending()).isInstanceOf(StateException.class);
         assertThat(watch.poll()).isFalse();
     }
 

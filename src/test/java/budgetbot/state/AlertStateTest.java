@@ -1,11 +1,11 @@
 package budgetbot.state;
 
 import budgetbot.config.RuleConfig;
-import budgetbot.notify.AlertEvent;
-import budgetbot.notify.AlertStatus;
-import budgetbot.notify.Message;
+import budgetbot.delivery.Outbox;
+import budgetbot.delivery.OutboxEntry;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
+import budgetbot.testing.TestDb;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,7 +23,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 
 import static budgetbot.state.Fixtures.DAY1;
 import static budgetbot.state.Fixtures.DAY2;
@@ -43,7 +42,7 @@ class AlertStateTest {
     Path tmp;
 
     private static List<Announcement> apply(StateStore store, RuleConfig rule, Instant now, Finding... findings) {
-        return store.apply(rule, List.of(findings), now, Fixtures::render, "CNY", ZONE, false);
+        return store.apply(rule, List.of(findings), now, new Outbox(store).announcer(Fixtures::render, now), "CNY", ZONE, false);
     }
 
     private static List<AlertStatus> statuses(List<Announcement> announced) {
@@ -60,7 +59,7 @@ class AlertStateTest {
             assertThat(announced).extracting(Announcement::channel, a -> a.event().status())
                     .containsExactly(tuple("ops", AlertStatus.FIRING), tuple("mail", AlertStatus.FIRING));
             assertThat(announced.get(0).event().currency()).isEqualTo("CNY");
-            assertThat(store.pending()).extracting(OutboxEntry::channel, e -> e.message().subject())
+            assertThat(new Outbox(store).pending()).extracting(OutboxEntry::channel, e -> e.message().subject())
                     .containsExactly(tuple("ops", "FIRING budget[0]:tokens/day 0.8"),
                             tuple("mail", "FIRING budget[0]:tokens/day 0.8"));
             AlertRecord record = store.alertRecord("team", "budget[0]:tokens/day", "all", "ops").orElseThrow();
@@ -78,7 +77,7 @@ class AlertStateTest {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             apply(store, TWO_CHANNELS, T1, budget(DAY1, "0.8"));
             assertThat(apply(store, TWO_CHANNELS, T1.plusSeconds(300), budget(DAY1, "0.8"))).isEmpty();
-            assertThat(store.pending()).hasSize(2);
+            assertThat(new Outbox(store).pending()).hasSize(2);
         }
     }
 
@@ -95,7 +94,7 @@ class AlertStateTest {
                     .as("below every threshold in the new period").isEmpty();
             assertThat(statuses(apply(store, rule, DAY2.plusSeconds(3600), budget(DAY2, "0.8"))))
                     .containsExactly(AlertStatus.FIRING);
-            assertThat(store.pending()).hasSize(3);
+            assertThat(new Outbox(store).pending()).hasSize(3);
         }
     }
 
@@ -111,7 +110,7 @@ class AlertStateTest {
             assertThat(apply(store, rule, T1.plus(Duration.ofMinutes(61)), budget(DAY1, "0.8"))).isEmpty();
             assertThat(statuses(apply(store, rule, T1.plus(Duration.ofMinutes(120)), budget(DAY1, "0.8"))))
                     .containsExactly(AlertStatus.REMINDER);
-            assertThat(store.pending()).hasSize(3);
+            assertThat(new Outbox(store).pending()).hasSize(3);
         }
     }
 
@@ -130,7 +129,7 @@ class AlertStateTest {
             }
             assertThat(seen).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED, AlertStatus.FIRING,
                     AlertStatus.RESOLVED);
-            assertThat(store.pending()).hasSize(4);
+            assertThat(new Outbox(store).pending()).hasSize(4);
             assertThat(store.alertRecord("team", "growth[0]:tokens/day", "all", "ops").orElseThrow().resolvedAt())
                     .contains(T1.plusSeconds(1200));
         }
@@ -139,16 +138,16 @@ class AlertStateTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
     void dryRunDecidesButWritesAndRendersNothing(TestDb.Kind kind) throws Exception {
-        Function<AlertEvent, Message> mustNotRender = e -> {
-            throw new AssertionError("rendered in a dry run: " + e);
+        Announcer mustNotQueue = (c, key, channel, e) -> {
+            throw new AssertionError("queued in a dry run: " + e);
         };
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             for (int run = 0; run < 2; run++) {
                 List<Announcement> announced = store.apply(TWO_CHANNELS, List.of(budget(DAY1, "0.8")), T1,
-                        mustNotRender, "CNY", ZONE, true);
+                        mustNotQueue, "CNY", ZONE, true);
                 assertThat(statuses(announced)).containsExactly(AlertStatus.FIRING, AlertStatus.FIRING);
             }
-            assertThat(store.pending()).isEmpty();
+            assertThat(new Outbox(store).pending()).isEmpty();
             assertThat(store.alertRecord("team", "budget[0]:tokens/day", "all", "ops")).isEmpty();
             assertThat(store.alertEvents(List.of("team"), day(DAY1))).isEmpty();
         }
@@ -200,7 +199,7 @@ class AlertStateTest {
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(a.pending()).hasSize(40);
+            assertThat(new Outbox(a).pending()).hasSize(40);
             assertThat(a.alertEvents(List.of("team"), day(DAY1))).hasSize(40);
         }
     }
@@ -235,7 +234,7 @@ class AlertStateTest {
             assertThatThrownBy(() -> apply(store, TWO_CHANNELS, T1, budget(DAY1, "0.8"), foreign))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("other");
-            assertThat(store.pending()).as("the transaction was rolled back").isEmpty();
+            assertThat(new Outbox(store).pending()).as("the transaction was rolled back").isEmpty();
         }
     }
 }

@@ -2,13 +2,13 @@ package budgetbot.state;
 
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
-import budgetbot.config.PeriodUnit;
 import budgetbot.config.RuleConfig;
-import budgetbot.notify.AlertEvent;
+import budgetbot.delivery.Outbox;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
+import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 
 import java.math.BigDecimal;
@@ -18,18 +18,18 @@ import java.util.List;
 import java.util.Optional;
 
 /** Findings, rules and messages for state tests. */
-final class Fixtures {
-    static final Instant DAY1 = Instant.parse("2026-11-26T16:00:00Z");
-    static final Instant DAY2 = DAY1.plus(Duration.ofDays(1));
+public final class Fixtures {
+    public static final Instant DAY1 = Instant.parse("2026-11-26T16:00:00Z");
+    public static final Instant DAY2 = DAY1.plus(Duration.ofDays(1));
 
     private Fixtures() {
     }
 
-    static Window day(Instant start) {
+    public static Window day(Instant start) {
         return new Window(start, start.plus(Duration.ofDays(1)));
     }
 
-    static Finding finding(Kind kind, Instant periodStart, boolean active, String level) {
+    public static Finding finding(Kind kind, Instant periodStart, boolean active, String level) {
         String condition = switch (kind) {
             case BUDGET -> "budget[0]:tokens/day";
             case FORECAST -> "budget[0]:tokens/day:forecast";
@@ -40,21 +40,26 @@ final class Fixtures {
                 Optional.empty(), Optional.empty(), List.of(), List.of("key-1"), List.of("m-1"));
     }
 
-    static Finding budget(Instant periodStart, String level) {
+    public static Finding budget(Instant periodStart, String level) {
         return finding(Kind.BUDGET, periodStart, new BigDecimal(level).signum() > 0, level);
     }
 
-    static RuleConfig rule(Optional<Duration> repeat, String... channels) {
+    public static RuleConfig rule(Optional<Duration> repeat, String... channels) {
         return new RuleConfig("team", "0 */5 * * * ?", List.of(), List.of(), GroupBy.ALL, List.of(), List.of(),
                 List.of(channels), repeat);
     }
 
-    static Message message(String subject) {
+    public static Message message(String subject) {
         return new Message("alert", subject, "text of " + subject, "<p>" + subject + "</p>", "[]",
                 List.of(new Image("chart", "chart.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, -1})));
     }
 
-    static Message render(AlertEvent e) {
+    public static Message render(AlertEvent e) {
         return message(e.status() + " " + e.finding().condition() + " " + e.finding().level());
+    }
+
+    /** Whether the entry with this key was queued and has been delivered. */
+    public static boolean sent(Outbox outbox, String dedupKey) {
+        return outbox.isQueued(dedupKey) && outbox.pending().stream().noneMatch(e -> e.dedupKey().equals(dedupKey));
     }
 }

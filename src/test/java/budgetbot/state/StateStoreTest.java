@@ -2,6 +2,9 @@ package budgetbot.state;
 
 import budgetbot.config.Secret;
 import budgetbot.config.StateConfig;
+import budgetbot.delivery.Outbox;
+import budgetbot.delivery.OutboxEntry;
+import budgetbot.testing.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +38,7 @@ class StateStoreTest {
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
                 assertThat(versions(store)).containsExactly(1);
-                assertThat(store.pending()).isEmpty();
+                assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
     }
@@ -113,8 +116,8 @@ class StateStoreTest {
     void twoStoresShareOneH2FileLikeRunAndCheck() {
         StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false);
         try (StateStore run = StateStore.open(cfg); StateStore check = StateStore.open(cfg)) {
-            assertThat(run.enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1)).isTrue();
-            assertThat(check.pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
+            assertThat(new Outbox(run).enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1)).isTrue();
+            assertThat(new Outbox(check).pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
         }
     }
 

@@ -1,6 +1,5 @@
 package budgetbot.time;
 
-import budgetbot.config.PeriodUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -5,6 +5,7 @@ import budgetbot.config.UCloudConfig;
 import budgetbot.simulator.Fault;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;

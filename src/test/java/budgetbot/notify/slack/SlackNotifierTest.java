@@ -4,6 +4,7 @@ import budgetbot.config.Secret;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
+import budgetbot.notify.Notifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mockwebserver3.MockResponse;
@@ -50,12 +51,12 @@ class SlackNotifierTest {
         server.close();
     }
 
-    private SlackNotifier webhook() {
-        return SlackNotifier.webhook("ops", new Secret(server.url(HOOK_PATH).toString()));
+    private SlackWebhookNotifier webhook() {
+        return SlackWebhookNotifier.create("ops", new Secret(server.url(HOOK_PATH).toString()));
     }
 
-    private SlackNotifier bot() {
-        return SlackNotifier.bot("ops", new Secret("test-bot-test-token"), "#alerts", server.url("/api/").uri());
+    private SlackBotNotifier bot() {
+        return SlackBotNotifier.create("ops", new Secret("test-bot-test-token"), "#alerts", server.url("/api/").uri());
     }
 
     @Test
@@ -188,22 +189,13 @@ class SlackNotifierTest {
     @Test
     void unreachableSlackIsRetryable() throws IOException {
         URI closed = closedPort();
-        SlackNotifier hook = SlackNotifier.webhook("ops", new Secret(closed.resolve(HOOK_PATH).toString()));
-        SlackNotifier bot = SlackNotifier.bot("ops", new Secret("test-bot-x"), "#alerts", closed.resolve("/api/"));
+        Notifier hook = SlackWebhookNotifier.create("ops", new Secret(closed.resolve(HOOK_PATH).toString()));
+        Notifier bot = SlackBotNotifier.create("ops", new Secret("test-bot-x"), "#alerts", closed.resolve("/api/"));
 
-        for (SlackNotifier n : List.of(hook, bot)) {
+        for (Notifier n : List.of(hook, bot)) {
             assertThatThrownBy(() -> n.send(MESSAGE)).isInstanceOfSatisfying(DeliveryException.class,
                     e -> assertThat(e.retryable()).isTrue());
         }
-    }
-
-    @Test
-    void configWithoutWebhookOrTokenIsRejected() {
-        var config = new budgetbot.config.ChannelConfig.Slack("ops", java.util.Optional.empty(),
-                java.util.Optional.of(new Secret("test-bot-x")), java.util.Optional.empty(), URI.create("https://slack.com/api/"));
-
-        assertThatThrownBy(() -> SlackNotifier.create(config)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ops");
     }
 
     static URI closedPort() throws IOException {

@@ -1,0 +1,156 @@
+package budgetbot.delivery;
+
+import budgetbot.notify.DeliveryException;
+import budgetbot.notify.Message;
+import budgetbot.notify.Notifier;
+import budgetbot.time.Sleeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Delivers the outbox: sends each due entry through its channel's notifier and records the outcome, retrying
+ * failures later. An alert is never dropped: even a failure a retry cannot fix is kept and tried again hourly,
+ * so that fixing the configuration delivers it.
+ */
+public final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** Long enough for a batch of slow sends; a crashed instance's entries are retried after it. */
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final int BATCH = 10;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    private static final Duration MAX_RETRY = Duration.ofMinutes(15);
+    private static final Duration PERMANENT_FAILURE_RETRY = Duration.ofHours(1);
+    private static final Duration SHORT_PAUSE = Duration.ofSeconds(5);
+    private static final int SHORT_RETRIES = 2;
+
+    private final Outbox outbox;
+    private final Map<String, Notifier> notifiers;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock) {
+        this(outbox, notifiers, clock, Sleeper.REAL);
+    }
+
+    /** @param sleeper waits out a short {@code Retry-After} */
+    public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.notifiers = Map.copyOf(notifiers);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /** Sends every entry due now; failed entries are rescheduled, never dropped. */
+    public DrainResult drain() {
+        // claiming against the drain's start keeps a drain finite: every failure is rescheduled past it
+        Instant start = clock.instant();
+        int sent = 0;
+        int failed = 0;
+        List<OutboxEntry> batch;
+        while (!(batch = outbox.claimDue(start, LEASE, BATCH)).isEmpty()) {
+            for (OutboxEntry entry : batch) {
+                if (deliver(entry)) {
+                    sent++;
+                } else {
+                    failed++;
+                }
+            }
+        }
+        return new DrainResult(sent, failed, outbox.countPending());
+    }
+
+    /**
+     * Sends every undelivered entry, also those waiting out a backoff: what a person running {@code check}
+     * by hand expects after fixing a channel.
+     */
+    public DrainResult drainAll() {
+        outbox.makeAllDue(clock.instant());
+        return drain();
+    }
+
+    private boolean deliver(OutboxEntry entry) {
+        Message m = entry.message();
+        Notifier notifier = notifiers.get(entry.channel());
+        if (notifier == null) {
+            String error = "channel \"" + entry.channel() + "\" is not configured";
+            Instant next = clock.instant().plus(PERMANENT_FAILURE_RETRY);
+            outbox.markFailed(entry.id(), error, next);
+            log.error("Cannot deliver {} \"{}\" (outbox #{}): {}; kept, next try at {}",
+                    m.kind(), m.subject(), entry.id(), error, next);
+            return false;
+        }
+        try {
+            send(notifier, m);
+        } catch (DeliveryException e) {
+            Instant next = clock.instant().plus(e.retryable()
+                    ? retryDelay(entry.attempts(), e.retryAfter())
+                    : PERMANENT_FAILURE_RETRY);
+            outbox.markFailed(entry.id(), e.getMessage(), next);
+            if (e.retryable()) {
+                log.warn("Delivery of {} \"{}\" to channel {} failed (outbox #{}, attempt {}): {}; retrying at {}",
+                        m.kind(), m.subject(), entry.channel(), entry.id(), entry.attempts(), e.getMessage(), next);
+            } else {
+                log.error("Delivery of {} \"{}\" to channel {} failed and a retry will not fix it (outbox #{}): {}; "
+                        + "kept, next try at {}", m.kind(), m.subject(), entry.channel(), entry.id(), e.getMessage(), next);
+            }
+            return false;
+        } catch (RuntimeException e) {
+            // a notifier bug must not stop the drain nor park the entry until its lease runs out
+            Instant next = clock.instant().plus(retryDelay(entry.attempts(), Optional.empty()));
+            outbox.markFailed(entry.id(), e.toString(), next);
+            log.error("Delivery of {} \"{}\" to channel {} failed unexpectedly (outbox #{}); retrying at {}",
+                    m.kind(), m.subject(), entry.channel(), entry.id(), next, e);
+            return false;
+        }
+        outbox.markSent(entry.id(), clock.instant());
+        log.info("Sent {} \"{}\" to channel {} (outbox #{}, attempt {})",
+                m.kind(), m.subject(), entry.channel(), entry.id(), entry.attempts());
+        return true;
+    }
+
+    /**
+     * Sends, and when the server asks for a short pause (Slack's 429 with {@code Retry-After: 1}) waits it out
+     * right here a couple of times: a rate limit of a second should not delay an alert by the outbox's backoff.
+     */
+    private void send(Notifier notifier, Message m) throws DeliveryException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                notifier.send(m);
+                return;
+            } catch (DeliveryException e) {
+                Optional<Duration> pause = e.retryAfter().filter(d -> e.retryable() && d.compareTo(SHORT_PAUSE) <= 0);
+                if (pause.isEmpty() || attempt > SHORT_RETRIES) {
+                    throw e;
+                }
+                try {
+                    sleeper.sleep(pause.get());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * How long to wait after the {@code attempts}-th failed attempt: 30 s doubling per attempt up to 15 min,
+     * or what the server asked for when that is longer.
+     */
+    static Duration retryDelay(int attempts, Optional<Duration> retryAfter) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts < 1: " + attempts);
+        }
+        // 30 s * 2^5 already exceeds the cap; a smaller shift also cannot overflow
+        Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 6));
+        Duration capped = backoff.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff;
+        return retryAfter.filter(asked -> asked.compareTo(capped) > 0).orElse(capped);
+    }
+}

@@ -1,0 +1,231 @@
+package budgetbot.delivery;
+
+import budgetbot.notify.Message;
+import budgetbot.state.AlertEvent;
+import budgetbot.state.Announcer;
+import budgetbot.state.Sql;
+import budgetbot.state.StateException;
+import budgetbot.state.StateStore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The delivery outbox: rendered messages waiting for (or done with) delivery, in the state database. A message is
+ * queued in the transaction that records its alert ({@link #announcer}), so that a crash can never lose one
+ * half of the pair; the {@link Dispatcher} leases due entries, sends them and records the outcome.
+ */
+public final class Outbox {
+    private static final int MAX_ERROR_LENGTH = 2000;
+    private static final String COLUMNS = "id, dedup_key, channel, message, attempts, created_at, next_attempt, last_error";
+    private static final String CLAIMABLE = "sent_at IS NULL AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final StateStore store;
+
+    public Outbox(StateStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * Queues each announcement of one evaluation in the caller's transaction, rendering each event once however
+     * many channels it goes to.
+     */
+    public Announcer announcer(Function<AlertEvent, Message> render, Instant now) {
+        Objects.requireNonNull(render, "render");
+        Objects.requireNonNull(now, "now");
+        Map<AlertEvent, Message> rendered = new HashMap<>();
+        return (c, dedupKey, channel, event) -> insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now);
+    }
+
+    /**
+     * Queues a message.
+     *
+     * @return false when an entry with this key exists already (it is not queued again)
+     */
+    public boolean enqueue(String dedupKey, String channel, Message m, Instant now) {
+        Objects.requireNonNull(dedupKey, "dedupKey");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(m, "m");
+        Objects.requireNonNull(now, "now");
+        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now));
+    }
+
+    /**
+     * Leases up to {@code max} entries due at {@code now} for {@code lease}; no other caller gets them until
+     * they are marked or the lease runs out. Counts an attempt for each.
+     */
+    public List<OutboxEntry> claimDue(Instant now, Duration lease, int max) {
+        Objects.requireNonNull(now, "now");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease <= 0: " + lease);
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("max < 1: " + max);
+        }
+        return store.autoCommit("claim outbox entries", c -> claimDue(c, now, lease, max));
+    }
+
+    public void markSent(long id, Instant now) {
+        Objects.requireNonNull(now, "now");
+        store.autoCommit("mark outbox entry " + id + " sent", c -> markSent(c, id, now));
+    }
+
+    /** Records a failed attempt and releases the lease; the entry is due again at {@code nextAttempt}. */
+    public void markFailed(long id, String error, Instant nextAttempt) {
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+        store.autoCommit("mark outbox entry " + id + " failed", c -> markFailed(c, id, error, nextAttempt));
+    }
+
+    /** Ends every undelivered entry's backoff: the next drain tries them all. Returns how many waited. */
+    public int makeAllDue(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return store.autoCommit("reschedule the outbox", c -> makeDue(c, now));
+    }
+
+    /** Whether an entry with this key was ever queued, delivered or not. */
+    public boolean isQueued(String dedupKey) {
+        Objects.requireNonNull(dedupKey, "dedupKey");
+        return store.autoCommit("read the outbox", c -> isQueued(c, dedupKey));
+    }
+
+    /** Entries not delivered yet, oldest first. */
+    public List<OutboxEntry> pending() {
+        return store.autoCommit("read the outbox", this::pending);
+    }
+
+    int countPending() {
+        return store.autoCommit("count the outbox", this::countPending);
+    }
+
+    /**
+     * Inserts unless the key exists. A savepoint keeps a duplicate from aborting the caller's transaction
+     * (PostgreSQL would), and a concurrent insert of the same key waits for the other transaction and then
+     * counts as a duplicate.
+     */
+    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now) throws SQLException {
+        String body = write(message);
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, next_attempt) "
+                    + "VALUES (?, ?, ?, 0, ?, ?)", ps -> {
+                ps.setString(1, dedupKey);
+                ps.setString(2, channel);
+                ps.setString(3, body);
+                ps.setObject(4, Sql.timestamp(now));
+                ps.setObject(5, Sql.timestamp(now));
+            });
+            c.releaseSavepoint(savepoint);
+            return true;
+        } catch (SQLException e) {
+            if (!Sql.isUniqueViolation(e)) {
+                throw e;
+            }
+            c.rollback(savepoint);
+            return false;
+        }
+    }
+
+    /**
+     * Leases up to {@code max} due entries. Each row is taken by its own conditional UPDATE on an auto-commit
+     * connection: of two instances racing for a row only one sees an update count of 1.
+     */
+    private List<OutboxEntry> claimDue(Connection c, Instant now, Duration lease, int max) throws SQLException {
+        List<Long> candidates = Sql.query(c, "SELECT id FROM outbox WHERE " + CLAIMABLE
+                + " ORDER BY next_attempt, id FETCH FIRST ? ROWS ONLY", ps -> {
+            ps.setObject(1, Sql.timestamp(now));
+            ps.setObject(2, Sql.timestamp(now));
+            ps.setInt(3, max);
+        }, rs -> rs.getLong(1));
+        List<OutboxEntry> claimed = new ArrayList<>();
+        for (long id : candidates) {
+            int updated = Sql.update(c, "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND "
+                    + CLAIMABLE, ps -> {
+                ps.setObject(1, Sql.timestamp(now.plus(lease)));
+                ps.setLong(2, id);
+                ps.setObject(3, Sql.timestamp(now));
+                ps.setObject(4, Sql.timestamp(now));
+            });
+            if (updated == 1) {
+                claimed.addAll(Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE id = ?",
+                        ps -> ps.setLong(1, id), this::entry));
+            }
+        }
+        return claimed;
+    }
+
+    private int markSent(Connection c, long id, Instant now) throws SQLException {
+        return Sql.update(c, "UPDATE outbox SET sent_at = ?, lease_until = NULL WHERE id = ?", ps -> {
+            ps.setObject(1, Sql.timestamp(now));
+            ps.setLong(2, id);
+        });
+    }
+
+    private int markFailed(Connection c, long id, String error, Instant nextAttempt) throws SQLException {
+        String truncated = error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+        // sent_at guard: a late failure report from an instance whose lease ran out must not undo a delivery
+        return Sql.update(c, "UPDATE outbox SET last_error = ?, next_attempt = ?, lease_until = NULL "
+                + "WHERE id = ? AND sent_at IS NULL", ps -> {
+            ps.setString(1, truncated);
+            ps.setObject(2, Sql.timestamp(nextAttempt));
+            ps.setLong(3, id);
+        });
+    }
+
+    private int makeDue(Connection c, Instant now) throws SQLException {
+        return Sql.update(c, "UPDATE outbox SET next_attempt = ? WHERE sent_at IS NULL AND next_attempt > ?", ps -> {
+            ps.setObject(1, Sql.timestamp(now));
+            ps.setObject(2, Sql.timestamp(now));
+        });
+    }
+
+    private boolean isQueued(Connection c, String dedupKey) throws SQLException {
+        return !Sql.query(c, "SELECT id FROM outbox WHERE dedup_key = ?",
+                ps -> ps.setString(1, dedupKey), rs -> rs.getLong(1)).isEmpty();
+    }
+
+    private List<OutboxEntry> pending(Connection c) throws SQLException {
+        return Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE sent_at IS NULL ORDER BY id", ps -> { },
+                this::entry);
+    }
+
+    private int countPending(Connection c) throws SQLException {
+        return Sql.query(c, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", ps -> { }, rs -> rs.getInt(1)).get(0);
+    }
+
+    private OutboxEntry entry(ResultSet rs) throws SQLException {
+        return new OutboxEntry(rs.getLong("id"), rs.getString("dedup_key"), rs.getString("channel"),
+                read(rs.getString("message")), rs.getInt("attempts"), Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "next_attempt"), Optional.ofNullable(rs.getString("last_error")));
+    }
+
+    private String write(Message message) {
+        try {
+            return json.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new StateException("cannot serialise " + message.kind() + " message \"" + message.subject() + "\"", e);
+        }
+    }
+
+    private Message read(String body) {
+        try {
+            return json.readValue(body, Message.class);
+        } catch (JsonProcessingException e) {
+            throw new StateException("cannot read a stored message: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package budgetbot.notify.slack;
+
+import budgetbot.notify.DeliveryException;
+import budgetbot.notify.Message;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayList;
+
+/** What both Slack notifiers need: a client of their own, reading a message's blocks, closing. */
+final class SlackClients {
+    private static final Logger log = LoggerFactory.getLogger(SlackClients.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final URI DEFAULT_API = URI.create("https://slack.com/api/");
+    private static final int TIMEOUT_MILLIS = 30_000;
+
+    private SlackClients() {
+    }
+
+    /** A client with its own OkHttp pool, which {@link #close} releases. */
+    static Slack create(URI apiUrl) {
+        return Slack.getInstance(config(apiUrl));
+    }
+
+    static void close(Slack slack, String target) {
+        try {
+            slack.close();
+        } catch (Exception e) {
+            log.debug("closing the Slack client of {} failed: {}", target, e.toString());
+        }
+    }
+
+    private static SlackConfig config(URI apiUrl) {
+        // a fresh config: the shared default one has stats on, which makes extra calls
+        SlackConfig c = new SlackConfig();
+        c.setStatsEnabled(false);
+        String prefix = apiUrl.toString();
+        c.setMethodsEndpointUrlPrefix(prefix.endsWith("/") ? prefix : prefix + "/");
+        c.setHttpClientReadTimeoutMillis(TIMEOUT_MILLIS);
+        c.setHttpClientWriteTimeoutMillis(TIMEOUT_MILLIS);
+        // the default listeners log each request URL at DEBUG, and a webhook URL is a secret
+        c.setHttpClientResponseHandlers(new ArrayList<>());
+        return c;
+    }
+
+    static JsonNode blocks(Message message, String target) throws DeliveryException {
+        try {
+            JsonNode blocks = JSON.readTree(message.slackBlocks());
+            if (blocks == null || !blocks.isArray()) {
+                throw DeliveryException.permanent(message.kind() + " for " + target + " has Slack blocks that are not a JSON array", null);
+            }
+            return blocks;
+        } catch (JsonProcessingException e) {
+            throw DeliveryException.permanent(message.kind() + " for " + target + " has invalid Slack blocks JSON", e);
+        }
+    }
+
+}

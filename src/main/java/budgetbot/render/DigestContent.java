@@ -1,0 +1,174 @@
+package budgetbot.render;
+
+import budgetbot.config.Metric;
+import budgetbot.digest.BudgetStanding;
+import budgetbot.digest.Change;
+import budgetbot.digest.DigestReport;
+import budgetbot.digest.GroupReport;
+import budgetbot.render.Section.Cell;
+import budgetbot.render.Section.Table;
+import budgetbot.render.Section.Tone;
+import budgetbot.rules.Projection;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Lays a report out as sections of notes and tables, the content shared by the HTML and the text. */
+final class DigestContent {
+    private static final List<Metric> COUNTS = List.of(Metric.TOKENS, Metric.INPUT_TOKENS, Metric.OUTPUT_TOKENS,
+            Metric.REQUESTS, Metric.IMAGES);
+
+    private final DigestReport r;
+
+    private DigestContent(DigestReport r) {
+        this.r = r;
+    }
+
+    /** The overall total first, then every group. */
+    static List<Section> sections(DigestReport r) {
+        DigestContent c = new DigestContent(r);
+        List<Section> out = new ArrayList<>();
+        r.overall().ifPresent(o -> out.add(c.section(o)));
+        r.groups().forEach(g -> out.add(c.section(g)));
+        return out;
+    }
+
+    /** The one line that sums the digest up: {@code 12,345,678 tokens, CNY 84.20 (▲ +12%)}. */
+    static String headline(DigestReport r) {
+        GroupReport h = r.headline();
+        if (h.noUsage()) {
+            return "No usage in this period.";
+        }
+        String cost = h.report().cost().map(c -> ", " + Format.money(r.currency(), c)).orElse("");
+        Change c = h.headline();
+        return Format.count(h.report().totals().totalTokens()) + " tokens" + cost
+                + " (" + (Format.arrow(c) + " " + Format.percent(c)).strip() + " vs " + comparisonLabel(r) + ")";
+    }
+
+    static String periodLine(DigestReport r) {
+        return "Compared with " + comparisonLabel(r) + ". Times in " + r.zone().getId() + ".";
+    }
+
+    private static String comparisonLabel(DigestReport r) {
+        return Format.period(r.period(), r.comparison(), r.zone());
+    }
+
+    private Section section(GroupReport g) {
+        List<String> notes = new ArrayList<>();
+        List<Table> tables = new ArrayList<>();
+        if (g.noUsage()) {
+            notes.add(noUsage(g));
+        } else {
+            tables.add(totals(g));
+            if (g.priced() && !g.unpricedModels().isEmpty()) {
+                notes.add("Cost leaves out models without a price: " + String.join(", ", g.unpricedModels()) + ".");
+            }
+            long chartTokens = g.chartTotal().totals().totalTokens();
+            if (chartTokens != g.report().totals().totalTokens()) {
+                notes.add("The source's per-" + Format.barUnit(r.period()) + " figures add up to "
+                        + Format.count(chartTokens) + " tokens; the totals are the source's own.");
+            }
+        }
+        if (!g.budgets().isEmpty()) {
+            tables.add(budgets(g));
+        }
+        if (!g.alerts().isEmpty()) {
+            tables.add(alerts(g));
+        }
+        if (!g.noUsage()) {
+            tables.add(consumers(g));
+            if (!g.movers().isEmpty()) {
+                tables.add(movers(g));
+            }
+        }
+        return new Section(g.name(), notes, tables);
+    }
+
+    private String noUsage(GroupReport g) {
+        if (g.previous().totals().isZero()) {
+            return "No usage in this period.";
+        }
+        String cost = g.previous().cost().map(c -> ", " + Format.money(r.currency(), c)).orElse("");
+        return "No usage in this period (" + Format.count(g.previous().totals().totalTokens()) + " tokens" + cost
+                + " in the previous one).";
+    }
+
+    private Table totals(GroupReport g) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (Metric m : COUNTS) {
+            Change c = g.change(m);
+            if (m != Metric.IMAGES || c.previous().signum() != 0 || c.current().signum() != 0) {
+                rows.add(row(m, c));
+            }
+        }
+        if (g.priced()) {
+            rows.add(row(Metric.COST, g.change(Metric.COST)));
+        }
+        return new Table("Usage", List.of("", "This period", "Previous", "Change"), rows);
+    }
+
+    private List<Cell> row(Metric m, Change c) {
+        return List.of(Cell.of(budgetbot.render.Amounts.unit(m)), Cell.of(Format.value(m, c.current(), r.currency())),
+                Cell.of(Format.value(m, c.previous(), r.currency())),
+                Cell.change(c, Format.change(m, c, r.currency())));
+    }
+
+    private Table budgets(GroupReport g) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (BudgetStanding b : g.budgets()) {
+            rows.add(List.of(Cell.of(budgetbot.render.Amounts.unit(b.metric()) + " per " + b.period().yamlName()),
+                    Cell.of(b.group()), Cell.of(Format.value(b.metric(), b.limit(), r.currency())),
+                    standing(b, b.reportUsed()), standing(b, b.currentUsed()),
+                    Cell.of(b.forecast().map(p -> forecast(b, p)).orElse("–"))));
+        }
+        return new Table("Budgets", List.of("Budget", "Group", "Limit", "This period", "Current so far", "Forecast"),
+                rows);
+    }
+
+    private Cell standing(BudgetStanding b, Optional<BigDecimal> used) {
+        if (used.isEmpty()) {
+            return Cell.of("–");
+        }
+        Optional<BigDecimal> fraction = b.fraction(used.get());
+        String text = Format.value(b.metric(), used.get(), r.currency())
+                + fraction.map(f -> " (" + Format.share(f) + ")").orElse("");
+        boolean over = fraction.map(f -> f.compareTo(BigDecimal.ONE) >= 0).orElse(false);
+        return new Cell(text, over ? Tone.UP : Tone.PLAIN);
+    }
+
+    private String forecast(BudgetStanding b, Projection p) {
+        return Format.value(b.metric(), p.total(), r.currency())
+                + p.limitReachedAt().map(t -> ", limit reached " + Format.moment(t, r.zone())).orElse("");
+    }
+
+    private Table alerts(GroupReport g) {
+        List<List<Cell>> rows = g.alerts().stream().map(a -> List.of(Cell.of(Format.moment(a.at(), r.zone())),
+                Cell.of(a.kind()), Cell.of(a.group()), Cell.of(a.level()), Cell.of(a.status()))).toList();
+        return new Table("Alerts", List.of("When", "Kind", "Group", "Level", "Status"), rows);
+    }
+
+    private Table consumers(GroupReport g) {
+        Metric m = g.rankedBy();
+        BigDecimal total = g.report().value(m);
+        List<List<Cell>> rows = g.consumers().stream().map(l -> List.of(Cell.of(l.series().toString()),
+                Cell.of(Format.value(m, l.change().current(), r.currency())),
+                Cell.of(total.signum() == 0 ? "–" : Format.share(l.change().current().divide(total,
+                        MathContext.DECIMAL64))),
+                Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
+        return new Table("Top consumers by " + budgetbot.render.Amounts.unit(m),
+                List.of("Key x model", budgetbot.render.Amounts.unit(m), "Share", "Change"), rows);
+    }
+
+    private Table movers(GroupReport g) {
+        Metric m = g.rankedBy();
+        List<List<Cell>> rows = g.movers().stream().map(l -> List.of(Cell.of(l.series().toString()),
+                Cell.of(Format.value(m, l.change().previous(), r.currency())),
+                Cell.of(Format.value(m, l.change().current(), r.currency())),
+                Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
+        return new Table("Top movers by " + budgetbot.render.Amounts.unit(m),
+                List.of("Key x model", "Previous", "This period", "Change"), rows);
+    }
+}

@@ -1,0 +1,40 @@
+package budgetbot.render;
+
+import budgetbot.digest.Change;
+
+import java.util.List;
+
+/**
+ * One part of a rendered digest as layout-free content, so that the HTML and the text alternative show the
+ * same numbers.
+ *
+ * @param notes sentences shown before the tables ("No usage in this period.")
+ */
+record Section(String title, List<String> notes, List<Table> tables) {
+    Section {
+        notes = List.copyOf(notes);
+        tables = List.copyOf(tables);
+    }
+
+    /** A table whose first column names the row and whose other columns are numbers. */
+    record Table(String title, List<String> headers, List<List<Cell>> rows) {
+        Table {
+            headers = List.copyOf(headers);
+            rows = rows.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** Increases are bad news for a budget (red, up), decreases good (green, down). */
+    enum Tone { PLAIN, UP, DOWN }
+
+    record Cell(String text, Tone tone) {
+        static Cell of(String text) {
+            return new Cell(text, Tone.PLAIN);
+        }
+
+        static Cell change(Change c, String text) {
+            int s = c.delta().signum();
+            return new Cell(text, s > 0 ? Tone.UP : s < 0 ? Tone.DOWN : Tone.PLAIN);
+        }
+    }
+}

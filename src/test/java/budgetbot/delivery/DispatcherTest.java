@@ -1,0 +1,210 @@
+package budgetbot.delivery;
+
+import budgetbot.notify.DeliveryException;
+import budgetbot.state.Fixtures;
+import budgetbot.state.StateStore;
+import budgetbot.testing.MutableClock;
+import budgetbot.testing.TestDb;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+import static budgetbot.state.Fixtures.DAY1;
+import static budgetbot.state.Fixtures.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DispatcherTest {
+    private static final Instant T0 = DAY1.plus(Duration.ofHours(9));
+
+    @TempDir
+    Path tmp;
+
+    private final MutableClock clock = new MutableClock(T0);
+
+    @ParameterizedTest(name = "attempt {0}, Retry-After {1}s -> {2}s")
+    @CsvSource({
+            "1,   , 30",
+            "2,   , 60",
+            "3,   , 120",
+            "5,   , 480",
+            "6,   , 900",
+            "60,  , 900",
+            "1, 10, 30",
+            "2, 90, 90",
+            "6, 1200, 1200",
+    })
+    void retryDelayDoublesUpToACapUnlessTheServerAsksForMore(int attempts, Long retryAfterSeconds, long expected) {
+        Optional<Duration> retryAfter = Optional.ofNullable(retryAfterSeconds).map(Duration::ofSeconds);
+        assertThat(Dispatcher.retryDelay(attempts, retryAfter)).isEqualTo(Duration.ofSeconds(expected));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void retryableFailuresAreRetriedWithBackoffAndDeliveredOnce(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier()
+                .failWith(DeliveryException.retryable("HTTP 503", null))
+                .failWith(new DeliveryException("HTTP 429", true, Duration.ofMinutes(5), null));
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "ops", message("budget"), T0);
+            Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 1, 1));
+            clock.advance(Duration.ofSeconds(29));
+            assertThat(dispatcher.drain()).as("backoff of 30 s").isEqualTo(new DrainResult(0, 0, 1));
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 1, 1));
+            clock.advance(Duration.ofSeconds(299));
+            assertThat(dispatcher.drain()).as("Retry-After 5 min beats the 60 s backoff")
+                    .isEqualTo(new DrainResult(0, 0, 1));
+            assertThat(new Outbox(store).pending()).extracting(OutboxEntry::attempts).containsExactly(2);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(1, 0, 0));
+            clock.advance(Duration.ofHours(2));
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 0, 0));
+
+            assertThat(ops.deliveredSubjects()).containsExactly("budget");
+            assertThat(Fixtures.sent(new Outbox(store), "k")).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void failedSendIsDeliveredOnceAfterARestart(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier().failWith(DeliveryException.retryable("connection reset", null));
+        try (TestDb db = TestDb.create(kind, tmp)) {
+            try (StateStore store = StateStore.open(db.config())) {
+                new Outbox(store).enqueue("k", "ops", message("budget"), T0);
+                assertThat(new Dispatcher(new Outbox(store), Map.of("ops", ops), clock).drain()).isEqualTo(new DrainResult(0, 1, 1));
+            }
+            clock.advance(Duration.ofSeconds(30));
+            try (StateStore store = StateStore.open(db.config())) {
+                Dispatcher restarted = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+                assertThat(restarted.drain()).isEqualTo(new DrainResult(1, 0, 0));
+                clock.advance(Duration.ofHours(1));
+                assertThat(restarted.drain()).isEqualTo(new DrainResult(0, 0, 0));
+            }
+            assertThat(ops.deliveredSubjects()).containsExactly("budget");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void permanentFailureIsKeptLoggedAndRetriedHourly(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier().failWith(DeliveryException.permanent("channel_not_found", null));
+        ListAppender<ILoggingEvent> logs = captureLogs();
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "ops", message("budget"), T0);
+            Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 1, 1));
+            assertThat(new Outbox(store).pending()).singleElement().satisfies(e -> {
+                assertThat(e.nextAttempt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+                assertThat(e.lastError()).contains("channel_not_found");
+            });
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("channel ops", "channel_not_found");
+
+            clock.advance(Duration.ofMinutes(59));
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 0, 1));
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(dispatcher.drain()).as("fixed meanwhile").isEqualTo(new DrainResult(1, 0, 0));
+            assertThat(ops.deliveredSubjects()).containsExactly("budget");
+        } finally {
+            releaseLogs(logs);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void entryForAnUnconfiguredChannelStaysPendingAndSaysWhy(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier();
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k1", "removed", message("orphan"), T0);
+            new Outbox(store).enqueue("k2", "ops", message("budget"), T0);
+
+            assertThat(new Dispatcher(new Outbox(store), Map.of("ops", ops), clock).drain()).isEqualTo(new DrainResult(1, 1, 1));
+            assertThat(new Outbox(store).pending()).singleElement().satisfies(e -> {
+                assertThat(e.channel()).isEqualTo("removed");
+                assertThat(e.lastError()).hasValueSatisfying(err -> assertThat(err).contains("\"removed\"", "not configured"));
+            });
+            assertThat(ops.deliveredSubjects()).containsExactly("budget");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void notifierBugDoesNotStopTheDrain(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier().crashWith(new IllegalStateException("bug"));
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k1", "ops", message("first"), T0);
+            new Outbox(store).enqueue("k2", "ops", message("second"), T0);
+            Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(1, 1, 1));
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(1, 0, 0));
+            assertThat(ops.deliveredSubjects()).containsExactly("second", "first");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void twoDispatchersDeliverEachEntryOnce(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier();
+        try (TestDb db = TestDb.create(kind, tmp); StateStore a = StateStore.open(db.config());
+             StateStore b = StateStore.open(db.config())) {
+            List<String> subjects = IntStream.range(0, 60).mapToObj(i -> "m" + i).toList();
+            for (String s : subjects) {
+                new Outbox(a).enqueue(s, "ops", message(s), T0);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<DrainResult>> drains = new ArrayList<>();
+                for (StateStore store : List.of(a, b)) {
+                    Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+                    drains.add(pool.submit((Callable<DrainResult>) () -> {
+                        start.await();
+                        return dispatcher.drain();
+                    }));
+                }
+                assertThat(drains.get(0).get().sent() + drains.get(1).get().sent()).isEqualTo(60);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(ops.deliveredSubjects()).containsExactlyInAnyOrderElementsOf(subjects);
+        }
+    }
+
+    private static ListAppender<ILoggingEvent> captureLogs() {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(Dispatcher.class)).addAppender(appender);
+        return appender;
+    }
+
+    private static void releaseLogs(ListAppender<ILoggingEvent> appender) {
+        ((Logger) LoggerFactory.getLogger(Dispatcher.class)).detachAppender(appender);
+    }
+}

@@ -1,0 +1,174 @@
+package budgetbot.delivery;
+
+import budgetbot.notify.Message;
+import budgetbot.state.Fixtures;
+import budgetbot.state.StateStore;
+import budgetbot.testing.TestDb;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static budgetbot.state.Fixtures.DAY1;
+import static budgetbot.state.Fixtures.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutboxTest {
+    private static final Duration LEASE = Duration.ofMinutes(5);
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void enqueueIgnoresAKeyItHasSeen(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            String key = "digest|weekly|" + DAY1 + "|ops";
+            assertThat(new Outbox(store).enqueue(key, "ops", message("first"), DAY1)).isTrue();
+            assertThat(new Outbox(store).enqueue(key, "ops", message("second"), DAY1.plusSeconds(1))).isFalse();
+            assertThat(new Outbox(store).pending()).extracting(e -> e.message().subject()).containsExactly("first");
+            assertThat(Fixtures.sent(new Outbox(store), key)).isFalse();
+
+            OutboxEntry entry = new Outbox(store).claimDue(DAY1, LEASE, 10).get(0);
+            new Outbox(store).markSent(entry.id(), DAY1.plusSeconds(2));
+            assertThat(Fixtures.sent(new Outbox(store), key)).isTrue();
+            assertThat(new Outbox(store).enqueue(key, "ops", message("third"), DAY1.plusSeconds(3)))
+                    .as("a sent key still counts").isFalse();
+            assertThat(new Outbox(store).pending()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void messageRoundTripsWithItsImage(TestDb.Kind kind) throws Exception {
+        Message sent = message("subject with \"quotes\" and ü");
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "mail", sent, DAY1);
+            OutboxEntry entry = new Outbox(store).pending().get(0);
+            assertThat(entry.message()).usingRecursiveComparison().isEqualTo(sent);
+            assertThat(entry.message().images().get(0).png()).containsExactly(sent.images().get(0).png());
+            assertThat(entry.createdAt()).isEqualTo(DAY1);
+            assertThat(entry.nextAttempt()).isEqualTo(DAY1);
+            assertThat(entry.attempts()).isZero();
+            assertThat(entry.lastError()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void claimedEntryIsLeasedUntilTheLeaseRunsOut(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
+            assertThat(new Outbox(store).claimDue(DAY1, LEASE, 10)).extracting(OutboxEntry::attempts).containsExactly(1);
+            assertThat(new Outbox(store).claimDue(DAY1.plus(LEASE).minusSeconds(1), LEASE, 10)).isEmpty();
+            assertThat(new Outbox(store).claimDue(DAY1.plus(LEASE), LEASE, 10))
+                    .as("a dispatcher that died holding it must not strand it")
+                    .extracting(OutboxEntry::attempts).containsExactly(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void failedEntryWaitsForItsNextAttemptAndKeepsTheError(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
+            long id = new Outbox(store).claimDue(DAY1, LEASE, 10).get(0).id();
+            Instant next = DAY1.plusSeconds(30);
+            new Outbox(store).markFailed(id, "HTTP 503", next);
+
+            assertThat(new Outbox(store).claimDue(next.minusSeconds(1), LEASE, 10)).isEmpty();
+            assertThat(new Outbox(store).pending()).extracting(OutboxEntry::nextAttempt).containsExactly(next);
+            List<OutboxEntry> again = new Outbox(store).claimDue(next, LEASE, 10);
+            assertThat(again).extracting(OutboxEntry::lastError).containsExactly(java.util.Optional.of("HTTP 503"));
+            assertThat(again).extracting(OutboxEntry::attempts).containsExactly(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void lateFailureReportDoesNotUndoADelivery(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
+            long id = new Outbox(store).claimDue(DAY1, LEASE, 10).get(0).id();
+            new Outbox(store).markSent(id, DAY1.plusSeconds(1));
+            new Outbox(store).markFailed(id, "timeout", DAY1.plusSeconds(60));
+            assertThat(Fixtures.sent(new Outbox(store), "k")).isTrue();
+            assertThat(new Outbox(store).pending()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void claimRespectsMaxAndOrder(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            for (int i = 0; i < 5; i++) {
+                new Outbox(store).enqueue("k" + i, "ops", message("m" + i), DAY1.plusSeconds(i));
+            }
+            assertThat(new Outbox(store).claimDue(DAY1.plusSeconds(10), LEASE, 3)).extracting(OutboxEntry::dedupKey)
+                    .containsExactly("k0", "k1", "k2");
+            assertThat(new Outbox(store).claimDue(DAY1.plusSeconds(3), LEASE, 3)).extracting(OutboxEntry::dedupKey)
+                    .as("k4 is not due yet").containsExactly("k3");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void concurrentClaimersNeverGetTheSameEntry(TestDb.Kind kind) throws Exception {
+        int entries = 200;
+        try (TestDb db = TestDb.create(kind, tmp); StateStore a = StateStore.open(db.config());
+             StateStore b = StateStore.open(db.config())) {
+            for (int i = 0; i < entries; i++) {
+                new Outbox(a).enqueue("k" + i, "ops", message("m" + i), DAY1);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                CyclicBarrier start = new CyclicBarrier(4);
+                List<Future<List<Long>>> claimers = new ArrayList<>();
+                for (StateStore store : List.of(a, b, a, b)) {
+                    claimers.add(pool.submit((Callable<List<Long>>) () -> {
+                        start.await();
+                        List<Long> mine = new ArrayList<>();
+                        List<OutboxEntry> batch;
+                        while (!(batch = new Outbox(store).claimDue(DAY1, LEASE, 7)).isEmpty()) {
+                            batch.forEach(e -> mine.add(e.id()));
+                        }
+                        return mine;
+                    }));
+                }
+                List<Long> all = new ArrayList<>();
+                for (Future<List<Long>> claimer : claimers) {
+                    all.addAll(claimer.get());
+                }
+                Set<Long> distinct = new HashSet<>(all);
+                assertThat(all).as("no id claimed twice").hasSameSizeAs(distinct);
+                assertThat(distinct).hasSize(entries);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void claimArgumentsAreChecked() throws Exception {
+        try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
+            assertThatThrownBy(() -> new Outbox(store).claimDue(DAY1, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lease");
+            assertThatThrownBy(() -> new Outbox(store).claimDue(DAY1, LEASE, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("max");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package budgetbot.render;
+
+import budgetbot.config.Metric;
+import budgetbot.notify.Message;
+import budgetbot.rules.Contributor;
+import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+import budgetbot.rules.Projection;
+import budgetbot.state.AlertEvent;
+import budgetbot.state.AlertStatus;
+import budgetbot.time.PeriodUnit;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AlertFormatterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private static final Window DAY = new Window(at("2026-11-27T00:00"), at("2026-11-28T00:00"));
+    private static final Window MONTH = new Window(at("2026-11-01T00:00"), at("2026-12-01T00:00"));
+    private static final List<Contributor> CONTRIBUTORS = List.of(
+            new Contributor(new Series("uminferapikey-prod", "deepseek-v3"), big("12000000"), big("0.7317")),
+            new Contributor(new Series("uminferapikey-prod", "qwen-max"), big("4400000"), big("0.2683")));
+
+    private static Instant at(String shanghaiLocal) {
+        return OffsetDateTime.parse(shanghaiLocal + "+08:00").toInstant();
+    }
+
+    private static BigDecimal big(String s) {
+        return new BigDecimal(s);
+    }
+
+    /** A finding as rules would produce it, for the given kind, with the numbers of the examples. */
+    private static Finding finding(Kind kind, String rule, String group, Metric metric, PeriodUnit period) {
+        Window window = period == PeriodUnit.MONTH ? MONTH : DAY;
+        Projection projection = new Projection(big("26000000"), Optional.of(at(
+                period == PeriodUnit.MONTH ? "2026-11-28T17:40" : "2026-11-27T17:40")), "recent rate of the last 3h");
+        return switch (kind) {
+            case BUDGET -> new Finding(rule, kind, "budget[0]:tokens/day", group, metric, period, window, true,
+                    big(metric == Metric.COST ? "1" : "0.8"), big("16400000"), Optional.of(big("20000000")),
+                    Optional.empty(), Optional.empty(), Optional.of(projection), CONTRIBUTORS,
+                    List.of("uminferapikey-prod"), List.of("deepseek-v3", "qwen-max"));
+            case FORECAST -> new Finding(rule, kind, "budget[0]:tokens/day:forecast", group, metric, period, window,
+                    true, BigDecimal.ONE, big("9000000"), Optional.of(big("20000000")), Optional.empty(),
+                    Optional.empty(), Optional.of(projection), CONTRIBUTORS, List.of("uminferapikey-prod"),
+                    List.of("deepseek-v3", "qwen-max"));
+            case GROWTH -> new Finding(rule, kind, "growth[0]:tokens/day", group, metric, period, window, true,
+                    BigDecimal.ONE, big("3400000"), Optional.empty(), Optional.of(big("1452991")),
+                    Optional.of(big("1.34")), Optional.empty(), CONTRIBUTORS, List.of("uminferapikey-prod"),
+                    List.of("deepseek-v3", "qwen-max"));
+        };
+    }
+
+    private static Message format(Kind kind, AlertStatus status) {
+        return AlertFormatter.format(new AlertEvent(finding(kind, "prod-daily", "all", Metric.TOKENS, PeriodUnit.DAY),
+                status, "CNY", SHANGHAI));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "BUDGET   | FIRING    | [budgetbot] prod-daily: 80% of daily token budget used",
+            "BUDGET   | ESCALATED | [budgetbot] ESCALATED prod-daily: 80% of daily token budget used",
+            "BUDGET   | REMINDER  | [budgetbot] REMINDER prod-daily: 80% of daily token budget used",
+            "BUDGET   | RESOLVED  | [budgetbot] RESOLVED prod-daily: daily token usage back below the budget thresholds",
+            "FORECAST | FIRING    | [budgetbot] prod-daily: daily token budget will be exceeded at this rate (at 17:40)",
+            "FORECAST | ESCALATED | [budgetbot] ESCALATED prod-daily: daily token budget will be exceeded at this rate (at 17:40)",
+            "FORECAST | REMINDER  | [budgetbot] REMINDER prod-daily: daily token budget will be exceeded at this rate (at 17:40)",
+            "FORECAST | RESOLVED  | [budgetbot] RESOLVED prod-daily: daily token budget no longer forecast to be exceeded",
+            "GROWTH   | FIRING    | [budgetbot] prod-daily: daily tokens up 134% vs the previous period",
+            "GROWTH   | ESCALATED | [budgetbot] ESCALATED prod-daily: daily tokens up 134% vs the previous period",
+            "GROWTH   | REMINDER  | [budgetbot] REMINDER prod-daily: daily tokens up 134% vs the previous period",
+            "GROWTH   | RESOLVED  | [budgetbot] RESOLVED prod-daily: daily token growth back to normal",
+    })
+    void subjectSaysKindAndStatus(Kind kind, AlertStatus status, String subject) {
+        Message m = format(kind, status);
+
+        assertThat(m.subject()).isEqualTo(subject);
+        assertThat(m.kind()).isEqualTo("alert");
+        assertThat(m.text()).startsWith(subject.substring("[budgetbot] ".length()) + "\n");
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @CsvSource(delimiter = '|', value = {
+            "BUDGET   | COST          | MONTH | uminferapikey-prod | [budgetbot] prod-daily (uminferapikey-prod): 100% of monthly cost budget used",
+            "BUDGET   | INPUT_TOKENS  | HOUR  | all                | [budgetbot] prod-daily: 80% of hourly input token budget used",
+            "BUDGET   | OUTPUT_TOKENS | WEEK  | all                | [budgetbot] prod-daily: 80% of weekly output token budget used",
+            "BUDGET   | REQUESTS      | DAY   | all                | [budgetbot] prod-daily: 80% of daily request budget used",
+            "BUDGET   | IMAGES        | DAY   | all                | [budgetbot] prod-daily: 80% of daily image budget used",
+            "FORECAST | COST          | MONTH | all                | [budgetbot] prod-daily: monthly cost budget will be exceeded at this rate (at Sat 28 Nov 17:40)",
+            "GROWTH   | COST          | WEEK  | k x m              | [budgetbot] prod-daily (k x m): weekly cost up 134% vs the previous period",
+            "GROWTH   | REQUESTS      | HOUR  | all                | [budgetbot] prod-daily: hourly requests up 134% vs the previous period",
+    })
+    void subjectAdaptsToMetricPeriodAndGroup(Kind kind, Metric metric, PeriodUnit period, String group, String subject) {
+        Message m = AlertFormatter.format(new AlertEvent(finding(kind, "prod-daily", group, metric, period),
+                AlertStatus.FIRING, "CNY", SHANGHAI));
+
+        assertThat(m.subject()).isEqualTo(subject);
+    }
+
+    @Test
+    void growthFromNothingHasNoPercentage() {
+        Finding f = finding(Kind.GROWTH, "r", "all", Metric.TOKENS, PeriodUnit.DAY);
+        Finding fromZero = new Finding(f.rule(), f.kind(), f.condition(), f.group(), f.metric(), f.period(), f.window(),
+                true, f.level(), f.used(), f.limit(), Optional.of(BigDecimal.ZERO), Optional.empty(), f.forecast(),
+                f.contributors(), f.keys(), f.models());
+
+        Message m = AlertFormatter.format(new AlertEvent(fromZero, AlertStatus.FIRING, "CNY", SHANGHAI));
+
+        assertThat(m.subject()).isEqualTo("[budgetbot] r: daily tokens up from zero vs the previous period");
+        assertThat(m.text()).contains("Growth: 3,400,000 tokens now vs none in the same span of the previous period");
+    }
+
+    @Test
+    void bodyCarriesTheNumbersPeriodForecastAndContributors() {
+        Message m = format(Kind.BUDGET, AlertStatus.FIRING);
+
+        assertThat(m.text()).contains(
+                "Used: 16,400,000 of 20,000,000 tokens (82%)",
+                "Threshold reached: 80%",
+                "Forecast: 26,000,000 tokens by the end of the period (recent rate of the last 3h)",
+                "Limit: at this rate the limit is reached at 17:40",
+                "Status: firing",
+                "  - uminferapikey-prod × deepseek-v3: 12,000,000 tokens (73%)",
+                "  - uminferapikey-prod × qwen-max: 4,400,000 tokens (27%)",
+                "Period: day 2026-11-27 00:00 – 2026-11-28 00:00 (Asia/Shanghai)",
+                "keys: uminferapikey-prod; models: deepseek-v3, qwen-max");
+        assertThat(m.html()).contains("16,400,000 of 20,000,000 tokens (82%)", "<li>uminferapikey-prod × deepseek-v3");
+        assertThat(m.slackBlocks()).contains("16,400,000 of 20,000,000 tokens (82%)");
+        assertThat(m.images()).isEmpty();
+    }
+
+    @Test
+    void growthBodyComparesWithThePreviousPeriod() {
+        Message m = format(Kind.GROWTH, AlertStatus.FIRING);
+
+        assertThat(m.text()).contains("Used: 3,400,000 tokens so far",
+                "Growth: +134%: 3,400,000 tokens now vs 1,452,991 tokens in the same span of the previous period");
+    }
+
+    @Test
+    void costHasCurrencyAndTwoDecimals() {
+        Finding f = finding(Kind.BUDGET, "spend", "all", Metric.COST, PeriodUnit.MONTH);
+        Finding cost = new Finding(f.rule(), f.kind(), f.condition(), f.group(), f.metric(), f.period(), f.window(),
+                true, BigDecimal.ONE, big("1234.5"), Optional.of(big("1200")), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(new Contributor(new Series("k", "m"), big("1234.5"), BigDecimal.ONE)),
+                f.keys(), f.models());
+
+        Message m = AlertFormatter.format(new AlertEvent(cost, AlertStatus.FIRING, "CNY", SHANGHAI));
+
+        assertThat(m.text()).contains("Used: CNY 1,234.50 of CNY 1,200.00 (102%)", "k × m: CNY 1,234.50 (100%)");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"BUDGET, FIRING", "FORECAST, ESCALATED", "GROWTH, REMINDER", "GROWTH, RESOLVED"})
+    void blocksAreBlockKitWithinSlackLimits(Kind kind, AlertStatus status) throws Exception {
+        String longRule = "rule-" + "x".repeat(300);
+        List<String> manyKeys = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            manyKeys.add("uminferapikey-" + "k".repeat(20) + i);
+        }
+        Finding f = finding(kind, longRule, "all", Metric.TOKENS, PeriodUnit.DAY);
+        Finding big = new Finding(f.rule(), f.kind(), f.condition(), f.group(), f.metric(), f.period(), f.window(),
+                f.active(), f.level(), f.used(), f.limit(), f.baseline(), f.increase(), f.forecast(), f.contributors(),
+                manyKeys, f.models());
+
+        Message m = AlertFormatter.format(new AlertEvent(big, status, "CNY", SHANGHAI));
+
+        JsonNode blocks = JSON.readTree(m.slackBlocks());
+        assertThat(blocks.isArray()).isTrue();
+        assertThat(blocks.get(0).get("type").asText()).isEqualTo("header");
+        assertThat(blocks.get(0).get("text").get("type").asText()).isEqualTo("plain_text");
+        assertThat(blocks.get(0).get("text").get("text").asText()).hasSizeLessThanOrEqualTo(150).contains("rule-xxx");
+        List<String> types = new ArrayList<>();
+        blocks.forEach(b -> types.add(b.get("type").asText()));
+        assertThat(types).containsExactly("header", "section", "section", "context");
+        JsonNode fields = blocks.get(1).get("fields");
+        assertThat(fields.size()).isBetween(1, 10);
+        fields.forEach(field -> assertThat(field.get("text").asText()).hasSizeLessThanOrEqualTo(2000));
+        assertThat(blocks.get(2).get("text").get("text").asText()).startsWith("*Top contributors*").hasSizeLessThanOrEqualTo(3000);
+        blocks.get(3).get("elements").forEach(e -> assertThat(e.get("text").asText()).hasSizeLessThanOrEqualTo(3000));
+        assertThat(m.text()).contains("and 490 more");
+    }
+
+    @Test
+    void namesAreEscapedForSlackAndHtmlButNotInPlainText() throws Exception {
+        Finding f = finding(Kind.BUDGET, "r<&>", "<key&1>", Metric.TOKENS, PeriodUnit.DAY);
+        Finding odd = new Finding(f.rule(), f.kind(), f.condition(), f.group(), f.metric(), f.period(), f.window(),
+                true, f.level(), f.used(), f.limit(), f.baseline(), f.increase(), f.forecast(),
+                List.of(new Contributor(new Series("<key&1>", "m>x"), big("5"), BigDecimal.ONE)),
+                List.of("<key&1>"), List.of("m>x"));
+
+        Message m = AlertFormatter.format(new AlertEvent(odd, AlertStatus.FIRING, "CNY", SHANGHAI));
+
+        List<String> mrkdwn = new ArrayList<>();
+        JSON.readTree(m.slackBlocks()).forEach(b -> collectMrkdwn(b, mrkdwn));
+        assertThat(mrkdwn).isNotEmpty().allSatisfy(t -> assertThat(t).doesNotContain("<", ">").doesNotContainPattern("&(?!amp;|lt;|gt;)"));
+        assertThat(String.join("\n", mrkdwn)).contains("&lt;key&amp;1&gt; × m&gt;x", "r&lt;&amp;&gt;");
+        assertThat(m.html()).contains("&lt;key&amp;1&gt; × m&gt;x", "r&lt;&amp;&gt;").doesNotContain("<key&1>", "r<&>");
+        assertThat(m.text()).contains("<key&1> × m>x");
+        assertThat(m.subject()).isEqualTo("[budgetbot] r<&> (<key&1>): 80% of daily token budget used");
+    }
+
+    private static void collectMrkdwn(JsonNode node, List<String> out) {
+        if (node.isObject() && "mrkdwn".equals(node.path("type").asText())) {
+            out.add(node.get("text").asText());
+        }
+        node.forEach(child -> collectMrkdwn(child, out));
+    }
+}
