@@ -71,7 +71,7 @@ public final class StateStore implements AutoCloseable {
                     + rootMessage(e), e);
         }
         try {
-            Schema.migrate(ds, postgres);
+            Migrations.migrate(ds);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
@@ -146,9 +146,9 @@ public final class StateStore implements AutoCloseable {
         return postgres;
     }
 
-    /** Creates Quartz's JDBC JobStore tables from the scripts in the Quartz jar unless they exist. */
+    /** Creates or updates Quartz's JDBC JobStore tables (PostgreSQL only: a cluster needs it). */
     public void ensureQuartzSchema() {
-        Schema.ensureQuartz(dataSource, postgres);
+        Migrations.migrateQuartz(dataSource);
     }
 
     /**

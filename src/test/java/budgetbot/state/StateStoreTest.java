@@ -37,7 +37,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly(1);
+                assertThat(versions(store)).containsExactly("1");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -60,7 +60,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly(1);
+                assertThat(versions(store)).containsExactly("1");
             }
         }
     }
@@ -140,12 +140,14 @@ class StateStoreTest {
                 .hasMessageNotContaining("hunter2");
     }
 
-    private static List<Integer> versions(StateStore store) throws SQLException {
-        List<Integer> versions = new ArrayList<>();
+    /** The versions in Flyway's history, in the order they were applied. */
+    static List<String> versions(StateStore store) throws SQLException {
+        List<String> versions = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM budgetbot_schema_version ORDER BY version")) {
+             ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"flyway_schema_history\" "
+                     + "WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             while (rs.next()) {
-                versions.add(rs.getInt(1));
+                versions.add(rs.getString(1));
             }
         }
         return versions;

@@ -1,0 +1,91 @@
+package budgetbot.state;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Brings a database's schema up to date with Flyway: budgetbot's own tables from {@code db/migration}, and for a
+ * cluster Quartz's JobStore tables from {@code db/quartz}, each with its own history table. Flyway serialises
+ * instances that start at the same moment (an advisory lock on PostgreSQL, a table lock on H2).
+ */
+final class Migrations {
+    /** Where releases before Flyway kept their schema version; such a database is baselined at that version. */
+    private static final String LEGACY_VERSION_TABLE = "budgetbot_schema_version";
+    private static final String QUARTZ_MARKER_TABLE = "qrtz_locks";
+
+    private Migrations() {
+    }
+
+    static void migrate(DataSource dataSource) {
+        run("migrate the state schema", configure(dataSource, "db/migration", "flyway_schema_history"),
+                dataSource, Migrations::legacyVersion);
+    }
+
+    /**
+     * Quartz's tables. The database already holds budgetbot's tables, so Flyway is told that a schema without
+     * this history starts at version 0, or at 1 when an older release created the Quartz tables by itself.
+     */
+    static void migrateQuartz(DataSource dataSource) {
+        run("create the Quartz tables", configure(dataSource, "db/quartz", "budgetbot_quartz_history"),
+                dataSource, c -> Optional.of(tableExists(c, QUARTZ_MARKER_TABLE) ? "1" : "0"));
+    }
+
+    private static FluentConfiguration configure(DataSource dataSource, String location, String historyTable) {
+        return Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:" + location)
+                .table(historyTable)
+                .baselineDescription("schema created before Flyway");
+    }
+
+    private static void run(String what, FluentConfiguration flyway, DataSource dataSource, Baseline baseline) {
+        try {
+            Optional<String> version;
+            try (Connection c = dataSource.getConnection()) {
+                version = baseline.version(c);
+            }
+            version.ifPresent(v -> flyway.baselineOnMigrate(true).baselineVersion(v));
+            flyway.load().migrate();
+        } catch (FlywayException | SQLException e) {
+            throw new StateException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Baseline {
+        /** The version to record for a schema that has tables but no Flyway history; empty for none. */
+        Optional<String> version(Connection c) throws SQLException;
+    }
+
+    private static Optional<String> legacyVersion(Connection c) throws SQLException {
+        if (!tableExists(c, LEGACY_VERSION_TABLE)) {
+            return Optional.empty();
+        }
+        List<Integer> max = Sql.query(c, "SELECT MAX(version) FROM " + LEGACY_VERSION_TABLE, ps -> { },
+                rs -> rs.getInt(1));
+        return Optional.of(Integer.toString(max.get(0)));
+    }
+
+    /** H2 folds unquoted names to upper case, PostgreSQL to lower case. */
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        for (String candidate : List.of(name.toUpperCase(Locale.ROOT), name.toLowerCase(Locale.ROOT))) {
+            try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), candidate, null)) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
