@@ -89,6 +89,31 @@ class DispatcherTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
+    void aShortRetryAfterIsWaitedOutOnTheSpotThroughTheSleeper(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier()
+                .failWith(new DeliveryException("HTTP 429", true, Duration.ofSeconds(1), null))
+                .failWith(new DeliveryException("HTTP 429", true, Duration.ofSeconds(2), null))
+                .failWith(new DeliveryException("HTTP 429", true, Duration.ofSeconds(6), null));
+        List<Duration> slept = new ArrayList<>();
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            outbox.enqueue("k", "ops", message("budget"), T0);
+            Dispatcher dispatcher = new Dispatcher(outbox, Map.of("ops", ops), clock, slept::add);
+
+            assertThat(dispatcher.drain()).as("6 s is too long to wait in place").isEqualTo(new DrainResult(0, 1, 1));
+            assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+            assertThat(outbox.pending()).singleElement().satisfies(e -> assertThat(e.nextAttempt())
+                    .as("then the server's 6 s beat nothing: the 30 s backoff").isEqualTo(T0.plusSeconds(30)));
+
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(dispatcher.drain()).isEqualTo(new DrainResult(1, 0, 0));
+            assertThat(slept).hasSize(2);
+            assertThat(ops.deliveredSubjects()).containsExactly("budget");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
     void failedSendIsDeliveredOnceAfterARestart(TestDb.Kind kind) throws Exception {
         ScriptedNotifier ops = new ScriptedNotifier().failWith(DeliveryException.retryable("connection reset", null));
         try (TestDb db = TestDb.create(kind, tmp)) {
