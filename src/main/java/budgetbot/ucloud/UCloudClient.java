@@ -57,8 +57,9 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         this.zone = zone;
         this.backoff = backoff;
         this.sleeper = sleeper;
-        HttpUrl base = HttpUrl.get(cfg.baseUrl().toString());
-        this.url = base.newBuilder().addQueryParameter("Action", ACTION).build();
+        // every parameter, Action included, goes in the signed form body once: a gateway that merges the query
+        // into the body could otherwise see Action twice and reject the signature
+        this.url = HttpUrl.get(cfg.baseUrl().toString());
         this.http = new OkHttpClient.Builder()
                 .addInterceptor(new SigningInterceptor(cfg.publicKey(), Signer.of(cfg.privateKey())))
                 // every retry goes through the loop below, so attempts are counted and logged in one place

@@ -79,7 +79,8 @@ class UCloudClientTest {
                 new UsageTotals(100, 200, 300, 3, 0), Map.of()));
         RecordedRequest request = server.takeRequest();
         assertThat(request.getMethod()).isEqualTo("POST");
-        assertThat(request.getUrl().queryParameter("Action")).isEqualTo("GetUMInferTokenUsage");
+        assertThat(request.getUrl().query()).isNull();
+        assertThat(request.getUrl().encodedPath()).isEqualTo("/");
         assertThat(request.getHeaders().get("Content-Type")).startsWith("application/x-www-form-urlencoded");
         Map<String, String> form = form(request);
         assertThat(form).containsOnlyKeys("Action", "PublicKey", "KeyId", "Model", "StartTime", "EndTime",
