@@ -70,7 +70,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
                 .callTimeout(cfg.timeout())
                 .build();
         AtomicInteger threads = new AtomicInteger();
-        this.slices = Executors.newFixedThreadPool(cfg.parallelism(), r -> {
+        this.slices = Executors.newFixedThreadPool(cfg.maxConcurrency(), r -> {
             Thread t = new Thread(r, "ucloud-slice-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -91,8 +91,8 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         if (cfg.maxRetries() < 0) {
             throw new IllegalArgumentException("ucloud.maxRetries < 0: " + cfg.maxRetries());
         }
-        if (cfg.parallelism() < 1) {
-            throw new IllegalArgumentException("ucloud.parallelism < 1: " + cfg.parallelism());
+        if (cfg.maxConcurrency() < 1) {
+            throw new IllegalArgumentException("ucloud.maxConcurrency < 1: " + cfg.maxConcurrency());
         }
         if (cfg.publicKey().isEmpty()) {
             throw new IllegalArgumentException("ucloud.publicKey is empty");

@@ -325,13 +325,13 @@ class UCloudClientTest {
     static Stream<Arguments> invalidConfigs() {
         return Stream.of(
                 Arguments.of(-1, 1, "ucloud.maxRetries < 0: -1"),
-                Arguments.of(0, 0, "ucloud.parallelism < 1: 0"));
+                Arguments.of(0, 0, "ucloud.maxConcurrency < 1: 0"));
     }
 
     @ParameterizedTest(name = "{2}")
     @MethodSource("invalidConfigs")
-    void refusesImpossibleSettings(int maxRetries, int parallelism, String message) {
-        assertThatThrownBy(() -> UCloudClient.create(cfg("", maxRetries, parallelism), CHINA))
+    void refusesImpossibleSettings(int maxRetries, int maxConcurrency, String message) {
+        assertThatThrownBy(() -> UCloudClient.create(cfg("", maxRetries, maxConcurrency), CHINA))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
     }
 
@@ -339,9 +339,9 @@ class UCloudClientTest {
         return UCloudClient.create(cfg, CHINA, Backoff.DEFAULT, sleeps::add);
     }
 
-    private UCloudConfig cfg(String projectId, int maxRetries, int parallelism) {
+    private UCloudConfig cfg(String projectId, int maxRetries, int maxConcurrency) {
         return new UCloudConfig(uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), projectId, Duration.ofSeconds(10),
-                maxRetries, parallelism);
+                maxRetries, maxConcurrency);
     }
 
     private URI uri() {
