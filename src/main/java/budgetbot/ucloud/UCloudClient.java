@@ -8,6 +8,7 @@ import budgetbot.usage.UsageSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -30,18 +31,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The UCloud usage source: signed {@code GetUMInferTokenUsage} form posts, retried with backoff, long windows
- * fetched as parallel day slices and merged.
+ * fetched as parallel day slices and merged. However many threads call it, at most {@code ucloud.maxConcurrency}
+ * requests are in flight, fewer while UCloud rate-limits ({@link AdaptiveLimit}).
  */
 public final class UCloudClient implements UsageSource, AutoCloseable {
     static final String ACTION = "GetUMInferTokenUsage";
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
 
     private static final Logger log = LoggerFactory.getLogger(UCloudClient.class);
-    private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, 153);
+    /** UCloud's "request rate-limited": like HTTP 429, a sign to send fewer requests at once. */
+    private static final int RATE_LIMITED = 153;
+    private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, RATE_LIMITED);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UCloudConfig cfg;
@@ -49,6 +54,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     private final Backoff backoff;
     private final Sleeper sleeper;
     private final HttpUrl url;
+    private final AdaptiveLimit limit;
     private final OkHttpClient http;
     private final ExecutorService slices;
 
@@ -60,16 +66,21 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         // every parameter, Action included, goes in the signed form body once: a gateway that merges the query
         // into the body could otherwise see Action twice and reject the signature
         this.url = HttpUrl.get(cfg.baseUrl().toString());
+        this.limit = new AdaptiveLimit(cfg.maxConcurrency());
         this.http = new OkHttpClient.Builder()
                 .addInterceptor(new SigningInterceptor(cfg.publicKey(), Signer.of(cfg.privateKey())))
                 // every retry goes through the loop below, so attempts are counted and logged in one place
                 .retryOnConnectionFailure(false)
+                // as many idle connections as requests may be in flight, so a burst does not reconnect each time
+                .connectionPool(new ConnectionPool(cfg.maxConcurrency(), 5, TimeUnit.MINUTES))
                 .connectTimeout(cfg.timeout())
                 .readTimeout(cfg.timeout())
                 .writeTimeout(cfg.timeout())
                 .callTimeout(cfg.timeout())
                 .build();
         AtomicInteger threads = new AtomicInteger();
+        // one thread per permit: the limit, not the pool, bounds the requests, and a series whose slices wait on
+        // a slow UCloud holds no more threads than it holds permits
         this.slices = Executors.newFixedThreadPool(cfg.maxConcurrency(), r -> {
             Thread t = new Thread(r, "ucloud-slice-" + threads.incrementAndGet());
             t.setDaemon(true);
@@ -110,6 +121,11 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         return new Usage(series, window, merged.totals(), merged.bucketList());
     }
 
+    /** The limit on requests in flight, for tests. */
+    AdaptiveLimit limit() {
+        return limit;
+    }
+
     /** Stops the slice threads and OkHttp's dispatcher and idle connections; calls in flight finish. */
     @Override
     public void close() {
@@ -134,8 +150,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             throw new IllegalStateException("slice failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UCloudException("interrupted while fetching " + series, OptionalInt.empty(),
-                    Optional.empty(), 0, e);
+            throw interrupted("interrupted while fetching " + series, e);
         } finally {
             futures.forEach(f -> f.cancel(true));
         }
@@ -145,7 +160,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         int maxAttempts = cfg.maxRetries() + 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(series, slice);
+                return limitedAttempt(series, slice);
             } catch (AttemptFailure f) {
                 log.warn("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
                         maxAttempts, f.getMessage(), f.requestIdText());
@@ -156,11 +171,33 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
                     sleeper.sleep(backoff.delay(attempt, f.retryAfter, ThreadLocalRandom.current()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new UCloudException("interrupted while waiting to retry " + series, f.retCode,
-                            f.requestId, attempt, e);
+                    throw interrupted("interrupted while waiting to retry " + series, e);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw interrupted("interrupted while waiting for a free request slot for " + series, e);
             }
         }
+    }
+
+    /** One attempt holding a permit: only the HTTP exchange counts against the limit, never a retry's wait. */
+    private SliceUsage limitedAttempt(Series series, Window slice) throws AttemptFailure, InterruptedException {
+        AdaptiveLimit.Permit permit = limit.acquire();
+        AdaptiveLimit.Outcome outcome = AdaptiveLimit.Outcome.IGNORED;
+        try {
+            SliceUsage usage = attempt(series, slice);
+            outcome = AdaptiveLimit.Outcome.SUCCESS;
+            return usage;
+        } catch (AttemptFailure f) {
+            outcome = f.overloaded ? AdaptiveLimit.Outcome.OVERLOADED : AdaptiveLimit.Outcome.IGNORED;
+            throw f;
+        } finally {
+            limit.release(permit, outcome);
+        }
+    }
+
+    private static UCloudException interrupted(String message, InterruptedException e) {
+        return new UCloudException(message, OptionalInt.empty(), Optional.empty(), 0, e);
     }
 
     private SliceUsage attempt(Series series, Window slice) throws AttemptFailure {
@@ -178,15 +215,16 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             Optional<String> requestId = Optional.ofNullable(response.header(REQUEST_ID));
             int code = response.code();
             if (code == 429 || code >= 500) {
-                throw new AttemptFailure("HTTP " + code, true, OptionalInt.empty(), requestId, retryAfter(response));
+                throw new AttemptFailure("HTTP " + code, true, code == 429, OptionalInt.empty(), requestId,
+                        retryAfter(response));
             }
             if (code >= 300) {
-                throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false,
+                throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false, false,
                         OptionalInt.empty(), requestId, Optional.empty());
             }
             return envelope(response.body().string(), requestId);
         } catch (IOException e) {
-            throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, OptionalInt.empty(),
+            throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, false, OptionalInt.empty(),
                     Optional.empty(), Optional.empty());
         }
     }
@@ -201,13 +239,13 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         if (root == null || !root.path("RetCode").canConvertToInt()
                 || !(root.path("Data").isObject() || root.path("Data").isMissingNode() || root.path("Data").isNull())) {
             throw new AttemptFailure("unreadable answer (" + body.length() + " bytes, not a UCloud envelope)", true,
-                    OptionalInt.empty(), requestId, Optional.empty());
+                    false, OptionalInt.empty(), requestId, Optional.empty());
         }
         int retCode = root.get("RetCode").asInt();
         if (retCode != 0) {
             String message = root.path("Message").asText("");
-            throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), OptionalInt.of(retCode),
-                    requestId, Optional.empty());
+            throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), retCode == RATE_LIMITED,
+                    OptionalInt.of(retCode), requestId, Optional.empty());
         }
         return SliceUsage.parse(root.path("Data"));
     }
@@ -250,14 +288,17 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     /** One attempt's failure, before deciding whether to retry it. */
     private static final class AttemptFailure extends Exception {
         final boolean retryable;
+        /** A rate limit (RetCode 153, HTTP 429): fewer requests at once, not only a later retry. */
+        final boolean overloaded;
         final OptionalInt retCode;
         final Optional<String> requestId;
         final Optional<Duration> retryAfter;
 
-        AttemptFailure(String reason, boolean retryable, OptionalInt retCode, Optional<String> requestId,
-                       Optional<Duration> retryAfter) {
+        AttemptFailure(String reason, boolean retryable, boolean overloaded, OptionalInt retCode,
+                       Optional<String> requestId, Optional<Duration> retryAfter) {
             super(reason, null, false, false);
             this.retryable = retryable;
+            this.overloaded = overloaded;
             this.retCode = retCode;
             this.requestId = requestId;
             this.retryAfter = retryAfter;

@@ -37,11 +37,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class UCloudClientTest {
     static final String PUBLIC_KEY = "ucloud-test@example.com";
@@ -312,6 +318,116 @@ class UCloudClientTest {
         assertThatThrownBy(() -> client(cfg("", 0, 2)).fetch(SERIES,
                 new Window(DAY.start(), DAY.end().plus(Duration.ofDays(2)))))
                 .isInstanceOf(UCloudException.class).hasMessageContaining("RetCode 171");
+    }
+
+    @Test
+    void neverHasMoreRequestsInFlightThanMaxConcurrencyAcrossCallersAndSlices() throws Exception {
+        int max = 3;
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        Semaphore answers = new Semaphore(0);
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                answers.acquire();
+                inFlight.decrementAndGet();
+                return ok("{\"InTotal\":1}");
+            }
+        });
+        // eight callers with one-request windows and two with 5-day windows: without a shared limit, up to
+        // eight callers plus the slice pool's threads would be in flight at once
+        List<Window> windows = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            windows.add(DAY);
+        }
+        windows.add(new Window(DAY.start(), DAY.start().plus(Duration.ofDays(5))));
+        windows.add(new Window(DAY.start(), DAY.start().plus(Duration.ofDays(5))));
+        int requests = 8 + 2 * 5;
+        ExecutorService callers = Executors.newFixedThreadPool(windows.size());
+        try (UCloudClient client = client(cfg("", 0, max))) {
+            List<Future<Usage>> usages = new ArrayList<>();
+            for (int i = 0; i < windows.size(); i++) {
+                Series series = new Series("uminferapikey-" + i, SERIES.model());
+                Window window = windows.get(i);
+                usages.add(callers.submit(() -> client.fetch(series, window)));
+            }
+
+            // answer one request at a time, each time only once as many as allowed are waiting at the server
+            for (int answered = 0; answered < requests; answered++) {
+                int expected = Math.min(max, requests - answered);
+                await().atMost(Duration.ofSeconds(20)).until(() -> inFlight.get() >= expected);
+                answers.release();
+            }
+
+            for (Future<Usage> usage : usages) {
+                assertThat(usage.get().totals().inputTokens()).isPositive();
+            }
+            assertThat(server.getRequestCount()).isEqualTo(requests);
+            assertThat(maxInFlight.get()).isEqualTo(max);
+            assertThat(client.limit().inFlight()).isZero();
+        } finally {
+            answers.release(1000);
+            callers.shutdownNow();
+        }
+    }
+
+    static Stream<Arguments> limitAfterOneFailure() {
+        return Stream.of(
+                Arguments.of("RetCode 153 halves it", retCode(153, "Request rate limit exceeded"), 2),
+                Arguments.of("HTTP 429 halves it", new MockResponse.Builder().code(429).build(), 2),
+                Arguments.of("HTTP 503 leaves it", status(503), 4),
+                Arguments.of("RetCode 110 leaves it", retCode(110, "API timeout"), 4),
+                Arguments.of("a dropped connection leaves it", new MockResponse.Builder()
+                        .onRequestStart(new SocketEffect.CloseSocket()).build(), 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("limitAfterOneFailure")
+    void aRateLimitHalvesTheLimitAndSuccessesGrowItBackToMax(String name, MockResponse failure, int cut) {
+        server.enqueue(failure);
+        for (int i = 0; i < 10; i++) {
+            server.enqueue(ok("{}"));
+        }
+        boolean halved = cut < 4;
+        try (UCloudClient client = client(cfg("", 3, 4))) {
+            client.fetch(SERIES, DAY);
+            // the retry succeeded: one success at the new limit so far
+            assertThat(client.limit().limit()).isEqualTo(cut);
+
+            fetchTimes(client, 1);
+            assertThat(client.limit().limit()).as("after 2 successes at 2").isEqualTo(halved ? 3 : 4);
+            fetchTimes(client, 2);
+            assertThat(client.limit().limit()).as("after 2 successes at 3").isEqualTo(halved ? 3 : 4);
+            fetchTimes(client, 1);
+            assertThat(client.limit().limit()).as("after 3 successes at 3").isEqualTo(4);
+            fetchTimes(client, 3);
+            assertThat(client.limit().limit()).as("never beyond max").isEqualTo(4);
+        }
+        assertThat(server.getRequestCount()).isEqualTo(2 + 1 + 2 + 1 + 3);
+    }
+
+    private static void fetchTimes(UCloudClient client, int times) {
+        for (int i = 0; i < times; i++) {
+            client.fetch(SERIES, DAY);
+        }
+    }
+
+    @Test
+    void waitingOutARetryBackoffHoldsNoRequestSlot() {
+        server.enqueue(status(503));
+        server.enqueue(retCode(153, "rate limited"));
+        server.enqueue(ok("{}"));
+        List<Integer> inFlightWhileWaiting = new CopyOnWriteArrayList<>();
+        AtomicReference<UCloudClient> client = new AtomicReference<>();
+        client.set(UCloudClient.create(cfg("", 3, 1), CHINA, Backoff.DEFAULT,
+                d -> inFlightWhileWaiting.add(client.get().limit().inFlight())));
+
+        try (UCloudClient c = client.get()) {
+            c.fetch(SERIES, DAY);
+        }
+
+        assertThat(inFlightWhileWaiting).containsExactly(0, 0);
     }
 
     @Test
