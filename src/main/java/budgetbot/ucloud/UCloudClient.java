@@ -26,7 +26,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The UCloud usage source: signed {@code GetUMInferTokenUsage} form posts, retried with backoff, long windows
  * fetched as parallel day slices and merged. However many threads call it, at most {@code ucloud.maxConcurrency}
  * requests are in flight, fewer while UCloud rate-limits ({@link AdaptiveLimit}).
+ *
+ * <p>A failed attempt is logged at DEBUG; a fetch that fails for good logs one WARN for its series and window.
  */
 public final class UCloudClient implements UsageSource, AutoCloseable {
     static final String ACTION = "GetUMInferTokenUsage";
@@ -117,7 +121,13 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             return Usage.none(series, window);
         }
         List<Window> parts = DaySlices.split(window, zone);
-        SliceUsage merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
+        SliceUsage merged;
+        try {
+            merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
+        } catch (UCloudException e) {
+            logFailure(series, window, e);
+            throw e;
+        }
         return new Usage(series, window, merged.totals(), merged.bucketList());
     }
 
@@ -134,13 +144,27 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         http.connectionPool().evictAll();
     }
 
+    /** One WARN per failed fetch, whatever its slices and attempts; an interrupted fetch failed for another reason. */
+    private static void logFailure(Series series, Window window, UCloudException e) {
+        if (e.interrupted()) {
+            log.debug("{} for KeyId {}, Model {}, {} interrupted", ACTION, series.keyId(), series.model(), window);
+            return;
+        }
+        String slice = e.slice().equals(window) ? "" : " (day slice " + e.slice() + ")";
+        log.warn("{} failed for KeyId {}, Model {}, {}{}: {}; request id {}, {} {}", ACTION, series.keyId(),
+                series.model(), window, slice, e.reason(), e.requestId().orElse("(none)"), e.attempts(),
+                e.attempts() == 1 ? "attempt" : "attempts");
+    }
+
     private SliceUsage fetchInParallel(Series series, List<Window> parts) {
+        // slices are taken as they finish, so the first one to fail for good fails the window at once
+        CompletionService<SliceUsage> done = new ExecutorCompletionService<>(slices);
         List<Future<SliceUsage>> futures = new ArrayList<>();
-        parts.forEach(part -> futures.add(slices.submit(() -> fetchSlice(series, part))));
+        parts.forEach(part -> futures.add(done.submit(() -> fetchSlice(series, part))));
         SliceUsage merged = SliceUsage.EMPTY;
         try {
-            for (Future<SliceUsage> f : futures) {
-                merged = merged.plus(f.get());
+            for (int i = 0; i < parts.size(); i++) {
+                merged = merged.plus(done.take().get());
             }
             return merged;
         } catch (ExecutionException e) {
@@ -150,7 +174,8 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             throw new IllegalStateException("slice failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw interrupted("interrupted while fetching " + series, e);
+            throw interrupted("interrupted while fetching " + series,
+                    new Window(parts.get(0).start(), parts.get(parts.size() - 1).end()), e);
         } finally {
             futures.forEach(f -> f.cancel(true));
         }
@@ -162,7 +187,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             try {
                 return limitedAttempt(series, slice);
             } catch (AttemptFailure f) {
-                log.warn("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
+                log.debug("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
                         maxAttempts, f.getMessage(), f.requestIdText());
                 if (!f.retryable || attempt == maxAttempts) {
                     throw f.toException(series, slice, attempt);
@@ -171,11 +196,11 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
                     sleeper.sleep(backoff.delay(attempt, f.retryAfter, ThreadLocalRandom.current()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw interrupted("interrupted while waiting to retry " + series, e);
+                    throw interrupted("interrupted while waiting to retry " + series, slice, e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw interrupted("interrupted while waiting for a free request slot for " + series, e);
+                throw interrupted("interrupted while waiting for a free request slot for " + series, slice, e);
             }
         }
     }
@@ -196,8 +221,8 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         }
     }
 
-    private static UCloudException interrupted(String message, InterruptedException e) {
-        return new UCloudException(message, OptionalInt.empty(), Optional.empty(), 0, e);
+    private static UCloudException interrupted(String message, Window slice, InterruptedException e) {
+        return new UCloudException(message, message, slice, OptionalInt.empty(), Optional.empty(), 0, e);
     }
 
     private SliceUsage attempt(Series series, Window slice) throws AttemptFailure {
@@ -312,7 +337,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             String prefix = retryable ? "UCloud still failing after " + attempts + " attempts: " : "";
             return new UCloudException(prefix + getMessage() + "; request id " + requestIdText() + " (" + ACTION
                     + " for " + series + ", " + slice + ", " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
-                    retCode, requestId, attempts, null);
+                    getMessage(), slice, retCode, requestId, attempts, null);
         }
     }
 }

@@ -7,6 +7,7 @@ import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
 import budgetbot.usage.UsageTotals;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -238,8 +239,10 @@ class UCloudClientTest {
                 });
         assertThat(server.getRequestCount()).isEqualTo(1);
         String signature = form(server.takeRequest()).get("Signature");
-        assertThat(logs.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage())
-                .contains("req-1").doesNotContain(PRIVATE_KEY).doesNotContain(signature));
+        assertThat(logs.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+                .startsWith("GetUMInferTokenUsage failed for KeyId " + SERIES.keyId() + ", Model " + SERIES.model())
+                .contains(retCode > 0 ? "RetCode " + retCode : "HTTP 403").endsWith("; request id req-1, 1 attempt")
+                .doesNotContain(PRIVATE_KEY).doesNotContain(signature));
     }
 
     @Test
@@ -428,6 +431,40 @@ class UCloudClientTest {
         }
 
         assertThat(inFlightWhileWaiting).containsExactly(0, 0);
+    }
+
+    @Test
+    void aFailingFetchLogsOneWarningForTheSeriesNotOnePerSliceOrAttempt() {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return retCode(153, "Request rate limit exceeded");
+            }
+        });
+        Logger logger = (Logger) LoggerFactory.getLogger(UCloudClient.class);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        ListAppender<ILoggingEvent> logs = captureLogs();
+        Window month = new Window(DAY.start(), DAY.start().plus(Duration.ofDays(31)));
+        try (UCloudClient client = client(cfg("", 2, 4))) {
+            assertThatThrownBy(() -> client.fetch(SERIES, month)).isInstanceOfSatisfying(UCloudException.class,
+                    e -> assertThat(e.retCode()).hasValue(153));
+        } finally {
+            logger.setLevel(level);
+            logger.detachAppender(logs);
+        }
+
+        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("GetUMInferTokenUsage failed for KeyId " + SERIES.keyId() + ", Model " + SERIES.model()
+                        + ", " + month + " (day slice ")
+                .contains("RetCode 153: Request rate limit exceeded").endsWith("; request id req-1, 3 attempts")
+                .doesNotContain(PRIVATE_KEY));
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.DEBUG)
+                .extracting(ILoggingEvent::getFormattedMessage).anyMatch(m -> m.contains("attempt 1/3 failed"))
+                .allSatisfy(m -> assertThat(m).doesNotContain(PRIVATE_KEY));
+        assertThat(server.getRequestCount()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
