@@ -35,7 +35,7 @@ public final class App implements AutoCloseable {
         this.source = source;
         this.clock = clock;
         this.notifiers = notifiers;
-        this.fetcher = new UsageFetcher(source, config.ucloud().parallelism());
+        this.fetcher = new UsageFetcher(source, config.ucloud().maxConcurrency());
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);

@@ -28,6 +28,8 @@ public final class ConfigLoader {
     static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
     static final URI DEFAULT_BASE_URL = URI.create("https://api.ucloud.cn");
     static final String DEFAULT_STATE_URL = "jdbc:h2:file:./data/budgetbot";
+    static final int DEFAULT_MAX_CONCURRENCY = 16;
+    static final int MAX_CONCURRENCY = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
@@ -64,8 +66,8 @@ public final class ConfigLoader {
                 top.optional("weekStart", DayOfWeek.MONDAY, values.oneOf(names(DayOfWeek.values(),
                         d -> d.name().toLowerCase(Locale.ROOT)))),
                 top.optional("monthStartDay", 1, values.integer(1, 28)));
-        UCloudConfig ucloud = ucloud(top.section("ucloud", true, "baseUrl", "publicKey", "privateKey", "projectId",
-                "timeout", "maxRetries", "parallelism"), values);
+        UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
+                "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism"), values);
         StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster"), values);
         Prices prices = prices(top.section("prices", false, "currency", "models"), values);
         Map<String, ChannelConfig> channels = Channels.read(top, values);
@@ -81,7 +83,7 @@ public final class ConfigLoader {
         return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests);
     }
 
-    private static UCloudConfig ucloud(Section s, Values values) {
+    private static UCloudConfig ucloud(Path file, Section s, Values values) {
         return new UCloudConfig(
                 s.optional("baseUrl", DEFAULT_BASE_URL, values.url(false)),
                 s.required("publicKey", "", values.nonEmptyString()),
@@ -90,7 +92,23 @@ public final class ConfigLoader {
                 s.optional("projectId", "", values.string()),
                 s.optional("timeout", Duration.ofSeconds(30), values.duration()),
                 s.optional("maxRetries", 4, values.integer(0, 20)),
-                s.optional("parallelism", 8, values.integer(1, 64)));
+                maxConcurrency(file, s, values));
+    }
+
+    /** {@code maxConcurrency}, or {@code parallelism}, its deprecated old name; not both. */
+    private static int maxConcurrency(Path file, Section s, Values values) {
+        Values.Reader<Integer> range = values.integer(1, MAX_CONCURRENCY);
+        Optional<Node> old = s.node("parallelism");
+        if (old.isPresent()) {
+            if (s.has("maxConcurrency")) {
+                s.problem("parallelism", "the old name of `maxConcurrency`; keep only `maxConcurrency`");
+            } else {
+                LOG.warn("{}:{}:{}: ucloud.parallelism is deprecated; rename it to maxConcurrency", file,
+                        old.get().line(), old.get().column());
+                return s.optional("parallelism", DEFAULT_MAX_CONCURRENCY, range);
+            }
+        }
+        return s.optional("maxConcurrency", DEFAULT_MAX_CONCURRENCY, range);
     }
 
     private static StateConfig state(Section s, Values values) {

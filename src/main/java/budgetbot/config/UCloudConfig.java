@@ -7,11 +7,12 @@ import java.util.Objects;
 /**
  * How to reach UCloud's OpenAPI.
  *
- * @param projectId   empty = the account's default project (the parameter is then left out)
- * @param parallelism how many day slices of one long window are fetched at once
+ * @param projectId      empty = the account's default project (the parameter is then left out)
+ * @param maxConcurrency the most {@code GetUMInferTokenUsage} requests in flight at once, over all rules and slices;
+ *                       fewer while UCloud rate-limits
  */
 public record UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, String projectId, Duration timeout,
-                           int maxRetries, int parallelism) {
+                           int maxRetries, int maxConcurrency) {
     public UCloudConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(publicKey, "publicKey");

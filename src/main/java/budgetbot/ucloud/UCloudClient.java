@@ -9,6 +9,7 @@ import budgetbot.usage.UsageSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -26,23 +27,31 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The UCloud usage source: signed {@code GetUMInferTokenUsage} form posts, retried with backoff, long windows
- * fetched as parallel day slices and merged.
+ * fetched as parallel day slices and merged. However many threads call it, at most {@code ucloud.maxConcurrency}
+ * requests are in flight, fewer while UCloud rate-limits ({@link AdaptiveLimit}).
+ *
+ * <p>A failed attempt is logged at DEBUG; a fetch that fails for good logs one WARN for its series and window.
  */
 public final class UCloudClient implements UsageSource, AutoCloseable {
     static final String ACTION = "GetUMInferTokenUsage";
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
 
     private static final Logger log = LoggerFactory.getLogger(UCloudClient.class);
-    private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, 153);
+    /** UCloud's "request rate-limited": like HTTP 429, a sign to send fewer requests at once. */
+    private static final int RATE_LIMITED = 153;
+    private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, RATE_LIMITED);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UCloudConfig cfg;
@@ -50,6 +59,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     private final Backoff backoff;
     private final Sleeper sleeper;
     private final HttpUrl url;
+    private final AdaptiveLimit limit;
     private final OkHttpClient http;
     private final ExecutorService slices;
 
@@ -58,19 +68,25 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         this.zone = zone;
         this.backoff = backoff;
         this.sleeper = sleeper;
-        HttpUrl base = HttpUrl.get(cfg.baseUrl().toString());
-        this.url = base.newBuilder().addQueryParameter("Action", ACTION).build();
+        // every parameter, Action included, goes in the signed form body once: a gateway that merges the query
+        // into the body could otherwise see Action twice and reject the signature
+        this.url = HttpUrl.get(cfg.baseUrl().toString());
+        this.limit = new AdaptiveLimit(cfg.maxConcurrency());
         this.http = new OkHttpClient.Builder()
                 .addInterceptor(new SigningInterceptor(cfg.publicKey(), Signer.of(cfg.privateKey())))
                 // every retry goes through the loop below, so attempts are counted and logged in one place
                 .retryOnConnectionFailure(false)
+                // as many idle connections as requests may be in flight, so a burst does not reconnect each time
+                .connectionPool(new ConnectionPool(cfg.maxConcurrency(), 5, TimeUnit.MINUTES))
                 .connectTimeout(cfg.timeout())
                 .readTimeout(cfg.timeout())
                 .writeTimeout(cfg.timeout())
                 .callTimeout(cfg.timeout())
                 .build();
         AtomicInteger threads = new AtomicInteger();
-        this.slices = Executors.newFixedThreadPool(cfg.parallelism(), r -> {
+        // one thread per permit: the limit, not the pool, bounds the requests, and a series whose slices wait on
+        // a slow UCloud holds no more threads than it holds permits
+        this.slices = Executors.newFixedThreadPool(cfg.maxConcurrency(), r -> {
             Thread t = new Thread(r, "ucloud-slice-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -91,8 +107,8 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         if (cfg.maxRetries() < 0) {
             throw new IllegalArgumentException("ucloud.maxRetries < 0: " + cfg.maxRetries());
         }
-        if (cfg.parallelism() < 1) {
-            throw new IllegalArgumentException("ucloud.parallelism < 1: " + cfg.parallelism());
+        if (cfg.maxConcurrency() < 1) {
+            throw new IllegalArgumentException("ucloud.maxConcurrency < 1: " + cfg.maxConcurrency());
         }
         if (cfg.publicKey().isEmpty()) {
             throw new IllegalArgumentException("ucloud.publicKey is empty");
@@ -106,8 +122,19 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             return Usage.none(series, window);
         }
         List<Window> parts = DaySlices.split(window, zone);
-        SliceUsage merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
+        SliceUsage merged;
+        try {
+            merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
+        } catch (UCloudException e) {
+            logFailure(series, window, e);
+            throw e;
+        }
         return new Usage(series, window, merged.totals(), merged.bucketList());
+    }
+
+    /** The limit on requests in flight, for tests. */
+    AdaptiveLimit limit() {
+        return limit;
     }
 
     /** Stops the slice threads and OkHttp's dispatcher and idle connections; calls in flight finish. */
@@ -118,13 +145,27 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         http.connectionPool().evictAll();
     }
 
+    /** One WARN per failed fetch, whatever its slices and attempts; an interrupted fetch failed for another reason. */
+    private static void logFailure(Series series, Window window, UCloudException e) {
+        if (e.interrupted()) {
+            log.debug("{} for KeyId {}, Model {}, {} interrupted", ACTION, series.keyId(), series.model(), window);
+            return;
+        }
+        String slice = e.slice().equals(window) ? "" : " (day slice " + e.slice() + ")";
+        log.warn("{} failed for KeyId {}, Model {}, {}{}: {}; request id {}, {} {}", ACTION, series.keyId(),
+                series.model(), window, slice, e.reason(), e.requestId().orElse("(none)"), e.attempts(),
+                e.attempts() == 1 ? "attempt" : "attempts");
+    }
+
     private SliceUsage fetchInParallel(Series series, List<Window> parts) {
+        // slices are taken as they finish, so the first one to fail for good fails the window at once
+        CompletionService<SliceUsage> done = new ExecutorCompletionService<>(slices);
         List<Future<SliceUsage>> futures = new ArrayList<>();
-        parts.forEach(part -> futures.add(slices.submit(() -> fetchSlice(series, part))));
+        parts.forEach(part -> futures.add(done.submit(() -> fetchSlice(series, part))));
         SliceUsage merged = SliceUsage.EMPTY;
         try {
-            for (Future<SliceUsage> f : futures) {
-                merged = merged.plus(f.get());
+            for (int i = 0; i < parts.size(); i++) {
+                merged = merged.plus(done.take().get());
             }
             return merged;
         } catch (ExecutionException e) {
@@ -134,8 +175,8 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             throw new IllegalStateException("slice failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UCloudException("interrupted while fetching " + series, OptionalInt.empty(),
-                    Optional.empty(), 0, e);
+            throw interrupted("interrupted while fetching " + series,
+                    new Window(parts.get(0).start(), parts.get(parts.size() - 1).end()), e);
         } finally {
             futures.forEach(f -> f.cancel(true));
         }
@@ -145,9 +186,9 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         int maxAttempts = cfg.maxRetries() + 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(series, slice);
+                return limitedAttempt(series, slice);
             } catch (AttemptFailure f) {
-                log.warn("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
+                log.debug("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
                         maxAttempts, f.getMessage(), f.requestIdText());
                 if (!f.retryable || attempt == maxAttempts) {
                     throw f.toException(series, slice, attempt);
@@ -156,11 +197,33 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
                     sleeper.sleep(backoff.delay(attempt, f.retryAfter, ThreadLocalRandom.current()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new UCloudException("interrupted while waiting to retry " + series, f.retCode,
-                            f.requestId, attempt, e);
+                    throw interrupted("interrupted while waiting to retry " + series, slice, e);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw interrupted("interrupted while waiting for a free request slot for " + series, slice, e);
             }
         }
+    }
+
+    /** One attempt holding a permit: only the HTTP exchange counts against the limit, never a retry's wait. */
+    private SliceUsage limitedAttempt(Series series, Window slice) throws AttemptFailure, InterruptedException {
+        AdaptiveLimit.Permit permit = limit.acquire();
+        AdaptiveLimit.Outcome outcome = AdaptiveLimit.Outcome.IGNORED;
+        try {
+            SliceUsage usage = attempt(series, slice);
+            outcome = AdaptiveLimit.Outcome.SUCCESS;
+            return usage;
+        } catch (AttemptFailure f) {
+            outcome = f.overloaded ? AdaptiveLimit.Outcome.OVERLOADED : AdaptiveLimit.Outcome.IGNORED;
+            throw f;
+        } finally {
+            limit.release(permit, outcome);
+        }
+    }
+
+    private static UCloudException interrupted(String message, Window slice, InterruptedException e) {
+        return new UCloudException(message, message, slice, OptionalInt.empty(), Optional.empty(), 0, e);
     }
 
     private SliceUsage attempt(Series series, Window slice) throws AttemptFailure {
@@ -178,15 +241,16 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             Optional<String> requestId = Optional.ofNullable(response.header(REQUEST_ID));
             int code = response.code();
             if (code == 429 || code >= 500) {
-                throw new AttemptFailure("HTTP " + code, true, OptionalInt.empty(), requestId, retryAfter(response));
+                throw new AttemptFailure("HTTP " + code, true, code == 429, OptionalInt.empty(), requestId,
+                        retryAfter(response));
             }
             if (code >= 300) {
-                throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false,
+                throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false, false,
                         OptionalInt.empty(), requestId, Optional.empty());
             }
             return envelope(response.body().string(), requestId);
         } catch (IOException e) {
-            throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, OptionalInt.empty(),
+            throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, false, OptionalInt.empty(),
                     Optional.empty(), Optional.empty());
         }
     }
@@ -201,13 +265,13 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         if (root == null || !root.path("RetCode").canConvertToInt()
                 || !(root.path("Data").isObject() || root.path("Data").isMissingNode() || root.path("Data").isNull())) {
             throw new AttemptFailure("unreadable answer (" + body.length() + " bytes, not a UCloud envelope)", true,
-                    OptionalInt.empty(), requestId, Optional.empty());
+                    false, OptionalInt.empty(), requestId, Optional.empty());
         }
         int retCode = root.get("RetCode").asInt();
         if (retCode != 0) {
             String message = root.path("Message").asText("");
-            throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), OptionalInt.of(retCode),
-                    requestId, Optional.empty());
+            throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), retCode == RATE_LIMITED,
+                    OptionalInt.of(retCode), requestId, Optional.empty());
         }
         return SliceUsage.parse(root.path("Data"));
     }
@@ -250,14 +314,17 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     /** One attempt's failure, before deciding whether to retry it. */
     private static final class AttemptFailure extends Exception {
         final boolean retryable;
+        /** A rate limit (RetCode 153, HTTP 429): fewer requests at once, not only a later retry. */
+        final boolean overloaded;
         final OptionalInt retCode;
         final Optional<String> requestId;
         final Optional<Duration> retryAfter;
 
-        AttemptFailure(String reason, boolean retryable, OptionalInt retCode, Optional<String> requestId,
-                       Optional<Duration> retryAfter) {
+        AttemptFailure(String reason, boolean retryable, boolean overloaded, OptionalInt retCode,
+                       Optional<String> requestId, Optional<Duration> retryAfter) {
             super(reason, null, false, false);
             this.retryable = retryable;
+            this.overloaded = overloaded;
             this.retCode = retCode;
             this.requestId = requestId;
             this.retryAfter = retryAfter;
@@ -271,7 +338,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             String prefix = retryable ? "UCloud still failing after " + attempts + " attempts: " : "";
             return new UCloudException(prefix + getMessage() + "; request id " + requestIdText() + " (" + ACTION
                     + " for " + series + ", " + slice + ", " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
-                    retCode, requestId, attempts, null);
+                    getMessage(), slice, retCode, requestId, attempts, null);
         }
     }
 }

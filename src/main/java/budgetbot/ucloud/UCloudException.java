@@ -1,18 +1,30 @@
 package budgetbot.ucloud;
 
+import budgetbot.time.Window;
 import budgetbot.usage.UsageException;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /** A UCloud call failed for good: rejected, or still failing after its retries. Never carries a secret. */
 public final class UCloudException extends UsageException {
+    private final String reason;
+    private final Window slice;
     private final OptionalInt retCode;
     private final Optional<String> requestId;
     private final int attempts;
 
-    UCloudException(String message, OptionalInt retCode, Optional<String> requestId, int attempts, Throwable cause) {
+    /**
+     * @param message the whole story, for callers that show only the message
+     * @param reason  the last attempt's failure alone (RetCode or HTTP status, UCloud's message, what to check)
+     * @param slice   the request's window: the failing day slice of a longer window
+     */
+    UCloudException(String message, String reason, Window slice, OptionalInt retCode, Optional<String> requestId,
+                    int attempts, Throwable cause) {
         super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.slice = Objects.requireNonNull(slice, "slice");
         this.retCode = retCode;
         this.requestId = requestId;
         this.attempts = attempts;
@@ -30,5 +42,17 @@ public final class UCloudException extends UsageException {
 
     public int attempts() {
         return attempts;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    Window slice() {
+        return slice;
+    }
+
+    boolean interrupted() {
+        return getCause() instanceof InterruptedException;
     }
 }

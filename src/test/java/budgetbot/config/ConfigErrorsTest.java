@@ -141,6 +141,9 @@ class ConfigErrorsTest {
                         "17:13 digests[1].period: unknown value \"hour\"; expected one of: day, week, month",
                         "18:10 digests[1].top: must be between 1 and 50, got 0",
                         "20:5 digests[2]: a digest needs something to cover: add rules:, or keys: and models:")),
+                arguments("concurrency-both.yml", List.of(
+                        "4:19 ucloud.maxConcurrency: must be between 1 and 256, got 300",
+                        "5:16 ucloud.parallelism: the old name of `maxConcurrency`; keep only `maxConcurrency`")),
                 arguments("missing-required.yml", List.of(
                         "1:1 ucloud: required field is missing",
                         "4:5 rules[0].name: required field is missing",

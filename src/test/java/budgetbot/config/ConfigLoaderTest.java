@@ -2,10 +2,15 @@ package budgetbot.config;
 
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -75,7 +80,7 @@ class ConfigLoaderTest {
 
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Asia/Shanghai"), DayOfWeek.MONDAY, 1));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("https://api.ucloud.cn"), "pk",
-                new Secret("sk"), "", Duration.ofSeconds(30), 4, 8));
+                new Secret("sk"), "", Duration.ofSeconds(30), 4, 16));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false));
         assertThat(c.prices()).isEqualTo(new Prices("CNY", Map.of()));
         RuleConfig rule = c.rules().get(0);
@@ -160,14 +165,48 @@ class ConfigLoaderTest {
     void quotedNumbersAndExpandedNumbersAreAccepted(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("rules.yml");
         Files.writeString(file, Files.readString(fixture("minimal.yml"))
-                .replace("privateKey: sk", "privateKey: sk\n  maxRetries: \"2\"\n  parallelism: ${PAR:-3}")
+                .replace("privateKey: sk", "privateKey: sk\n  maxRetries: \"2\"\n  maxConcurrency: ${PAR:-3}")
                 .replace("limit: 1000", "limit: \"${LIMIT}\""));
 
         BotConfig c = ConfigLoader.load(file, Map.of("LIMIT", "1.5M"));
 
         assertThat(c.ucloud().maxRetries()).isEqualTo(2);
-        assertThat(c.ucloud().parallelism()).isEqualTo(3);
+        assertThat(c.ucloud().maxConcurrency()).isEqualTo(3);
         assertThat(c.rules().get(0).budgets().get(0).limit()).isEqualByComparingTo("1500000");
+    }
+
+    @ParameterizedTest(name = "''{0}'' -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "''                  | 16 | false",
+            "maxConcurrency: 1   | 1  | false",
+            "maxConcurrency: 256 | 256| false",
+            "parallelism: 5      | 5  | true",
+    })
+    void maxConcurrencyDefaultsTo16AndAcceptsItsOldNameParallelismWithAWarning(String line, int expected,
+                                                                               boolean warned, @TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml"))
+                .replace("privateKey: sk", "privateKey: sk\n  " + line));
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);
+        logger.addAppender(logs);
+        try {
+            BotConfig c = ConfigLoader.load(file, Map.of());
+
+            assertThat(c.ucloud().maxConcurrency()).isEqualTo(expected);
+        } finally {
+            logger.detachAppender(logs);
+        }
+        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        if (warned) {
+            assertThat(warnings).containsExactly(file + ":4:16: ucloud.parallelism is deprecated; rename it to"
+                    + " maxConcurrency");
+        } else {
+            assertThat(warnings).isEmpty();
+        }
     }
 
     private static Path withProjectId(Path dir, String value) throws IOException {

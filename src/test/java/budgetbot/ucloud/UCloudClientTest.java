@@ -7,6 +7,7 @@ import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
 import budgetbot.usage.UsageTotals;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -37,11 +38,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class UCloudClientTest {
     static final String PUBLIC_KEY = "ucloud-test@example.com";
@@ -79,7 +86,8 @@ class UCloudClientTest {
                 new UsageTotals(100, 200, 300, 3, 0), Map.of()));
         RecordedRequest request = server.takeRequest();
         assertThat(request.getMethod()).isEqualTo("POST");
-        assertThat(request.getUrl().queryParameter("Action")).isEqualTo("GetUMInferTokenUsage");
+        assertThat(request.getUrl().query()).isNull();
+        assertThat(request.getUrl().encodedPath()).isEqualTo("/");
         assertThat(request.getHeaders().get("Content-Type")).startsWith("application/x-www-form-urlencoded");
         Map<String, String> form = form(request);
         assertThat(form).containsOnlyKeys("Action", "PublicKey", "KeyId", "Model", "StartTime", "EndTime",
@@ -231,8 +239,10 @@ class UCloudClientTest {
                 });
         assertThat(server.getRequestCount()).isEqualTo(1);
         String signature = form(server.takeRequest()).get("Signature");
-        assertThat(logs.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage())
-                .contains("req-1").doesNotContain(PRIVATE_KEY).doesNotContain(signature));
+        assertThat(logs.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+                .startsWith("GetUMInferTokenUsage failed for KeyId " + SERIES.keyId() + ", Model " + SERIES.model())
+                .contains(retCode > 0 ? "RetCode " + retCode : "HTTP 403").endsWith("; request id req-1, 1 attempt")
+                .doesNotContain(PRIVATE_KEY).doesNotContain(signature));
     }
 
     @Test
@@ -314,6 +324,150 @@ class UCloudClientTest {
     }
 
     @Test
+    void neverHasMoreRequestsInFlightThanMaxConcurrencyAcrossCallersAndSlices() throws Exception {
+        int max = 3;
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        Semaphore answers = new Semaphore(0);
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                answers.acquire();
+                inFlight.decrementAndGet();
+                return ok("{\"InTotal\":1}");
+            }
+        });
+        // eight callers with one-request windows and two with 5-day windows: without a shared limit, up to
+        // eight callers plus the slice pool's threads would be in flight at once
+        List<Window> windows = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            windows.add(DAY);
+        }
+        windows.add(new Window(DAY.start(), DAY.start().plus(Duration.ofDays(5))));
+        windows.add(new Window(DAY.start(), DAY.start().plus(Duration.ofDays(5))));
+        int requests = 8 + 2 * 5;
+        ExecutorService callers = Executors.newFixedThreadPool(windows.size());
+        try (UCloudClient client = client(cfg("", 0, max))) {
+            List<Future<Usage>> usages = new ArrayList<>();
+            for (int i = 0; i < windows.size(); i++) {
+                Series series = new Series("uminferapikey-" + i, SERIES.model());
+                Window window = windows.get(i);
+                usages.add(callers.submit(() -> client.fetch(series, window)));
+            }
+
+            // answer one request at a time, each time only once as many as allowed are waiting at the server
+            for (int answered = 0; answered < requests; answered++) {
+                int expected = Math.min(max, requests - answered);
+                await().atMost(Duration.ofSeconds(20)).until(() -> inFlight.get() >= expected);
+                answers.release();
+            }
+
+            for (Future<Usage> usage : usages) {
+                assertThat(usage.get().totals().inputTokens()).isPositive();
+            }
+            assertThat(server.getRequestCount()).isEqualTo(requests);
+            assertThat(maxInFlight.get()).isEqualTo(max);
+            assertThat(client.limit().inFlight()).isZero();
+        } finally {
+            answers.release(1000);
+            callers.shutdownNow();
+        }
+    }
+
+    static Stream<Arguments> limitAfterOneFailure() {
+        return Stream.of(
+                Arguments.of("RetCode 153 halves it", retCode(153, "Request rate limit exceeded"), 2),
+                Arguments.of("HTTP 429 halves it", new MockResponse.Builder().code(429).build(), 2),
+                Arguments.of("HTTP 503 leaves it", status(503), 4),
+                Arguments.of("RetCode 110 leaves it", retCode(110, "API timeout"), 4),
+                Arguments.of("a dropped connection leaves it", new MockResponse.Builder()
+                        .onRequestStart(new SocketEffect.CloseSocket()).build(), 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("limitAfterOneFailure")
+    void aRateLimitHalvesTheLimitAndSuccessesGrowItBackToMax(String name, MockResponse failure, int cut) {
+        server.enqueue(failure);
+        for (int i = 0; i < 10; i++) {
+            server.enqueue(ok("{}"));
+        }
+        boolean halved = cut < 4;
+        try (UCloudClient client = client(cfg("", 3, 4))) {
+            client.fetch(SERIES, DAY);
+            // the retry succeeded: one success at the new limit so far
+            assertThat(client.limit().limit()).isEqualTo(cut);
+
+            fetchTimes(client, 1);
+            assertThat(client.limit().limit()).as("after 2 successes at 2").isEqualTo(halved ? 3 : 4);
+            fetchTimes(client, 2);
+            assertThat(client.limit().limit()).as("after 2 successes at 3").isEqualTo(halved ? 3 : 4);
+            fetchTimes(client, 1);
+            assertThat(client.limit().limit()).as("after 3 successes at 3").isEqualTo(4);
+            fetchTimes(client, 3);
+            assertThat(client.limit().limit()).as("never beyond max").isEqualTo(4);
+        }
+        assertThat(server.getRequestCount()).isEqualTo(2 + 1 + 2 + 1 + 3);
+    }
+
+    private static void fetchTimes(UCloudClient client, int times) {
+        for (int i = 0; i < times; i++) {
+            client.fetch(SERIES, DAY);
+        }
+    }
+
+    @Test
+    void waitingOutARetryBackoffHoldsNoRequestSlot() {
+        server.enqueue(status(503));
+        server.enqueue(retCode(153, "rate limited"));
+        server.enqueue(ok("{}"));
+        List<Integer> inFlightWhileWaiting = new CopyOnWriteArrayList<>();
+        AtomicReference<UCloudClient> client = new AtomicReference<>();
+        client.set(UCloudClient.create(cfg("", 3, 1), CHINA, Backoff.DEFAULT,
+                d -> inFlightWhileWaiting.add(client.get().limit().inFlight())));
+
+        try (UCloudClient c = client.get()) {
+            c.fetch(SERIES, DAY);
+        }
+
+        assertThat(inFlightWhileWaiting).containsExactly(0, 0);
+    }
+
+    @Test
+    void aFailingFetchLogsOneWarningForTheSeriesNotOnePerSliceOrAttempt() {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return retCode(153, "Request rate limit exceeded");
+            }
+        });
+        Logger logger = (Logger) LoggerFactory.getLogger(UCloudClient.class);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        ListAppender<ILoggingEvent> logs = captureLogs();
+        Window month = new Window(DAY.start(), DAY.start().plus(Duration.ofDays(31)));
+        try (UCloudClient client = client(cfg("", 2, 4))) {
+            assertThatThrownBy(() -> client.fetch(SERIES, month)).isInstanceOfSatisfying(UCloudException.class,
+                    e -> assertThat(e.retCode()).hasValue(153));
+        } finally {
+            logger.setLevel(level);
+            logger.detachAppender(logs);
+        }
+
+        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("GetUMInferTokenUsage failed for KeyId " + SERIES.keyId() + ", Model " + SERIES.model()
+                        + ", " + month + " (day slice ")
+                .contains("RetCode 153: Request rate limit exceeded").endsWith("; request id req-1, 3 attempts")
+                .doesNotContain(PRIVATE_KEY));
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.DEBUG)
+                .extracting(ILoggingEvent::getFormattedMessage).anyMatch(m -> m.contains("attempt 1/3 failed"))
+                .allSatisfy(m -> assertThat(m).doesNotContain(PRIVATE_KEY));
+        assertThat(server.getRequestCount()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void anEmptyWindowNeedsNoRequest() {
         Usage usage = client(cfg("", 0, 1)).fetch(SERIES, new Window(DAY.start(), DAY.start()));
 
@@ -324,13 +478,13 @@ class UCloudClientTest {
     static Stream<Arguments> invalidConfigs() {
         return Stream.of(
                 Arguments.of(-1, 1, "ucloud.maxRetries < 0: -1"),
-                Arguments.of(0, 0, "ucloud.parallelism < 1: 0"));
+                Arguments.of(0, 0, "ucloud.maxConcurrency < 1: 0"));
     }
 
     @ParameterizedTest(name = "{2}")
     @MethodSource("invalidConfigs")
-    void refusesImpossibleSettings(int maxRetries, int parallelism, String message) {
-        assertThatThrownBy(() -> UCloudClient.create(cfg("", maxRetries, parallelism), CHINA))
+    void refusesImpossibleSettings(int maxRetries, int maxConcurrency, String message) {
+        assertThatThrownBy(() -> UCloudClient.create(cfg("", maxRetries, maxConcurrency), CHINA))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
     }
 
@@ -338,9 +492,9 @@ class UCloudClientTest {
         return UCloudClient.create(cfg, CHINA, Backoff.DEFAULT, sleeps::add);
     }
 
-    private UCloudConfig cfg(String projectId, int maxRetries, int parallelism) {
+    private UCloudConfig cfg(String projectId, int maxRetries, int maxConcurrency) {
         return new UCloudConfig(uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), projectId, Duration.ofSeconds(10),
-                maxRetries, parallelism);
+                maxRetries, maxConcurrency);
     }
 
     private URI uri() {
