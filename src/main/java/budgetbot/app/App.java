@@ -3,6 +3,8 @@ package budgetbot.app;
 import budgetbot.config.BotConfig;
 import budgetbot.delivery.Dispatcher;
 import budgetbot.delivery.Outbox;
+import budgetbot.fetch.SliceCache;
+import budgetbot.fetch.UsageFetcher;
 import budgetbot.notify.Notifier;
 import budgetbot.rules.Evaluator;
 import budgetbot.state.StateStore;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * budgetbot put together for one configuration: the usage source, the state database, the channels and the
@@ -35,7 +38,8 @@ public final class App implements AutoCloseable {
         this.source = source;
         this.clock = clock;
         this.notifiers = notifiers;
-        this.fetcher = new UsageFetcher(source, config.ucloud().maxConcurrency());
+        this.fetcher = new UsageFetcher(source, Optional.of(new SliceCache(store, clock)), config.calendar().zone(),
+                config.ucloud().settle(), clock, config.ucloud().maxConcurrency());
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);

@@ -1,5 +1,6 @@
 package budgetbot.cli;
 
+import budgetbot.app.App;
 import budgetbot.config.BotConfig;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
@@ -51,6 +52,10 @@ final class UsageCommand implements Callable<Integer> {
     @Option(names = "--by", defaultValue = "hour", description = "bucket: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     By by;
 
+    @Option(names = "--no-cache", description = "ask UCloud for the whole window instead of reading settled days from "
+            + "the usage cache in the state database")
+    boolean noCache;
+
     @Option(names = "--format", defaultValue = "table", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     Format format;
 
@@ -64,9 +69,18 @@ final class UsageCommand implements Callable<Integer> {
         if (!start.isBefore(end)) {
             throw new IllegalArgumentException("--from must be before --to");
         }
+        Series series = new Series(key, model);
+        Window window = new Window(start, end);
         Usage usage;
-        try (UCloudClient client = UCloudClient.create(cfg.ucloud(), zone)) {
-            usage = client.fetch(new Series(key, model), new Window(start, end));
+        if (noCache) {
+            try (UCloudClient client = UCloudClient.create(cfg.ucloud(), zone)) {
+                usage = client.fetch(series, window);
+            }
+        } else {
+            // no channels: usage sends nothing
+            try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), zone), Map.of(), Clock.systemUTC())) {
+                usage = app.fetcher().fetch(List.of(window), List.of(series)).get(window, series);
+            }
         }
         print(usage, cfg.calendar(), System.out);
         return 0;

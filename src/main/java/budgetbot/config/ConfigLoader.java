@@ -29,6 +29,8 @@ public final class ConfigLoader {
     static final URI DEFAULT_BASE_URL = URI.create("https://api.ucloud.cn");
     static final String DEFAULT_STATE_URL = "jdbc:h2:file:./data/budgetbot";
     static final int DEFAULT_MAX_CONCURRENCY = 16;
+    /** Providers report late usage for a while; a day is final this long after it ended. */
+    static final Duration DEFAULT_SETTLE = Duration.ofHours(2);
     static final int MAX_CONCURRENCY = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
@@ -67,7 +69,7 @@ public final class ConfigLoader {
                         d -> d.name().toLowerCase(Locale.ROOT)))),
                 top.optional("monthStartDay", 1, values.integer(1, 28)));
         UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
-                "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism"), values);
+                "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle"), values);
         StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster"), values);
         Prices prices = prices(top.section("prices", false, "currency", "models"), values);
         Map<String, ChannelConfig> channels = Channels.read(top, values);
@@ -92,7 +94,9 @@ public final class ConfigLoader {
                 s.optional("projectId", "", values.string()),
                 s.optional("timeout", Duration.ofSeconds(30), values.duration()),
                 s.optional("maxRetries", 4, values.integer(0, 20)),
-                maxConcurrency(file, s, values));
+                maxConcurrency(file, s, values),
+                s.optional("settle", DEFAULT_SETTLE, values.check(values.duration(),
+                        d -> d.compareTo(Duration.ofDays(1)) <= 0, d -> "must be at most 24h")));
     }
 
     /** {@code maxConcurrency}, or {@code parallelism}, its deprecated old name; not both. */

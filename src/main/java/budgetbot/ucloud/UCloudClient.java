@@ -132,6 +132,22 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         return new Usage(series, window, merged.totals(), merged.bucketList());
     }
 
+    /** One request, however long the window: the caller keeps it short (UCloud times out beyond about 10 days). */
+    @Override
+    public Usage fetchOnce(Series series, Window window) {
+        if (window.length().isZero()) {
+            return Usage.none(series, window);
+        }
+        SliceUsage usage;
+        try {
+            usage = fetchSlice(series, window);
+        } catch (UCloudException e) {
+            logFailure(series, window, e);
+            throw e;
+        }
+        return new Usage(series, window, usage.totals(), usage.bucketList());
+    }
+
     /** The limit on requests in flight, for tests. */
     AdaptiveLimit limit() {
         return limit;

@@ -10,4 +10,12 @@ public interface UsageSource {
      * @throws UsageException when the source fails for good (after its own retries)
      */
     Usage fetch(Series series, Window window);
+
+    /**
+     * As {@link #fetch}, in one request where the source has requests: the usage cache asks this for a day, or
+     * for the still-open range of at most two days, and counts on one call each.
+     */
+    default Usage fetchOnce(Series series, Window window) {
+        return fetch(series, window);
+    }
 }

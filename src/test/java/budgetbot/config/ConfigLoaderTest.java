@@ -40,7 +40,7 @@ class ConfigLoaderTest {
 
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Europe/Berlin"), DayOfWeek.SUNDAY, 15));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("http://127.0.0.1:8089"), "pub-key",
-                new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3));
+                new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3, Duration.ofHours(2)));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:postgresql://db.example.com/budgetbot", "bot",
                 new Secret("db-pw"), true));
         assertThat(c.prices()).isEqualTo(new Prices("USD", Map.of(
@@ -80,7 +80,7 @@ class ConfigLoaderTest {
 
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Asia/Shanghai"), DayOfWeek.MONDAY, 1));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("https://api.ucloud.cn"), "pk",
-                new Secret("sk"), "", Duration.ofSeconds(30), 4, 16));
+                new Secret("sk"), "", Duration.ofSeconds(30), 4, 16, Duration.ofHours(2)));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false));
         assertThat(c.prices()).isEqualTo(new Prices("CNY", Map.of()));
         RuleConfig rule = c.rules().get(0);

@@ -237,7 +237,8 @@ class DigestBuilderTest {
         Usage honest = Fixture.snapshot(plan).get(plan.report(), K1_BIG);
         UsageTotals claimed = honest.totals().plus(new UsageTotals(10, 5, 15, 1, 0));
         Map<Window, Map<Series, Usage>> byWindow = new HashMap<>();
-        byWindow.put(plan.report(), Map.of(K1_BIG, new Usage(K1_BIG, plan.report(), claimed, honest.buckets())));
+        Fixture.snapshot(plan.windows(), Map.of()).byWindow().forEach((w, none) -> byWindow.put(w, new HashMap<>(none)));
+        byWindow.get(plan.report()).put(K1_BIG, new Usage(K1_BIG, plan.report(), claimed, honest.buckets()));
 
         GroupReport g = DigestBuilder.build(plan, Fixture.config(), new UsageSnapshot(byWindow), List.of(), List.of())
                 .headline();
@@ -287,7 +288,7 @@ class DigestBuilderTest {
     void aPeriodWithoutUsageIsReportedAsSuch() {
         DigestPlan plan = Fixture.dailyPlan();
 
-        DigestReport r = DigestBuilder.build(plan, Fixture.config(), new UsageSnapshot(Map.of()), List.of(),
+        DigestReport r = DigestBuilder.build(plan, Fixture.config(), Fixture.snapshot(plan.windows(), Map.of()), List.of(),
                 List.of());
 
         assertThat(r.noUsage()).isTrue();

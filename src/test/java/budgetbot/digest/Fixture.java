@@ -111,12 +111,17 @@ public final class Fixture {
         return out;
     }
 
-    /** What a source returns for these buckets: each window's buckets and their sum as totals. */
+    /**
+     * What a source returns for these buckets: each window's buckets and their sum as totals; a series of
+     * {@link #SERIES} without buckets used nothing.
+     */
     public static UsageSnapshot snapshot(Collection<Window> windows, Map<Series, List<UsageBucket>> buckets) {
+        Map<Series, List<UsageBucket>> all = new HashMap<>(buckets);
+        SERIES.forEach(s -> all.putIfAbsent(s, List.of()));
         Map<Window, Map<Series, Usage>> byWindow = new HashMap<>();
         for (Window w : windows) {
             Map<Series, Usage> m = new HashMap<>();
-            buckets.forEach((s, bs) -> {
+            all.forEach((s, bs) -> {
                 List<UsageBucket> in = bs.stream().filter(b -> w.contains(b.timestamp())).toList();
                 UsageTotals t = in.stream().map(UsageBucket::totals).reduce(UsageTotals.ZERO, UsageTotals::plus);
                 m.put(s, new Usage(s, w, t, in));

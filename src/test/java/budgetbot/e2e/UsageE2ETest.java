@@ -48,6 +48,7 @@ class UsageE2ETest {
         Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
         values.put("PRIVATE_KEY", privateKey);
         values.put("PROJECT_ID", projectId);
+        values.put("STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
         return Scenario.config(dir, "usage.yml", values);
     }
 
@@ -168,6 +169,35 @@ class UsageE2ETest {
         UsageTotals expected = sim.expected(SERIES, october);
         assertThat(lines.get(32)).isEqualTo("total," + expected.inputTokens() + "," + expected.outputTokens() + ","
                 + expected.totalTokens() + "," + expected.requests() + "," + expected.images());
+    }
+
+    @Test
+    void settledDaysComeFromTheCacheUntilClearedAndNoCacheAsksUCloudForAll() {
+        Window fiveDays = new Window(Scenario.day("2026-10-10").start(), Scenario.day("2026-10-15").start());
+        Path config = config();
+
+        Cli.Run cold = usage(config, fiveDays, "day", "csv");
+        cold.exits(0);
+        assertThat(sim.requests()).as("one request per day").hasSize(5);
+
+        Cli.Run warm = usage(config, fiveDays, "day", "csv");
+        warm.exits(0);
+        assertThat(sim.requests()).as("settled days are read from the cache").hasSize(5);
+        assertThat(warm.out()).isEqualTo(cold.out());
+
+        Cli.Run direct = Cli.run("usage", "--config", config.toString(), "--key", SERIES.keyId(), "--model",
+                SERIES.model(), "--from", Scenario.arg(fiveDays.start()), "--to", Scenario.arg(fiveDays.end()),
+                "--by", "day", "--format", "csv", "--no-cache");
+        direct.exits(0);
+        assertThat(sim.requests()).hasSize(10);
+        assertThat(direct.out()).isEqualTo(cold.out());
+
+        Cli.Run clear = Cli.run("cache", "clear", "--config", config.toString(), "--key", SERIES.keyId(),
+                "--before", "2026-10-13");
+        clear.exits(0);
+        assertThat(clear.out()).contains("cleared 3 cached days");
+        usage(config, fiveDays, "day", "csv").exits(0);
+        assertThat(sim.requests()).as("the three cleared days, fetched again").hasSize(13);
     }
 
     @ParameterizedTest

@@ -16,7 +16,6 @@ import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.rules.Projection;
-import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -198,7 +197,7 @@ class DigestRendererTest {
     @Test
     void anEmptyPeriodSaysNoUsageInsteadOfATableOfZeros() throws IOException {
         DigestPlan plan = Fixture.dailyPlan();
-        DigestReport r = DigestBuilder.build(plan, Fixture.config(), new UsageSnapshot(Map.of()), List.of(),
+        DigestReport r = DigestBuilder.build(plan, Fixture.config(), Fixture.snapshot(plan.windows(), Map.of()), List.of(),
                 List.of());
 
         RenderedDigest d = DigestRenderer.render(r);

@@ -42,7 +42,7 @@ class EvaluatorTest {
     private final Evaluator evaluator = new Evaluator(PeriodCalendar.of(SHANGHAI), PRICES);
 
     private List<Finding> evaluate(RuleConfig rule, Instant at, Ledger ledger) {
-        return evaluator.evaluate(rule, at, ledger.snapshot(evaluator.windows(rule, at)));
+        return evaluator.evaluate(rule, at, ledger.snapshot(evaluator, rule, at));
     }
 
     @ParameterizedTest(name = "{0} of both models is {1}")
@@ -174,7 +174,7 @@ class EvaluatorTest {
                 budget(Metric.TOKENS, period, "1000000", "0.8"));
         Instant when = t(at.endsWith("Z") ? at.replace("Z", "+00:00") : at);
 
-        Finding f = cal.evaluate(rule, when, ledger.snapshot(cal.windows(rule, when))).get(0);
+        Finding f = cal.evaluate(rule, when, ledger.snapshot(cal, rule, when)).get(0);
 
         assertThat(f.used()).isEqualByComparingTo(BigDecimal.valueOf(used));
         assertThat(f.window()).isEqualTo(new Window(t(start + ":00"), t(end + ":00")));

@@ -43,7 +43,7 @@ class ForecastTest {
     }
 
     private List<Finding> evaluate(RuleConfig rule, Instant at, Ledger ledger) {
-        return evaluator.evaluate(rule, at, ledger.snapshot(evaluator.windows(rule, at)));
+        return evaluator.evaluate(rule, at, ledger.snapshot(evaluator, rule, at));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,7 +102,7 @@ class ForecastTest {
                 forecastBudget(PeriodUnit.DAY, "2000", "0.1"));
         Instant at = t("2026-11-27T12:00:00+08:00");
 
-        Finding forecast = evaluator.evaluate(rule, at, ledger.snapshotWithoutBuckets(evaluator.windows(rule, at)))
+        Finding forecast = evaluator.evaluate(rule, at, ledger.snapshotWithoutBuckets(evaluator, rule, at))
                 .get(1);
 
         Projection p = forecast.forecast().orElseThrow();

@@ -44,7 +44,7 @@ class GrowthTest {
                 List.of(growth(PeriodUnit.DAY, increase, minBaseline)));
         Evaluator evaluator = new Evaluator(PeriodCalendar.of(EvaluatorTest.SHANGHAI), EvaluatorTest.PRICES);
 
-        Finding f = evaluator.evaluate(rule, AT, ledger.snapshot(evaluator.windows(rule, AT))).get(0);
+        Finding f = evaluator.evaluate(rule, AT, ledger.snapshot(evaluator, rule, AT)).get(0);
 
         assertThat(f.kind()).isEqualTo(Kind.GROWTH);
         assertThat(f.condition()).isEqualTo("growth[0]:tokens/day");

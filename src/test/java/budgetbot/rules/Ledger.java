@@ -1,5 +1,6 @@
 package budgetbot.rules;
 
+import budgetbot.config.RuleConfig;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -12,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,21 +55,23 @@ final class Ledger {
         return this;
     }
 
-    /** What the evaluator asked for, for every series that has events. */
-    UsageSnapshot snapshot(Set<Window> windows) {
-        return snapshot(windows, true);
+    /** What the evaluator asks for {@code rule}: its windows, for its series and every series that has events. */
+    UsageSnapshot snapshot(Evaluator evaluator, RuleConfig rule, Instant at) {
+        return snapshot(evaluator, rule, at, true);
     }
 
     /** Like {@link #snapshot} but with totals only, as if the source returned no per-timestamp usage. */
-    UsageSnapshot snapshotWithoutBuckets(Set<Window> windows) {
-        return snapshot(windows, false);
+    UsageSnapshot snapshotWithoutBuckets(Evaluator evaluator, RuleConfig rule, Instant at) {
+        return snapshot(evaluator, rule, at, false);
     }
 
-    private UsageSnapshot snapshot(Set<Window> windows, boolean withBuckets) {
+    private UsageSnapshot snapshot(Evaluator evaluator, RuleConfig rule, Instant at, boolean withBuckets) {
+        Set<Series> series = new HashSet<>(Grouping.series(rule));
+        events.forEach(e -> series.add(e.series()));
         Map<Window, Map<Series, Usage>> byWindow = new HashMap<>();
-        for (Window w : windows) {
+        for (Window w : evaluator.windows(rule, at)) {
             Map<Series, Usage> bySeries = new HashMap<>();
-            events.stream().map(Event::series).distinct().forEach(s -> bySeries.put(s, usage(s, w, withBuckets)));
+            series.forEach(s -> bySeries.put(s, usage(s, w, withBuckets)));
             byWindow.put(w, bySeries);
         }
         return new UsageSnapshot(byWindow);

@@ -1,0 +1,152 @@
+package budgetbot.fetch;
+
+import budgetbot.state.Sql;
+import budgetbot.state.StateStore;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.Usage;
+import budgetbot.usage.UsageBucket;
+import budgetbot.usage.UsageTotals;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+
+/**
+ * The usage cache: the totals and buckets of every closed day of every series, in the state database, so that
+ * instances of a cluster and later runs share them. A row is written once and never updated; {@link #clear}
+ * is how a correction that arrived after the settle time is fetched again.
+ */
+public final class SliceCache {
+    private static final String COLUMNS = "slice_start, slice_end, input_tokens, output_tokens, total_tokens, "
+            + "requests, images, buckets";
+
+    private final StateStore store;
+    private final Clock clock;
+
+    public SliceCache(StateStore store, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The cached days among {@code days} (which are in time order), by day. */
+    Map<Window, Usage> load(Series series, SortedSet<Window> days) {
+        if (days.isEmpty()) {
+            return Map.of();
+        }
+        Set<Window> wanted = Set.copyOf(days);
+        return store.autoCommit("read the usage cache", c -> {
+            Map<Window, Usage> found = new HashMap<>();
+            Sql.query(c, "SELECT " + COLUMNS + " FROM usage_slice WHERE key_id = ? AND model = ? "
+                    + "AND slice_start >= ? AND slice_start < ?", ps -> {
+                ps.setString(1, series.keyId());
+                ps.setString(2, series.model());
+                ps.setObject(3, Sql.timestamp(days.first().start()));
+                ps.setObject(4, Sql.timestamp(days.last().end()));
+            }, rs -> read(series, rs)).stream()
+                    // a day cut in another timezone starts in the range too, but is not one of these days
+                    .filter(u -> wanted.contains(u.window()))
+                    .forEach(u -> found.put(u.window(), u));
+            return found;
+        });
+    }
+
+    /** Keeps a closed day; a day another instance kept first is left as it is (both came from UCloud). */
+    void store(Usage day) {
+        store.autoCommit("write the usage cache", c -> insert(c, day));
+    }
+
+    /**
+     * Forgets cached days, so that they are fetched again.
+     *
+     * @param keyId  only this API key's days
+     * @param before only days that ended at or before this time
+     * @return how many days were forgotten
+     */
+    public int clear(Optional<String> keyId, Optional<Instant> before) {
+        String where = (keyId.isPresent() ? " AND key_id = ?" : "") + (before.isPresent() ? " AND slice_end <= ?" : "");
+        return store.autoCommit("clear the usage cache", c -> Sql.update(c,
+                "DELETE FROM usage_slice WHERE 1 = 1" + where, ps -> {
+                    int i = 1;
+                    if (keyId.isPresent()) {
+                        ps.setString(i++, keyId.get());
+                    }
+                    if (before.isPresent()) {
+                        ps.setObject(i, Sql.timestamp(before.get()));
+                    }
+                }));
+    }
+
+    private int insert(Connection c, Usage day) throws SQLException {
+        // H2 has no ON CONFLICT outside its PostgreSQL mode, PostgreSQL no MERGE ... KEY
+        String sql = store.isPostgres()
+                ? "INSERT INTO usage_slice (key_id, model, " + COLUMNS + ", fetched_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+                : "MERGE INTO usage_slice (key_id, model, " + COLUMNS + ", fetched_at) "
+                + "KEY (key_id, model, slice_start, slice_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        UsageTotals t = day.totals();
+        return Sql.update(c, sql, ps -> {
+            ps.setString(1, day.series().keyId());
+            ps.setString(2, day.series().model());
+            ps.setObject(3, Sql.timestamp(day.window().start()));
+            ps.setObject(4, Sql.timestamp(day.window().end()));
+            ps.setLong(5, t.inputTokens());
+            ps.setLong(6, t.outputTokens());
+            ps.setLong(7, t.totalTokens());
+            ps.setLong(8, t.requests());
+            ps.setLong(9, t.images());
+            ps.setString(10, encode(day.buckets()));
+            ps.setObject(11, Sql.timestamp(clock.instant()));
+        });
+    }
+
+    private static Usage read(Series series, ResultSet rs) throws SQLException {
+        Window window = new Window(Sql.instant(rs, "slice_start"), Sql.instant(rs, "slice_end"));
+        UsageTotals totals = new UsageTotals(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                rs.getLong("total_tokens"), rs.getLong("requests"), rs.getLong("images"));
+        return new Usage(series, window, totals, decode(rs.getString("buckets")));
+    }
+
+    /**
+     * {@code epochSecond,in,out,total,requests,images} per bucket, {@code ;} between buckets. Counts of usage
+     * types budgetbot does not know are not kept: nothing reads them.
+     */
+    static String encode(Collection<UsageBucket> buckets) {
+        StringBuilder b = new StringBuilder(buckets.size() * 40);
+        for (UsageBucket bucket : buckets) {
+            UsageTotals t = bucket.totals();
+            if (!b.isEmpty()) {
+                b.append(';');
+            }
+            b.append(bucket.timestamp().getEpochSecond()).append(',').append(t.inputTokens()).append(',')
+                    .append(t.outputTokens()).append(',').append(t.totalTokens()).append(',').append(t.requests())
+                    .append(',').append(t.images());
+        }
+        return b.toString();
+    }
+
+    static List<UsageBucket> decode(String text) {
+        List<UsageBucket> buckets = new ArrayList<>();
+        if (text.isEmpty()) {
+            return buckets;
+        }
+        for (String bucket : text.split(";")) {
+            String[] f = bucket.split(",");
+            buckets.add(new UsageBucket(Instant.ofEpochSecond(Long.parseLong(f[0])), new UsageTotals(
+                    Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5])), Map.of()));
+        }
+        return buckets;
+    }
+}

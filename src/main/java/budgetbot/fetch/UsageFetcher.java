@@ -1,0 +1,202 @@
+package budgetbot.fetch;
+
+import budgetbot.rules.UsageSnapshot;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.Usage;
+import budgetbot.usage.UsageBucket;
+import budgetbot.usage.UsageException;
+import budgetbot.usage.UsageSource;
+import budgetbot.usage.UsageTotals;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Fetches every (window, series) pair an evaluation needs into a snapshot, a bounded number of requests at a time.
+ *
+ * <p>With a {@link SliceCache}, each series' windows are cut into local days (see {@link SlicePlan}): closed days
+ * come from the cache, or are fetched whole once and kept; the open part of all windows is one request. So a
+ * steady cycle makes one request per series, plus one per day that closed since the last cycle, whatever the
+ * periods. A window's part of a day or of the open range is the sum of the buckets whose timestamp lies in it;
+ * a whole day or the whole open range keeps the totals UCloud reported for it.
+ */
+public final class UsageFetcher implements AutoCloseable {
+    /** Longer open ranges (a settle time near a day, or a window ending in the future) go through {@link UsageSource#fetch}. */
+    private static final Duration ONE_REQUEST = Duration.ofDays(2);
+
+    private final UsageSource source;
+    private final Optional<SliceCache> cache;
+    private final ZoneId zone;
+    private final Duration settle;
+    private final Clock clock;
+    private final ExecutorService pool;
+
+    /**
+     * @param cache  empty to ask the source for every window as it is
+     * @param zone   where days start
+     * @param settle how long after its end a day's usage is taken as final
+     * @param clock  decides which days have settled
+     */
+    public UsageFetcher(UsageSource source, Optional<SliceCache> cache, ZoneId zone, Duration settle, Clock clock,
+                        int parallelism) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.settle = Objects.requireNonNull(settle, "settle");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.pool = Executors.newFixedThreadPool(Math.max(1, parallelism), r -> {
+            Thread t = new Thread(r, "usage-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @throws UsageException the first failure, after the source's own retries */
+    public UsageSnapshot fetch(Collection<Window> windows, Collection<Series> series) {
+        return fetch(windows, series, new HashMap<>());
+    }
+
+    /**
+     * As {@link #fetch(Collection, Collection)}, asking only for the pairs {@code known} lacks and adding them to
+     * it: rules checked together that share keys, models and periods fetch each pair once. The snapshot holds
+     * exactly the pairs asked for.
+     */
+    public UsageSnapshot fetch(Collection<Window> windows, Collection<Series> series,
+                               Map<Window, Map<Series, Usage>> known) {
+        Map<Series, List<Window>> missing = new LinkedHashMap<>();
+        for (Series s : series) {
+            for (Window w : windows) {
+                if (!known.getOrDefault(w, Map.of()).containsKey(s)) {
+                    missing.computeIfAbsent(s, x -> new ArrayList<>()).add(w);
+                }
+            }
+        }
+        Map<Series, Map<Window, Usage>> fetched = cache.isPresent() ? throughCache(missing.entrySet())
+                : direct(missing.entrySet());
+        fetched.forEach((s, byWindow) -> byWindow.forEach((w, u) -> known.computeIfAbsent(w, x -> new HashMap<>()).put(s, u)));
+        Map<Window, Map<Series, Usage>> asked = new HashMap<>();
+        for (Window w : windows) {
+            Map<Series, Usage> have = known.getOrDefault(w, Map.of());
+            Map<Series, Usage> of = asked.computeIfAbsent(w, x -> new HashMap<>());
+            series.forEach(s -> of.put(s, have.get(s)));
+        }
+        return new UsageSnapshot(asked);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    private Map<Series, Map<Window, Usage>> direct(Collection<Map.Entry<Series, List<Window>>> missing) {
+        Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
+        missing.forEach(e -> e.getValue().forEach(w -> calls.put(new Part(e.getKey(), w),
+                pool.submit(() -> source.fetch(e.getKey(), w)))));
+        Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
+        awaitAll(calls).forEach((p, u) -> out.computeIfAbsent(p.series(), s -> new LinkedHashMap<>()).put(p.window(), u));
+        return out;
+    }
+
+    private Map<Series, Map<Window, Usage>> throughCache(Collection<Map.Entry<Series, List<Window>>> missing) {
+        // one moment for all series, so that they agree on which days are closed
+        Instant settledBefore = clock.instant().minus(settle);
+        Map<Series, SlicePlan> plans = new LinkedHashMap<>();
+        Map<Series, Future<Map<Window, Usage>>> loads = new LinkedHashMap<>();
+        for (Map.Entry<Series, List<Window>> e : missing) {
+            SlicePlan plan = SlicePlan.of(e.getValue(), zone, settledBefore);
+            plans.put(e.getKey(), plan);
+            loads.put(e.getKey(), pool.submit(() -> cache.get().load(e.getKey(), plan.closedDays())));
+        }
+        Map<Series, Map<Window, Usage>> cached = awaitAll(loads);
+        Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
+        plans.forEach((s, plan) -> {
+            for (Window day : plan.closedDays()) {
+                if (!cached.get(s).containsKey(day)) {
+                    calls.put(new Part(s, day), pool.submit(() -> {
+                        Usage u = source.fetchOnce(s, day);
+                        cache.get().store(u);
+                        return u;
+                    }));
+                }
+            }
+            plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(() ->
+                    open.length().compareTo(ONE_REQUEST) <= 0 ? source.fetchOnce(s, open) : source.fetch(s, open))));
+        });
+        Map<Series, Map<Window, Usage>> parts = new HashMap<>();
+        cached.forEach((s, days) -> parts.put(s, new HashMap<>(days)));
+        awaitAll(calls).forEach((p, u) -> parts.get(p.series()).put(p.window(), u));
+        Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
+        for (Map.Entry<Series, List<Window>> e : missing) {
+            Map<Window, Usage> byWindow = new LinkedHashMap<>();
+            e.getValue().forEach(w -> byWindow.put(w, compose(e.getKey(), w, parts.get(e.getKey()))));
+            out.put(e.getKey(), byWindow);
+        }
+        return out;
+    }
+
+    /** One request's worth: a series over a window, a day or the open range. */
+    private record Part(Series series, Window window) {
+    }
+
+    /** Waits for all; the first failure cancels the rest and is thrown. */
+    private static <K, V> Map<K, V> awaitAll(Map<K, Future<V>> futures) {
+        Map<K, V> done = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<K, Future<V>> f : futures.entrySet()) {
+                done.put(f.getKey(), f.getValue().get());
+            }
+            return done;
+        } catch (ExecutionException e) {
+            futures.values().forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UsageException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            futures.values().forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new UsageException("interrupted while fetching usage", e);
+        }
+    }
+
+    /** The window's usage from the days and the open range that cover it. */
+    private static Usage compose(Series series, Window window, Map<Window, Usage> parts) {
+        UsageTotals totals = UsageTotals.ZERO;
+        List<UsageBucket> buckets = new ArrayList<>();
+        List<Window> covering = parts.keySet().stream()
+                .filter(p -> p.start().isBefore(window.end()) && window.start().isBefore(p.end()))
+                .sorted(Comparator.comparing(Window::start)).toList();
+        for (Window p : covering) {
+            Usage part = parts.get(p);
+            boolean whole = !p.start().isBefore(window.start()) && !p.end().isAfter(window.end());
+            if (whole) {
+                totals = totals.plus(part.totals());
+                buckets.addAll(part.buckets());
+                continue;
+            }
+            for (UsageBucket b : part.buckets()) {
+                if (window.contains(b.timestamp())) {
+                    totals = totals.plus(b.totals());
+                    buckets.add(b);
+                }
+            }
+        }
+        return new Usage(series, window, totals, buckets);
+    }
+}

@@ -1,0 +1,18 @@
+-- The usage cache: what one series (API key x model) used over one closed local day, fetched from UCloud once.
+-- A day is closed once it ended at least ucloud.settle ago. The slice's instants are part of the key, so days
+-- cut in another timezone are other rows: changing `timezone` refetches instead of reusing misaligned days.
+CREATE TABLE usage_slice (
+  key_id        VARCHAR(200)             NOT NULL,
+  model         VARCHAR(500)             NOT NULL,
+  slice_start   TIMESTAMP WITH TIME ZONE NOT NULL,
+  slice_end     TIMESTAMP WITH TIME ZONE NOT NULL,
+  input_tokens  BIGINT                   NOT NULL,
+  output_tokens BIGINT                   NOT NULL,
+  total_tokens  BIGINT                   NOT NULL,
+  requests      BIGINT                   NOT NULL,
+  images        BIGINT                   NOT NULL,
+  -- the day's buckets: epochSecond,in,out,total,requests,images separated by ';'
+  buckets       TEXT                     NOT NULL,
+  fetched_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+  PRIMARY KEY (key_id, model, slice_start, slice_end)
+);
