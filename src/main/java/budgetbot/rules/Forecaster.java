@@ -46,9 +46,8 @@ final class Forecaster {
                 ? recent(period, at, elapsed, soFar, measure)
                 : new Rate(used, elapsed, "average rate since the period start (no hourly data)");
         BigDecimal total = measure.round(used.add(rate.over(Duration.between(at, period.end()))));
-        Optional<Instant> reachedAt = rate.timeToAdd(budget.limit().subtract(used))
-                .map(at::plus)
-                .filter(t -> t.isBefore(period.end()));
+        Optional<Instant> reachedAt = rate.timeToAdd(budget.limit().subtract(used), Duration.between(at, period.end()))
+                .map(at::plus);
         return Optional.of(new Projection(total, reachedAt, rate.method()));
     }
 
@@ -105,14 +104,19 @@ final class Forecaster {
                     .divide(BigDecimal.valueOf(span.toMillis()), MathContext.DECIMAL64);
         }
 
-        /** How long until {@code more} has been used, rounded up to a second; empty if never or already. */
-        Optional<Duration> timeToAdd(BigDecimal more) {
+        /**
+         * How long until {@code more} has been used, rounded up to a second; empty if never, already, or not
+         * within {@code left} (a huge limit against a small rate is not a time to compute).
+         */
+        Optional<Duration> timeToAdd(BigDecimal more, Duration left) {
             if (more.signum() <= 0 || amount.signum() <= 0) {
                 return Optional.empty();
             }
             BigDecimal seconds = more.multiply(BigDecimal.valueOf(span.toMillis()))
                     .divide(amount.multiply(BigDecimal.valueOf(1000)), 0, RoundingMode.CEILING);
-            return Optional.of(Duration.ofSeconds(seconds.longValueExact()));
+            return seconds.compareTo(BigDecimal.valueOf(left.getSeconds())) < 0
+                    ? Optional.of(Duration.ofSeconds(seconds.longValueExact()))
+                    : Optional.empty();
         }
     }
 }
