@@ -19,20 +19,20 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs the budgetbot command line as a user would: in this JVM, or as its own process with an environment. */
-final class Cli {
+public final class Cli {
     private static final long PROCESS_TIMEOUT_SECONDS = 60;
 
     private Cli() {
     }
 
     /** What one run printed and returned. */
-    record Run(int exit, String out, String err) {
-        String all() {
+    public record Run(int exit, String out, String err) {
+        public String all() {
             return out + err;
         }
 
         /** Asserts the exit code, showing what was printed when it is not {@code expected}. */
-        Run exits(int expected) {
+        public Run exits(int expected) {
             assertThat(exit).as("exit code; the run printed:%n%s%s", out, err).isEqualTo(expected);
             return this;
         }
@@ -42,7 +42,7 @@ final class Cli {
      * {@code budgetbot args...} in this JVM. The commands print to {@code System.out} and the error handler and
      * logging to {@code System.err}, so both are swapped for the run; tests run one at a time.
      */
-    static synchronized Run run(String... args) {
+    public static synchronized Run run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
