@@ -21,10 +21,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -203,7 +206,8 @@ public final class Simulator implements AutoCloseable {
         if (!publicKey.equals(params.get("PublicKey"))) {
             return envelope(action, 172, "User not exists");
         }
-        if (!signer.verify(params, params.get(Signer.SIGNATURE))) {
+        String signature = params.get(Signer.SIGNATURE);
+        if (!signer.verify(params, signature) && !signedWithEmptyValues(params, signature)) {
             return envelope(action, 171, "Signature VerifyAC Error");
         }
         try {
@@ -215,6 +219,36 @@ public final class Simulator implements AutoCloseable {
         } catch (BadParam e) {
             return envelope(action, 230, e.getMessage());
         }
+    }
+
+    /**
+     * Whether {@code signature} covers the parameters including the empty ones ({@code ProjectId=""}): the official
+     * Java SDK signs and sends an empty {@code ProjectId}, and UCloud accepts that as well as leaving it out.
+     */
+    private boolean signedWithEmptyValues(Map<String, String> params, String signature) {
+        if (signature == null || !params.containsValue("")) {
+            return false;
+        }
+        Map<String, String> sorted = new TreeMap<>(Simulator::compareBytes);
+        sorted.putAll(params);
+        StringBuilder sb = new StringBuilder();
+        sorted.forEach((key, value) -> {
+            if (!key.equals(Signer.SIGNATURE)) {
+                sb.append(key).append(value);
+            }
+        });
+        sb.append(privateKey.reveal());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII),
+                    signature.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+
+    private static int compareBytes(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     private Map<String, Object> tokenUsage(Map<String, String> params) throws BadParam {
@@ -339,7 +373,10 @@ public final class Simulator implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    /** Parameters as UCloud reads them: the query, overlaid by a form or JSON body. */
+    /**
+     * Parameters as UCloud reads them: the query, overlaid by a form or JSON body. A JSON body's empty strings are
+     * kept (as a form's are), since a client may have signed them.
+     */
     private static Map<String, String> params(HttpExchange exchange) throws IOException {
         Map<String, String> params = new TreeMap<>(decodeForm(exchange.getRequestURI().getRawQuery()));
         String body;
@@ -350,8 +387,14 @@ public final class Simulator implements AutoCloseable {
                 .toLowerCase(Locale.ROOT);
         if (type.contains("json") && !body.isBlank()) {
             try {
-                params.putAll(Signer.canonical(JSON.readValue(body, new TypeReference<Map<String, Object>>() {
-                })));
+                Map<String, Object> json = JSON.readValue(body, new TypeReference<Map<String, Object>>() {
+                });
+                json.forEach((key, value) -> {
+                    if ("".equals(value)) {
+                        params.put(key, "");
+                    }
+                });
+                params.putAll(Signer.canonical(json));
             } catch (JsonProcessingException e) {
                 // like a missing Action: the envelope will say what is wrong
                 log.debug("unreadable JSON body: {}", e.getOriginalMessage());
