@@ -42,6 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fake UCloud OpenAPI on 127.0.0.1: checks signatures like UCloud, answers {@code GetUMInferTokenUsage} with
@@ -55,8 +56,6 @@ public final class Simulator implements AutoCloseable {
     public static final String LIST_KEYS = "ListUMInferAPIKey";
     static final int REQUEST_LOG_SIZE = 10_000;
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
-    /** Longer windows get RetCode 110, as UCloud times out on them. */
-    static final Duration MAX_WINDOW = Duration.ofDays(10);
 
     private static final Logger log = LoggerFactory.getLogger(Simulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +68,11 @@ public final class Simulator implements AutoCloseable {
     private final Faults faults = new Faults();
     /** The most recent requests, for tests; bounded, since a simulator may serve a running bot for days. */
     private final Deque<Map<String, String>> requests = new ArrayDeque<>();
+    private final LongAdder apiRequests = new LongAdder();
+    private final LongAdder tokenUsageRequests = new LongAdder();
+    private final LongAdder emptyAnswers = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final ExecutorService executor;
     private final HttpServer server;
 
@@ -87,6 +91,7 @@ public final class Simulator implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), opts.port()), 0);
         server.createContext("/", this::api);
         server.createContext("/_sim/faults", this::control);
+        server.createContext("/_sim/stats", this::stats);
         server.setExecutor(executor);
         server.start();
     }
@@ -132,6 +137,12 @@ public final class Simulator implements AutoCloseable {
         return faults;
     }
 
+    /** Counts of what was served so far; also {@code GET /_sim/stats} as JSON. */
+    public SimulatorStats stats() {
+        return new SimulatorStats(apiRequests.sum(), tokenUsageRequests.sum(), emptyAnswers.sum(), bytesIn.sum(),
+                bytesOut.sum());
+    }
+
     /** Exactly the totals the simulator reports for {@code series} over {@code window}, as of its clock's now. */
     public UsageTotals expected(Series series, Window window) {
         return usage.total(series, window, opts.clock().instant());
@@ -151,7 +162,8 @@ public final class Simulator implements AutoCloseable {
 
     private void answerApi(HttpExchange exchange) throws IOException {
         try {
-            Map<String, String> params = params(exchange);
+            Map<String, String> params = params(exchange, bytesIn);
+            apiRequests.increment();
             synchronized (requests) {
                 if (requests.size() == REQUEST_LOG_SIZE) {
                     requests.removeFirst();
@@ -252,6 +264,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private Map<String, Object> tokenUsage(Map<String, String> params) throws BadParam {
+        tokenUsageRequests.increment();
         Series series = new Series(required(params, "KeyId"), required(params, "Model"));
         long start = number(params, "StartTime", null);
         long end = number(params, "EndTime", null);
@@ -259,10 +272,13 @@ public final class Simulator implements AutoCloseable {
             throw new BadParam("Params [EndTime] not available: before StartTime");
         }
         Window window = new Window(Instant.ofEpochSecond(start), Instant.ofEpochSecond(end));
-        if (window.length().compareTo(MAX_WINDOW) > 0) {
+        if (window.length().compareTo(opts.maxWindow()) > 0) {
             return envelope(TOKEN_USAGE, 110, "API timeout");
         }
         Map<String, Object> answer = envelope(TOKEN_USAGE, 0, null);
+        if (!usage.knows(series)) {
+            emptyAnswers.increment();
+        }
         answer.put("Data", usage.knows(series) ? tokenUsageData(series, window) : Map.of());
         return answer;
     }
@@ -319,6 +335,13 @@ public final class Simulator implements AutoCloseable {
         return answer;
     }
 
+    private void stats(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            reply(exchange, 200, "application/json", JSON.writeValueAsString(stats()), Map.of());
+        }
+    }
+
     private void control(HttpExchange exchange) throws IOException {
         try (exchange) {
             queueFaults(exchange);
@@ -332,7 +355,7 @@ public final class Simulator implements AutoCloseable {
                         Map.of("Allow", "POST"));
                 return;
             }
-            Map<String, String> params = params(exchange);
+            Map<String, String> params = params(exchange, new LongAdder());
             Optional<Fault.Kind> kind = Fault.Kind.parse(params.getOrDefault("kind", ""));
             if (kind.isEmpty()) {
                 reply(exchange, 400, "text/plain", "kind must be one of: " + Fault.Kind.names() + "\n", Map.of());
@@ -363,9 +386,12 @@ public final class Simulator implements AutoCloseable {
         return m;
     }
 
-    private static void reply(HttpExchange exchange, int status, String contentType, String body,
-                              Map<String, String> headers) throws IOException {
+    private void reply(HttpExchange exchange, int status, String contentType, String body,
+                       Map<String, String> headers) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!exchange.getHttpContext().getPath().startsWith("/_sim")) {
+            bytesOut.add(bytes.length);
+        }
         exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
         exchange.getResponseHeaders().set(REQUEST_ID, UUID.randomUUID().toString());
         headers.forEach(exchange.getResponseHeaders()::set);
@@ -377,12 +403,15 @@ public final class Simulator implements AutoCloseable {
      * Parameters as UCloud reads them: the query, overlaid by a form or JSON body. A JSON body's empty strings are
      * kept (as a form's are), since a client may have signed them.
      */
-    private static Map<String, String> params(HttpExchange exchange) throws IOException {
-        Map<String, String> params = new TreeMap<>(decodeForm(exchange.getRequestURI().getRawQuery()));
-        String body;
+    private static Map<String, String> params(HttpExchange exchange, LongAdder bytesRead) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        Map<String, String> params = new TreeMap<>(decodeForm(query));
+        byte[] raw;
         try (InputStream in = exchange.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            raw = in.readAllBytes();
         }
+        bytesRead.add(raw.length + (query == null ? 0 : query.length()));
+        String body = new String(raw, StandardCharsets.UTF_8);
         String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
                 .toLowerCase(Locale.ROOT);
         if (type.contains("json") && !body.isBlank()) {

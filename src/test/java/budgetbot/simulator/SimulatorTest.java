@@ -140,6 +140,47 @@ class SimulatorTest {
         }
     }
 
+    @Test
+    void countsWhatItServes() throws Exception {
+        Reply known = call(usageParams(K1_M1, DAY));
+        call(usageParams(new Series("k9", "m1"), DAY));
+        call(Map.of("Action", "ListUMInferAPIKey"));
+        SimulatorStats stats = sim.stats();
+
+        assertThat(stats.requests()).isEqualTo(3);
+        assertThat(stats.tokenUsage()).isEqualTo(2);
+        assertThat(stats.emptyAnswers()).isEqualTo(1);
+        assertThat(stats.bytesOut()).isGreaterThan(known.body.length());
+        assertThat(stats.bytesIn()).isGreaterThan(3 * 40);
+
+        HttpResponse<String> json = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "_sim/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readValue(json.body(), SimulatorStats.class)).isEqualTo(stats);
+        assertThat(sim.stats()).as("reading the stats is not counted").isEqualTo(stats);
+        assertThat(sim.stats().minus(stats)).isEqualTo(new SimulatorStats(0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void servesManySyntheticKeysAndLongerWindowsWhenAsked() throws Exception {
+        List<String> keys = SimulatorOptions.syntheticKeys(2500);
+        assertThat(keys).hasSize(2500).doesNotHaveDuplicates().startsWith("uminferapikey-sim-00001")
+                .endsWith("uminferapikey-sim-02500");
+        Window month = new Window(DAY.start().minus(Duration.ofDays(27)), DAY.end());
+        try (Simulator many = Simulator.start(OPTS.withKeys(keys).withMaxWindow(Duration.ofDays(31)))) {
+            sim.close();
+            sim = many;
+            Series last = new Series("uminferapikey-sim-02500", "m2");
+
+            Reply reply = call(usageParams(last, month));
+
+            assertThat(reply.json.get("RetCode").asInt()).isZero();
+            assertThat(totals(reply.json.get("Data"))).isEqualTo(many.expected(last, month));
+            assertThat(many.expected(last, month).totalTokens()).isPositive();
+        }
+        assertThatThrownBy(() -> SimulatorOptions.syntheticKeys(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OPTS.withMaxWindow(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     static Stream<Arguments> rejections() {
         return Stream.of(
                 Arguments.of("no Signature", 170, "Missing signature"),
