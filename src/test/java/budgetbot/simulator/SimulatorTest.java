@@ -181,6 +181,12 @@ class SimulatorTest {
         assertThatThrownBy(() -> OPTS.withMaxWindow(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void answersWithoutWaitingForDelayedAcks() {
+        // the JDK server sends headers and body in two writes; with Nagle's algorithm each answer waited ~40 ms
+        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+    }
+
     static Stream<Arguments> rejections() {
         return Stream.of(
                 Arguments.of("no Signature", 170, "Missing signature"),
