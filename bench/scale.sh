@@ -322,7 +322,7 @@ if [[ $RUN_BIG == yes ]]; then
 else
     why="skipped: --quick"
     if [[ $MODE == default ]]; then
-        why="skipped: the N = $SMALL rows predict ~$PREDICTED s for N = $BIG (more than BENCH_10K_BUDGET = $BUDGET_10K s); run with --full"
+        why="skipped: the N = $(commas "$SMALL") rows predict ~$PREDICTED s for N = $(commas "$BIG") (more than BENCH_10K_BUDGET = $BUDGET_10K s); run with --full"
     fi
     row "check, cold + warm, and floor" "$BIG" "-" "-" "-" "-" "$why"
 fi
@@ -355,7 +355,7 @@ report() {
     done <"$ROWS"
     # targets: reported, never asserted
     local max_rss
-    max_rss=$(awk -F'|' '$1 ~ /^check/ && $6 ~ /^[0-9]+$/ {if ($6 > m) m = $6} END {printf "%.0f", m / 1024}' "$ROWS")
+    max_rss=$(awk -F'|' '$1 ~ /^check/ && $6 ~ /^[0-9]+$/ {if ($6 > m) m = $6} END {printf "%d", m / 1024}' "$ROWS")
     verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "le") ? v <= t : v >= t; print ok ? "met" : "**missed**" }'; }
     printf '\nTargets (reported, not asserted):\n\n'
     if [[ $RUN_BIG == yes && $BIG_WARM_RC == 0 ]]; then
@@ -367,7 +367,7 @@ report() {
         fi
     else
         printf -- '- warm check at %s series <= 10 s and <= 1.5x its floor: not measured (%s)\n' "$(commas "$BIG")" \
-            "$([[ $RUN_BIG == yes ]] && echo "the warm check failed" || echo "N = $BIG skipped")"
+            "$([[ $RUN_BIG == yes ]] && echo "the warm check failed" || echo "N = $(commas "$BIG") skipped")"
         if [[ -n $SMALL_WARM_FLOOR ]]; then
             printf -- '- (at %s series the warm check took %.1fx its floor)\n' "$(commas "$SMALL")" "$(awk -v a="$SMALL_WARM" -v b="$SMALL_WARM_FLOOR" 'BEGIN {print a / b}')"
         fi
