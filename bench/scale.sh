@@ -134,6 +134,8 @@ measure_with_stats() {
     shift
     read -r c0 b0 e0 <<<"$(sim_stats)"
     timed "$WORK/$name" "$@"
+    kill -0 "$SIM_PID" 2>/dev/null || die "the simulator died during $name (killed from outside?); rows so far:
+$(cat "$ROWS" 2>/dev/null)"
     read -r c1 b1 e1 <<<"$(sim_stats)"
     read -r WALL RSS_KB RC <"$WORK/$name.time"
     CALLS=$((c1 - c0)) BYTES=$((b1 - b0)) empty=$((e1 - e0))
