@@ -14,6 +14,7 @@
 #   BENCH_TIMEOUT               seconds the whole run may take (default 900, --full 2400, --quick 300)
 #   BENCH_STEP_TIMEOUT=900      seconds one row may take
 #   BENCH_RESULTS=bench/RESULTS.md   where the table is appended; "-" = nowhere
+#   BENCH_AT=now                check at the real now instead of the last 27th of a month, 18:00 Asia/Shanghai
 #   BENCH_KEEP=1                keep the temp dir (configs, outputs, simulator log)
 set -euo pipefail
 
@@ -22,7 +23,7 @@ for arg in "$@"; do
     case $arg in
         --quick) MODE=quick ;;
         --full) MODE=full ;;
-        -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) echo "scale.sh: unknown argument '$arg' (--quick, --full)" >&2; exit 2 ;;
     esac
 done
@@ -145,19 +146,26 @@ $(cat "$ROWS" 2>/dev/null)"
 # ---------------------------------------------------------------- times and windows
 # Every check runs --at the same kind of instant, the 27th of a month at 18:00 in $ZONE (the last one passed), so
 # every run does the same work whatever the date: the month so far is 27 day slices, and so is the same span of
-# the previous month. The simulator has usage for every past hour.
-day=$(TZ=$ZONE date +%d) hour=$(TZ=$ZONE date +%H)
-if ((10#$day > 27 || (10#$day == 27 && 10#$hour >= 18))); then
+# the previous month. The simulator has usage for every past hour. BENCH_AT=now checks at the real now instead,
+# as a running install does (then the work depends on the day of the month).
+if [[ ${BENCH_AT:-} == now ]]; then
     MONTH=$(TZ=$ZONE date +%Y-%m)
+    AT=$(TZ=$ZONE date +%Y-%m-%dT%H:%M:%S+08:00)
 else
-    MONTH=$(TZ=$ZONE date -d "$(TZ=$ZONE date +%Y-%m-15) -1 month" +%Y-%m)
+    day=$(TZ=$ZONE date +%d) hour=$(TZ=$ZONE date +%H)
+    if ((10#$day > 27 || (10#$day == 27 && 10#$hour >= 18))); then
+        MONTH=$(TZ=$ZONE date +%Y-%m)
+    else
+        MONTH=$(TZ=$ZONE date -d "$(TZ=$ZONE date +%Y-%m-15) -1 month" +%Y-%m)
+    fi
+    AT="$MONTH-27T18:00+08:00"
 fi
 PREV_MONTH=$(date -d "$MONTH-15 -1 month" +%Y-%m)
-AT="$MONTH-27T18:00+08:00"
 AT_S=$(date -d "$AT" +%s)
 MONTH_S=$(date -d "$MONTH-01T00:00+08:00" +%s)
 PREV_S=$(date -d "$PREV_MONTH-01T00:00+08:00" +%s)
 PREV_END_S=$((PREV_S + AT_S - MONTH_S))
+SLICES=$(((AT_S - MONTH_S + 86399) / 86400))   # local days the month so far touches ($ZONE has no DST)
 WINDOWS=(--window "$MONTH_S,$AT_S" --window "$PREV_S,$PREV_END_S")
 
 # ---------------------------------------------------------------- simulator
@@ -339,15 +347,15 @@ report() {
     printf '### %s, %s run, commit %s\n\n' "$NOW" "$MODE" "$COMMIT"
     printf -- '- machine: %s cores (%s), %s RAM, %s; load %s before, %s after\n' "$(nproc)" \
         "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" "$MEM" "$JAVA_VERSION" "$LOAD_BEFORE" "$LOAD_AFTER"
-    printf -- '- check: one rule over N series (N/4 keys x 4 models), monthly token budget + month-over-month growth, `check --at %s` (month so far and the same span of %s: 27 + 27 day slices per series), default ucloud settings%s\n' \
-        "$AT" "$PREV_MONTH" "${JAVA_OPTS:+, JVM options $JAVA_OPTS}"
+    printf -- '- check: one rule over N series (N/4 keys x 4 models), monthly token budget + month-over-month growth, `check --at %s` (month so far and the same span of %s: %d + %d day slices per series), default ucloud settings%s\n' \
+        "$AT" "$PREV_MONTH" "$SLICES" "$SLICES" "${JAVA_OPTS:+, JVM options $JAVA_OPTS}"
     printf -- '- calls and bytes as the simulator counted them (request query + body, response body; no HTTP headers); wall = process wall time except for floor rows; peak RSS from %s\n\n' \
         "$([[ -x /usr/bin/time ]] && echo '/usr/bin/time' || echo 'VmHWM sampling')"
     printf '| scenario | N | wall s | calls | calls/s | bytes MB | peak RSS MB | notes |\n'
     printf '|---|---:|---:|---:|---:|---:|---:|---|\n'
     while IFS='|' read -r scenario n wall calls bytes rss note; do
         if [[ $wall == - ]]; then
-            printf '| %s | %s | - | - | - | - | - | %s |\n' "$scenario" "$n" "$note"
+            printf '| %s | %s | - | - | - | - | - | %s |\n' "$scenario" "$(commas "$n")" "$note"
         else
             awk -v s="$scenario" -v n="$n" -v w="$wall" -v c="$calls" -v b="$bytes" -v r="$rss" -v note="$note" '
                 function commas(x,    t) { t = sprintf("%d", x); while (t ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", t); return t }
