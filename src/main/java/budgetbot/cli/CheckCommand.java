@@ -2,7 +2,10 @@ package budgetbot.cli;
 
 import budgetbot.app.App;
 import budgetbot.app.Checker;
+import budgetbot.app.Delivery;
 import budgetbot.config.BotConfig;
+import budgetbot.delivery.DrainResult;
+import budgetbot.render.AlertFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Evaluate every rule once as of --at (default now), update state, deliver what is due.",
-                "Running it twice in a row sends nothing new. Exit 1 when a rule's usage could not be fetched."})
+                "Running it twice in a row sends nothing new. Exit 1 when a rule's usage could not be fetched",
+                "or a notification could not be delivered (it stays queued)."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -33,7 +37,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         BotConfig cfg = config.load();
         if (rule != null && cfg.rule(rule).isEmpty()) {
-            throw new IllegalArgumentException("no rule named '" + rule + "' in " + cfg.file());
+            throw new InputException("no rule named '" + rule + "' in " + cfg.file());
         }
         Clock clock = Clock.systemUTC();
         Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
@@ -43,13 +47,16 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.println(o.summary());
                 if (dryRun) {
                     o.announced().forEach(a -> System.out.println("  would send to " + a.channel() + ": "
-                            + budgetbot.render.AlertFormatter.format(a.event()).subject()));
+                            + AlertFormatter.format(a.event()).subject()));
                 }
             }
-            if (!dryRun) {
-                System.out.println(budgetbot.app.Delivery.deliverNow(app));
+            boolean unevaluated = outcomes.stream().anyMatch(o -> o.error().isPresent());
+            if (dryRun) {
+                return unevaluated ? Main.FAILURE : 0;
             }
-            return outcomes.stream().anyMatch(o -> o.error().isPresent()) ? 1 : 0;
+            DrainResult delivered = Delivery.deliverNow(app);
+            System.out.println(Delivery.summary(delivered));
+            return unevaluated || delivered.failed() > 0 ? Main.FAILURE : 0;
         }
     }
 }

@@ -5,6 +5,7 @@ import budgetbot.app.Delivery;
 import budgetbot.app.DigestService;
 import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
+import budgetbot.delivery.DrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class DigestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BotConfig cfg = config.load();
-        DigestConfig digest = cfg.digest(name).orElseThrow(() -> new IllegalArgumentException(
+        DigestConfig digest = cfg.digest(name).orElseThrow(() -> new InputException(
                 "no digest named '" + name + "' in " + cfg.file() + "; defined: "
                         + cfg.digests().stream().map(DigestConfig::name).toList()));
         Clock clock = Clock.systemUTC();
@@ -60,8 +61,9 @@ final class DigestCommand implements Callable<Integer> {
             }
             System.out.println(r.rendered().isEmpty() ? "nothing to send: " + already
                     : "queued for " + r.queued() + (already.isEmpty() ? "" : "; " + already));
-            System.out.println(Delivery.deliverNow(app));
-            return 0;
+            DrainResult delivered = Delivery.deliverNow(app);
+            System.out.println(Delivery.summary(delivered));
+            return delivered.failed() > 0 ? Main.FAILURE : 0;
         }
     }
 }
