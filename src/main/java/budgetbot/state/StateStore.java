@@ -18,6 +18,7 @@ import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -153,8 +154,9 @@ public final class StateStore implements AutoCloseable {
 
     /**
      * Decides, for every finding on every channel of {@code rule}, whether to announce it, and queues each
-     * announcement in one transaction with the state change and the alert log entry. Findings that hold
-     * without news are left alone, so running this twice with the same findings announces nothing new.
+     * announcement in one transaction with the state change and the alert log entry, and records that the rule
+     * was evaluated as of {@code now}. Findings that hold without news are left alone, so running this twice with
+     * the same findings announces nothing new.
      *
      * @param announcer queues each announcement in the same transaction; not called in a dry run
      * @param dryRun    decide only: nothing is written
@@ -165,8 +167,22 @@ public final class StateStore implements AutoCloseable {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(announcer, "announcer");
-        return inTransaction("apply the findings of rule " + rule.name(),
-                c -> alerts.apply(c, rule, findings, now, announcer, currency, zone, dryRun));
+        return inTransaction("apply the findings of rule " + rule.name(), c -> {
+            List<Announcement> announced = alerts.apply(c, rule, findings, now, announcer, currency, zone, dryRun);
+            if (!dryRun) {
+                Evaluations.record(c, rule.name(), now);
+            }
+            return announced;
+        });
+    }
+
+    /**
+     * As of which moment each of {@code rules} was last evaluated (its findings applied, not in a dry run);
+     * rules never evaluated are missing.
+     */
+    public Map<String, Instant> lastEvaluated(Collection<String> rules) {
+        Objects.requireNonNull(rules, "rules");
+        return autoCommit("read the latest evaluations", c -> Evaluations.latest(c, rules));
     }
 
     /** The last announced state of one alert on one channel. */
