@@ -35,7 +35,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "NAME", description = "only this rule")
     String rule;
 
-    @Option(names = "--dry-run", description = "print what would be sent; change nothing, send nothing")
+    @Option(names = "--dry-run", description = "print what would be sent; send nothing, write nothing (not even a "
+            + "new database)")
     boolean dryRun;
 
     @Override
@@ -46,7 +47,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
-        try (App app = App.open(cfg, clock)) {
+        try (App app = App.open(cfg, clock, dryRun)) {
             Checker checker = new Checker(app);
             if (at != null && !dryRun) {
                 refuseThePast(checker, when, cfg.calendar().zone());

@@ -29,10 +29,11 @@ final class DigestCommand implements Callable<Integer> {
     @Option(names = "--at", paramLabel = "TIME", description = "act as of this moment (default now)")
     String at;
 
-    @Option(names = "--dry-run", description = "show what would be sent; change nothing, send nothing")
+    @Option(names = "--dry-run", description = "show what would be sent; send nothing, write nothing")
     boolean dryRun;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "write <name>-<date>.html, .txt and .png here; send nothing")
+    @Option(names = "--out", paramLabel = "DIR", description = "write <name>-<date>.html, .txt and .png here; send "
+            + "nothing, write no state")
     Path out;
 
     @Override
@@ -43,7 +44,8 @@ final class DigestCommand implements Callable<Integer> {
                         + cfg.digests().stream().map(DigestConfig::name).toList()));
         Clock clock = Clock.systemUTC();
         Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
-        try (App app = App.open(cfg, clock)) {
+        // neither a dry run nor --out sends anything, so neither writes the state
+        try (App app = App.open(cfg, clock, dryRun || out != null)) {
             DigestService service = new DigestService(app);
             if (out != null) {
                 for (Path p : service.build(digest, when).writeTo(out)) {

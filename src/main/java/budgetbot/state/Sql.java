@@ -36,6 +36,16 @@ public final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** The vendor error code of the first SQLException among {@code e} and its causes; 0 when there is none. */
+    public static int errorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getErrorCode();
+            }
+        }
+        return 0;
+    }
+
     /** SQLSTATE 23505, the same in H2 and PostgreSQL. */
     public static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
