@@ -116,9 +116,9 @@ final class Cli {
             errRead = CompletableFuture.runAsync(() -> copy(process.getErrorStream(), err));
         }
 
-        /** What it printed to stderr so far. */
-        String err() {
-            return err.toString();
+        /** What it printed to stdout so far. */
+        String out() {
+            return out.toString();
         }
 
         /** Waits for the process to end on its own. */
