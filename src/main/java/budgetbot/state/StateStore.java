@@ -54,14 +54,7 @@ public final class StateStore implements AutoCloseable {
     /** Connects, creating an H2 file's directory, and brings the schema up to date. */
     public static StateStore open(StateConfig cfg) {
         boolean postgres = isPostgres(cfg);
-        HikariDataSource ds = connect(cfg, jdbcUrl(cfg.url()), false);
-        try {
-            Migrations.migrate(ds);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new StateStore(ds, postgres, false);
+        return new StateStore(migrated(connect(cfg, jdbcUrl(cfg.url()), false)), postgres, false);
     }
 
     /**
@@ -118,10 +111,11 @@ public final class StateStore implements AutoCloseable {
             // read-only H2 opens the file without its lock: it writes nothing, not even a lock file
             return Optional.of(connect(cfg, existing.without("AUTO_SERVER").with("ACCESS_MODE_DATA", "r").toString(), true));
         } catch (StateException e) {
-            if (Sql.errorCode(e) == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1) {
+            int code = Sql.errorCode(e);
+            if (code == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1) {
                 return Optional.empty();
             }
-            if (Sql.errorCode(e) != ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            if (code != ErrorCode.DATABASE_ALREADY_OPEN_1) {
                 throw e;
             }
         }
@@ -133,14 +127,18 @@ public final class StateStore implements AutoCloseable {
     /** An empty, migrated state in memory: what a dry run reads when there is no database yet. */
     private static StateStore scratch() {
         String url = H2Url.PREFIX + "mem:budgetbot-scratch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        HikariDataSource ds = connect(new StateConfig(url, "", new Secret(""), false), url, false);
+        return new StateStore(migrated(connect(new StateConfig(url, "", new Secret(""), false), url, false)), false, true);
+    }
+
+    /** {@code ds} with its schema brought up to date; closed when that fails. */
+    private static HikariDataSource migrated(HikariDataSource ds) {
         try {
             Migrations.migrate(ds);
+            return ds;
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
-        return new StateStore(ds, false, true);
     }
 
     /**
