@@ -47,8 +47,16 @@ public final class App implements AutoCloseable {
 
     /** Talks to UCloud and the configured channels for real. */
     public static App open(BotConfig config, Clock clock) {
+        return open(config, clock, false);
+    }
+
+    /**
+     * As {@link #open(BotConfig, Clock)}; with {@code readOnly}, for a dry run, the state database is read as it is
+     * and never written, created or migrated ({@link StateStore#openReadOnly}).
+     */
+    public static App open(BotConfig config, Clock clock, boolean readOnly) {
         return open(config, UCloudClient.create(config.ucloud(), config.calendar().zone()),
-                Notifiers.create(config.channels(), clock, System.out), clock);
+                Notifiers.create(config.channels(), clock, System.out), clock, readOnly);
     }
 
     /**
@@ -56,9 +64,14 @@ public final class App implements AutoCloseable {
      * the notifiers, and the source when it is closeable.
      */
     public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock) {
+        return open(config, source, notifiers, clock, false);
+    }
+
+    private static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock,
+                            boolean readOnly) {
         StateStore store;
         try {
-            store = StateStore.open(config.state());
+            store = readOnly ? StateStore.openReadOnly(config.state()) : StateStore.open(config.state());
         } catch (RuntimeException e) {
             closeAll(source, notifiers);
             throw e;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the scheduler: every rule and digest on its cron, the outbox drained continuously.",
                 "Reloads the config file when it changes; an invalid new config is reported and the last good one kept.",
+                "Exits 1 when a reload can start neither the new nor the last good configuration.",
                 "Stops gracefully on SIGTERM/Ctrl-C (running jobs finish first)."})
 final class RunCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -64,29 +66,36 @@ final class RunCommand implements Runnable {
             t.setDaemon(true);
             return t;
         });
+        // completes when SIGTERM has stopped the bot, or exceptionally when a reload left nothing running
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
         if (reloadSeconds > 0) {
-            watcher.scheduleWithFixedDelay(() -> poll(watch), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
+            watcher.scheduleWithFixedDelay(() -> poll(watch, stopped), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: waiting for running jobs");
             // no interrupt: a reload in progress finishes, then close() gets the watch's lock
             watcher.shutdown();
             watch.close();
             log.info("stopped");
-            stopped.countDown();
+            stopped.complete(null);
         }, "shutdown"));
         try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            stopped.join();
+        } catch (CompletionException e) {
+            // the exit code says "failed" and a supervisor starts a fresh process, which may well work
+            throw (ConfigWatch.Stopped) e.getCause();
         }
     }
 
-    /** An exception would end the periodic polling for good. */
-    private static void poll(ConfigWatch watch) {
+    /**
+     * A failed reload is logged and polling goes on (an exception would end it for good); one that left nothing
+     * running ends {@code run}.
+     */
+    private static void poll(ConfigWatch watch, CompletableFuture<Void> stopped) {
         try {
             watch.poll();
+        } catch (ConfigWatch.Stopped e) {
+            stopped.completeExceptionally(e);
         } catch (RuntimeException e) {
             log.error("checking the config for changes failed: {}", e.getMessage());
         }

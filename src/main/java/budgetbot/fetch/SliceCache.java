@@ -69,9 +69,13 @@ public final class SliceCache {
 
     /**
      * Keeps a closed day; a day another instance kept first is left as it is (both came from UCloud). A day of
-     * very many buckets (UCloud does not document their width) is not kept, and is fetched again next time.
+     * very many buckets (UCloud does not document their width) is not kept, and is fetched again next time; a
+     * dry run keeps nothing.
      */
     void store(Usage day) {
+        if (store.isReadOnly()) {
+            return;
+        }
         String buckets = encode(day.buckets());
         if (buckets.length() > MAX_BUCKETS_TEXT) {
             log.debug("not caching {} {}: {} characters of buckets", day.series(), day.window(), buckets.length());

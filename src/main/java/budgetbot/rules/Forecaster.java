@@ -1,6 +1,7 @@
 package budgetbot.rules;
 
 import budgetbot.config.Budget;
+import budgetbot.time.Durations;
 import budgetbot.time.Window;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
@@ -12,7 +13,6 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,7 +68,7 @@ final class Forecaster {
         BigDecimal amount = soFar.stream()
                 .map(u -> measure.of(u.series(), sum(u.buckets(), recent)))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Rate(amount, recent.length(), "recent rate over the last " + human(recent.length()));
+        return new Rate(amount, recent.length(), "recent rate over the last " + Durations.human(recent.length()));
     }
 
     private static UsageTotals sum(List<UsageBucket> buckets, Window within) {
@@ -80,21 +80,6 @@ final class Forecaster {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** "3h", "2d 4h", "40m": the span named in the projection's method. */
-    private static String human(Duration d) {
-        List<String> parts = new ArrayList<>();
-        if (d.toDays() > 0) {
-            parts.add(d.toDays() + "d");
-        }
-        if (d.toHoursPart() > 0) {
-            parts.add(d.toHoursPart() + "h");
-        }
-        if (d.toMinutesPart() > 0 || parts.isEmpty()) {
-            parts.add(d.toMinutesPart() + "m");
-        }
-        return String.join(" ", parts);
     }
 
     /** Usage of {@code amount} per {@code span}. */

@@ -5,13 +5,16 @@ import budgetbot.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,36 +71,84 @@ public final class Cli {
      * @param unset variables not to inherit from this process
      */
     static Run process(Map<String, String> set, Set<String> unset, String... args) {
+        try (Running p = start(Optional.empty(), set, unset, args)) {
+            return p.await();
+        }
+    }
+
+    /**
+     * Starts {@code budgetbot args...} as a new JVM on the test classpath and returns at once.
+     *
+     * @param workDir the process's working directory; this one's when empty
+     */
+    static Running start(Optional<Path> workDir, Map<String, String> set, Set<String> unset, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true", "-cp", classpath(), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
+        workDir.ifPresent(d -> pb.directory(d.toFile()));
         pb.environment().keySet().removeAll(unset);
         pb.environment().putAll(set);
         try {
             Process p = pb.start();
             p.getOutputStream().close();
-            // read both pipes while the process runs, or a chatty process blocks on a full pipe
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-            if (!p.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("budgetbot " + String.join(" ", args) + " did not end within "
-                        + PROCESS_TIMEOUT_SECONDS + " s");
-            }
-            return new Run(p.exitValue(), out.join(), err.join());
+            return new Running(String.join(" ", args), p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /** A budgetbot process; what it prints is collected as it comes. Closing it kills it if it still runs. */
+    static final class Running implements AutoCloseable {
+        private final String args;
+        private final Process process;
+        private final StringBuffer out = new StringBuffer();
+        private final StringBuffer err = new StringBuffer();
+        private final CompletableFuture<Void> outRead;
+        private final CompletableFuture<Void> errRead;
+
+        private Running(String args, Process process) {
+            this.args = args;
+            this.process = process;
+            // read both pipes while the process runs, or a chatty process blocks on a full pipe
+            outRead = CompletableFuture.runAsync(() -> copy(process.getInputStream(), out));
+            errRead = CompletableFuture.runAsync(() -> copy(process.getErrorStream(), err));
+        }
+
+        /** What it printed to stdout so far. */
+        String out() {
+            return out.toString();
+        }
+
+        /** Waits for the process to end on its own. */
+        Run await() {
+            try {
+                if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new AssertionError("budgetbot " + args + " did not end within " + PROCESS_TIMEOUT_SECONDS
+                            + " s; it printed:%n%s%s".formatted(out, err));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            outRead.join();
+            errRead.join();
+            return new Run(process.exitValue(), out.toString(), err.toString());
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void copy(InputStream in, StringBuffer to) {
+        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buf = new char[4096];
+            for (int n; (n = r.read(buf)) >= 0; ) {
+                to.append(buf, 0, n);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
