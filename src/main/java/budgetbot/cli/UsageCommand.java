@@ -71,18 +71,17 @@ final class UsageCommand implements Callable<Integer> {
         }
         Series series = new Series(key, model);
         Window window = new Window(start, end);
-        Usage usage;
         if (noCache) {
             try (UCloudClient client = UCloudClient.create(cfg.ucloud(), zone)) {
-                usage = client.fetch(series, window);
+                print(client.fetch(series, window), cfg.calendar(), System.out);
             }
         } else {
-            // no channels: usage sends nothing
+            // no channels: usage sends nothing; printed while the app is open, since cached buckets load lazily
             try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), zone), Map.of(), Clock.systemUTC())) {
-                usage = app.fetcher().fetch(List.of(window), List.of(series)).get(window, series);
+                print(app.fetcher().fetch(List.of(window), List.of(series)).get(window, series), cfg.calendar(),
+                        System.out);
             }
         }
-        print(usage, cfg.calendar(), System.out);
         return 0;
     }
 
