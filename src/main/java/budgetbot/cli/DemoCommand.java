@@ -121,8 +121,8 @@ final class DemoCommand implements Callable<Integer> {
     private static void limits(BotConfig cfg, Simulator sim, Instant now, Map<String, String> env) {
         RuleConfig daily = cfg.rule("prod-daily").orElseThrow();
         Window today = cfg.calendar().soFar(PeriodUnit.DAY, now);
-        long prodToday = daily.models().stream()
-                .mapToLong(m -> sim.expected(new Series(daily.keys().get(0), m), today).totalTokens()).sum();
+        long prodToday = daily.models().values().stream()
+                .mapToLong(m -> sim.expected(new Series(daily.keys().values().get(0), m), today).totalTokens()).sum();
         env.put(DAILY_LIMIT, String.valueOf(Math.max(1000, Math.round(prodToday / 0.85))));
 
         RuleConfig monthly = cfg.rule("monthly-spend").orElseThrow();

@@ -182,7 +182,7 @@ class UCloudClientTest {
         failures.forEach(server::enqueue);
         server.enqueue(ok("{\"InTotal\":1,\"OutTotal\":2}"));
         UCloudConfig cfg = new UCloudConfig(uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), "", Duration.ofSeconds(1),
-                3, 1);
+                3, 1, Duration.ofHours(1));
 
         Usage usage = client(cfg).fetch(SERIES, DAY);
 
@@ -494,7 +494,7 @@ class UCloudClientTest {
 
     private UCloudConfig cfg(String projectId, int maxRetries, int maxConcurrency) {
         return new UCloudConfig(uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), projectId, Duration.ofSeconds(10),
-                maxRetries, maxConcurrency);
+                maxRetries, maxConcurrency, Duration.ofHours(1));
     }
 
     private URI uri() {
