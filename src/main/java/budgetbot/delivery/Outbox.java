@@ -1,7 +1,6 @@
 package budgetbot.delivery;
 
 import budgetbot.notify.Message;
-import budgetbot.state.AlertEvent;
 import budgetbot.state.Announcer;
 import budgetbot.state.Sql;
 import budgetbot.state.StateException;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,13 +39,13 @@ public final class Outbox {
     }
 
     /**
-     * Queues each announcement of one evaluation in the caller's transaction, rendering each event once however
-     * many channels it goes to.
+     * Queues each announcement of one evaluation in the caller's transaction, rendering each event (an alert or a
+     * notice) once however many channels it goes to.
      */
-    public Announcer announcer(Function<AlertEvent, Message> render, Instant now) {
+    public <E> Announcer<E> announcer(Function<E, Message> render, Instant now) {
         Objects.requireNonNull(render, "render");
         Objects.requireNonNull(now, "now");
-        Map<AlertEvent, Message> rendered = new HashMap<>();
+        Map<E, Message> rendered = new HashMap<>();
         return (c, dedupKey, channel, event) -> insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now);
     }
 
@@ -112,32 +110,17 @@ public final class Outbox {
         return store.autoCommit("count the outbox", this::countPending);
     }
 
-    /**
-     * Inserts unless the key exists. A savepoint keeps a duplicate from aborting the caller's transaction
-     * (PostgreSQL would), and a concurrent insert of the same key waits for the other transaction and then
-     * counts as a duplicate.
-     */
+    /** Inserts unless the key exists, also when another transaction inserts it at the same moment. */
     private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now) throws SQLException {
         String body = write(message);
-        Savepoint savepoint = c.setSavepoint();
-        try {
-            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, next_attempt) "
-                    + "VALUES (?, ?, ?, 0, ?, ?)", ps -> {
-                ps.setString(1, dedupKey);
-                ps.setString(2, channel);
-                ps.setString(3, body);
-                ps.setObject(4, Sql.timestamp(now));
-                ps.setObject(5, Sql.timestamp(now));
-            });
-            c.releaseSavepoint(savepoint);
-            return true;
-        } catch (SQLException e) {
-            if (!Sql.isUniqueViolation(e)) {
-                throw e;
-            }
-            c.rollback(savepoint);
-            return false;
-        }
+        return Sql.insertUnlessDuplicate(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, "
+                + "next_attempt) VALUES (?, ?, ?, 0, ?, ?)", ps -> {
+            ps.setString(1, dedupKey);
+            ps.setString(2, channel);
+            ps.setString(3, body);
+            ps.setObject(4, Sql.timestamp(now));
+            ps.setObject(5, Sql.timestamp(now));
+        });
     }
 
     /**

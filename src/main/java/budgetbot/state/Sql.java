@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -57,6 +58,28 @@ public final class Sql {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs an INSERT unless it would duplicate a unique key. A savepoint keeps the duplicate from aborting the
+     * caller's transaction (PostgreSQL would), and a concurrent insert of the same key waits for the other
+     * transaction and then counts as a duplicate.
+     *
+     * @return false when the row was a duplicate (nothing was inserted)
+     */
+    public static boolean insertUnlessDuplicate(Connection c, String sql, Binder binder) throws SQLException {
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            update(c, sql, binder);
+            c.releaseSavepoint(savepoint);
+            return true;
+        } catch (SQLException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            c.rollback(savepoint);
+            return false;
         }
     }
 
