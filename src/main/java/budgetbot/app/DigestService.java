@@ -49,11 +49,11 @@ public final class DigestService {
     }
 
     public RenderedDigest build(DigestConfig digest, Instant at) {
-        return build(DigestPlan.of(digest, app.config(), at));
+        return build(plan(digest, at));
     }
 
     public Result send(DigestConfig digest, Instant at, boolean dryRun) {
-        DigestPlan plan = DigestPlan.of(digest, app.config(), at);
+        DigestPlan plan = plan(digest, at);
         List<String> already = digest.channels().stream()
                 .filter(c -> app.outbox().isQueued(dedupKey(digest, plan.report(), c))).toList();
         if (already.size() == digest.channels().size()) {
@@ -75,6 +75,11 @@ public final class DigestService {
         log.info("digest {} for {}{}: queued for {}, already queued for {}", digest.name(), plan.report(),
                 dryRun ? " (dry run)" : "", queued, lost);
         return new Result(plan, Optional.of(rendered), queued, lost);
+    }
+
+    /** The plan over the rules' scopes as UCloud serves them: what {@code *} stands for, without unknown names. */
+    private DigestPlan plan(DigestConfig digest, Instant at) {
+        return DigestPlan.of(digest, app.discovery().resolved(at), at);
     }
 
     /** One digest per period per channel, whichever instance or restart builds it. */

@@ -74,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("budgetbot demo: simulated UCloud at " + sim.baseUrl() + ", keys " + KEYS + ", models " + MODELS);
             System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of " + now.atZone(cfg.calendar().zone()));
             System.out.println();
-            try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), notifiers, clock)) {
+            UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            try (App app = App.open(cfg, ucloud, ucloud, notifiers, clock)) {
                 new Checker(app).check(now, Optional.empty(), false).forEach(o -> System.out.println(o.summary()));
                 System.out.println(Delivery.deliverNow(app));
                 DigestService digests = new DigestService(app);
