@@ -101,7 +101,7 @@ final class UsageCommand implements Callable<Integer> {
         }
         List<Series> series = new ArrayList<>();
         for (ApiKey k : keys) {
-            List<String> models = model.equals(Selection.EVERY) ? k.models() : List.of(model);
+            List<String> models = model.equals(Selection.EVERY) ? k.models().orElse(List.of()) : List.of(model);
             if (model.equals(Selection.EVERY)) {
                 note.println("--model \"*\" for " + k.id() + " = " + String.join(", ", models));
             }

@@ -76,7 +76,7 @@ public record Coverage(RuleConfig rule, List<Series> series, List<Problem> probl
         List<Problem> problems = new ArrayList<>();
         List<ApiKey> keys = keys(rule.keys(), byId, at, problems);
         List<String> models = models(rule, keys, byId.values(), prices, problems);
-        List<Series> series = keys.stream().flatMap(k -> models.stream().filter(k.models()::contains)
+        List<Series> series = keys.stream().flatMap(k -> models.stream().filter(k::mayCall)
                 .map(m -> new Series(k.id(), m))).toList();
         return new Coverage(rule.withScope(keys.stream().map(ApiKey::id).toList(), models), series, problems, true);
     }
@@ -116,6 +116,9 @@ public record Coverage(RuleConfig rule, List<Series> series, List<Problem> probl
         Selection selection = rule.models();
         if (selection.every()) {
             Set<String> models = callable(keys.stream());
+            keys.stream().filter(k -> k.models().isEmpty()).forEach(k -> problems.add(new Problem(
+                    "unlisted-models:" + k.id(), selection.names().get(0), "UCloud would not list the models key \""
+                    + k.id() + "\" may call: \"*\" covers only those other keys may call")));
             if (costs(rule)) {
                 models.stream().filter(m -> prices.of(m).isEmpty()).forEach(m -> problems.add(new Problem(
                         "no-price:" + m, selection.names().get(0), "model \"" + m + "\" has no price under"
@@ -124,10 +127,12 @@ public record Coverage(RuleConfig rule, List<Series> series, List<Problem> probl
             return List.copyOf(models);
         }
         Set<String> served = callable(all.stream().filter(ApiKey::enabled));
+        // a key whose models UCloud would not list may call any of them: then no model is unknown for sure
+        boolean unlisted = all.stream().anyMatch(k -> k.enabled() && k.models().isEmpty());
         Set<String> models = new LinkedHashSet<>();
         for (Located name : selection.names()) {
             String model = name.value();
-            if (!served.contains(model)) {
+            if (!served.contains(model) && !unlisted) {
                 problems.add(new Problem("unknown-model:" + model, name, "unknown model \"" + model + "\": no key of"
                         + " the project may call it" + Suggest.didYouMean(model, served) + "; models they may call: "
                         + Suggest.names(served, NAMES_SHOWN)));
@@ -136,10 +141,10 @@ public record Coverage(RuleConfig rule, List<Series> series, List<Problem> probl
             models.add(model);
             // with keys: "*" the rule watches whoever may call the model; only a key named for it must be granted
             if (!rule.keys().every()) {
-                keys.stream().filter(k -> !k.models().contains(model)).forEach(k -> problems.add(new Problem(
+                keys.stream().filter(k -> !k.mayCall(model)).forEach(k -> problems.add(new Problem(
                         "not-granted:" + k.id() + " x " + model, name, "key \"" + k.id() + "\" may not call model \""
-                        + model + "\"" + Suggest.didYouMean(model, k.models()) + "; it may call: "
-                        + Suggest.names(k.models(), NAMES_SHOWN))));
+                        + model + "\"" + Suggest.didYouMean(model, k.models().orElseThrow()) + "; it may call: "
+                        + Suggest.names(k.models().orElseThrow(), NAMES_SHOWN))));
             }
         }
         return List.copyOf(models);
@@ -147,7 +152,7 @@ public record Coverage(RuleConfig rule, List<Series> series, List<Problem> probl
 
     private static Set<String> callable(Stream<ApiKey> keys) {
         Set<String> models = new LinkedHashSet<>();
-        keys.forEach(k -> models.addAll(k.models()));
+        keys.forEach(k -> k.models().ifPresent(models::addAll));
         return models;
     }
 

@@ -18,8 +18,12 @@ final class KeyListing {
     private KeyListing() {
     }
 
-    /** One key of a page, as far as budgetbot cares. */
-    record Listed(String id, String name, boolean enabled, Optional<Instant> expires) {
+    /**
+     * One key of a page, as far as budgetbot cares.
+     *
+     * @param granted its {@code GrantedModels}; empty for {@code all} or when absent
+     */
+    record Listed(String id, String name, boolean enabled, Optional<Instant> expires, Optional<List<String>> granted) {
     }
 
     /** The keys of one page: {@code Data} as a list, or as an object keyed by id; entries without an id are skipped. */
@@ -57,7 +61,21 @@ final class KeyListing {
         // Status 1 is normal, anything else disabled; some answers also flag a key cut off from ModelVerse
         boolean enabled = number(entry, "Status").orElse(1L) == 1 && !flag(entry.path("ModelverseDisabled"));
         Optional<Instant> expires = number(entry, "ExpireTime").filter(t -> t > 0).map(Instant::ofEpochSecond);
-        return Optional.of(new Listed(id.strip(), text(entry, "Name").orElse(""), enabled, expires));
+        return Optional.of(new Listed(id.strip(), text(entry, "Name").orElse(""), enabled, expires,
+                granted(entry.path("GrantedModels"))));
+    }
+
+    /** A comma-separated string or a list of names; {@code all}, empty or absent means no list. */
+    private static Optional<List<String>> granted(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> names.add(n.asText()));
+        } else if (node.isValueNode() && !node.isNull()) {
+            names.addAll(List.of(node.asText().split(",")));
+        }
+        List<String> granted = names.stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+        return granted.isEmpty() || granted.stream().anyMatch(n -> n.equalsIgnoreCase("all")) ? Optional.empty()
+                : Optional.of(granted);
     }
 
     private static Optional<String> text(JsonNode entry, String field) {

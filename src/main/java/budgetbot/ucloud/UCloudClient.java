@@ -151,7 +151,8 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
 
     /**
      * Lists every page of the project's keys (until a page is short or {@code TotalCount} is reached), then the
-     * text and image models of each enabled one. Failures are not logged here: the caller decides what they mean.
+     * text and image models of each enabled one. A listing that fails is not logged here: the caller decides what it
+     * means. When UCloud refuses a key's models but listed the key, its {@code GrantedModels} stand in (a WARN).
      */
     @Override
     public List<ApiKey> apiKeys() {
@@ -168,17 +169,24 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
             }
         }
         return listed.values().stream().map(k -> new ApiKey(k.id(), k.name(), k.enabled(), k.expires(),
-                k.enabled() ? models(k.id()) : List.of())).toList();
+                k.enabled() ? models(k) : Optional.of(List.of()))).toList();
     }
 
-    private List<String> models(String keyId) {
+    private Optional<List<String>> models(KeyListing.Listed key) {
         Set<String> models = new LinkedHashSet<>();
-        for (int type : MODEL_TYPES) {
-            JsonNode root = call(new Call(LIST_MODELS, Map.of("KeyId", keyId, "ModelType", Integer.toString(type)),
-                    LIST_MODELS + " for KeyId " + keyId + ", ModelType " + type, Optional.empty(), LIST_DATA));
-            models.addAll(KeyListing.models(root.path("Data")));
+        try {
+            for (int type : MODEL_TYPES) {
+                JsonNode root = call(new Call(LIST_MODELS, Map.of("KeyId", key.id(), "ModelType",
+                        Integer.toString(type)), LIST_MODELS + " for KeyId " + key.id() + ", ModelType " + type,
+                        Optional.empty(), LIST_DATA));
+                models.addAll(KeyListing.models(root.path("Data")));
+            }
+        } catch (UCloudException e) {
+            log.warn("{}; the models key {} may call are taken from its GrantedModels: {}", e.getMessage(), key.id(),
+                    key.granted().map(String::valueOf).orElse("all, so any model"));
+            return key.granted();
         }
-        return List.copyOf(models);
+        return Optional.of(List.copyOf(models));
     }
 
     /** The limit on requests in flight, for tests. */

@@ -11,14 +11,21 @@ import java.util.Optional;
  * @param id      the {@code KeyId} usage is asked for, e.g. {@code uminferapikey-xxx}
  * @param enabled whether UCloud lists it as normal (not disabled)
  * @param expires when it stops working; empty = never
- * @param models  the models it may call (text and image generation); empty when it is disabled
+ * @param models  the models it may call (text and image generation), none when it is disabled; empty when UCloud
+ *                would not say, and the key is then taken to call any model
  */
-public record ApiKey(String id, String name, boolean enabled, Optional<Instant> expires, List<String> models) {
+public record ApiKey(String id, String name, boolean enabled, Optional<Instant> expires,
+                     Optional<List<String>> models) {
     public ApiKey {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(expires, "expires");
-        models = List.copyOf(models);
+        models = models.map(List::copyOf);
+    }
+
+    /** Whether it may call {@code model}: yes when its models are not known. */
+    public boolean mayCall(String model) {
+        return models.map(m -> m.contains(model)).orElse(true);
     }
 
     /** Whether it has expired by {@code at}. */

@@ -36,11 +36,11 @@ class CoverageTest {
     static final String QWQ = "Qwen/QwQ-32B";
     static final String FLUX = "black-forest-labs/FLUX.1-dev";
     static final List<ApiKey> KEYS = List.of(
-            new ApiKey("uminferapikey-prod", "prod", true, Optional.empty(), List.of(R1, QWQ)),
-            new ApiKey("uminferapikey-batch", "batch", true, Optional.of(AT.plusSeconds(60)), List.of(R1)),
-            new ApiKey("uminferapikey-old", "old", true, Optional.of(AT), List.of(R1)),
-            new ApiKey("uminferapikey-off", "off", false, Optional.empty(), List.of()),
-            new ApiKey("uminferapikey-art", "art", true, Optional.empty(), List.of(FLUX)));
+            new ApiKey("uminferapikey-prod", "prod", true, Optional.empty(), Optional.of(List.of(R1, QWQ))),
+            new ApiKey("uminferapikey-batch", "batch", true, Optional.of(AT.plusSeconds(60)), Optional.of(List.of(R1))),
+            new ApiKey("uminferapikey-old", "old", true, Optional.of(AT), Optional.of(List.of(R1))),
+            new ApiKey("uminferapikey-off", "off", false, Optional.empty(), Optional.of(List.of())),
+            new ApiKey("uminferapikey-art", "art", true, Optional.empty(), Optional.of(List.of(FLUX))));
     static final Prices PRICES = new Prices("CNY", Map.of(R1, new ModelPrice(BigDecimal.ONE, BigDecimal.ONE,
             BigDecimal.ZERO)));
 
@@ -93,6 +93,25 @@ class CoverageTest {
                 .containsExactlyElementsOf(problems);
         // the resolved rule evaluates like any other: its series include those with nothing granted
         assertThat(Grouping.series(c.rule())).containsAll(c.series());
+    }
+
+    @Test
+    void aKeyWhoseModelsUCloudWouldNotListMayCallAnyButTheStarCannotListThem() {
+        List<ApiKey> keys = List.of(KEYS.get(0), new ApiKey("uminferapikey-any", "any", true, Optional.empty(),
+                Optional.empty()));
+
+        Coverage named = Coverage.of(rule("uminferapikey-any,uminferapikey-prod", "vendor/unlisted," + R1,
+                Metric.TOKENS), keys, AT, PRICES);
+        Coverage every = Coverage.of(rule("*", "*", Metric.TOKENS), keys, AT, PRICES);
+
+        assertThat(named.series()).extracting(Series::toString).containsExactly("uminferapikey-any x vendor/unlisted",
+                "uminferapikey-any x " + R1, "uminferapikey-prod x " + R1);
+        assertThat(named.problems()).extracting(Coverage.Problem::cause)
+                .containsExactly("not-granted:uminferapikey-prod x vendor/unlisted");
+        assertThat(every.series()).extracting(Series::toString).containsExactly("uminferapikey-prod x " + R1,
+                "uminferapikey-prod x " + QWQ, "uminferapikey-any x " + R1, "uminferapikey-any x " + QWQ);
+        assertThat(every.problems()).extracting(Coverage.Problem::message).containsExactly("UCloud would not list"
+                + " the models key \"uminferapikey-any\" may call: \"*\" covers only those other keys may call");
     }
 
     @Test

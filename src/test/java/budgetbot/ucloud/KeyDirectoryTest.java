@@ -35,6 +35,7 @@ import static budgetbot.ucloud.UCloudClientTest.PUBLIC_KEY;
 import static budgetbot.ucloud.UCloudClientTest.form;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** UCloudClient as the key directory: ListUMInferAPIKey page by page, GetUMInferAPIModel per enabled key. */
 class KeyDirectoryTest {
@@ -91,15 +92,34 @@ class KeyDirectoryTest {
         // each enabled key's models are asked for text (1) and images (2); both answers here have the same model
         assertThat(listed).containsExactly(
                 new ApiKey("uminferapikey-on", "name of uminferapikey-on", true, Optional.empty(),
-                        List.of("deepseek-ai/DeepSeek-R1")),
+                        Optional.of(List.of("deepseek-ai/DeepSeek-R1"))),
                 new ApiKey("uminferapikey-text-status", "name of uminferapikey-text-status", true,
-                        Optional.of(Instant.ofEpochSecond(1900000000)), List.of("Qwen/QwQ-32B")),
-                new ApiKey("uminferapikey-off", "name of uminferapikey-off", false, Optional.empty(), List.of()),
-                new ApiKey("uminferapikey-cut", "name of uminferapikey-cut", false, Optional.empty(), List.of()));
+                        Optional.of(Instant.ofEpochSecond(1900000000)), Optional.of(List.of("Qwen/QwQ-32B"))),
+                new ApiKey("uminferapikey-off", "name of uminferapikey-off", false, Optional.empty(), Optional.of(List.of())),
+                new ApiKey("uminferapikey-cut", "name of uminferapikey-cut", false, Optional.empty(), Optional.of(List.of())));
         assertThat(requests).filteredOn(r -> r.get("Action").equals(UCloudClient.LIST_MODELS))
                 .extracting(r -> r.get("KeyId") + "/" + r.get("ModelType"))
                 .containsExactly("uminferapikey-on/1", "uminferapikey-on/2", "uminferapikey-text-status/1",
                         "uminferapikey-text-status/2");
+    }
+
+    @Test
+    void whenUCloudWillNotListAKeysModelsItsGrantedModelsStandIn() {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (!form(request).get("Action").equals(UCloudClient.LIST_KEYS)) {
+                    return UCloudClientTest.retCode(161, "Action [GetUMInferAPIModel] not exist");
+                }
+                return new MockResponse.Builder().body(page(List.of(
+                        key("uminferapikey-some", "1", "-1").replace("\"all\"", "\" m1, m2 \""),
+                        key("uminferapikey-all", "1", "-1")), -1)).build();
+            }
+        });
+
+        assertThat(client().apiKeys()).extracting(ApiKey::id, ApiKey::models).containsExactly(
+                tuple("uminferapikey-some", Optional.of(List.of("m1", "m2"))),
+                tuple("uminferapikey-all", Optional.empty()));
     }
 
     @Test
