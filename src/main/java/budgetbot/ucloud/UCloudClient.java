@@ -150,7 +150,8 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
     }
 
     /**
-     * Lists every page of the project's keys (until a page is short or {@code TotalCount} is reached), then the
+     * Lists every page of the project's keys (until {@code TotalCount} is reached, or without it until a page is
+     * short; an empty page always ends the listing), then the
      * text and image models of each enabled one. A listing that fails is not logged here: the caller decides what it
      * means. When UCloud refuses a key's models but listed the key, its {@code GrantedModels} stand in (a WARN).
      */
@@ -164,7 +165,8 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
             page.forEach(k -> listed.putIfAbsent(k.id(), k));
             offset += page.size();
             JsonNode total = root.path("TotalCount");
-            if (page.size() < PAGE_SIZE || total.canConvertToLong() && offset >= total.asLong()) {
+            // a server may cap Limit below what was asked for: TotalCount, when given, says whether more follow
+            if (page.isEmpty() || (total.canConvertToLong() ? offset >= total.asLong() : page.size() < PAGE_SIZE)) {
                 break;
             }
         }

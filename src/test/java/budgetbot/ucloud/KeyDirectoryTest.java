@@ -77,6 +77,16 @@ class KeyDirectoryTest {
     }
 
     @Test
+    void aServerThatCapsTheLimitIsPagedOnUntilTheTotalCount() {
+        // 45 keys, at most 20 a page whatever Limit asks for
+        serve(offset -> page(IntStream.range(offset, Math.min(45, offset + 20))
+                .mapToObj(i -> key("uminferapikey-" + i, "0", "-1")).toList(), 45), keyId -> "[]");
+
+        assertThat(client().apiKeys()).hasSize(45);
+        assertThat(requests).extracting(r -> r.get("Offset")).containsExactly("0", "20", "40");
+    }
+
+    @Test
     void readsStatusExpiryAndTheModelsOfEachEnabledKey() {
         serve(offset -> page(List.of(
                 key("uminferapikey-on", "1", "-1"),
