@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * The project's API keys and the models each may call, as UCloud last listed them, and what each rule watches by
  * that list ({@link Coverage}). The list is renewed once it is older than {@code ucloud.discoveryInterval}, so a key
  * created today is watched by {@code keys: "*"} without a restart. A failed listing keeps the last good list and is
- * tried again after a minute (or the interval, when that is shorter); with no list yet, at the next use, since
- * rules with {@code *} see nothing until then.
+ * tried again after a minute (or the interval, when that is shorter); with no list yet and rules with {@code *},
+ * at the next use, since those rules see nothing until then.
  */
 public final class Discovery {
     private static final Logger log = LoggerFactory.getLogger(Discovery.class);
@@ -61,7 +61,8 @@ public final class Discovery {
             return listed;
         } catch (UsageException e) {
             failure = Optional.of(e);
-            nextListing = keys.isEmpty() ? now : now.plus(interval.compareTo(RETRY) < 0 ? interval : RETRY);
+            boolean blind = keys.isEmpty() && config.rules().stream().anyMatch(RuleConfig::discovers);
+            nextListing = blind ? now : now.plus(interval.compareTo(RETRY) < 0 ? interval : RETRY);
             throw e;
         }
     }

@@ -151,11 +151,11 @@ public final class BotScheduler implements AutoCloseable {
         JobDetail discovery = JobBuilder.newJob(DiscoveryJob.class).withIdentity(DISCOVERY).build();
         jobs.put(discovery.getKey(), discovery);
         // Quartz counts in real time; the first run is the one triggered at start
-        long interval = cfg.ucloud().discoveryInterval().toSeconds();
+        int interval = (int) cfg.ucloud().discoveryInterval().toSeconds();
         wanted.put(discovery.getKey(), trigger(discovery, SimpleScheduleBuilder.simpleSchedule()
-                .withIntervalInSeconds((int) interval).repeatForever()
+                .withIntervalInSeconds(interval).repeatForever()
                 .withMisfireHandlingInstructionNextWithRemainingCount()).getTriggerBuilder()
-                .startAt(DateBuilder.futureDate((int) interval, DateBuilder.IntervalUnit.SECOND)).build());
+                .startAt(DateBuilder.futureDate(interval, DateBuilder.IntervalUnit.SECOND)).build());
         JobDetail outbox = JobBuilder.newJob(OutboxJob.class).withIdentity("outbox", GROUP).build();
         jobs.put(outbox.getKey(), outbox);
         wanted.put(outbox.getKey(), trigger(outbox, SimpleScheduleBuilder.simpleSchedule()

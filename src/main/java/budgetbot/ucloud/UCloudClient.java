@@ -151,9 +151,9 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
 
     /**
      * Lists every page of the project's keys (until {@code TotalCount} is reached, or without it until a page is
-     * short; an empty page always ends the listing), then the
-     * text and image models of each enabled one. A listing that fails is not logged here: the caller decides what it
-     * means. When UCloud refuses a key's models but listed the key, its {@code GrantedModels} stand in (a WARN).
+     * short; an empty page always ends the listing), then the text and image models of each enabled one. A listing
+     * that fails is not logged here: the caller decides what it means. When UCloud refuses a key's models but
+     * listed the key, its {@code GrantedModels} stand in (a WARN).
      */
     @Override
     public List<ApiKey> apiKeys() {
@@ -184,6 +184,9 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
                 models.addAll(KeyListing.models(root.path("Data")));
             }
         } catch (UCloudException e) {
+            if (e.interrupted()) {
+                throw e;
+            }
             log.warn("{}; the models key {} may call are taken from its GrantedModels: {}", e.getMessage(), key.id(),
                     key.granted().map(String::valueOf).orElse("all, so any model"));
             return key.granted();
