@@ -41,7 +41,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "3");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -64,7 +64,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "3");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4");
             }
         }
     }
