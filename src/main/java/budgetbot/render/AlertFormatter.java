@@ -49,7 +49,9 @@ public final class AlertFormatter {
         Objects.requireNonNull(f.metric(), "finding.metric");
         Objects.requireNonNull(f.period(), "finding.period");
         Alert a = new Alert(headline(e), facts(e), contributors(e), period(e), scope(f), e.status());
-        return new Message("alert", Amounts.SUBJECT_PREFIX + a.headline(), text(a), html(a), blocks(a), List.of());
+        String text = text(a);
+        return new Message("alert", Amounts.SUBJECT_PREFIX + a.headline(), text, Mrkdwn.fallback(text), html(a),
+                blocks(a), List.of());
     }
 
     /** The subject without the {@code [budgetbot]} prefix: status, rule, group and what happened. */

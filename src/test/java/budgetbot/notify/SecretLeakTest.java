@@ -46,7 +46,7 @@ class SecretLeakTest {
     private static final String TOKEN = "test-bot-test-SECRET";
     private static final String HOOK_PATH = "/services/T0/B0/hook-SECRET-path";
     private static final String PASSWORD = "smtp-SECRET-password";
-    private static final Message MESSAGE = new Message("alert", "s", "t", "<p>h</p>", "[]",
+    private static final Message MESSAGE = new Message("alert", "s", "t", "t", "<p>h</p>", "[]",
             List.of(new Image("c", "c.png", new byte[]{1})));
 
     @RegisterExtension

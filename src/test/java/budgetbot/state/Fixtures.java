@@ -50,7 +50,7 @@ public final class Fixtures {
     }
 
     public static Message message(String subject) {
-        return new Message("alert", subject, "text of " + subject, "<p>" + subject + "</p>", "[]",
+        return new Message("alert", subject, "text of " + subject, "text of " + subject, "<p>" + subject + "</p>", "[]",
                 List.of(new Image("chart", "chart.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, -1})));
     }
 

@@ -56,7 +56,7 @@ class EmailNotifierTest {
     }
 
     private static Message message(String subject, Image... images) {
-        return new Message("alert", subject, "Used 80 % — plain ✓", "<p>Used <b>80&nbsp;%</b> — html ✓</p>",
+        return new Message("alert", subject, "Used 80 % — plain ✓", "Used 80 % — slack", "<p>Used <b>80&nbsp;%</b> — html ✓</p>",
                 "[]", List.of(images));
     }
 
