@@ -3,9 +3,9 @@ package budgetbot.app;
 import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.render.AlertFormatter;
+import budgetbot.render.Amounts;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Grouping;
-import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.Announcement;
 import budgetbot.time.Window;
@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +39,15 @@ public final class Checker {
             return findings.stream().filter(Finding::active).count();
         }
 
-        /** One line for the console and the log. */
+        /** One line for the console and the log, naming every active condition. */
         public String summary() {
             if (error.isPresent()) {
                 return rule + ": FAILED: " + error.get();
             }
-            String worst = findings.stream().filter(Finding::active)
-                    .sorted(Comparator.comparing((Finding f) -> f.kind() != Kind.BUDGET).thenComparing(Finding::level, Comparator.reverseOrder()))
-                    .map(f -> f.kind() + " " + f.condition() + " " + f.group()
-                            + (f.kind() == Kind.BUDGET ? " at " + DigestService.level(f.kind(), f.level()) : ""))
-                    .findFirst().orElse("all clear");
-            return rule + ": " + findings.size() + " conditions, " + active() + " active (" + worst + "), "
-                    + announced.size() + " notifications";
+            List<String> active = findings.stream().filter(Finding::active).map(AlertFormatter::summary).toList();
+            return rule + ": " + Amounts.count(findings.size(), "condition") + ", "
+                    + (active.isEmpty() ? "all clear" : active.size() + " active (" + String.join("; ", active) + ")")
+                    + ", " + Amounts.count(announced.size(), "notification");
         }
     }
 

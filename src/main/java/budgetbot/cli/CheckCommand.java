@@ -2,14 +2,20 @@ package budgetbot.cli;
 
 import budgetbot.app.App;
 import budgetbot.app.Checker;
+import budgetbot.app.Delivery;
 import budgetbot.config.BotConfig;
+import budgetbot.render.AlertFormatter;
+import budgetbot.state.AlertEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -42,12 +48,16 @@ final class CheckCommand implements Callable<Integer> {
             for (Checker.Outcome o : outcomes) {
                 System.out.println(o.summary());
                 if (dryRun) {
-                    o.announced().forEach(a -> System.out.println("  would send to " + a.channel() + ": "
-                            + budgetbot.render.AlertFormatter.format(a.event()).subject()));
+                    // one message per rule, group and channel, as the outbox queues them
+                    Map<List<String>, List<AlertEvent>> messages = new LinkedHashMap<>();
+                    o.announced().forEach(a -> messages.computeIfAbsent(List.of(a.event().finding().group(),
+                            a.channel()), k -> new ArrayList<>()).add(a.event()));
+                    messages.forEach((to, events) -> System.out.println("  would send to " + to.get(1) + ": "
+                            + AlertFormatter.format(events).subject()));
                 }
             }
             if (!dryRun) {
-                System.out.println(budgetbot.app.Delivery.deliverNow(app));
+                System.out.println(Delivery.deliverNow(app));
             }
             return outcomes.stream().anyMatch(o -> o.error().isPresent()) ? 1 : 0;
         }

@@ -41,14 +41,42 @@ public final class Outbox {
     }
 
     /**
-     * Queues each announcement of one evaluation in the caller's transaction, rendering each event once however
-     * many channels it goes to.
+     * Queues the announcements of one evaluation in the caller's transaction as one message per rule, group and
+     * channel: the first event of a group is queued as an entry, and each further one is rendered into that
+     * entry's message (still uncommitted, so no dispatcher has seen it). A further event keeps its own dedup key
+     * in a row recorded as done, so that another instance deciding the same event queues it neither. Each list
+     * of events is rendered once however many channels it goes to.
+     *
+     * @param render one message for events of one rule and group, in the order announced
      */
-    public Announcer announcer(Function<AlertEvent, Message> render, Instant now) {
+    public Announcer announcer(Function<List<AlertEvent>, Message> render, Instant now) {
         Objects.requireNonNull(render, "render");
         Objects.requireNonNull(now, "now");
-        Map<AlertEvent, Message> rendered = new HashMap<>();
-        return (c, dedupKey, channel, event) -> insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now);
+        Map<List<AlertEvent>, Message> rendered = new HashMap<>();
+        Map<List<String>, Queued> queued = new HashMap<>();
+        return (c, dedupKey, channel, event) -> {
+            List<String> target = List.of(event.finding().rule(), event.finding().group(), channel);
+            Queued entry = queued.get(target);
+            List<AlertEvent> events = new ArrayList<>(entry == null ? List.of() : entry.events());
+            events.add(event);
+            Message message = rendered.computeIfAbsent(List.copyOf(events), render);
+            if (!insert(c, dedupKey, channel, message, now, entry != null)) {
+                return false;
+            }
+            long id = entry != null ? entry.id() : idOf(c, dedupKey);
+            if (entry != null) {
+                Sql.update(c, "UPDATE outbox SET message = ? WHERE id = ?", ps -> {
+                    ps.setString(1, write(message));
+                    ps.setLong(2, id);
+                });
+            }
+            queued.put(target, new Queued(id, List.copyOf(events)));
+            return true;
+        };
+    }
+
+    /** The entry an announcer queued for a rule, group and channel, and the events its message holds. */
+    private record Queued(long id, List<AlertEvent> events) {
     }
 
     /**
@@ -61,7 +89,7 @@ public final class Outbox {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(m, "m");
         Objects.requireNonNull(now, "now");
-        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now));
+        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now, false));
     }
 
     /**
@@ -116,18 +144,22 @@ public final class Outbox {
      * Inserts unless the key exists. A savepoint keeps a duplicate from aborting the caller's transaction
      * (PostgreSQL would), and a concurrent insert of the same key waits for the other transaction and then
      * counts as a duplicate.
+     *
+     * @param merged the message goes out with another entry: this row only holds the key, done at once
      */
-    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now) throws SQLException {
+    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now,
+                           boolean merged) throws SQLException {
         String body = write(message);
         Savepoint savepoint = c.setSavepoint();
         try {
-            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, next_attempt) "
-                    + "VALUES (?, ?, ?, 0, ?, ?)", ps -> {
+            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, next_attempt, sent_at) "
+                    + "VALUES (?, ?, ?, 0, ?, ?, ?)", ps -> {
                 ps.setString(1, dedupKey);
                 ps.setString(2, channel);
                 ps.setString(3, body);
                 ps.setObject(4, Sql.timestamp(now));
                 ps.setObject(5, Sql.timestamp(now));
+                ps.setObject(6, merged ? Sql.timestamp(now) : null);
             });
             c.releaseSavepoint(savepoint);
             return true;
@@ -191,6 +223,11 @@ public final class Outbox {
             ps.setObject(1, Sql.timestamp(now));
             ps.setObject(2, Sql.timestamp(now));
         });
+    }
+
+    private long idOf(Connection c, String dedupKey) throws SQLException {
+        return Sql.query(c, "SELECT id FROM outbox WHERE dedup_key = ?", ps -> ps.setString(1, dedupKey),
+                rs -> rs.getLong(1)).get(0);
     }
 
     private boolean isQueued(Connection c, String dedupKey) throws SQLException {

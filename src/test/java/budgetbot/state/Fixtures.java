@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Findings, rules and messages for state tests. */
 public final class Fixtures {
@@ -54,8 +55,10 @@ public final class Fixtures {
                 List.of(new Image("chart", "chart.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, -1})));
     }
 
-    public static Message render(AlertEvent e) {
-        return message(e.status() + " " + e.finding().condition() + " " + e.finding().level());
+    /** A message whose subject names each event: "FIRING budget[0]:tokens/day 0.8 + FIRING ...". */
+    public static Message render(List<AlertEvent> events) {
+        return message(events.stream().map(e -> e.status() + " " + e.finding().condition() + " " + e.finding().level())
+                .collect(Collectors.joining(" + ")));
     }
 
     /** Whether the entry with this key was queued and has been delivered. */
