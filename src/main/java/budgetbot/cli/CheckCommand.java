@@ -37,7 +37,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BotConfig cfg = config.load();
+        BotConfig cfg = dryRun ? config.loadToInspect() : config.load();
         if (rule != null && cfg.rule(rule).isEmpty()) {
             throw new IllegalArgumentException("no rule named '" + rule + "' in " + cfg.file());
         }

@@ -36,7 +36,7 @@ final class DigestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BotConfig cfg = config.load();
+        BotConfig cfg = dryRun || out != null ? config.loadToInspect() : config.load();
         DigestConfig digest = cfg.digest(name).orElseThrow(() -> new IllegalArgumentException(
                 "no digest named '" + name + "' in " + cfg.file() + "; defined: "
                         + cfg.digests().stream().map(DigestConfig::name).toList()));

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +33,10 @@ final class UsageCommand implements Callable<Integer> {
     enum By { hour, day }
 
     enum Format { table, csv, json }
+
+    /** The counts' names in CSV and JSON alike. */
+    private static final List<String> COLUMNS = List.of("inputTokens", "outputTokens", "totalTokens", "requests",
+            "images");
 
     @Mixin
     ConfigOption config;
@@ -56,7 +61,8 @@ final class UsageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BotConfig cfg = config.load();
+        // reading usage sends nothing, so a channel's secrets need not be set
+        BotConfig cfg = config.loadToInspect();
         ZoneId zone = cfg.calendar().zone();
         Instant now = Clock.systemUTC().instant();
         Instant end = to == null ? now : Times.parse(to, zone, now);
@@ -72,6 +78,10 @@ final class UsageCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Prints the buckets and the total. Times are ISO-8601 with the config's offset, to the second; CSV has one
+     * row per bucket under the column names JSON uses (camelCase), and no total row: a total is a sum of the rows.
+     */
     void print(Usage usage, PeriodCalendar calendar, PrintStream out) throws Exception {
         ZoneId zone = calendar.zone();
         Map<Instant, UsageTotals> rows = rebucket(usage.buckets(), calendar);
@@ -79,7 +89,7 @@ final class UsageCommand implements Callable<Integer> {
         switch (format) {
             case table -> {
                 out.printf("%s x %s, %s .. %s (%s)%n", usage.series().keyId(), usage.series().model(),
-                        usage.window().start().atZone(zone).toOffsetDateTime(), usage.window().end().atZone(zone).toOffsetDateTime(), zone);
+                        time(usage.window().start(), zone), time(usage.window().end(), zone), zone);
                 String row = "%-16s %14s %14s %14s %10s %8s%n";
                 out.printf(row, by == By.hour ? "hour" : "day", "input", "output", "total", "requests", "images");
                 rows.forEach((t, u) -> out.printf(row, fmt.format(t.atZone(zone)), u.inputTokens(), u.outputTokens(),
@@ -88,22 +98,25 @@ final class UsageCommand implements Callable<Integer> {
                 out.printf(row, "TOTAL", t.inputTokens(), t.outputTokens(), t.totalTokens(), t.requests(), t.images());
             }
             case csv -> {
-                out.println("bucket,input_tokens,output_tokens,total_tokens,requests,images");
-                rows.forEach((t, u) -> out.println(t.atZone(zone).toOffsetDateTime() + "," + csv(u)));
-                out.println("total," + csv(usage.totals()));
+                out.println("start," + String.join(",", COLUMNS));
+                rows.forEach((t, u) -> out.println(time(t, zone) + "," + u.inputTokens() + "," + u.outputTokens() + ","
+                        + u.totalTokens() + "," + u.requests() + "," + u.images()));
             }
             case json -> {
                 ObjectMapper json = new ObjectMapper();
                 ObjectNode root = json.createObjectNode();
                 root.put("key", usage.series().keyId()).put("model", usage.series().model())
-                        .put("from", usage.window().start().atZone(zone).toOffsetDateTime().toString())
-                        .put("to", usage.window().end().atZone(zone).toOffsetDateTime().toString());
+                        .put("from", time(usage.window().start(), zone)).put("to", time(usage.window().end(), zone));
                 ArrayNode buckets = root.putArray("buckets");
-                rows.forEach((t, u) -> totals(buckets.addObject().put("start", t.atZone(zone).toOffsetDateTime().toString()), u));
+                rows.forEach((t, u) -> totals(buckets.addObject().put("start", time(t, zone)), u));
                 totals(root.putObject("total"), usage.totals());
                 out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             }
         }
+    }
+
+    private static String time(Instant t, ZoneId zone) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS).atZone(zone));
     }
 
     private Map<Instant, UsageTotals> rebucket(List<UsageBucket> buckets, PeriodCalendar calendar) {
@@ -115,12 +128,8 @@ final class UsageCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static String csv(UsageTotals u) {
-        return u.inputTokens() + "," + u.outputTokens() + "," + u.totalTokens() + "," + u.requests() + "," + u.images();
-    }
-
     private static void totals(ObjectNode node, UsageTotals u) {
-        node.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens()).put("totalTokens", u.totalTokens())
-                .put("requests", u.requests()).put("images", u.images());
+        node.put(COLUMNS.get(0), u.inputTokens()).put(COLUMNS.get(1), u.outputTokens())
+                .put(COLUMNS.get(2), u.totalTokens()).put(COLUMNS.get(3), u.requests()).put(COLUMNS.get(4), u.images());
     }
 }

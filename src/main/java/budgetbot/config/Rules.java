@@ -37,8 +37,8 @@ final class Rules {
                     .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "notify", "repeat");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
-            List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.strings()));
-            List<String> models = s.required("models", List.of(), values.nonEmpty(values.strings()));
+            List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.names()));
+            List<String> models = s.required("models", List.of(), values.nonEmpty(values.names()));
             GroupBy groupBy = s.optional("groupBy", GroupBy.ALL, values.oneOf(GROUPS));
             List<Budget> budgets = new ArrayList<>();
             List<Node> budgetItems = s.items("budgets", "a list of budgets");
@@ -76,8 +76,8 @@ final class Rules {
             PeriodUnit period = s.optional("period", PeriodUnit.DAY, values.oneOf(DIGEST_PERIODS));
             List<String> covered = s.optional("rules", List.of(), values.list(reference(values, "rule", ruleNames),
                     "a list of rule names"));
-            List<String> keys = s.optional("keys", List.of(), values.strings());
-            List<String> models = s.optional("models", List.of(), values.strings());
+            List<String> keys = s.optional("keys", List.of(), values.names());
+            List<String> models = s.optional("models", List.of(), values.names());
             if (!keys.isEmpty() && models.isEmpty()) {
                 s.problem("keys", "keys need models: the digest covers every key x model; add models:");
             } else if (keys.isEmpty() && !models.isEmpty()) {
@@ -128,7 +128,7 @@ final class Rules {
     }
 
     private static String uniqueName(Section s, Values values, String kind, Map<String, Integer> seen) {
-        String name = s.required("name", "", values.nonEmptyString());
+        String name = s.required("name", "", values.name());
         Integer first = name.isEmpty() ? null : seen.putIfAbsent(name, s.node("name").map(Node::line).orElse(0));
         if (first != null) {
             s.problem("name", "duplicate " + kind + " name \"" + name + "\" (first at line " + first

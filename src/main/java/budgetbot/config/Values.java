@@ -35,12 +35,18 @@ final class Values {
         T read(Node node, String path);
     }
 
+    /** Longest name (rule, digest, channel, key, model) the state database stores in full. */
+    static final int MAX_NAME_LENGTH = 200;
+
     private final Problems problems;
     private final Map<String, String> env;
+    private final boolean deferChannelSecrets;
+    private int deferred;
 
-    Values(Problems problems, Map<String, String> env) {
+    Values(Problems problems, Map<String, String> env, ConfigLoader.Purpose purpose) {
         this.problems = problems;
         this.env = Map.copyOf(env);
+        this.deferChannelSecrets = purpose == ConfigLoader.Purpose.INSPECT;
     }
 
     Problems problems() {
@@ -65,6 +71,51 @@ final class Values {
 
     Reader<String> nonEmptyString() {
         return check(string(), s -> !s.isBlank(), s -> "must not be empty");
+    }
+
+    /** A name that alerts, state and digests use: not empty, and short enough for the state database. */
+    Reader<String> name() {
+        return check(nonEmptyString(), s -> s.length() <= MAX_NAME_LENGTH, Values::tooLong);
+    }
+
+    /** Why {@code name} cannot be used: it is longer than the state database stores. */
+    static String tooLong(String name) {
+        return "is " + name.length() + " characters long (\"" + name.substring(0, 40) + "…\"); the state database"
+                + " keeps names of at most " + MAX_NAME_LENGTH;
+    }
+
+    /**
+     * A channel's credential. Loaded for {@link ConfigLoader.Purpose#INSPECT}, one that names an unset environment
+     * variable is not an error: it is skipped (read as absent) and counted in {@link #deferred()}, so that the
+     * caller can leave the channel out.
+     */
+    <T> Reader<T> channelSecret(Reader<T> reader) {
+        return (node, path) -> {
+            if (deferChannelSecrets && node instanceof Node.Scalar s && s.kind() == Node.Kind.STRING
+                    && namesUnsetVariable(s.text())) {
+                hideAll(node);
+                deferred++;
+                return null;
+            }
+            return reader.read(node, path);
+        };
+    }
+
+    /** How many channel secrets were skipped so far (see {@link #channelSecret}). */
+    int deferred() {
+        return deferred;
+    }
+
+    private boolean namesUnsetVariable(String text) {
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            String reference = m.group(1);
+            int split = reference.indexOf(":-");
+            if (split < 0 && env.get(reference) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -281,9 +332,9 @@ final class Values {
         };
     }
 
-    /** A list of non-empty strings, such as keys or channel names. */
-    Reader<List<String>> strings() {
-        return list(nonEmptyString(), "a list of strings");
+    /** A list of {@link #name() names}, such as keys or models. */
+    Reader<List<String>> names() {
+        return list(name(), "a list of strings");
     }
 
     /** A list that must have at least one item. */

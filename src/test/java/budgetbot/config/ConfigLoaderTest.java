@@ -28,6 +28,7 @@ import java.util.Optional;
 import static budgetbot.config.Fixtures.failure;
 import static budgetbot.config.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConfigLoaderTest {
     private static final Map<String, String> VALID_ENV = Map.of("PUB", "pub-key", "PRIV", "priv-key",
@@ -207,6 +208,28 @@ class ConfigLoaderTest {
         } else {
             assertThat(warnings).isEmpty();
         }
+    }
+
+    @Test
+    void channelSecretsNeedNotBeSetForCommandsThatSendNothing() {
+        Path file = fixture("unset-channel-secrets.yml");
+        Map<String, String> env = Map.of("UCLOUD_PRIVATE_KEY", "sk");
+
+        BotConfig inspect = ConfigLoader.load(file, env, ConfigLoader.Purpose.INSPECT);
+
+        assertThat(inspect.channels()).containsOnlyKeys("console");
+        assertThat(inspect.rules().get(0).channels()).containsExactly("hook", "bot", "mail", "console");
+        assertThat(failure(file, env).errors()).extracting(ConfigError::message).containsExactly(
+                "environment variable SLACK_WEBHOOK_URL is not set; set it, or write ${SLACK_WEBHOOK_URL:-default}"
+                        + " to give a default",
+                "environment variable SLACK_BOT_TOKEN is not set; set it, or write ${SLACK_BOT_TOKEN:-default} to"
+                        + " give a default",
+                "environment variable SMTP_PASSWORD is not set; set it, or write ${SMTP_PASSWORD:-default} to give"
+                        + " a default");
+        assertThat(assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, Map.of(), ConfigLoader.Purpose.INSPECT)).errors())
+                .as("UCloud's key is needed to read usage").singleElement()
+                .satisfies(e -> assertThat(e.path()).isEqualTo("ucloud.privateKey"));
     }
 
     private static Path withProjectId(Path dir, String value) throws IOException {
