@@ -7,9 +7,12 @@ public final class Delivery {
     private Delivery() {
     }
 
-    /** Tries every undelivered notification now, also those waiting out a backoff; returns a summary line. */
-    public static String deliverNow(App app) {
+    /**
+     * Tries every undelivered notification now, also those waiting out a backoff; returns a summary line that
+     * starts with {@code label} ("delivery", "alert delivery").
+     */
+    public static String deliverNow(App app, String label) {
         DrainResult r = app.dispatcher().drainAll();
-        return "delivery: " + r.sent() + " sent, " + r.failed() + " failed, " + r.pending() + " pending";
+        return label + ": " + r.sent() + " sent, " + r.failed() + " failed, " + r.pending() + " pending";
     }
 }

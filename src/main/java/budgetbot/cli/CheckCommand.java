@@ -57,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             if (!dryRun) {
-                System.out.println(Delivery.deliverNow(app));
+                System.out.println(Delivery.deliverNow(app, "delivery"));
             }
             return outcomes.stream().anyMatch(o -> o.error().isPresent()) ? 1 : 0;
         }

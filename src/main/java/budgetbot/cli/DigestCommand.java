@@ -60,7 +60,7 @@ final class DigestCommand implements Callable<Integer> {
             }
             System.out.println(r.rendered().isEmpty() ? "nothing to send: " + already
                     : "queued for " + r.queued() + (already.isEmpty() ? "" : "; " + already));
-            System.out.println(Delivery.deliverNow(app));
+            System.out.println(Delivery.deliverNow(app, "delivery"));
             return 0;
         }
     }

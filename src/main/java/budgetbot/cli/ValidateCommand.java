@@ -1,6 +1,7 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
+import budgetbot.render.Amounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,7 +16,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BotConfig cfg = config.load();
-        System.out.printf("OK: %d rules, %d channels%n", cfg.rules().size(), cfg.channels().size());
+        System.out.println("OK: " + Amounts.count(cfg.rules().size(), "rule") + ", "
+                + Amounts.count(cfg.channels().size(), "channel"));
         return 0;
     }
 }
