@@ -182,10 +182,12 @@ class DigestE2ETest {
         Multipart related = (Multipart) relatedPart.getContent();
         assertThat(related.getCount()).isEqualTo(2);
         assertThat(related.getBodyPart(0).getContentType()).startsWith("text/html");
-        assertThat((String) related.getBodyPart(0).getContent()).contains("src=\"cid:chart\"");
         BodyPart image = related.getBodyPart(1);
         assertThat(image.getContentType()).startsWith("image/png");
-        assertThat(image.getHeader("Content-ID")).containsExactly("<chart>");
+        String contentId = image.getHeader("Content-ID")[0];
+        assertThat(contentId).startsWith("<chart.").endsWith("@example.com>");
+        assertThat((String) related.getBodyPart(0).getContent())
+                .contains("src=\"cid:" + contentId.substring(1, contentId.length() - 1) + "\"");
         assertThat(image.getDisposition()).isEqualTo(BodyPart.INLINE);
         assertThat(png(image.getInputStream().readAllBytes()).getWidth()).isEqualTo(CHART_WIDTH);
 
