@@ -73,7 +73,7 @@ public final class Checker {
             UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule), fetched);
             List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
             List<Announcement> announced = app.store().apply(rule, findings, at,
-                    app.outbox().announcer(AlertFormatter::format, at),
+                    app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey, at),
                     cfg.prices().currency(), cfg.calendar().zone(), dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());

@@ -49,10 +49,10 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.println(o.summary());
                 if (dryRun) {
                     // one message per rule, group and channel, as the outbox queues them
-                    Map<List<String>, List<AlertEvent>> messages = new LinkedHashMap<>();
-                    o.announced().forEach(a -> messages.computeIfAbsent(List.of(a.event().finding().group(),
-                            a.channel()), k -> new ArrayList<>()).add(a.event()));
-                    messages.forEach((to, events) -> System.out.println("  would send to " + to.get(1) + ": "
+                    Map<List<Object>, List<AlertEvent>> messages = new LinkedHashMap<>();
+                    o.announced().forEach(a -> messages.computeIfAbsent(List.of(a.channel(),
+                            AlertFormatter.messageKey(a.event())), k -> new ArrayList<>()).add(a.event()));
+                    messages.forEach((to, events) -> System.out.println("  would send to " + to.get(0) + ": "
                             + AlertFormatter.format(events).subject()));
                 }
             }

@@ -41,21 +41,24 @@ public final class Outbox {
     }
 
     /**
-     * Queues the announcements of one evaluation in the caller's transaction as one message per rule, group and
-     * channel: the first event of a group is queued as an entry, and each further one is rendered into that
-     * entry's message (still uncommitted, so no dispatcher has seen it). A further event keeps its own dedup key
-     * in a row recorded as done, so that another instance deciding the same event queues it neither. Each list
-     * of events is rendered once however many channels it goes to.
+     * Queues the announcements of one evaluation in the caller's transaction as one message per channel for the
+     * events that share a message key: the first such event is queued as an entry, and each further one is
+     * rendered into that entry's message (still uncommitted, so no dispatcher has seen it). A further event keeps
+     * its own dedup key in a row recorded as done, so that another instance deciding the same event queues it
+     * neither. Each list of events is rendered once however many channels it goes to.
      *
-     * @param render one message for events of one rule and group, in the order announced
+     * @param render     one message for events that share a message key, in the order announced
+     * @param messageKey events with equal keys go out together (the renderer's choice: one rule and group)
      */
-    public Announcer announcer(Function<List<AlertEvent>, Message> render, Instant now) {
+    public Announcer announcer(Function<List<AlertEvent>, Message> render, Function<AlertEvent, ?> messageKey,
+                               Instant now) {
         Objects.requireNonNull(render, "render");
+        Objects.requireNonNull(messageKey, "messageKey");
         Objects.requireNonNull(now, "now");
         Map<List<AlertEvent>, Message> rendered = new HashMap<>();
-        Map<List<String>, Queued> queued = new HashMap<>();
+        Map<List<Object>, Queued> queued = new HashMap<>();
         return (c, dedupKey, channel, event) -> {
-            List<String> target = List.of(event.finding().rule(), event.finding().group(), channel);
+            List<Object> target = List.of(messageKey.apply(event), channel);
             Queued entry = queued.get(target);
             List<AlertEvent> events = new ArrayList<>(entry == null ? List.of() : entry.events());
             events.add(event);
@@ -75,7 +78,7 @@ public final class Outbox {
         };
     }
 
-    /** The entry an announcer queued for a rule, group and channel, and the events its message holds. */
+    /** The entry an announcer queued for a message key and channel, and the events its message holds. */
     private record Queued(long id, List<AlertEvent> events) {
     }
 

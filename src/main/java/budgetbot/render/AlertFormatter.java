@@ -58,6 +58,11 @@ public final class AlertFormatter {
     private record Alert(String headline, List<Part> parts, String footer, boolean resolved, boolean escalated) {
     }
 
+    /** What events must share to go out as one message ({@link #format(List)}): their rule and group. */
+    public static List<String> messageKey(AlertEvent e) {
+        return List.of(e.finding().rule(), e.finding().group());
+    }
+
     /** The message of kind {@code alert} for one event. */
     public static Message format(AlertEvent event) {
         return format(List.of(event));

@@ -70,7 +70,7 @@ class OutboxTest {
                 Fixtures.finding(Kind.GROWTH, DAY1, true, "1"));
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             List<Announcement> announced = store.apply(rule, findings, DAY1,
-                    new Outbox(store).announcer(Fixtures::render, DAY1), "CNY", ZoneOffset.UTC, false);
+                    new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, DAY1), "CNY", ZoneOffset.UTC, false);
 
             assertThat(announced).hasSize(6);
             String all = "FIRING budget[0]:tokens/day 0.8 + FIRING budget[0]:tokens/day:forecast 1"
@@ -89,7 +89,7 @@ class OutboxTest {
                 "CNY", ZoneOffset.UTC);
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             for (int instance = 0; instance < 2; instance++) {
-                Announcer announcer = new Outbox(store).announcer(Fixtures::render, DAY1);
+                Announcer announcer = new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, DAY1);
                 List<Boolean> queued = store.inTransaction("announce", c -> List.of(
                         announcer.queue(c, "k-budget", "ops", budget), announcer.queue(c, "k-forecast", "ops", forecast)));
                 assertThat(queued).as("instance %d", instance).containsOnly(instance == 0);

@@ -55,6 +55,11 @@ public final class Fixtures {
                 List.of(new Image("chart", "chart.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, -1})));
     }
 
+    /** The renderer's message key: events of one rule and group go out together. */
+    public static Object messageKey(AlertEvent e) {
+        return List.of(e.finding().rule(), e.finding().group());
+    }
+
     /** A message whose subject names each event: "FIRING budget[0]:tokens/day 0.8 + FIRING ...". */
     public static Message render(List<AlertEvent> events) {
         return message(events.stream().map(e -> e.status() + " " + e.finding().condition() + " " + e.finding().level())
