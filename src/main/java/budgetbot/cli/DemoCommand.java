@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,9 @@ final class DemoCommand implements Callable<Integer> {
             cfg.channels().values().stream().filter(c -> c instanceof ChannelConfig.Email)
                     .forEach(c -> notifiers.put(c.name(), emlFiles((ChannelConfig.Email) c, mail, clock)));
             System.out.println("budgetbot demo: simulated UCloud at " + sim.baseUrl() + ", keys " + KEYS + ", models " + MODELS);
-            System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of " + now.atZone(cfg.calendar().zone()));
+            System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of "
+                    + now.truncatedTo(ChronoUnit.SECONDS).atZone(cfg.calendar().zone()).toOffsetDateTime() + " ("
+                    + cfg.calendar().zone().getId() + ")");
             System.out.println();
             try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), notifiers, clock)) {
                 new Checker(app).check(now, Optional.empty(), false).forEach(o -> System.out.println(o.summary()));
