@@ -96,6 +96,7 @@ final class ChartImage {
         above.getStyler().setXAxisTicksVisible(false);
         above.getStyler().setXAxisTitleVisible(false);
         // below the plot, where it covers no line; one entry a line once they would not fit side by side
+        above.getStyler().setLegendVisible(!limits.isEmpty());
         above.getStyler().setLegendPosition(LegendPosition.OutsideS);
         above.getStyler().setLegendLayout(limits.size() < 3 ? LegendLayout.Horizontal : LegendLayout.Vertical);
         // room above the highest line, so that a limit is not drawn on the plot's edge
