@@ -32,10 +32,14 @@ public final class BlockKit {
         return new BlockKit();
     }
 
-    /** A header block; plain text, so no escaping is needed. */
+    /**
+     * A header block. Slack shows plain text as it is, so it needs no escaping; its angle brackets become
+     * look-alikes all the same, so that no payload carries even the text of a mention ({@code <!channel>}).
+     */
     public BlockKit header(String plainText) {
         ObjectNode block = blocks.addObject().put("type", "header");
-        block.putObject("text").put("type", "plain_text").put("text", Mrkdwn.truncate(plainText, HEADER_MAX))
+        String text = plainText.replace('<', '‹').replace('>', '›');
+        block.putObject("text").put("type", "plain_text").put("text", Mrkdwn.truncate(text, HEADER_MAX))
                 .put("emoji", true);
         return this;
     }

@@ -325,6 +325,8 @@ class AlertFormatterTest {
         JSON.readTree(m.slackBlocks()).forEach(b -> collectMrkdwn(b, mrkdwn));
         mrkdwn.add(m.slackText());
         assertThat(mrkdwn).allSatisfy(t -> assertThat(t).doesNotContain("<", ">", "`", "*team*", "_x_", "~k~"));
+        assertThat(m.slackBlocks()).as("not even the plain text header carries a mention's text")
+                .doesNotContain("<!channel>", "<@U123>", "<!here");
         assertThat(m.slackText()).contains("&lt;!channel&gt; ∗team∗ ˍxˍ", "&lt;@U123&gt;∼k∼", "ˋmˋ &lt;!here|here&gt;")
                 .startsWith("&lt;!channel&gt;");
         assertThat(m.text()).contains(rule, key, model);
