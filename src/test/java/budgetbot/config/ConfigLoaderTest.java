@@ -1,16 +1,14 @@
 package budgetbot.config;
 
+import budgetbot.testing.CapturedLogs;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -31,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConfigLoaderTest {
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
     private static final Map<String, String> VALID_ENV = Map.of("PUB", "pub-key", "PRIV", "priv-key",
             "DB_PASSWORD", "db-pw", "HOOK", "https://hooks.slack.com/services/T/B/x", "TOKEN", "xoxb-1",
             "SMTP", "smtp-pw");
@@ -189,19 +190,10 @@ class ConfigLoaderTest {
         Path file = dir.resolve("rules.yml");
         Files.writeString(file, Files.readString(fixture("minimal.yml"))
                 .replace("privateKey: sk", "privateKey: sk\n  " + line));
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);
-        logger.addAppender(logs);
-        try {
-            BotConfig c = ConfigLoader.load(file, Map.of());
+        BotConfig c = ConfigLoader.load(file, Map.of());
 
-            assertThat(c.ucloud().maxConcurrency()).isEqualTo(expected);
-        } finally {
-            logger.detachAppender(logs);
-        }
-        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(c.ucloud().maxConcurrency()).isEqualTo(expected);
+        List<String> warnings = logs.messages(Level.WARN, ConfigLoader.class);
         if (warned) {
             assertThat(warnings).containsExactly(file + ":4:16: ucloud.parallelism is deprecated; rename it to"
                     + " maxConcurrency");

@@ -5,6 +5,8 @@ import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.testing.CapturedLogs;
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mockwebserver3.MockResponse;
@@ -13,6 +15,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,6 +38,9 @@ class SlackNotifierTest {
     private static final String HOOK_PATH = "/services/T000/B000/hooksecret";
     private static final String BLOCKS = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi* &amp; bye\"}}]";
     private static final Message MESSAGE = new Message("alert", "subject", "plain text", "slack fallback", "<p>x</p>", BLOCKS, List.of());
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     private MockWebServer server;
     private FakeSlack slack;
@@ -201,6 +207,8 @@ class SlackNotifierTest {
 
         assertThat(slack.requests("/api/files.getUploadURLExternal")).hasSize(1);
         assertThat(slack.requests("/api/files.completeUploadExternal")).isEmpty();
+        assertThat(logs.messages(Level.WARN, SlackBotNotifier.class)).singleElement().asString()
+                .contains("message posted, but uploading 1 image(s) failed", "missing_scope");
     }
 
     @Test
