@@ -63,11 +63,6 @@ public final class AlertFormatter {
         return List.of(e.finding().rule(), e.finding().group());
     }
 
-    /** The message of kind {@code alert} for one event. */
-    public static Message format(AlertEvent event) {
-        return format(List.of(event));
-    }
-
     /**
      * One message of kind {@code alert} for events of one rule and group, in the order given (the evaluator's:
      * budgets, each followed by its forecast, then growth).
@@ -105,7 +100,7 @@ public final class AlertFormatter {
      * The condition a finding is about, as a person reads it: "daily token budget", "daily token budget
      * forecast", "daily token growth".
      */
-    public static String condition(Finding f) {
+    private static String condition(Finding f) {
         String what = f.period().adjective() + " " + Amounts.noun(f.metric());
         return switch (f.kind()) {
             case BUDGET -> what + " budget";

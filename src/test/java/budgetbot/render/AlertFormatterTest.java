@@ -67,8 +67,13 @@ class AlertFormatterTest {
         };
     }
 
+    /** The message of one event alone. */
+    private static Message single(AlertEvent e) {
+        return AlertFormatter.format(List.of(e));
+    }
+
     private static Message format(Kind kind, AlertStatus status) {
-        return AlertFormatter.format(new AlertEvent(finding(kind, "prod-daily", "all", Metric.TOKENS, PeriodUnit.DAY),
+        return single(new AlertEvent(finding(kind, "prod-daily", "all", Metric.TOKENS, PeriodUnit.DAY),
                 status, "CNY", SHANGHAI));
     }
 
@@ -107,7 +112,7 @@ class AlertFormatterTest {
             "GROWTH   | REQUESTS      | HOUR  | all                | [budgetbot] prod-daily: hourly requests up 134% vs the previous period",
     })
     void subjectAdaptsToMetricPeriodAndGroup(Kind kind, Metric metric, PeriodUnit period, String group, String subject) {
-        Message m = AlertFormatter.format(new AlertEvent(finding(kind, "prod-daily", group, metric, period),
+        Message m = single(new AlertEvent(finding(kind, "prod-daily", group, metric, period),
                 AlertStatus.FIRING, "CNY", SHANGHAI));
 
         assertThat(m.subject()).isEqualTo(subject);
@@ -120,7 +125,7 @@ class AlertFormatterTest {
                 true, f.level(), f.used(), f.limit(), Optional.of(BigDecimal.ZERO), Optional.empty(), f.forecast(),
                 f.contributors(), f.keys(), f.models());
 
-        Message m = AlertFormatter.format(new AlertEvent(fromZero, AlertStatus.FIRING, "CNY", SHANGHAI));
+        Message m = single(new AlertEvent(fromZero, AlertStatus.FIRING, "CNY", SHANGHAI));
 
         assertThat(m.subject()).isEqualTo("[budgetbot] r: daily tokens up from zero vs the previous period");
         assertThat(m.text()).contains("Growth: 3,400,000 tokens now vs none in the same span of the previous period");
@@ -163,7 +168,7 @@ class AlertFormatterTest {
                 Optional.empty(), List.of(new Contributor(new Series("k", "m"), big("1234.5"), BigDecimal.ONE)),
                 f.keys(), f.models());
 
-        Message m = AlertFormatter.format(new AlertEvent(cost, AlertStatus.FIRING, "CNY", SHANGHAI));
+        Message m = single(new AlertEvent(cost, AlertStatus.FIRING, "CNY", SHANGHAI));
 
         assertThat(m.text()).contains("Used: CNY 1,234.50 of CNY 1,200.00 (102%)", "k × m: CNY 1,234.50 (100%)");
     }
@@ -181,7 +186,7 @@ class AlertFormatterTest {
                 f.active(), f.level(), f.used(), f.limit(), f.baseline(), f.increase(), f.forecast(), f.contributors(),
                 manyKeys, f.models());
 
-        Message m = AlertFormatter.format(new AlertEvent(big, status, "CNY", SHANGHAI));
+        Message m = single(new AlertEvent(big, status, "CNY", SHANGHAI));
 
         JsonNode blocks = JSON.readTree(m.slackBlocks());
         assertThat(blocks.isArray()).isTrue();
@@ -207,7 +212,7 @@ class AlertFormatterTest {
                 List.of(new Contributor(new Series("<key&1>", "m>x"), big("5"), BigDecimal.ONE)),
                 List.of("<key&1>"), List.of("m>x"));
 
-        Message m = AlertFormatter.format(new AlertEvent(odd, AlertStatus.FIRING, "CNY", SHANGHAI));
+        Message m = single(new AlertEvent(odd, AlertStatus.FIRING, "CNY", SHANGHAI));
 
         List<String> mrkdwn = new ArrayList<>();
         JSON.readTree(m.slackBlocks()).forEach(b -> collectMrkdwn(b, mrkdwn));
@@ -235,7 +240,7 @@ class AlertFormatterTest {
                 "recent rate over the last 3h");
         Finding over = with(budget, BigDecimal.ONE, big("21931740"), Optional.of(crossed));
 
-        Message m = AlertFormatter.format(event(over, AlertStatus.ESCALATED));
+        Message m = single(event(over, AlertStatus.ESCALATED));
 
         assertThat(m.subject()).isEqualTo("[budgetbot] ESCALATED prod-daily: 109% of daily token budget used (crossed 100%)");
         assertThat(m.text()).contains("Used: 21,931,740 of 20,000,000 tokens (109%)",
@@ -243,10 +248,10 @@ class AlertFormatterTest {
                 "Limit: crossed at 14:40, already over").doesNotContain("not reached", "reached at");
         Finding unknown = with(over, BigDecimal.ONE, over.used(), Optional.of(new Projection(big("6200000"),
                 Optional.empty(), "recent rate over the last 3h")));
-        assertThat(AlertFormatter.format(event(unknown, AlertStatus.FIRING)).text())
+        assertThat(single(event(unknown, AlertStatus.FIRING)).text())
                 .contains("Limit: already over").doesNotContain("not reached");
         Finding noForecast = with(over, BigDecimal.ONE, over.used(), Optional.empty());
-        assertThat(AlertFormatter.format(event(noForecast, AlertStatus.FIRING)).text()).contains("Limit: already over");
+        assertThat(single(event(noForecast, AlertStatus.FIRING)).text()).contains("Limit: already over");
     }
 
     @Test
@@ -319,7 +324,7 @@ class AlertFormatterTest {
                 List.of(new Contributor(new Series(key, model), big("5"), BigDecimal.ONE)), List.of(key),
                 List.of(model));
 
-        Message m = AlertFormatter.format(event(odd, AlertStatus.FIRING));
+        Message m = single(event(odd, AlertStatus.FIRING));
 
         List<String> mrkdwn = new ArrayList<>();
         JSON.readTree(m.slackBlocks()).forEach(b -> collectMrkdwn(b, mrkdwn));
