@@ -3,10 +3,11 @@ package budgetbot.app;
 import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.render.AlertFormatter;
+import budgetbot.render.Amounts;
 import budgetbot.render.NoticeFormatter;
 import budgetbot.rules.Coverage;
 import budgetbot.rules.Finding;
-import budgetbot.rules.Kind;
+import budgetbot.rules.Grouping;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.Announcement;
 import budgetbot.state.Announcer;
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -49,18 +50,15 @@ public final class Checker {
             return findings.stream().filter(Finding::active).count();
         }
 
-        /** One line for the console and the log. */
+        /** One line for the console and the log, naming every active condition. */
         public String summary() {
             if (error.isPresent()) {
                 return rule + ": FAILED: " + error.get();
             }
-            String worst = findings.stream().filter(Finding::active)
-                    .sorted(Comparator.comparing((Finding f) -> f.kind() != Kind.BUDGET).thenComparing(Finding::level, Comparator.reverseOrder()))
-                    .map(f -> f.kind() + " " + f.condition() + " " + f.group()
-                            + (f.kind() == Kind.BUDGET ? " at " + DigestService.level(f.kind(), f.level()) : ""))
-                    .findFirst().orElse("all clear");
-            return rule + ": " + findings.size() + " conditions, " + active() + " active (" + worst + "), "
-                    + announced.size() + " notifications";
+            List<String> active = findings.stream().filter(Finding::active).map(AlertFormatter::summary).toList();
+            return rule + ": " + Amounts.count(findings.size(), "condition") + ", "
+                    + (active.isEmpty() ? "all clear" : active.size() + " active (" + String.join("; ", active) + ")")
+                    + ", " + Amounts.count(announced.size(), "notification");
         }
     }
 
@@ -116,14 +114,17 @@ public final class Checker {
                 reviewScope(rule, coverage, at);
             }
             RuleConfig scope = coverage.rule();
-            UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(scope, at), coverage.series(), fetched);
+            Set<Window> windows = app.evaluator().windows(scope, at);
+            // the scope's pairs UCloud does not serve (a key that may not call a model) use nothing
+            UsageSnapshot usage = app.fetcher().fetch(windows, coverage.series(), fetched)
+                    .withNone(windows, Grouping.series(scope));
             if (!dryRun) {
                 app.store().usageAvailable(rule, at, zone, notices(at))
                         .ifPresent(n -> log.info("rule {}: usage can be fetched again", rule.name()));
             }
             List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
             List<Announcement> announced = app.store().apply(scope, findings, at,
-                    app.outbox().announcer(AlertFormatter::format, at), cfg.prices().currency(), zone, dryRun);
+                    app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey, at), cfg.prices().currency(), zone, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;

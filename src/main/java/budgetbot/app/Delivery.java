@@ -12,9 +12,12 @@ public final class Delivery {
         return app.dispatcher().drainAll();
     }
 
-    /** The line a command prints; it says when notifications could not be delivered and wait in the outbox. */
-    public static String summary(DrainResult r) {
-        String line = "delivery: " + r.sent() + " sent, " + r.failed() + " failed, " + r.pending() + " pending";
+    /**
+     * The line a command prints, starting with {@code label} ("delivery", "alert delivery"); it says when
+     * notifications could not be delivered and wait in the outbox.
+     */
+    public static String summary(String label, DrainResult r) {
+        String line = label + ": " + r.sent() + " sent, " + r.failed() + " failed, " + r.pending() + " pending";
         return r.failed() == 0 ? line : line + " (" + r.failed() + " could not be delivered and stay"
                 + (r.failed() == 1 ? "s" : "") + " queued: the next check, digest or run tries again)";
     }

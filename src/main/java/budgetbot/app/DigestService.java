@@ -84,8 +84,8 @@ public final class DigestService {
                     rendered.message(), at);
             (fresh ? queued : lost).add(channel);
         }
-        log.info("digest {} for {}{}: queued for {}, already queued for {}", digest.name(), plan.report(),
-                dryRun ? " (dry run)" : "", queued, lost);
+        log.info("digest {} for {}: {} {}, already queued for {}", digest.name(), plan.report(),
+                dryRun ? "would queue for" : "queued for", queued, lost);
         return new Result(plan, Optional.of(rendered), queued, lost);
     }
 

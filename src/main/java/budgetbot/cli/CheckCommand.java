@@ -6,6 +6,7 @@ import budgetbot.app.Delivery;
 import budgetbot.config.BotConfig;
 import budgetbot.delivery.DrainResult;
 import budgetbot.render.AlertFormatter;
+import budgetbot.state.AlertEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,6 +15,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +44,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BotConfig cfg = config.load();
+        BotConfig cfg = dryRun ? config.loadToInspect() : config.load();
         if (rule != null && cfg.rule(rule).isEmpty()) {
             throw new InputException("no rule named '" + rule + "' in " + cfg.file());
         }
@@ -56,8 +59,12 @@ final class CheckCommand implements Callable<Integer> {
             for (Checker.Outcome o : outcomes) {
                 System.out.println(o.summary());
                 if (dryRun) {
-                    o.announced().forEach(a -> System.out.println("  would send to " + a.channel() + ": "
-                            + AlertFormatter.format(a.event()).subject()));
+                    // one message per rule, group and channel, as the outbox queues them
+                    Map<List<Object>, List<AlertEvent>> messages = new LinkedHashMap<>();
+                    o.announced().forEach(a -> messages.computeIfAbsent(List.of(a.channel(),
+                            AlertFormatter.messageKey(a.event())), k -> new ArrayList<>()).add(a.event()));
+                    messages.forEach((to, events) -> System.out.println("  would send to " + to.get(0) + ": "
+                            + AlertFormatter.format(events).subject()));
                 }
             }
             boolean unevaluated = outcomes.stream().anyMatch(o -> o.error().isPresent());
@@ -65,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
                 return unevaluated ? Main.FAILURE : 0;
             }
             DrainResult delivered = Delivery.deliverNow(app);
-            System.out.println(Delivery.summary(delivered));
+            System.out.println(Delivery.summary("delivery", delivered));
             return unevaluated || delivered.failed() > 0 ? Main.FAILURE : 0;
         }
     }

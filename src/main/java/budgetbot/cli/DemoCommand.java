@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +73,14 @@ final class DemoCommand implements Callable<Integer> {
             cfg.channels().values().stream().filter(c -> c instanceof ChannelConfig.Email)
                     .forEach(c -> notifiers.put(c.name(), emlFiles((ChannelConfig.Email) c, mail, clock)));
             System.out.println("budgetbot demo: simulated UCloud at " + sim.baseUrl() + ", keys " + KEYS + ", models " + MODELS);
-            System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of " + now.atZone(cfg.calendar().zone()));
+            System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of "
+                    + now.truncatedTo(ChronoUnit.SECONDS).atZone(cfg.calendar().zone()).toOffsetDateTime() + " ("
+                    + cfg.calendar().zone().getId() + ")");
             System.out.println();
             UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
             try (App app = App.open(cfg, ucloud, ucloud, notifiers, clock)) {
                 new Checker(app).check(now, Optional.empty(), false).forEach(o -> System.out.println(o.summary()));
-                System.out.println(Delivery.summary(Delivery.deliverNow(app)));
+                System.out.println(Delivery.summary("alert delivery", Delivery.deliverNow(app)));
                 DigestService digests = new DigestService(app);
                 for (var digest : cfg.digests()) {
                     var rendered = digests.send(digest, now, false).rendered();
@@ -85,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                         rendered.get().writeTo(dir.resolve("digest"));
                     }
                 }
-                System.out.println(Delivery.summary(Delivery.deliverNow(app)));
+                System.out.println(Delivery.summary("digest delivery", Delivery.deliverNow(app)));
             }
         }
         System.out.println();

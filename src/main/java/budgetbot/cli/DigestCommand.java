@@ -38,7 +38,7 @@ final class DigestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BotConfig cfg = config.load();
+        BotConfig cfg = dryRun || out != null ? config.loadToInspect() : config.load();
         DigestConfig digest = cfg.digest(name).orElseThrow(() -> new InputException(
                 "no digest named '" + name + "' in " + cfg.file() + "; defined: "
                         + cfg.digests().stream().map(DigestConfig::name).toList()));
@@ -64,7 +64,7 @@ final class DigestCommand implements Callable<Integer> {
             System.out.println(r.rendered().isEmpty() ? "nothing to send: " + already
                     : "queued for " + r.queued() + (already.isEmpty() ? "" : "; " + already));
             DrainResult delivered = Delivery.deliverNow(app);
-            System.out.println(Delivery.summary(delivered));
+            System.out.println(Delivery.summary("delivery", delivered));
             return delivered.failed() > 0 ? Main.FAILURE : 0;
         }
     }

@@ -4,9 +4,9 @@ import budgetbot.app.App;
 import budgetbot.config.BotConfig;
 import budgetbot.config.Selection;
 import budgetbot.config.Suggest;
+import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
-import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.ApiKey;
@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,10 @@ final class UsageCommand implements Callable<Integer> {
     enum By { hour, day }
 
     enum Format { table, csv, json }
+
+    /** The counts' names in CSV and JSON alike. */
+    private static final List<String> COLUMNS = List.of("inputTokens", "outputTokens", "totalTokens", "requests",
+            "images");
 
     @Mixin
     ConfigOption config;
@@ -69,7 +74,8 @@ final class UsageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BotConfig cfg = config.load();
+        // reading usage sends nothing, so a channel's secrets need not be set
+        BotConfig cfg = config.loadToInspect();
         ZoneId zone = cfg.calendar().zone();
         Instant now = Clock.systemUTC().instant();
         Instant end = to == null ? now : Times.parse(to, zone, now);
@@ -131,21 +137,25 @@ final class UsageCommand implements Callable<Integer> {
         return series;
     }
 
-    /** One usage as before; several (from {@code *}) with their key and model on every csv row, or as a json list. */
+    /**
+     * Prints the buckets and the total of each usage; several (from {@code *}) with their key and model on every csv
+     * row, or as a json list. Times are ISO-8601 with the config's offset, to the second; CSV has one row per bucket
+     * under the column names JSON uses (camelCase), and no total row: a total is a sum of the rows.
+     */
     private void print(List<Usage> usages, boolean several, PeriodCalendar calendar, PrintStream out) throws Exception {
         ZoneId zone = calendar.zone();
         DateTimeFormatter fmt = by == By.hour ? DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm") : DateTimeFormatter.ISO_LOCAL_DATE;
         ObjectMapper json = new ObjectMapper();
         ArrayNode list = json.createArrayNode();
         if (format == Format.csv) {
-            out.println((several ? "key,model," : "") + "bucket,input_tokens,output_tokens,total_tokens,requests,images");
+            out.println((several ? "key,model," : "") + "start," + String.join(",", COLUMNS));
         }
         for (Usage usage : usages) {
             Map<Instant, UsageTotals> rows = rebucket(usage.buckets(), calendar);
             switch (format) {
                 case table -> {
                     out.printf("%s x %s, %s .. %s (%s)%n", usage.series().keyId(), usage.series().model(),
-                            usage.window().start().atZone(zone).toOffsetDateTime(), usage.window().end().atZone(zone).toOffsetDateTime(), zone);
+                            time(usage.window().start(), zone), time(usage.window().end(), zone), zone);
                     String row = "%-16s %14s %14s %14s %10s %8s%n";
                     out.printf(row, by == By.hour ? "hour" : "day", "input", "output", "total", "requests", "images");
                     rows.forEach((t, u) -> out.printf(row, fmt.format(t.atZone(zone)), u.inputTokens(), u.outputTokens(),
@@ -155,16 +165,15 @@ final class UsageCommand implements Callable<Integer> {
                 }
                 case csv -> {
                     String series = several ? usage.series().keyId() + "," + usage.series().model() + "," : "";
-                    rows.forEach((t, u) -> out.println(series + t.atZone(zone).toOffsetDateTime() + "," + csv(u)));
-                    out.println(series + "total," + csv(usage.totals()));
+                    rows.forEach((t, u) -> out.println(series + time(t, zone) + "," + u.inputTokens() + ","
+                            + u.outputTokens() + "," + u.totalTokens() + "," + u.requests() + "," + u.images()));
                 }
                 case json -> {
                     ObjectNode root = list.addObject();
                     root.put("key", usage.series().keyId()).put("model", usage.series().model())
-                            .put("from", usage.window().start().atZone(zone).toOffsetDateTime().toString())
-                            .put("to", usage.window().end().atZone(zone).toOffsetDateTime().toString());
+                            .put("from", time(usage.window().start(), zone)).put("to", time(usage.window().end(), zone));
                     ArrayNode buckets = root.putArray("buckets");
-                    rows.forEach((t, u) -> totals(buckets.addObject().put("start", t.atZone(zone).toOffsetDateTime().toString()), u));
+                    rows.forEach((t, u) -> totals(buckets.addObject().put("start", time(t, zone)), u));
                     totals(root.putObject("total"), usage.totals());
                 }
             }
@@ -172,6 +181,10 @@ final class UsageCommand implements Callable<Integer> {
         if (format == Format.json) {
             out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(several ? list : list.get(0)));
         }
+    }
+
+    private static String time(Instant t, ZoneId zone) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS).atZone(zone));
     }
 
     private Map<Instant, UsageTotals> rebucket(List<UsageBucket> buckets, PeriodCalendar calendar) {
@@ -183,12 +196,8 @@ final class UsageCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static String csv(UsageTotals u) {
-        return u.inputTokens() + "," + u.outputTokens() + "," + u.totalTokens() + "," + u.requests() + "," + u.images();
-    }
-
     private static void totals(ObjectNode node, UsageTotals u) {
-        node.put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens()).put("totalTokens", u.totalTokens())
-                .put("requests", u.requests()).put("images", u.images());
+        node.put(COLUMNS.get(0), u.inputTokens()).put(COLUMNS.get(1), u.outputTokens())
+                .put(COLUMNS.get(2), u.totalTokens()).put(COLUMNS.get(3), u.requests()).put(COLUMNS.get(4), u.images());
     }
 }

@@ -3,6 +3,7 @@ package budgetbot.cli;
 import budgetbot.config.BotConfig;
 import budgetbot.config.ConfigError;
 import budgetbot.config.RuleConfig;
+import budgetbot.render.Amounts;
 import budgetbot.rules.Coverage;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.ApiKey;
@@ -42,8 +43,9 @@ final class ValidateCommand implements Callable<Integer> {
                 return Main.INPUT_ERROR;
             }
         }
-        System.out.printf("OK: %d rules, %d channels%s%n", cfg.rules().size(), cfg.channels().size(),
-                online ? "; UCloud serves every key and model they name" : "");
+        System.out.println("OK: " + Amounts.count(cfg.rules().size(), "rule") + ", "
+                + Amounts.count(cfg.channels().size(), "channel")
+                + (online ? "; UCloud serves every key and model they name" : ""));
         return 0;
     }
 

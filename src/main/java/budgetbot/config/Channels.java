@@ -19,8 +19,17 @@ final class Channels {
     static Map<String, ChannelConfig> read(Section top, Values values) {
         Map<String, ChannelConfig> channels = new LinkedHashMap<>();
         for (Node.Entry e : top.entries("channels", "a mapping of channel name to { type: ..., ... }")) {
-            Section s = Section.of(e.value(), FieldPath.field(top.path("channels"), e.key()), values);
-            channel(e.key(), s, values).ifPresent(c -> channels.put(e.key(), c));
+            if (e.key().length() > Values.MAX_NAME_LENGTH) {
+                values.problems().at(e.line(), e.column(), top.path("channels"), "a channel name "
+                        + Values.tooLong(e.key()));
+            }
+            int deferred = values.deferred();
+            Optional<ChannelConfig> channel = channel(e.key(), Section.of(e.value(),
+                    FieldPath.field(top.path("channels"), e.key()), values), values);
+            // a channel whose secret is not set is left out when the config is loaded without delivering
+            if (values.deferred() == deferred) {
+                channel.ifPresent(c -> channels.put(e.key(), c));
+            }
         }
         return channels;
     }
@@ -42,9 +51,10 @@ final class Channels {
     }
 
     private static ChannelConfig slack(String name, Section s, Values values) {
-        Optional<Secret> webhookUrl = s.maybe("webhookUrl", values.url(true)).map(u -> new Secret(u.toString()));
-        Optional<Secret> token = s.maybe("token", values.check(values.secret(), t -> !t.isEmpty(),
-                t -> "must not be empty"));
+        Optional<Secret> webhookUrl = s.maybe("webhookUrl", values.channelSecret(values.url(true)))
+                .map(u -> new Secret(u.toString()));
+        Optional<Secret> token = s.maybe("token", values.channelSecret(values.check(values.secret(),
+                t -> !t.isEmpty(), t -> "must not be empty")));
         Optional<String> channel = s.maybe("channel", values.nonEmptyString());
         boolean hasWebhook = s.has("webhookUrl");
         boolean hasToken = s.has("token");
@@ -76,7 +86,7 @@ final class Channels {
         SmtpConfig relay = new SmtpConfig(smtp.required("host", "", values.nonEmptyString()),
                 smtp.optional("port", 587, values.integer(1, 65535)),
                 smtp.maybe("username", values.nonEmptyString()),
-                smtp.maybe("password", values.secret()), starttls, ssl);
+                smtp.maybe("password", values.channelSecret(values.secret())), starttls, ssl);
         String from = s.required("from", "", values.email());
         List<String> to = s.required("to", List.of(), values.nonEmpty(values.list(values.email(),
                 "a list of email addresses")));

@@ -40,11 +40,32 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** What a configuration is loaded for, which decides whether every channel's secrets must be set. */
+    public enum Purpose {
+        /** To deliver notifications, or to validate the file: every secret must resolve. */
+        DELIVER,
+        /**
+         * To read usage or render without sending: a channel whose secret names an unset environment variable is
+         * no error; it is left out of {@link BotConfig#channels()} (rules still name it).
+         */
+        INSPECT
+    }
+
     /**
+     * Loads for {@link Purpose#DELIVER}.
+     *
      * @param env environment variables for {@code ${VAR}} and {@code ${VAR:-default}}
      * @throws ConfigException with every error found, each located
      */
     public static BotConfig load(Path file, Map<String, String> env) {
+        return load(file, env, Purpose.DELIVER);
+    }
+
+    /**
+     * @param env environment variables for {@code ${VAR}} and {@code ${VAR:-default}}
+     * @throws ConfigException with every error found, each located
+     */
+    public static BotConfig load(Path file, Map<String, String> env, Purpose purpose) {
         Problems problems = new Problems(file);
         Optional<Node> root = YamlTree.read(file, problems);
         if (root.isEmpty()) {
@@ -55,7 +76,7 @@ public final class ConfigLoader {
                     + root.get().describe());
             throw problems.exception();
         }
-        BotConfig config = read(file, root.get(), new Values(problems, env));
+        BotConfig config = read(file, root.get(), new Values(problems, env, purpose));
         problems.throwIfAny();
         LOG.debug("Loaded {}: {} rules, {} digests, {} channels", file, config.rules().size(),
                 config.digests().size(), config.channels().size());
@@ -137,6 +158,9 @@ public final class ConfigLoader {
         String currency = s.optional("currency", "CNY", values.nonEmptyString());
         Map<String, ModelPrice> models = new LinkedHashMap<>();
         for (Node.Entry e : s.entries("models", "a mapping of model name to { input, output, image }")) {
+            if (e.key().length() > Values.MAX_NAME_LENGTH) {
+                values.problems().at(e.line(), e.column(), s.path("models"), "a model name " + Values.tooLong(e.key()));
+            }
             Section price = Section.of(e.value(), FieldPath.field(s.path("models"), e.key()), values)
                     .only("input", "output", "image");
             models.put(e.key(), new ModelPrice(price.required("input", BigDecimal.ZERO, values.price()),

@@ -22,7 +22,7 @@ final class Rules {
     /** Names land in database keys (alert_state: rule 200, grp 500 characters; usage_slice: model 500). */
     static final int MAX_NAME = 100;
     static final int MAX_KEY = 100;
-    static final int MAX_MODEL = 300;
+    static final int MAX_MODEL = Values.MAX_NAME_LENGTH;
     static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(30);
 
     private static final Map<String, Metric> METRICS = ConfigLoader.names(Metric.values(), Metric::yamlName);

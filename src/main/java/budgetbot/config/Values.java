@@ -4,8 +4,6 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.quartz.CronExpression;
 
-import java.util.Date;
-
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +12,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,12 +36,18 @@ final class Values {
         T read(Node node, String path);
     }
 
+    /** Longest name (rule, digest, channel, key, model) the state database stores in full. */
+    static final int MAX_NAME_LENGTH = 200;
+
     private final Problems problems;
     private final Map<String, String> env;
+    private final boolean deferChannelSecrets;
+    private int deferred;
 
-    Values(Problems problems, Map<String, String> env) {
+    Values(Problems problems, Map<String, String> env, ConfigLoader.Purpose purpose) {
         this.problems = problems;
         this.env = Map.copyOf(env);
+        this.deferChannelSecrets = purpose == ConfigLoader.Purpose.INSPECT;
     }
 
     Problems problems() {
@@ -69,6 +74,50 @@ final class Values {
         return check(string(), s -> !s.isBlank(), s -> "must not be empty");
     }
 
+    /** Why {@code name} cannot be used: it is longer than the state database stores. */
+    static String tooLong(String name) {
+        return tooLong(name, MAX_NAME_LENGTH);
+    }
+
+    private static String tooLong(String name, int max) {
+        return "is " + name.length() + " characters long (\"" + name.substring(0, Math.min(40, max)) + "…\"); the"
+                + " state database keeps names of at most " + max;
+    }
+
+    /**
+     * A channel's credential. Loaded for {@link ConfigLoader.Purpose#INSPECT}, one that names an unset environment
+     * variable is not an error: it is skipped (read as absent) and counted in {@link #deferred()}, so that the
+     * caller can leave the channel out.
+     */
+    <T> Reader<T> channelSecret(Reader<T> reader) {
+        return (node, path) -> {
+            if (deferChannelSecrets && node instanceof Node.Scalar s && s.kind() == Node.Kind.STRING
+                    && namesUnsetVariable(s.text())) {
+                hideAll(node);
+                deferred++;
+                return null;
+            }
+            return reader.read(node, path);
+        };
+    }
+
+    /** How many channel secrets were skipped so far (see {@link #channelSecret}). */
+    int deferred() {
+        return deferred;
+    }
+
+    private boolean namesUnsetVariable(String text) {
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            String reference = m.group(1);
+            int split = reference.indexOf(":-");
+            if (split < 0 && env.get(reference) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A name that ends up in messages, subjects and database keys: not empty, at most {@code max} characters and
      * free of control characters (a line break in a name would break a mail header or a log line).
@@ -76,7 +125,7 @@ final class Values {
     Reader<String> name(int max) {
         return check(check(nonEmptyString(), n -> n.codePoints().noneMatch(Character::isISOControl),
                 n -> "must not contain control characters (line breaks, tabs, escapes)"),
-                n -> n.length() <= max, n -> "is " + n.length() + " characters long; at most " + max + " are allowed");
+                n -> n.length() <= max, n -> tooLong(n, max));
     }
 
     /** A list of {@link #name}s. */

@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,13 +102,14 @@ final class YamlTree {
             String context = m.getContext() == null || m.getContextMark() == null ? ""
                     : " (" + m.getContext() + " started at line " + (m.getContextMark().getLine() + 1)
                     + ", column " + (m.getContextMark().getColumn() + 1) + ")";
-            problems.at(at.getLine() + 1, at.getColumn() + 1, "", "malformed YAML: " + m.getProblem() + context);
+            problems.at(at.getLine() + 1, at.getColumn() + 1, "", "malformed YAML: " + m.getProblem() + context
+                    + hint(m.getProblem()));
         } else {
             JsonLocation at = e.getLocation();
             String message = e.getOriginalMessage().lines().findFirst().orElse("");
             int event = message.indexOf(": <org.yaml");
             problems.at(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "",
-                    "malformed YAML: " + (event < 0 ? message : message.substring(0, event)));
+                    "malformed YAML: " + (event < 0 ? message : message.substring(0, event)) + hint(message));
         }
     }
 
@@ -119,6 +120,24 @@ final class YamlTree {
             }
         }
         return false;
+    }
+
+    /** What SnakeYAML's complaints about parser states usually mean in a hand-written file. */
+    private static String hint(String problem) {
+        String p = problem == null ? "" : problem;
+        if (p.contains("(TAB)")) {
+            return "; indent with spaces: YAML does not allow tabs";
+        }
+        if (p.contains("expected <block end>") || p.contains("did not find expected key")
+                || p.contains("did not find expected '-'")) {
+            return "; check the indentation: the keys of one mapping start in the same column, a list item's"
+                    + " fields line up under its first field, and a tab counts as no indentation";
+        }
+        if (p.contains("mapping values are not allowed") || p.contains("could not find expected ':'")) {
+            return "; a colon where none belongs: a key on the line before may lack its colon (key: value), this"
+                    + " line may be indented deeper than the one before, or a value with ': ' in it needs quotes";
+        }
+        return "";
     }
 
     private Node value(JsonToken token, String path) throws IOException {

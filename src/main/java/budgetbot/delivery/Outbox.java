@@ -1,6 +1,7 @@
 package budgetbot.delivery;
 
 import budgetbot.notify.Message;
+import budgetbot.state.AlertEvent;
 import budgetbot.state.Announcer;
 import budgetbot.state.Sql;
 import budgetbot.state.StateException;
@@ -43,10 +44,51 @@ public final class Outbox {
      * notice) once however many channels it goes to.
      */
     public <E> Announcer<E> announcer(Function<E, Message> render, Instant now) {
-        Objects.requireNonNull(render, "render");
-        Objects.requireNonNull(now, "now");
         Map<E, Message> rendered = new HashMap<>();
-        return (c, dedupKey, channel, event) -> insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now);
+        return (c, dedupKey, channel, event) ->
+                insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now, false);
+    }
+
+    /**
+     * Queues the announcements of one evaluation in the caller's transaction as one message per channel for the
+     * events that share a message key: the first such event is queued as an entry, and each further one is
+     * rendered into that entry's message (still uncommitted, so no dispatcher has seen it). A further event keeps
+     * its own dedup key in a row recorded as done, so that another instance deciding the same event queues it
+     * neither. Each list of events is rendered once however many channels it goes to.
+     *
+     * @param render     one message for events that share a message key, in the order announced
+     * @param messageKey events with equal keys go out together (the renderer's choice: one rule and group)
+     */
+    public Announcer<AlertEvent> announcer(Function<List<AlertEvent>, Message> render,
+                                           Function<AlertEvent, ?> messageKey, Instant now) {
+        Objects.requireNonNull(render, "render");
+        Objects.requireNonNull(messageKey, "messageKey");
+        Objects.requireNonNull(now, "now");
+        Map<List<AlertEvent>, Message> rendered = new HashMap<>();
+        Map<List<Object>, Queued> queued = new HashMap<>();
+        return (c, dedupKey, channel, event) -> {
+            List<Object> target = List.of(messageKey.apply(event), channel);
+            Queued entry = queued.get(target);
+            List<AlertEvent> events = new ArrayList<>(entry == null ? List.of() : entry.events());
+            events.add(event);
+            Message message = rendered.computeIfAbsent(List.copyOf(events), render);
+            if (!insert(c, dedupKey, channel, message, now, entry != null)) {
+                return false;
+            }
+            long id = entry != null ? entry.id() : idOf(c, dedupKey);
+            if (entry != null) {
+                Sql.update(c, "UPDATE outbox SET message = ? WHERE id = ?", ps -> {
+                    ps.setString(1, write(message));
+                    ps.setLong(2, id);
+                });
+            }
+            queued.put(target, new Queued(id, List.copyOf(events)));
+            return true;
+        };
+    }
+
+    /** The entry an announcer queued for a message key and channel, and the events its message holds. */
+    private record Queued(long id, List<AlertEvent> events) {
     }
 
     /**
@@ -59,7 +101,7 @@ public final class Outbox {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(m, "m");
         Objects.requireNonNull(now, "now");
-        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now));
+        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now, false));
     }
 
     /**
@@ -110,16 +152,22 @@ public final class Outbox {
         return store.autoCommit("count the outbox", this::countPending);
     }
 
-    /** Inserts unless the key exists, in the caller's transaction (see {@link Sql#insertUnlessDuplicate}). */
-    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now) throws SQLException {
+    /**
+     * Inserts unless the key exists, in the caller's transaction (see {@link Sql#insertUnlessDuplicate}).
+     *
+     * @param merged the message goes out with another entry: this row only holds the key, done at once
+     */
+    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now,
+                           boolean merged) throws SQLException {
         String body = write(message);
         return Sql.insertUnlessDuplicate(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, "
-                + "next_attempt) VALUES (?, ?, ?, 0, ?, ?)", ps -> {
+                + "next_attempt, sent_at) VALUES (?, ?, ?, 0, ?, ?, ?)", ps -> {
             ps.setString(1, dedupKey);
             ps.setString(2, channel);
             ps.setString(3, body);
             ps.setObject(4, Sql.timestamp(now));
             ps.setObject(5, Sql.timestamp(now));
+            ps.setObject(6, merged ? Sql.timestamp(now) : null);
         });
     }
 
@@ -174,6 +222,11 @@ public final class Outbox {
             ps.setObject(1, Sql.timestamp(now));
             ps.setObject(2, Sql.timestamp(now));
         });
+    }
+
+    private long idOf(Connection c, String dedupKey) throws SQLException {
+        return Sql.query(c, "SELECT id FROM outbox WHERE dedup_key = ?", ps -> ps.setString(1, dedupKey),
+                rs -> rs.getLong(1)).get(0);
     }
 
     private boolean isQueued(Connection c, String dedupKey) throws SQLException {

@@ -94,8 +94,9 @@ public final class DigestBuilder {
                 .map(s -> new SeriesLine(s, new Change(previous.get(s).value(rankedBy), report.get(s).value(rankedBy))))
                 .toList();
         int top = plan.digest().top();
-        List<SeriesLine> movers = lines.stream().filter(l -> l.change().delta().signum() > 0)
-                .sorted(Comparator.comparing((SeriesLine l) -> l.change().delta()).reversed()
+        // decreases are news too: the largest changes either way
+        List<SeriesLine> movers = lines.stream().filter(l -> l.change().delta().signum() != 0)
+                .sorted(Comparator.comparing((SeriesLine l) -> l.change().delta().abs()).reversed()
                         .thenComparing(SeriesLine::series))
                 .limit(top).toList();
         List<SeriesLine> consumers = lines.stream().filter(l -> l.change().current().signum() > 0)

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param previous       usage in the comparison window
  * @param budgets        the tightest budget groups first; empty for groups without a rule
  * @param alerts         alerts announced during the report window, oldest first
- * @param movers         the largest increases vs the comparison window
+ * @param movers         the largest changes vs the comparison window, increases and decreases alike
  * @param consumers      the largest users in the report window
  * @param chart          usage per bar, every bar of the report window (zero ones too); the sum of the
  *                       source's buckets, which may differ from {@code report} when the source disagrees with itself

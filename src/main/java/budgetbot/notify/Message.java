@@ -9,16 +9,22 @@ import java.util.Objects;
  *
  * @param kind        {@code alert} or {@code digest}, for logs
  * @param subject     email subject (single line; transports still strip CR/LF)
- * @param text        plain text: email text part, Slack fallback {@code text}, console output
+ * @param text        plain text: email text part, console output
+ * @param slackText   Slack's top-level {@code text} (its notification and screen reader fallback): the plain text
+ *                    as escaped mrkdwn within Slack's length limit; empty in a message queued by a release that
+ *                    did not have it, which then goes to Slack as blocks alone
  * @param html        email HTML part; images referenced as {@code cid:<contentId>}
  * @param slackBlocks Block Kit blocks as a JSON array
  * @param images      inline PNGs (may be empty)
  */
-public record Message(String kind, String subject, String text, String html, String slackBlocks, List<Image> images) {
+public record Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
+                      List<Image> images) {
     public Message {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(text, "text");
+        // an outbox row written before the field existed has none
+        slackText = slackText == null ? "" : slackText;
         Objects.requireNonNull(html, "html");
         Objects.requireNonNull(slackBlocks, "slackBlocks");
         images = List.copyOf(images);

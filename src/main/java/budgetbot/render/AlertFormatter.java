@@ -17,13 +17,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Renders an alert for every channel type at once: email subject, plain text (also the Slack fallback and the
- * console form), HTML and Slack Block Kit. All four come from one list of facts so that they say the same.
+ * Renders the alerts of one rule and group that became due together as one message, for every channel type at
+ * once: email subject, plain text (also the console form), Slack's fallback text, HTML and Slack Block Kit. All
+ * come from one list of facts so that they say the same.
+ *
+ * <p>A message has a part per condition: a budget (its threshold and forecast alerts together, since they are
+ * about the same numbers) or a growth check. Its headline names the real share used and the threshold crossed,
+ * and once a limit is crossed it never says the limit is still to be reached.
  */
 public final class AlertFormatter {
     private static final int NAMES_SHOWN = 10;
@@ -38,90 +46,209 @@ public final class AlertFormatter {
     record Fact(String label, String value) {
     }
 
-    /** An alert's parts in layout order; {@link NoticeFormatter} lays notices out the same way. */
-    record Alert(String headline, List<Fact> facts, List<String> contributors, String period, String scope,
-                 AlertStatus status) {
+    /**
+     * One condition of the message.
+     *
+     * @param name  what the condition is, as a person reads it ("daily token budget of 20,000,000 tokens")
+     * @param title what happened to it, for the headline ("97% of daily token budget used (crossed 80%)")
+     */
+    private record Part(String name, String title, AlertStatus status, List<Fact> facts, List<String> contributors) {
     }
 
-    /** The message of kind {@code alert} for {@code e}. */
-    public static Message format(AlertEvent e) {
-        Objects.requireNonNull(e, "event");
-        Finding f = e.finding();
-        Objects.requireNonNull(f.metric(), "finding.metric");
-        Objects.requireNonNull(f.period(), "finding.period");
-        return message("alert", new Alert(headline(e), facts(e), contributors(e), period(e), scope(f), e.status()));
+    private record Alert(String headline, List<Part> parts, String footer, boolean resolved, boolean escalated) {
     }
 
-    /** {@code a} as a message of {@code kind}: subject, text, HTML and Block Kit that say the same. */
-    static Message message(String kind, Alert a) {
-        return new Message(kind, Amounts.SUBJECT_PREFIX + a.headline(), text(a), html(a), blocks(a), List.of());
+    /** What events must share to go out as one message ({@link #format(List)}): their rule and group. */
+    public static List<String> messageKey(AlertEvent e) {
+        return List.of(e.finding().rule(), e.finding().group());
     }
 
-    /** The subject without the {@code [budgetbot]} prefix: status, rule, group and what happened. */
-    private static String headline(AlertEvent e) {
-        Finding f = e.finding();
-        String tag = e.status() == AlertStatus.FIRING ? "" : e.status().name() + " ";
-        String name = f.rule() + ("all".equals(f.group()) ? "" : " (" + f.group() + ")");
-        return tag + name + ": " + (e.status() == AlertStatus.RESOLVED ? resolved(f) : firing(e));
+    /**
+     * One message of kind {@code alert} for events of one rule and group, in the order given (the evaluator's:
+     * budgets, each followed by its forecast, then growth).
+     *
+     * @throws IllegalArgumentException when {@code events} is empty or mixes rules or groups
+     */
+    public static Message format(List<AlertEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("no alert events to format");
+        }
+        Finding first = events.get(0).finding();
+        for (AlertEvent e : events) {
+            if (!e.finding().rule().equals(first.rule()) || !e.finding().group().equals(first.group())) {
+                throw new IllegalArgumentException("one message is about one rule and group: " + first.rule() + "/"
+                        + first.group() + " and " + e.finding().rule() + "/" + e.finding().group());
+            }
+        }
+        List<Part> parts = parts(events);
+        String name = first.rule() + ("all".equals(first.group()) ? "" : " (" + first.group() + ")");
+        AlertStatus lead = parts.get(0).status();
+        String headline = (lead == AlertStatus.FIRING ? "" : lead.name() + " ") + name + ": "
+                + parts.stream().map(Part::title).collect(Collectors.joining("; "));
+        String footer = "Rule " + first.rule() + ", group " + first.group() + ": "
+                + parts.stream().map(Part::name).collect(Collectors.joining(", "))
+                + "; keys: " + names(first.keys()) + "; models: " + names(first.models());
+        Alert a = new Alert(headline, parts, footer,
+                events.stream().allMatch(e -> e.status() == AlertStatus.RESOLVED),
+                events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED));
+        String text = text(a);
+        return new Message("alert", Amounts.SUBJECT_PREFIX + headline, text, Mrkdwn.fallback(text), html(a),
+                blocks(a), List.of());
     }
 
-    private static String firing(AlertEvent e) {
-        Finding f = e.finding();
-        String budget = f.period().adjective() + " " + Amounts.noun(f.metric()) + " budget";
-        return switch (f.kind()) {
-            case BUDGET -> Amounts.percent(f.level(), 1, RoundingMode.DOWN) + " of " + budget + " used";
-            case FORECAST -> budget + " will be exceeded at this rate" + f.forecast()
-                    .flatMap(Projection::limitReachedAt).map(t -> " (at " + moment(t, f.period(), e.zone()) + ")")
-                    .orElse("");
-            case GROWTH -> f.period().adjective() + " " + Amounts.unit(f.metric()) + " up "
-                    + f.increase().map(i -> Amounts.percent(i, 0, RoundingMode.HALF_UP)).orElse("from zero") + " vs the previous period";
-        };
+    /**
+     * A message of {@code kind} about one thing (a notice), laid out like an alert: the headline, its facts and a
+     * footer, in text, HTML and Block Kit that say the same.
+     */
+    static Message single(String kind, String headline, AlertStatus tone, List<Fact> facts, String footer) {
+        Alert a = new Alert(headline, List.of(new Part("", headline, tone, facts, List.of())), footer,
+                tone == AlertStatus.RESOLVED, tone == AlertStatus.ESCALATED);
+        String text = text(a);
+        return new Message(kind, Amounts.SUBJECT_PREFIX + headline, text, Mrkdwn.fallback(text), html(a), blocks(a),
+                List.of());
     }
 
-    private static String resolved(Finding f) {
+    /**
+     * The condition a finding is about, as a person reads it: "daily token budget", "daily token budget
+     * forecast", "daily token growth".
+     */
+    private static String condition(Finding f) {
         String what = f.period().adjective() + " " + Amounts.noun(f.metric());
         return switch (f.kind()) {
-            case BUDGET -> what + " usage back below the budget thresholds";
-            case FORECAST -> what + " budget no longer forecast to be exceeded";
-            case GROWTH -> what + " growth back to normal";
+            case BUDGET -> what + " budget";
+            case FORECAST -> what + " budget forecast";
+            case GROWTH -> what + " growth";
         };
     }
 
-    private static List<Fact> facts(AlertEvent e) {
-        Finding f = e.finding();
-        List<Fact> facts = new ArrayList<>();
-        facts.add(new Fact("Used", used(e)));
-        if (f.kind() == Kind.BUDGET && f.level().signum() > 0) {
-            facts.add(new Fact("Threshold reached", Amounts.percent(f.level(), 1, RoundingMode.DOWN)));
+    /**
+     * One active finding in a few words for a check's summary line: "daily token budget at 97% for
+     * uminferapikey-prod", "daily token growth +134%".
+     */
+    public static String summary(Finding f) {
+        String state = switch (f.kind()) {
+            case BUDGET -> share(f).map(s -> " at " + s).orElse("");
+            case FORECAST -> "";
+            case GROWTH -> f.increase().map(i -> " " + increase(i)).orElse(" from zero");
+        };
+        return condition(f) + state + ("all".equals(f.group()) ? "" : " for " + f.group());
+    }
+
+    /** Budget events (threshold and forecast) of the same budget share a part; each growth check has its own. */
+    private static List<Part> parts(List<AlertEvent> events) {
+        Map<List<Object>, List<AlertEvent>> byCondition = new LinkedHashMap<>();
+        for (AlertEvent e : events) {
+            Finding f = e.finding();
+            List<Object> key = f.kind() == Kind.GROWTH ? List.of(f.condition())
+                    : List.of(f.metric(), f.period(), f.limit());
+            byCondition.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
         }
-        f.forecast().ifPresent(p -> {
-            facts.add(new Fact("Forecast", amount(e, p.total()) + " by the end of the period (" + p.method() + ")"));
-            if (f.limit().isPresent()) {
-                facts.add(new Fact("Limit", p.limitReachedAt()
-                        .map(t -> "at this rate the limit is reached at " + moment(t, f.period(), e.zone()))
-                        .orElse("at this rate the limit is not reached in this period")));
-            }
-        });
+        List<Part> parts = new ArrayList<>();
+        List<List<String>> listed = new ArrayList<>();
+        for (List<AlertEvent> same : byCondition.values()) {
+            Part p = same.get(0).finding().kind() == Kind.GROWTH ? growth(same.get(0)) : budget(same);
+            // a budget and a growth check of the same metric and period have the same contributors: list them once
+            boolean repeated = listed.contains(p.contributors());
+            listed.add(p.contributors());
+            parts.add(repeated ? new Part(p.name(), p.title(), p.status(), p.facts(), List.of()) : p);
+        }
+        return parts;
+    }
+
+    private static Part budget(List<AlertEvent> events) {
+        Optional<AlertEvent> threshold = events.stream().filter(e -> e.finding().kind() == Kind.BUDGET).findFirst();
+        Optional<AlertEvent> forecast = events.stream().filter(e -> e.finding().kind() == Kind.FORECAST).findFirst();
+        AlertEvent lead = threshold.orElseGet(forecast::orElseThrow);
+        Finding f = lead.finding();
+        String budget = f.period().adjective() + " " + Amounts.noun(f.metric()) + " budget";
+        String name = budget + f.limit().map(l -> " of " + amount(lead, l)).orElse("");
+        boolean thresholdFiring = threshold.filter(e -> e.status() != AlertStatus.RESOLVED).isPresent();
+        boolean forecastFiring = forecast.filter(e -> e.status() != AlertStatus.RESOLVED).isPresent();
+        String title;
+        if (thresholdFiring || forecastFiring) {
+            String share = share(f).orElseGet(() -> amount(lead, f.used()));
+            String crossed = Amounts.percent(f.level(), 1, RoundingMode.DOWN);
+            title = share + " of " + budget + " used"
+                    + (thresholdFiring && f.level().signum() > 0 && !crossed.equals(share) ? " (crossed " + crossed + ")" : "")
+                    + (forecastFiring ? "; " + overAtThisRate(lead) : "");
+        } else if (forecast.isPresent()) {
+            title = budget + " no longer forecast to be exceeded";
+        } else {
+            title = f.period().adjective() + " " + Amounts.noun(f.metric()) + " usage back below the budget thresholds";
+        }
+        List<Fact> facts = new ArrayList<>();
+        facts.add(new Fact("Used", used(lead)));
+        if (threshold.isPresent() && f.level().signum() > 0) {
+            facts.add(new Fact("Threshold crossed", Amounts.percent(f.level(), 1, RoundingMode.DOWN)));
+        }
+        f.forecast().ifPresent(p -> facts.add(new Fact("Forecast", amount(lead, p.total())
+                + " by the end of the period (" + p.method() + ")")));
+        limit(lead).ifPresent(l -> facts.add(new Fact("Limit", l)));
+        facts.add(new Fact("Period", period(lead)));
+        facts.add(new Fact("Status", events.size() == 1 ? status(lead)
+                : events.stream().map(e -> (e.finding().kind() == Kind.FORECAST ? "forecast " : "threshold ")
+                + status(e)).collect(Collectors.joining(", "))));
+        return new Part(name, title, lead.status(), facts, contributors(lead));
+    }
+
+    private static Part growth(AlertEvent e) {
+        Finding f = e.finding();
+        String title = e.status() == AlertStatus.RESOLVED
+                ? f.period().adjective() + " " + Amounts.noun(f.metric()) + " growth back to normal"
+                : f.period().adjective() + " " + Amounts.unit(f.metric()) + " up "
+                + f.increase().map(i -> Amounts.percent(i, 0, RoundingMode.HALF_UP)).orElse("from zero")
+                + " vs the previous period";
+        List<Fact> facts = new ArrayList<>();
+        facts.add(new Fact("Used", amount(e, f.used()) + " so far"));
         f.baseline().ifPresent(b -> facts.add(new Fact("Growth", f.increase()
                 .map(i -> increase(i) + ": " + amount(e, f.used()) + " now vs " + amount(e, b))
                 .orElse(amount(e, f.used()) + " now vs none") + " in the same span of the previous period")));
-        facts.add(new Fact("Status", e.status().name().toLowerCase(Locale.ROOT)));
-        return facts;
+        facts.add(new Fact("Period", period(e)));
+        facts.add(new Fact("Status", status(e)));
+        return new Part(condition(f), title, e.status(), facts, contributors(e));
+    }
+
+    /** The share of the limit used, rounded down so that 99.6% never reads as the limit; empty without a limit. */
+    private static Optional<String> share(Finding f) {
+        return f.limit().filter(l -> l.signum() > 0)
+                .map(l -> Amounts.percent(f.used().divide(l, MathContext.DECIMAL64), 0, RoundingMode.DOWN));
+    }
+
+    private static String overAtThisRate(AlertEvent e) {
+        return "at this rate over the limit " + e.finding().forecast().flatMap(Projection::limitReachedAt)
+                .map(t -> "at " + moment(t, e)).orElse("by the end of the period");
+    }
+
+    private static boolean over(Finding f) {
+        return f.limit().filter(l -> f.used().compareTo(l) >= 0).isPresent();
+    }
+
+    /**
+     * Where usage stands against the limit: crossed (when, if the hourly data says) or, with a forecast, when
+     * the current rate reaches it; nothing when it is neither over nor forecast.
+     */
+    private static Optional<String> limit(AlertEvent e) {
+        Finding f = e.finding();
+        Optional<Instant> reached = f.forecast().flatMap(Projection::limitReachedAt);
+        if (over(f)) {
+            return Optional.of(reached.map(t -> "crossed at " + moment(t, e) + ", already over").orElse("already over"));
+        }
+        return f.forecast().map(p -> reached.map(t -> "reached at " + moment(t, e) + " at this rate")
+                .orElse("not reached in this period at this rate"));
     }
 
     private static String used(AlertEvent e) {
         Finding f = e.finding();
         return f.limit().filter(l -> l.signum() > 0)
                 .map(l -> (f.metric() == Metric.COST ? Amounts.money(e.currency(), f.used())
-                        : Amounts.number(f.metric(), f.used())) + " of " + amount(e, l) + " ("
-                        + Amounts.percent(f.used().divide(l, MathContext.DECIMAL64), 0, RoundingMode.DOWN) + ")")
+                        : Amounts.number(f.metric(), f.used())) + " of " + amount(e, l) + " (" + share(f).orElseThrow()
+                        + ")")
                 .orElse(amount(e, f.used()) + " so far");
     }
 
     private static List<String> contributors(AlertEvent e) {
-        Finding f = e.finding();
         List<String> lines = new ArrayList<>();
-        for (Contributor c : f.contributors()) {
+        for (Contributor c : e.finding().contributors()) {
             lines.add(c.series().keyId() + " × " + c.series().model() + ": " + amount(e, c.value())
                     + (c.share() == null ? "" : " (" + Amounts.percent(c.share(), 0, RoundingMode.HALF_UP) + ")"));
         }
@@ -130,13 +257,12 @@ public final class AlertFormatter {
 
     private static String period(AlertEvent e) {
         Finding f = e.finding();
-        return "Period: " + f.period().yamlName() + " " + DATE_TIME.format(f.window().start().atZone(e.zone()))
+        return f.period().yamlName() + " " + DATE_TIME.format(f.window().start().atZone(e.zone()))
                 + " – " + DATE_TIME.format(f.window().end().atZone(e.zone())) + " (" + e.zone().getId() + ")";
     }
 
-    private static String scope(Finding f) {
-        return "Rule " + f.rule() + ", condition " + f.condition() + ", group " + f.group()
-                + "; keys: " + names(f.keys()) + "; models: " + names(f.models());
+    private static String status(AlertEvent e) {
+        return e.status().name().toLowerCase(Locale.ROOT);
     }
 
     private static String names(List<String> names) {
@@ -156,57 +282,91 @@ public final class AlertFormatter {
     }
 
     /** A time of day for hourly and daily periods; with the day for longer ones, where it is ambiguous. */
-    private static String moment(Instant t, PeriodUnit period, ZoneId zone) {
+    private static String moment(Instant t, AlertEvent e) {
+        PeriodUnit period = e.finding().period();
+        ZoneId zone = e.zone();
         boolean withinADay = period == PeriodUnit.HOUR || period == PeriodUnit.DAY;
         return (withinADay ? CLOCK_TIME : DAY_AND_TIME).format(t.atZone(zone));
     }
 
+    /** With more than one part, each starts with its name; a single part is what the headline says. */
+    private static boolean named(Alert a) {
+        return a.parts().size() > 1;
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     private static String text(Alert a) {
-        StringBuilder b = new StringBuilder(a.headline()).append("\n\n");
-        a.facts().forEach(fact -> b.append(fact.label()).append(": ").append(fact.value()).append('\n'));
-        if (!a.contributors().isEmpty()) {
-            b.append("\nTop contributors:\n");
-            a.contributors().forEach(c -> b.append("  - ").append(c).append('\n'));
+        StringBuilder b = new StringBuilder(a.headline()).append('\n');
+        for (Part p : a.parts()) {
+            b.append('\n');
+            if (named(a)) {
+                b.append(capitalized(p.name())).append('\n');
+            }
+            p.facts().forEach(fact -> b.append(fact.label()).append(": ").append(fact.value()).append('\n'));
+            if (!p.contributors().isEmpty()) {
+                b.append("\nTop contributors:\n");
+                p.contributors().forEach(c -> b.append("  - ").append(c).append('\n'));
+            }
         }
-        return b.append('\n').append(a.period()).append('\n').append(a.scope()).append('\n').toString();
+        return b.append('\n').append(a.footer()).append('\n').toString();
     }
 
     private static String html(Alert a) {
-        String color = a.status() == AlertStatus.RESOLVED ? "#067647" : "#b42318";
+        String color = a.resolved() ? "#067647" : "#b42318";
         StringBuilder b = new StringBuilder()
-                .append("<div style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d1c1d;max-width:640px\">")
+                .append("<div style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d1c1d;")
+                .append("max-width:600px;overflow-wrap:anywhere\">")
                 .append("<h2 style=\"margin:0 0 12px;font-size:18px;color:").append(color).append("\">")
-                .append(Html.escape(a.headline())).append("</h2>")
-                .append("<table style=\"border-collapse:collapse\">");
-        for (Fact fact : a.facts()) {
-            b.append("<tr><th style=\"text-align:left;vertical-align:top;padding:4px 12px 4px 0;color:#616061;font-weight:normal\">")
-                    .append(Html.escape(fact.label())).append("</th><td style=\"padding:4px 0\">")
-                    .append(Html.escape(fact.value())).append("</td></tr>");
+                .append(Html.escape(a.headline())).append("</h2>");
+        for (Part p : a.parts()) {
+            if (named(a)) {
+                b.append("<h3 style=\"font-size:15px;margin:16px 0 6px\">").append(Html.escape(capitalized(p.name())))
+                        .append("</h3>");
+            }
+            b.append("<table style=\"border-collapse:collapse\">");
+            for (Fact fact : p.facts()) {
+                b.append("<tr><th style=\"text-align:left;vertical-align:top;padding:4px 12px 4px 0;color:#616061;")
+                        .append("font-weight:normal;white-space:nowrap\">").append(Html.escape(fact.label()))
+                        .append("</th><td style=\"padding:4px 0\">").append(Html.escape(fact.value())).append("</td></tr>");
+            }
+            b.append("</table>");
+            if (!p.contributors().isEmpty()) {
+                b.append("<h4 style=\"font-size:14px;margin:12px 0 6px\">Top contributors</h4>")
+                        .append("<ul style=\"margin:0;padding-left:20px\">");
+                p.contributors().forEach(c -> b.append("<li>").append(Html.escape(c)).append("</li>"));
+                b.append("</ul>");
+            }
         }
-        b.append("</table>");
-        if (!a.contributors().isEmpty()) {
-            b.append("<h3 style=\"font-size:15px;margin:16px 0 6px\">Top contributors</h3><ul style=\"margin:0;padding-left:20px\">");
-            a.contributors().forEach(c -> b.append("<li>").append(Html.escape(c)).append("</li>"));
-            b.append("</ul>");
-        }
-        return b.append("<p style=\"color:#616061;font-size:12px;margin-top:16px\">").append(Html.escape(a.period()))
-                .append("<br>").append(Html.escape(a.scope())).append("</p></div>").toString();
+        return b.append("<p style=\"color:#616061;font-size:12px;margin-top:16px\">").append(Html.escape(a.footer()))
+                .append("</p></div>").toString();
     }
 
     private static String blocks(Alert a) {
-        String icon = switch (a.status()) {
-            case RESOLVED -> ":white_check_mark: ";
-            case ESCALATED -> ":rotating_light: ";
-            case FIRING, REMINDER -> ":warning: ";
-        };
-        List<String> fields = a.facts().stream()
-                .map(f -> "*" + Mrkdwn.escape(f.label()) + "*\n" + Mrkdwn.escape(f.value())).toList();
-        BlockKit kit = BlockKit.builder().header(icon + a.headline()).fields(fields);
-        if (!a.contributors().isEmpty()) {
-            StringBuilder s = new StringBuilder("*Top contributors*");
-            a.contributors().forEach(c -> s.append("\n• ").append(Mrkdwn.escape(c)));
-            kit.section(s.toString());
+        String icon = a.resolved() ? ":white_check_mark: " : a.escalated() ? ":rotating_light: " : ":warning: ";
+        BlockKit kit = BlockKit.builder().header(icon + a.headline());
+        List<Part> parts = a.parts();
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            int needed = (named(a) ? 1 : 0) + 1 + (p.contributors().isEmpty() ? 0 : 1);
+            // keep one block for the footer
+            if (kit.size() + needed > BlockKit.BLOCKS_MAX - 1) {
+                kit.section("…and " + (parts.size() - i) + " more: " + parts.subList(i, parts.size()).stream()
+                        .map(rest -> Mrkdwn.escape(rest.title())).collect(Collectors.joining("; ")));
+                break;
+            }
+            if (named(a)) {
+                kit.section("*" + Mrkdwn.escape(capitalized(p.name())) + "*");
+            }
+            kit.fields(p.facts().stream().map(f -> "*" + f.label() + "*\n" + Mrkdwn.escape(f.value())).toList());
+            if (!p.contributors().isEmpty()) {
+                StringBuilder s = new StringBuilder("*Top contributors*");
+                p.contributors().forEach(c -> s.append("\n• ").append(Mrkdwn.escape(c)));
+                kit.section(s.toString());
+            }
         }
-        return kit.context(List.of(Mrkdwn.escape(a.period()), Mrkdwn.escape(a.scope()))).toJson();
+        return kit.context(List.of(Mrkdwn.escape(a.footer()))).toJson();
     }
 }

@@ -61,6 +61,11 @@ public final class Amounts {
         };
     }
 
+    /** {@code 1 rule}, {@code 2 rules}: a count with its noun, plural unless one. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /**
      * A fraction as a percentage with at most {@code decimals} decimals ({@code 0.875 -> 87.5%}).
      *

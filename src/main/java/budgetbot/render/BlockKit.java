@@ -8,8 +8,10 @@ import java.util.List;
 
 /**
  * A builder of Slack Block Kit JSON that keeps within Slack's limits by truncating (header 150 characters,
- * section text 3000, at most 10 fields of 2000, at most 10 context elements; a message takes at most 50 blocks), because Slack rejects the whole
- * message when one block is too long. Callers pass mrkdwn already escaped with {@link Mrkdwn#escape}.
+ * section text 3000, at most 10 fields of 2000, at most 10 context elements; a message takes at most 50 blocks),
+ * because Slack rejects the whole message when one block is too long. Callers pass mrkdwn whose names are
+ * escaped with {@link Mrkdwn#escape}; every mrkdwn text is marked {@code verbatim}, so that Slack does not turn
+ * words such as {@code @here} or {@code #general} into mentions and links by itself.
  */
 public final class BlockKit {
     public static final int HEADER_MAX = 150;
@@ -30,10 +32,15 @@ public final class BlockKit {
         return new BlockKit();
     }
 
-    /** A header block; plain text, so no escaping is needed. */
+    /**
+     * A header block. Slack shows plain text as it is, so it needs no escaping; its angle brackets become
+     * look-alikes all the same, so that no payload carries even the text of a mention ({@code <!channel>}).
+     */
     public BlockKit header(String plainText) {
         ObjectNode block = blocks.addObject().put("type", "header");
-        block.putObject("text").put("type", "plain_text").put("text", truncate(plainText, HEADER_MAX)).put("emoji", true);
+        String text = plainText.replace('<', '‹').replace('>', '›');
+        block.putObject("text").put("type", "plain_text").put("text", Mrkdwn.truncate(text, HEADER_MAX))
+                .put("emoji", true);
         return this;
     }
 
@@ -90,18 +97,7 @@ public final class BlockKit {
     }
 
     private static ObjectNode mrkdwn(String text, int max) {
-        return JSON.createObjectNode().put("type", "mrkdwn").put("text", truncate(text, max));
-    }
-
-    /** Cuts at a code point boundary and marks the cut with an ellipsis. */
-    static String truncate(String s, int max) {
-        if (s.length() <= max) {
-            return s;
-        }
-        int end = max - 1;
-        if (Character.isLowSurrogate(s.charAt(end))) {
-            end--;
-        }
-        return s.substring(0, end) + "…";
+        return JSON.createObjectNode().put("type", "mrkdwn").put("text", Mrkdwn.truncate(text, max))
+                .put("verbatim", true);
     }
 }

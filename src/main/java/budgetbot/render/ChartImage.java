@@ -5,19 +5,22 @@ import budgetbot.digest.BudgetStanding;
 import budgetbot.digest.ChartPoint;
 import budgetbot.digest.DigestReport;
 import budgetbot.digest.GroupReport;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
-import org.knowm.xchart.BitmapEncoder;
+import budgetbot.usage.Series;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler.LegendLayout;
 import org.knowm.xchart.style.Styler.LegendPosition;
-import org.knowm.xchart.style.Styler.YAxisPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -27,19 +30,27 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import javax.imageio.ImageIO;
 
 /**
- * The digest's PNG chart: usage per bar of the report window, its running total and the budget limit of the
- * digest's period on a second axis.
+ * The digest's PNG chart, in two panels over the same bars of the report window: above, the running total with
+ * a line for every budget that applies to it, on one axis; below, the usage of each bar. A limit is a total
+ * for the period, so it is drawn against the running total and never across the bars.
+ *
+ * <p>The image is {@link #WIDTH} x {@link #HEIGHT} CSS pixels drawn at {@link #SCALE} times that many pixels,
+ * so that it stays sharp on high-density screens; the HTML shows it at its CSS size or narrower.
  */
 final class ChartImage {
-    static final int WIDTH = 600;
-    static final int HEIGHT = 320;
+    static final int WIDTH = 560;
+    static final int HEIGHT = 400;
+    static final int SCALE = 2;
+    private static final int RUNNING_HEIGHT = 240;
     private static final Color BARS = new Color(0x4e79a7);
-    private static final Color CUMULATIVE = new Color(0xf28e2b);
-    private static final Color LIMIT = new Color(0xc0392b);
+    private static final Color RUNNING = new Color(0xf28e2b);
+    private static final List<Color> LIMITS = List.of(new Color(0xc0392b), new Color(0x7b3294), new Color(0x1b7837),
+            new Color(0x8c510a), new Color(0x2166ac));
     private static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[]{6f, 4f}, 0f);
 
@@ -53,85 +64,134 @@ final class ChartImage {
     private ChartImage() {
     }
 
+    /** A budget line: whose budget it is (the rule's section), and the budget. */
+    record Limit(String owner, BudgetStanding budget) {
+    }
+
     static byte[] png(DigestReport r) {
         GroupReport g = r.headline();
-        Optional<BudgetStanding> budget = limitLine(r, g);
-        Metric metric = budget.map(BudgetStanding::metric).orElse(g.rankedBy());
-        String unit = metric == Metric.COST ? r.currency().orElse("cost") : "tokens";
+        List<Limit> applicable = applicable(r, g);
+        Metric metric = applicable.stream().anyMatch(l -> l.budget().metric() == g.rankedBy()) || applicable.isEmpty()
+                ? g.rankedBy() : applicable.get(0).budget().metric();
+        String unit = metric == Metric.COST ? r.currency().orElse("cost") : Amounts.unit(metric);
         String bar = Format.barUnit(r.period());
-
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(r.name() + " – " + Format.period(r.period(), r.report(), r.zone()))
-                .xAxisTitle(bar + " (" + r.zone().getId() + ")").yAxisTitle(unit + " per " + bar).build();
-        chart.setYAxisGroupTitle(1, "cumulative " + unit);
-        style(chart, metric);
 
         List<String> labels = new ArrayList<>();
         List<Double> perBar = new ArrayList<>();
-        List<Double> cumulative = new ArrayList<>();
+        List<Double> running = new ArrayList<>();
         BigDecimal sum = BigDecimal.ZERO;
         for (ChartPoint p : g.chart()) {
             BigDecimal v = p.amounts().value(metric);
             sum = sum.add(v);
             labels.add(Format.bar(r.period(), p.start(), r.zone()));
             perBar.add(v.doubleValue());
-            cumulative.add(sum.doubleValue());
+            running.add(sum.doubleValue());
         }
-        CategorySeries bars = chart.addSeries(unit + " per " + bar, labels, perBar);
+
+        CategoryChart above = new CategoryChartBuilder().width(WIDTH).height(RUNNING_HEIGHT)
+                .title(r.name() + " – " + Format.period(r.period(), r.report(), r.zone()))
+                .yAxisTitle("running total, " + unit).build();
+        style(above, metric);
+        List<Limit> limits = applicable.stream().filter(l -> l.budget().metric() == metric).toList();
+        above.getStyler().setXAxisTicksVisible(false);
+        above.getStyler().setXAxisTitleVisible(false);
+        // below the plot, where it covers no line; one entry a line once they would not fit side by side
+        above.getStyler().setLegendVisible(!limits.isEmpty());
+        above.getStyler().setLegendPosition(LegendPosition.OutsideS);
+        above.getStyler().setLegendLayout(limits.size() < 3 ? LegendLayout.Horizontal : LegendLayout.Vertical);
+        // room above the highest line, so that a limit is not drawn on the plot's edge
+        double highest = limits.stream().mapToDouble(l -> l.budget().limit().doubleValue())
+                .reduce(sum.doubleValue(), Math::max);
+        if (highest > 0) {
+            above.getStyler().setYAxisMax(highest * 1.1);
+        }
+        line(above.addSeries("running total", labels, running), RUNNING, new BasicStroke(2.5f));
+        int i = 0;
+        for (Limit l : limits) {
+            BudgetStanding b = l.budget();
+            line(above.addSeries(l.owner() + ": " + b.period().adjective() + " budget " + Format.value(metric,
+                    b.limit(), r.currency()), labels, Collections.nCopies(labels.size(), b.limit().doubleValue())),
+                    LIMITS.get(i++ % LIMITS.size()), DASHED);
+        }
+
+        CategoryChart below = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - RUNNING_HEIGHT)
+                .xAxisTitle(bar + " (" + r.zone().getId() + ")").yAxisTitle(unit + " per " + bar).build();
+        style(below, metric);
+        below.getStyler().setLegendVisible(false);
+        CategorySeries bars = below.addSeries(unit + " per " + bar, labels, perBar);
         bars.setChartCategorySeriesRenderStyle(CategorySeriesRenderStyle.Bar);
         bars.setFillColor(BARS);
-        line(chart.addSeries("cumulative", labels, cumulative), CUMULATIVE, new BasicStroke(2.5f));
-        budget.ifPresent(b -> line(chart.addSeries(b.period().adjective() + " budget " + Format.value(metric,
-                        b.limit(), r.currency()), labels, Collections.nCopies(labels.size(), b.limit().doubleValue())),
-                LIMIT, DASHED));
-        try {
-            return BitmapEncoder.getBitmapBytes(chart, BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the chart of digest " + r.name(), e);
-        }
+        return encode(r, above, below);
     }
 
     /**
-     * A tokens or cost budget for the digest's own period whose group is exactly what the chart shows: {@code all},
-     * or the one key (model, series) the chart's group consists of. A per-key limit drawn over several keys' total
-     * would mislead, so there is no line then.
+     * Every budget of the digest's period that measures exactly what the chart shows: a budget group whose
+     * series are the chart's series. A per-key limit drawn over several keys' total would mislead.
      */
-    private static Optional<BudgetStanding> limitLine(DigestReport r, GroupReport g) {
-        return g.budgets().stream().filter(b -> b.period() == r.period() && covers(b.group(), g)
-                && (b.metric() == Metric.TOKENS || b.metric() == Metric.COST && g.priced())).findFirst();
+    static List<Limit> applicable(DigestReport r, GroupReport chart) {
+        Set<Series> shown = Set.copyOf(chart.series());
+        List<Limit> out = new ArrayList<>();
+        for (GroupReport owner : r.groups()) {
+            for (BudgetStanding b : owner.budgets()) {
+                boolean chartable = b.metric() != Metric.COST || chart.priced();
+                if (b.period() == r.period() && chartable && Set.copyOf(measured(b, owner)).equals(shown)) {
+                    out.add(new Limit(owner.name(), b));
+                }
+            }
+        }
+        return out;
     }
 
-    private static boolean covers(String budgetGroup, GroupReport g) {
-        return budgetGroup.equals("all")
-                || g.series().stream().allMatch(s -> s.keyId().equals(budgetGroup))
-                || g.series().stream().allMatch(s -> s.model().equals(budgetGroup))
-                || g.series().size() == 1 && g.series().get(0).toString().equals(budgetGroup);
+    /** The series a budget group measures within its rule's series: all of them, or one key, model or series. */
+    private static List<Series> measured(BudgetStanding b, GroupReport owner) {
+        return "all".equals(b.group()) ? owner.series() : owner.series().stream()
+                .filter(s -> s.keyId().equals(b.group()) || s.model().equals(b.group())
+                        || s.toString().equals(b.group())).toList();
+    }
+
+    private static byte[] encode(DigestReport r, CategoryChart above, CategoryChart below) {
+        BufferedImage image = new BufferedImage(WIDTH * SCALE, HEIGHT * SCALE, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.scale(SCALE, SCALE);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, WIDTH, HEIGHT);
+            above.paint(g, WIDTH, RUNNING_HEIGHT);
+            g.translate(0, RUNNING_HEIGHT);
+            below.paint(g, WIDTH, HEIGHT - RUNNING_HEIGHT);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the chart of digest " + r.name(), e);
+        }
+        return png.toByteArray();
     }
 
     private static void line(CategorySeries s, Color color, BasicStroke stroke) {
         s.setChartCategorySeriesRenderStyle(CategorySeriesRenderStyle.Line);
-        s.setYAxisGroup(1);
         s.setLineColor(color);
         s.setLineStyle(stroke);
         s.setMarker(SeriesMarkers.NONE);
     }
 
     private static void style(CategoryChart chart, Metric metric) {
-        var s = chart.getStyler();
+        CategoryStyler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotBorderVisible(false);
         s.setPlotGridVerticalLinesVisible(false);
         s.setPlotGridLinesColor(new Color(0xe5e7eb));
-        s.setLegendPosition(LegendPosition.OutsideS);
-        s.setLegendLayout(LegendLayout.Horizontal);
         s.setLegendBorderColor(new Color(0xd1d5db));
         s.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         s.setOverlapped(true);
         s.setAvailableSpaceFill(0.8);
-        s.setYAxisGroupPosition(1, YAxisPosition.Right);
-        s.setYAxisMin(0, 0.0);
-        s.setYAxisMin(1, 0.0);
+        s.setYAxisMin(0.0);
         s.setXAxisLabelRotation(0);
         s.setChartTitleFont(s.getChartTitleFont().deriveFont(14f));
         s.setAxisTitleFont(s.getAxisTitleFont().deriveFont(11f));

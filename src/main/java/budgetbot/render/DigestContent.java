@@ -10,13 +10,18 @@ import budgetbot.render.Section.Table;
 import budgetbot.render.Section.Tone;
 import budgetbot.rules.Projection;
 import budgetbot.time.Durations;
+import budgetbot.usage.Series;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Lays a report out as sections of notes and tables, the content shared by the HTML and the text. */
 final class DigestContent {
@@ -32,13 +37,31 @@ final class DigestContent {
         this.r = r;
     }
 
-    /** The overall total first, then every group. */
+    /**
+     * One section of the digest, and the earlier section covering exactly the same keys x models, if any: its
+     * usage, top consumers and movers would be the same tables word for word, so they are shown once.
+     */
+    record Scoped(GroupReport group, Optional<String> sameScopeAs) {
+    }
+
+    /** The overall total first, then every group, each with the earlier section of the same scope. */
+    static List<Scoped> scoped(DigestReport r) {
+        List<GroupReport> all = new ArrayList<>();
+        r.overall().ifPresent(all::add);
+        all.addAll(r.groups());
+        Map<Set<Series>, String> first = new HashMap<>();
+        return all.stream().map(g -> new Scoped(g, Optional.ofNullable(first.putIfAbsent(Set.copyOf(g.series()),
+                g.name())))).toList();
+    }
+
     static List<Section> sections(DigestReport r) {
         DigestContent c = new DigestContent(r);
-        List<Section> out = new ArrayList<>();
-        r.overall().ifPresent(o -> out.add(c.section(o)));
-        r.groups().forEach(g -> out.add(c.section(g)));
-        return out;
+        return scoped(r).stream().map(s -> c.section(s.group(), s.sameScopeAs())).toList();
+    }
+
+    /** The note that stands in for the tables of a scope shown already. */
+    static String sameScope(String earlier) {
+        return "Usage, top consumers and movers: the same keys and models as " + earlier + " above.";
     }
 
     /** The one line that sums the digest up: {@code 12,345,678 tokens, CNY 84.20 (▲ +12%)}. */
@@ -73,10 +96,13 @@ final class DigestContent {
         return Format.period(r.period(), r.comparison(), r.zone());
     }
 
-    private Section section(GroupReport g) {
+    private Section section(GroupReport g, Optional<String> sameScopeAs) {
         List<String> notes = new ArrayList<>();
         List<Table> tables = new ArrayList<>();
-        if (g.noUsage()) {
+        boolean usageTables = sameScopeAs.isEmpty() && !g.noUsage();
+        if (sameScopeAs.isPresent()) {
+            notes.add(sameScope(sameScopeAs.get()));
+        } else if (g.noUsage()) {
             notes.add(noUsage(g));
         } else {
             tables.add(totals(g));
@@ -95,7 +121,7 @@ final class DigestContent {
         if (!g.alerts().isEmpty()) {
             tables.add(alerts(g));
         }
-        if (!g.noUsage()) {
+        if (usageTables) {
             tables.add(consumers(g));
             if (!g.movers().isEmpty()) {
                 tables.add(movers(g));
@@ -128,7 +154,7 @@ final class DigestContent {
     }
 
     private List<Cell> row(Metric m, Change c) {
-        return List.of(Cell.of(budgetbot.render.Amounts.unit(m)), Cell.of(Format.value(m, c.current(), r.currency())),
+        return List.of(Cell.of(Amounts.unit(m)), Cell.of(Format.value(m, c.current(), r.currency())),
                 Cell.of(Format.value(m, c.previous(), r.currency())),
                 Cell.change(c, Format.change(m, c, r.currency())));
     }
@@ -136,13 +162,13 @@ final class DigestContent {
     private Table budgets(GroupReport g) {
         List<List<Cell>> rows = new ArrayList<>();
         for (BudgetStanding b : g.budgets()) {
-            rows.add(List.of(Cell.of(budgetbot.render.Amounts.unit(b.metric()) + " per " + b.period().yamlName()),
-                    Cell.of(b.group()), Cell.of(Format.value(b.metric(), b.limit(), r.currency())),
+            rows.add(List.of(Cell.name(Amounts.unit(b.metric()) + " per " + b.period().yamlName()
+                            + ("all".equals(b.group()) ? "" : ", " + b.group())),
+                    Cell.of(Format.value(b.metric(), b.limit(), r.currency())),
                     standing(b, b.reportUsed()), standing(b, b.currentUsed()),
                     Cell.of(b.forecast().map(p -> forecast(b, p)).orElse("–"))));
         }
-        return new Table("Budgets", List.of("Budget", "Group", "Limit", "This period", "Current so far", "Forecast"),
-                rows);
+        return new Table("Budgets", List.of("Budget", "Limit", "This period", "Current so far", "Forecast"), rows);
     }
 
     private Cell standing(BudgetStanding b, Optional<BigDecimal> used) {
@@ -153,39 +179,40 @@ final class DigestContent {
         String text = Format.value(b.metric(), used.get(), r.currency())
                 + fraction.map(f -> " (" + Format.share(f) + ")").orElse("");
         boolean over = fraction.map(f -> f.compareTo(BigDecimal.ONE) >= 0).orElse(false);
-        return new Cell(text, over ? Tone.UP : Tone.PLAIN);
+        return new Cell(text, over ? Tone.UP : Tone.PLAIN, false);
     }
 
     private String forecast(BudgetStanding b, Projection p) {
         return Format.value(b.metric(), p.total(), r.currency())
-                + p.limitReachedAt().map(t -> ", limit reached " + Format.moment(t, r.zone())).orElse("");
+                + p.limitReachedAt().map(t -> " (limit reached " + Format.moment(t, r.zone()) + ")").orElse("");
     }
 
     private Table alerts(GroupReport g) {
         List<List<Cell>> rows = g.alerts().stream().map(a -> List.of(Cell.of(Format.moment(a.at(), r.zone())),
-                Cell.of(a.kind()), Cell.of(a.group()), Cell.of(a.level()), Cell.of(a.status()))).toList();
-        return new Table("Alerts", List.of("When", "Kind", "Group", "Level", "Status"), rows);
+                Cell.of(a.kind().toLowerCase(Locale.ROOT) + ("–".equals(a.level()) ? "" : " " + a.level()) + ", "
+                        + a.status()), Cell.name(a.group()))).toList();
+        return new Table("Alerts", List.of("When", "Alert", "Group"), rows);
     }
 
     private Table consumers(GroupReport g) {
         Metric m = g.rankedBy();
         BigDecimal total = g.report().value(m);
-        List<List<Cell>> rows = g.consumers().stream().map(l -> List.of(Cell.of(l.series().toString()),
+        List<List<Cell>> rows = g.consumers().stream().map(l -> List.of(Cell.name(l.series().toString()),
                 Cell.of(Format.value(m, l.change().current(), r.currency())),
                 Cell.of(total.signum() == 0 ? "–" : Format.share(l.change().current().divide(total,
                         MathContext.DECIMAL64))),
                 Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
-        return new Table("Top consumers by " + budgetbot.render.Amounts.unit(m),
-                List.of("Key x model", budgetbot.render.Amounts.unit(m), "Share", "Change"), rows);
+        return new Table("Top consumers by " + Amounts.unit(m),
+                List.of("Key x model", Amounts.unit(m), "Share", "Change"), rows);
     }
 
     private Table movers(GroupReport g) {
         Metric m = g.rankedBy();
-        List<List<Cell>> rows = g.movers().stream().map(l -> List.of(Cell.of(l.series().toString()),
+        List<List<Cell>> rows = g.movers().stream().map(l -> List.of(Cell.name(l.series().toString()),
                 Cell.of(Format.value(m, l.change().previous(), r.currency())),
                 Cell.of(Format.value(m, l.change().current(), r.currency())),
                 Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
-        return new Table("Top movers by " + budgetbot.render.Amounts.unit(m),
+        return new Table("Top movers by " + Amounts.unit(m),
                 List.of("Key x model", "Previous", "This period", "Change"), rows);
     }
 }

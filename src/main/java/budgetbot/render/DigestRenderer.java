@@ -24,8 +24,8 @@ public final class DigestRenderer {
         Optional<Image> chart = r.noUsage() ? Optional.empty()
                 : Optional.of(new Image(CHART_ID, baseName + ".png", ChartImage.png(r)));
         String text = TextDigest.render(title, r, sections);
-        Message message = new Message("digest", budgetbot.render.Amounts.SUBJECT_PREFIX + title + ": " + summary(r), text,
-                HtmlDigest.render(title, r, sections, chart.map(c -> "cid:" + c.contentId())),
+        Message message = new Message("digest", Amounts.SUBJECT_PREFIX + title + ": " + summary(r), text,
+                Mrkdwn.fallback(text), HtmlDigest.render(title, r, sections, chart.map(c -> "cid:" + c.contentId())),
                 SlackDigest.render(title, r), chart.stream().toList());
         String fileHtml = HtmlDigest.render(title, r, sections, chart.map(Image::filename));
         return new RenderedDigest(baseName, message, fileHtml, text, chart);

@@ -20,7 +20,7 @@ public final class NoticeFormatter {
     public static Message format(Notice n) {
         Objects.requireNonNull(n, "notice");
         String since = Format.moment(n.since(), n.zone());
-        AlertFormatter.Alert a = switch (n.kind()) {
+        return switch (n.kind()) {
             case MISCONFIGURED -> alert(n, n.rule() + " is misconfigured: " + n.detail(), AlertStatus.FIRING,
                     List.of(new AlertFormatter.Fact("Problem", n.detail()),
                             new AlertFormatter.Fact("Meanwhile", "the rule keeps checking its other keys and models."
@@ -36,13 +36,11 @@ public final class NoticeFormatter {
                                     + Format.moment(n.at(), n.zone()) + " (" + span(n) + ")"),
                             new AlertFormatter.Fact("Last error", n.detail())));
         };
-        return AlertFormatter.message("notice", a);
     }
 
-    private static AlertFormatter.Alert alert(Notice n, String headline, AlertStatus tone,
-                                              List<AlertFormatter.Fact> facts) {
-        return new AlertFormatter.Alert(headline, facts, List.of(), "Times in " + n.zone().getId(),
-                "Rule " + n.rule(), tone);
+    private static Message alert(Notice n, String headline, AlertStatus tone, List<AlertFormatter.Fact> facts) {
+        return AlertFormatter.single("notice", headline, tone, facts, "Rule " + n.rule() + ". Times in "
+                + n.zone().getId());
     }
 
     /** How long since the problem began: {@code 45 min}, {@code 3 h 5 min}, {@code 2 d 4 h}. */

@@ -16,7 +16,7 @@ record Section(String title, List<String> notes, List<Table> tables) {
         tables = List.copyOf(tables);
     }
 
-    /** A table whose first column names the row and whose other columns are numbers. */
+    /** A table whose first column names the row and whose other columns are values (numbers, times). */
     record Table(String title, List<String> headers, List<List<Cell>> rows) {
         Table {
             headers = List.copyOf(headers);
@@ -27,14 +27,19 @@ record Section(String title, List<String> notes, List<Table> tables) {
     /** Increases are bad news for a budget (red, up), decreases good (green, down). */
     enum Tone { PLAIN, UP, DOWN }
 
-    record Cell(String text, Tone tone) {
+    /** @param name the text is (or holds) a name from the configuration, which may be long and have no spaces */
+    record Cell(String text, Tone tone, boolean name) {
         static Cell of(String text) {
-            return new Cell(text, Tone.PLAIN);
+            return new Cell(text, Tone.PLAIN, false);
+        }
+
+        static Cell name(String text) {
+            return new Cell(text, Tone.PLAIN, true);
         }
 
         static Cell change(Change c, String text) {
             int s = c.delta().signum();
-            return new Cell(text, s > 0 ? Tone.UP : s < 0 ? Tone.DOWN : Tone.PLAIN);
+            return new Cell(text, s > 0 ? Tone.UP : s < 0 ? Tone.DOWN : Tone.PLAIN, false);
         }
     }
 }

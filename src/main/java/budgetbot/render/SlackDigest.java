@@ -9,6 +9,7 @@ import budgetbot.digest.GroupReport;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Slack Block Kit blocks for a digest, kept within Slack's limits so that Slack does not reject the post. */
@@ -23,14 +24,13 @@ final class SlackDigest {
                 .context(List.of("*" + Mrkdwn.escape(DigestContent.headline(r)) + "*\n"
                         + Mrkdwn.escape(DigestContent.periodLine(r))
                         + DigestContent.lateLine(r).map(late -> "\n:hourglass: " + Mrkdwn.escape(late)).orElse("")));
-        List<GroupReport> sections = new ArrayList<>();
-        r.overall().ifPresent(sections::add);
-        sections.addAll(r.groups());
+        List<DigestContent.Scoped> sections = DigestContent.scoped(r);
         int room = BlockKit.BLOCKS_MAX - kit.size();
         int shown = sections.size() <= room ? sections.size() : room - 1;
-        sections.subList(0, shown).forEach(g -> section(kit, r, g));
+        sections.subList(0, shown).forEach(s -> section(kit, r, s.group(), s.sameScopeAs()));
         if (shown < sections.size()) {
-            List<GroupReport> rest = sections.subList(shown, sections.size());
+            List<GroupReport> rest = sections.subList(shown, sections.size()).stream()
+                    .map(DigestContent.Scoped::group).toList();
             kit.context(List.of("…and " + rest.size() + " more: " + rest.stream()
                     .map(g -> Mrkdwn.escape(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
                     .collect(Collectors.joining(", "))));
@@ -38,9 +38,12 @@ final class SlackDigest {
         return kit.toJson();
     }
 
-    private static void section(BlockKit kit, DigestReport r, GroupReport g) {
+    private static void section(BlockKit kit, DigestReport r, GroupReport g, Optional<String> sameScopeAs) {
         StringBuilder text = new StringBuilder("*").append(Mrkdwn.escape(g.name())).append('*');
-        if (g.noUsage()) {
+        boolean usage = sameScopeAs.isEmpty() && !g.noUsage();
+        if (sameScopeAs.isPresent()) {
+            text.append("\n").append(Mrkdwn.escape(DigestContent.sameScope(sameScopeAs.get())));
+        } else if (g.noUsage()) {
             text.append("\nNo usage in this period.");
         } else {
             text.append("  `").append(sparkline(g)).append('`');
@@ -58,15 +61,15 @@ final class SlackDigest {
             }
         }
         if (!g.alerts().isEmpty()) {
-            text.append("\n:rotating_light: ").append(g.alerts().size()).append(" alert(s): ").append(g.alerts()
+            text.append("\n:rotating_light: ").append(Amounts.count(g.alerts().size(), "alert")).append(": ").append(g.alerts()
                     .stream().map(a -> Mrkdwn.escape(a.kind() + " " + a.group() + " " + a.level() + " " + a.status()))
                     .collect(Collectors.joining("; ")));
         }
-        if (!g.consumers().isEmpty()) {
+        if (usage && !g.consumers().isEmpty()) {
             text.append("\nTop: ").append(g.consumers().stream().map(l -> Mrkdwn.escape(l.series().toString()) + " "
                     + compact(g.rankedBy(), l.change().current(), r)).collect(Collectors.joining(", ")));
         }
-        kit.section(text.toString(), g.noUsage() ? List.of() : fields(r, g));
+        kit.section(text.toString(), usage ? fields(r, g) : List.of());
     }
 
     private static String standing(BudgetStanding b, BigDecimal used, DigestReport r) {

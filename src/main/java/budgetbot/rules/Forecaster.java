@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Projects a group's total at the end of a period from its recent rate (method and reasons: README.md, "Forecasts").
@@ -27,6 +29,8 @@ import java.util.Optional;
  */
 final class Forecaster {
     private static final Duration MIN_RECENT = Duration.ofHours(1);
+    /** UCloud's buckets are hourly (their width is not documented; the recent rate assumes the same). */
+    private static final Duration BUCKET = Duration.ofHours(1);
     private static final int RECENT_PARTS = 4;
 
     private Forecaster() {
@@ -42,13 +46,47 @@ final class Forecaster {
         if (elapsed.isZero() || fraction(elapsed, period.length()).compareTo(budget.forecastAfter()) < 0) {
             return Optional.empty();
         }
-        Rate rate = soFar.stream().allMatch(u -> hasBuckets(u, measure))
-                ? recent(period, at, elapsed, soFar, measure)
+        boolean hourly = soFar.stream().allMatch(u -> hasBuckets(u, measure));
+        Rate rate = hourly ? recent(period, at, elapsed, soFar, measure)
                 : new Rate(used, elapsed, "average rate since the period start (no hourly data)");
         BigDecimal total = measure.round(used.add(rate.over(Duration.between(at, period.end()))));
-        Optional<Instant> reachedAt = rate.timeToAdd(budget.limit().subtract(used), Duration.between(at, period.end()))
-                .map(at::plus);
+        Optional<Instant> reachedAt;
+        if (used.compareTo(budget.limit()) >= 0) {
+            reachedAt = hourly ? crossed(budget.limit(), period, at, soFar, measure) : Optional.empty();
+        } else {
+            reachedAt = rate.timeToAdd(budget.limit().subtract(used), Duration.between(at, period.end()))
+                    .map(at::plus);
+        }
         return Optional.of(new Projection(total, reachedAt, rate.method()));
+    }
+
+    /**
+     * When the running total of the period reached {@code limit}: in the hourly bucket that took it there, as
+     * far into the hour as the bucket's usage had to go (usage spread evenly over the hour). Empty when the
+     * buckets do not add up to the limit (the source's totals said more than its buckets).
+     */
+    private static Optional<Instant> crossed(BigDecimal limit, Window period, Instant at, List<Usage> soFar,
+                                             Measure measure) {
+        TreeMap<Instant, BigDecimal> perHour = new TreeMap<>();
+        for (Usage u : soFar) {
+            u.buckets().stream().filter(b -> period.contains(b.timestamp()) && b.timestamp().isBefore(at))
+                    .forEach(b -> perHour.merge(b.timestamp(), measure.of(u.series(), b.totals()), BigDecimal::add));
+        }
+        BigDecimal before = BigDecimal.ZERO;
+        for (Map.Entry<Instant, BigDecimal> hour : perHour.entrySet()) {
+            BigDecimal after = before.add(hour.getValue());
+            if (hour.getValue().signum() > 0 && after.compareTo(limit) >= 0) {
+                Instant start = hour.getKey();
+                Instant end = start.plus(BUCKET).isBefore(at) ? start.plus(BUCKET) : at;
+                BigDecimal part = limit.subtract(before).max(BigDecimal.ZERO)
+                        .divide(hour.getValue(), MathContext.DECIMAL64);
+                long millis = part.multiply(BigDecimal.valueOf(Duration.between(start, end).toMillis()))
+                        .setScale(0, RoundingMode.CEILING).longValueExact();
+                return Optional.of(start.plusMillis(millis));
+            }
+            before = after;
+        }
+        return Optional.empty();
     }
 
     private static BigDecimal fraction(Duration part, Duration whole) {

@@ -4,6 +4,8 @@ import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +15,20 @@ import java.util.Map;
 public record UsageSnapshot(Map<Window, Map<Series, Usage>> byWindow) {
     public UsageSnapshot {
         byWindow = Map.copyOf(byWindow);
+    }
+
+    /**
+     * This snapshot plus, for every pair of {@code windows} and {@code series} it lacks, no usage: for pairs known
+     * to use nothing without asking (a key that may not call a model), said explicitly rather than by omission.
+     */
+    public UsageSnapshot withNone(Collection<Window> windows, Collection<Series> series) {
+        Map<Window, Map<Series, Usage>> all = new HashMap<>();
+        byWindow.forEach((w, m) -> all.put(w, new HashMap<>(m)));
+        for (Window w : windows) {
+            Map<Series, Usage> m = all.computeIfAbsent(w, x -> new HashMap<>());
+            series.forEach(s -> m.putIfAbsent(s, Usage.none(s, w)));
+        }
+        return new UsageSnapshot(all);
     }
 
     public Usage get(Window window, Series series) {

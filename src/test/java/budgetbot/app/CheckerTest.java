@@ -5,7 +5,10 @@ import budgetbot.config.ConfigLoader;
 import budgetbot.notify.Notifier;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.time.PeriodCalendar;
+import budgetbot.time.PeriodUnit;
 import budgetbot.ucloud.UCloudClient;
+import budgetbot.usage.Series;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,13 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One check over several rules asks UCloud once per (window, series), however many rules share it. */
+/**
+ * One check over several rules asks UCloud once per (window, series), however many rules share it, and what
+ * becomes due together for a rule's group goes out as one message per channel.
+ */
 class CheckerTest {
     private static final Instant AT = Instant.parse("2026-11-20T07:00:00Z");
 
@@ -64,6 +73,44 @@ class CheckerTest {
                 assertThat(app.outbox().pending()).singleElement().satisfies(e -> assertThat(e.message().subject())
                         .startsWith("[budgetbot] typo is misconfigured: unknown key \"uminferapikey-dmeo1\""));
             }
+        }
+    }
+
+    @Test
+    void aThresholdAndAForecastDueTogetherAreOneMessagePerChannel() throws IOException {
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(AT, ZoneOffset.UTC)))) {
+            Series series = new Series("uminferapikey-demo1", "Qwen/Qwen3-32B");
+            long today = sim.expected(series, PeriodCalendar.of(ZoneId.of("Asia/Shanghai")).soFar(PeriodUnit.DAY, AT))
+                    .totalTokens();
+            // 15:00 in Shanghai: used is 80% of the limit, and the day's pace projects past it
+            String yaml = """
+                    ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
+                    state: { url: "jdbc:h2:file:%s" }
+                    channels: { ops: { type: console }, mail: { type: console } }
+                    rules:
+                      - name: r
+                        keys: [%s]
+                        models: [%s]
+                        budgets: [{ metric: tokens, limit: %d, thresholds: [50%%, 100%%], forecast: true }]
+                        notify: [ops, mail]
+                    """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
+                    dir.resolve("state").resolve("db").toAbsolutePath(), series.keyId(), series.model(),
+                    today * 5 / 4);
+            BotConfig cfg = ConfigLoader.load(Files.writeString(dir.resolve("rules.yml"), yaml), Map.of());
+            List<String> sent = new ArrayList<>();
+            Map<String, Notifier> notifiers = Map.of("ops", m -> sent.add("ops: " + m.subject()),
+                    "mail", m -> sent.add("mail: " + m.subject()));
+            UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            try (App app = App.open(cfg, ucloud, ucloud, notifiers, Clock.fixed(AT, ZoneOffset.UTC))) {
+                Checker.Outcome outcome = new Checker(app).check(AT, Optional.empty(), false).get(0);
+                app.dispatcher().drainAll();
+
+                assertThat(outcome.announced()).hasSize(4);
+                assertThat(outcome.summary()).isEqualTo("r: 2 conditions, 2 active (daily token budget at 80%;"
+                        + " daily token budget forecast), 4 notifications");
+            }
+            assertThat(sent).hasSize(2).allSatisfy(s -> assertThat(s).contains(
+                    "[budgetbot] r: 80% of daily token budget used (crossed 50%); at this rate over the limit at"));
         }
     }
 

@@ -35,6 +35,29 @@ class ConfigErrorsTest {
                 arguments("malformed.yml", List.of(
                         "7:11 : malformed YAML: expected ',' or ']', but got : (while parsing a flow sequence"
                                 + " started at line 6, column 11)")),
+                arguments("bad-indent.yml", List.of(
+                        "6:3 : malformed YAML: expected <block end>, but found '?' (while parsing a block collection"
+                                + " started at line 5, column 3); check the indentation: the keys of one mapping start"
+                                + " in the same column, a list item's fields line up under its first field, and a tab"
+                                + " counts as no indentation")),
+                arguments("tab.yml", List.of(
+                        "2:1 : malformed YAML: found character '\\t(TAB)' that cannot start any token. (Do not use"
+                                + " \\t(TAB) for indentation); indent with spaces: YAML does not allow tabs")),
+                arguments("missing-colon.yml", List.of(
+                        "3:13 : malformed YAML: mapping values are not allowed here; a colon where none belongs: a"
+                                + " key on the line before may lack its colon (key: value), this line may be indented"
+                                + " deeper than the one before, or a value with ': ' in it needs quotes")),
+                arguments("long-names.yml", List.of(
+                        "7:5 prices.models: a model name is 300 characters long (\"" + "p".repeat(40) + "…\");"
+                                + " the state database keeps names of at most 200",
+                        "9:3 channels: a channel name is 300 characters long (\"" + "c".repeat(40) + "…\");"
+                                + " the state database keeps names of at most 200",
+                        "12:11 rules[0].name: is 250 characters long (\"" + "r".repeat(40) + "…\");"
+                                + " the state database keeps names of at most 100",
+                        "13:12 rules[0].keys[0]: is 201 characters long (\"" + "k".repeat(40) + "…\");"
+                                + " the state database keeps names of at most 100",
+                        "14:18 rules[0].models[1]: is 1200 characters long (\"" + "m".repeat(40) + "…\");"
+                                + " the state database keeps names of at most 200")),
                 arguments("not-a-mapping.yml", List.of(
                         "1:1 : expected a mapping with at least ucloud: and rules:, got a list")),
                 arguments("two-documents.yml", List.of(

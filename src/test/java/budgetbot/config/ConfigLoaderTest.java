@@ -1,16 +1,14 @@
 package budgetbot.config;
 
+import budgetbot.testing.CapturedLogs;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -28,8 +26,12 @@ import java.util.Optional;
 import static budgetbot.config.Fixtures.failure;
 import static budgetbot.config.Fixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConfigLoaderTest {
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
     private static final Map<String, String> VALID_ENV = Map.of("PUB", "pub-key", "PRIV", "priv-key",
             "DB_PASSWORD", "db-pw", "HOOK", "https://hooks.slack.com/services/T/B/x", "TOKEN", "xoxb-1",
             "SMTP", "smtp-pw");
@@ -193,25 +195,38 @@ class ConfigLoaderTest {
         Path file = dir.resolve("rules.yml");
         Files.writeString(file, Files.readString(fixture("minimal.yml"))
                 .replace("privateKey: sk", "privateKey: sk\n  " + line));
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);
-        logger.addAppender(logs);
-        try {
-            BotConfig c = ConfigLoader.load(file, Map.of());
+        BotConfig c = ConfigLoader.load(file, Map.of());
 
-            assertThat(c.ucloud().maxConcurrency()).isEqualTo(expected);
-        } finally {
-            logger.detachAppender(logs);
-        }
-        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(c.ucloud().maxConcurrency()).isEqualTo(expected);
+        List<String> warnings = logs.messages(Level.WARN, ConfigLoader.class);
         if (warned) {
             assertThat(warnings).containsExactly(file + ":4:16: ucloud.parallelism is deprecated; rename it to"
                     + " maxConcurrency");
         } else {
             assertThat(warnings).isEmpty();
         }
+    }
+
+    @Test
+    void channelSecretsNeedNotBeSetForCommandsThatSendNothing() {
+        Path file = fixture("unset-channel-secrets.yml");
+        Map<String, String> env = Map.of("UCLOUD_PRIVATE_KEY", "sk");
+
+        BotConfig inspect = ConfigLoader.load(file, env, ConfigLoader.Purpose.INSPECT);
+
+        assertThat(inspect.channels()).containsOnlyKeys("console");
+        assertThat(inspect.rules().get(0).channels()).containsExactly("hook", "bot", "mail", "console");
+        assertThat(failure(file, env).errors()).extracting(ConfigError::message).containsExactly(
+                "environment variable SLACK_WEBHOOK_URL is not set; set it, or write ${SLACK_WEBHOOK_URL:-default}"
+                        + " to give a default",
+                "environment variable SLACK_BOT_TOKEN is not set; set it, or write ${SLACK_BOT_TOKEN:-default} to"
+                        + " give a default",
+                "environment variable SMTP_PASSWORD is not set; set it, or write ${SMTP_PASSWORD:-default} to give"
+                        + " a default");
+        assertThat(assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, Map.of(), ConfigLoader.Purpose.INSPECT)).errors())
+                .as("UCloud's key is needed to read usage").singleElement()
+                .satisfies(e -> assertThat(e.path()).isEqualTo("ucloud.privateKey"));
     }
 
     private static Path withProjectId(Path dir, String value) throws IOException {

@@ -3,17 +3,15 @@ package budgetbot.delivery;
 import budgetbot.notify.DeliveryException;
 import budgetbot.state.Fixtures;
 import budgetbot.state.StateStore;
+import budgetbot.testing.CapturedLogs;
 import budgetbot.testing.MutableClock;
 import budgetbot.testing.TestDb;
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +32,10 @@ import static budgetbot.state.Fixtures.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DispatcherTest {
+    /** Failed deliveries are logged as warnings and errors: asserted where it matters, never printed. */
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
+
     private static final Instant T0 = DAY1.plus(Duration.ofHours(9));
 
     @TempDir
@@ -136,7 +138,6 @@ class DispatcherTest {
     @EnumSource(TestDb.Kind.class)
     void permanentFailureIsKeptLoggedAndRetriedHourly(TestDb.Kind kind) throws Exception {
         ScriptedNotifier ops = new ScriptedNotifier().failWith(DeliveryException.permanent("channel_not_found", null));
-        ListAppender<ILoggingEvent> logs = captureLogs();
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("budget"), T0);
             Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
@@ -146,8 +147,7 @@ class DispatcherTest {
                 assertThat(e.nextAttempt()).isEqualTo(T0.plus(Duration.ofHours(1)));
                 assertThat(e.lastError()).contains("channel_not_found");
             });
-            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement()
-                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+            assertThat(logs.messages(Level.ERROR, Dispatcher.class)).singleElement().asString()
                     .contains("channel ops", "channel_not_found");
 
             clock.advance(Duration.ofMinutes(59));
@@ -155,8 +155,6 @@ class DispatcherTest {
             clock.advance(Duration.ofMinutes(1));
             assertThat(dispatcher.drain()).as("fixed meanwhile").isEqualTo(new DrainResult(1, 0, 0));
             assertThat(ops.deliveredSubjects()).containsExactly("budget");
-        } finally {
-            releaseLogs(logs);
         }
     }
 
@@ -220,16 +218,5 @@ class DispatcherTest {
             }
             assertThat(ops.deliveredSubjects()).containsExactlyInAnyOrderElementsOf(subjects);
         }
-    }
-
-    private static ListAppender<ILoggingEvent> captureLogs() {
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        ((Logger) LoggerFactory.getLogger(Dispatcher.class)).addAppender(appender);
-        return appender;
-    }
-
-    private static void releaseLogs(ListAppender<ILoggingEvent> appender) {
-        ((Logger) LoggerFactory.getLogger(Dispatcher.class)).detachAppender(appender);
     }
 }

@@ -1,6 +1,13 @@
 package budgetbot.delivery;
 
+import budgetbot.config.RuleConfig;
 import budgetbot.notify.Message;
+import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+import budgetbot.state.AlertEvent;
+import budgetbot.state.AlertStatus;
+import budgetbot.state.Announcement;
+import budgetbot.state.Announcer;
 import budgetbot.state.Fixtures;
 import budgetbot.state.StateStore;
 import budgetbot.testing.TestDb;
@@ -12,9 +19,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -26,6 +35,7 @@ import static budgetbot.state.Fixtures.DAY1;
 import static budgetbot.state.Fixtures.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class OutboxTest {
     private static final Duration LEASE = Duration.ofMinutes(5);
@@ -49,6 +59,48 @@ class OutboxTest {
             assertThat(new Outbox(store).enqueue(key, "ops", message("third"), DAY1.plusSeconds(3)))
                     .as("a sent key still counts").isFalse();
             assertThat(new Outbox(store).pending()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void eventsOfOneRuleAndGroupDueTogetherAreOneMessagePerChannel(TestDb.Kind kind) throws Exception {
+        RuleConfig rule = Fixtures.rule(Optional.empty(), "ops", "mail");
+        List<Finding> findings = List.of(Fixtures.budget(DAY1, "0.8"), Fixtures.finding(Kind.FORECAST, DAY1, true, "1"),
+                Fixtures.finding(Kind.GROWTH, DAY1, true, "1"));
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            List<Announcement> announced = store.apply(rule, findings, DAY1,
+                    new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, DAY1), "CNY", ZoneOffset.UTC, false);
+
+            assertThat(announced).hasSize(6);
+            String all = "FIRING budget[0]:tokens/day 0.8 + FIRING budget[0]:tokens/day:forecast 1"
+                    + " + FIRING growth[0]:tokens/day 1";
+            assertThat(new Outbox(store).pending()).extracting(OutboxEntry::channel, e -> e.message().subject())
+                    .containsExactly(tuple("ops", all), tuple("mail", all));
+            assertThat(store.alertEvents(List.of("team"), Fixtures.day(DAY1))).hasSize(6);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void anotherInstanceQueuesNoneOfTheEventsAMessageHolds(TestDb.Kind kind) throws Exception {
+        AlertEvent budget = new AlertEvent(Fixtures.budget(DAY1, "0.8"), AlertStatus.FIRING, "CNY", ZoneOffset.UTC);
+        AlertEvent forecast = new AlertEvent(Fixtures.finding(Kind.FORECAST, DAY1, true, "1"), AlertStatus.FIRING,
+                "CNY", ZoneOffset.UTC);
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            for (int instance = 0; instance < 2; instance++) {
+                Announcer announcer = new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, DAY1);
+                List<Boolean> queued = store.inTransaction("announce", c -> List.of(
+                        announcer.queue(c, "k-budget", "ops", budget), announcer.queue(c, "k-forecast", "ops", forecast)));
+                assertThat(queued).as("instance %d", instance).containsOnly(instance == 0);
+            }
+
+            assertThat(new Outbox(store).pending()).singleElement().satisfies(e -> {
+                assertThat(e.dedupKey()).isEqualTo("k-budget");
+                assertThat(e.message().subject()).isEqualTo("FIRING budget[0]:tokens/day 0.8"
+                        + " + FIRING budget[0]:tokens/day:forecast 1");
+            });
+            assertThat(new Outbox(store).isQueued("k-forecast")).isTrue();
         }
     }
 

@@ -97,16 +97,18 @@ class DigestBuilderTest {
     }
 
     @Test
-    void topConsumersAreRankedByCostAndMoversAreTheIncreases() {
+    void topConsumersAreRankedByCostAndMoversAreTheLargestChangesEitherWay() {
         GroupReport g = Fixture.dailyReport().headline();
 
         // day 1 cost: k1 x big 1500, k2 x big 1200 at the big price; k1 x small 1000, k2 x small 300 at the small
         assertThat(g.consumers()).extracting(SeriesLine::series).containsExactly(K1_BIG, K2_BIG, K1_SMALL, K2_SMALL);
         assertThat(g.consumers().get(0).change().current()).isEqualByComparingTo(cost(K1_BIG, 1));
-        // k2 x big rose by 700 per hour factor at the big price, k1 x big by 500; k1 x small fell
-        assertThat(g.movers()).extracting(SeriesLine::series).containsExactly(K2_BIG, K1_BIG, K2_SMALL);
+        // k2 x big rose by 700 per hour factor at the big price, k1 x big by 500; k1 x small fell by 1000 at
+        // the small price, which is more than k2 x small's new 300
+        assertThat(g.movers()).extracting(SeriesLine::series).containsExactly(K2_BIG, K1_BIG, K1_SMALL, K2_SMALL);
         assertThat(g.movers().get(0).change().delta()).isEqualByComparingTo(cost(K2_BIG, 1).subtract(cost(K2_BIG, 0)));
-        assertThat(g.movers().get(2).change().isNew()).isTrue();
+        assertThat(g.movers().get(2).change().delta()).isNegative();
+        assertThat(g.movers().get(3).change().isNew()).isTrue();
     }
 
     @Test

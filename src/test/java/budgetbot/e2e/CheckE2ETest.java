@@ -112,8 +112,11 @@ class CheckE2ETest {
                 .movePointRight(2).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 
-    private static String budgetHeadline(String status, String level) {
-        return status + "prod-daily: " + level + " of daily token budget used";
+    /** A prod-daily headline: the real share used (rounded down) and the threshold it crossed. */
+    private String budgetHeadline(String status, String level, Instant at) {
+        String share = prodTokens(at) * 100 / LIMIT + "%";
+        return status + "prod-daily: " + share + " of daily token budget used"
+                + (share.equals(level) ? "" : " (crossed " + level + ")");
     }
 
     private String growthHeadline(Instant at) {
@@ -123,7 +126,7 @@ class CheckE2ETest {
 
     /** What the first check on the spike day sends: prod-daily at 50% to both channels, prod-growth to Slack. */
     private List<Sent> afternoonAlerts() {
-        String firing = budgetHeadline("", "50%");
+        String firing = budgetHeadline("", "50%", AFTERNOON);
         return List.of(new Sent(TEAM_SLACK, firing), new Sent(FINANCE_EMAIL, firing),
                 new Sent(TEAM_SLACK, growthHeadline(AFTERNOON)));
     }
@@ -136,15 +139,15 @@ class CheckE2ETest {
         long growth = growthPercent(used, baseline);
         assertThat(used * 100 / LIMIT).as("scenario: spike day 15:00 is between 50% and 80%").isBetween(50L, 79L);
         assertThat(growth).as("scenario: the spike doubled usage").isGreaterThanOrEqualTo(100);
-        String firing = budgetHeadline("", "50%");
+        String firing = budgetHeadline("", "50%", AFTERNOON);
         String grown = growthHeadline(AFTERNOON);
 
         assertThat(check(AFTERNOON).exits(0).out()).contains("delivery: 3 sent, 0 failed, 0 pending");
 
         assertThat(sent()).containsExactlyInAnyOrderElementsOf(afternoonAlerts());
-        assertThat(slackText(firing)).contains(usedLine(used), "Threshold reached: 50%", "Status: firing",
-                "Rule prod-daily, condition budget[0]:tokens/day, group all");
-        assertThat(mailText(firing)).contains(usedLine(used), "Threshold reached: 50%");
+        assertThat(slackText(firing)).contains(usedLine(used), "Threshold crossed: 50%", "Status: firing",
+                "Rule prod-daily, group all: daily token budget of 15,000,000 tokens;");
+        assertThat(mailText(firing)).contains(usedLine(used), "Threshold crossed: 50%");
         assertThat(bot.mails().get(0).getAllRecipients()).extracting(Object::toString)
                 .containsExactly("finance@example.com");
         assertThat(slackText(grown)).contains("Growth: +" + growth + "%: " + count(used) + " tokens now vs "
@@ -160,19 +163,19 @@ class CheckE2ETest {
                 .isBetween(80L, 99L);
         assertThat(growthPercent(usedAtNight, prodTokensDayBefore(NIGHT))).as("scenario: still grown")
                 .isGreaterThanOrEqualTo(100);
-        String escalated = budgetHeadline("ESCALATED ", "80%");
+        String escalated = budgetHeadline("ESCALATED ", "80%", NIGHT);
 
         check(NIGHT).exits(0);
 
         assertThat(sent()).hasSize(5).contains(new Sent(TEAM_SLACK, escalated), new Sent(FINANCE_EMAIL, escalated));
-        assertThat(slackText(escalated)).contains(usedLine(usedAtNight), "Threshold reached: 80%", "Status: escalated");
+        assertThat(slackText(escalated)).contains(usedLine(usedAtNight), "Threshold crossed: 80%", "Status: escalated");
         assertThat(mailText(escalated)).contains(usedLine(usedAtNight));
 
         long usedNextDay = prodTokens(NEXT_DAY);
         assertThat(usedNextDay * 100 / LIMIT).as("scenario: the next day is between 25% and 50%").isBetween(25L, 49L);
         assertThat(growthPercent(usedNextDay, prodTokensDayBefore(NEXT_DAY))).as("scenario: no spike the next day")
                 .isLessThan(100);
-        String fresh = budgetHeadline("", "25%");
+        String fresh = budgetHeadline("", "25%", NEXT_DAY);
         String resolved = "RESOLVED prod-growth: daily token growth back to normal";
 
         Cli.Run dryRun = check(NEXT_DAY, "--dry-run").exits(0);
@@ -223,7 +226,7 @@ class CheckE2ETest {
         assertThat(check(AFTERNOON).exits(0).out()).contains("delivery: 1 sent, 0 failed, 0 pending");
 
         assertThat(sent()).containsExactlyInAnyOrderElementsOf(afternoonAlerts());
-        assertThat(mailText(budgetHeadline("", "50%"))).contains(usedLine(prodTokens(AFTERNOON)));
+        assertThat(mailText(budgetHeadline("", "50%", AFTERNOON))).contains(usedLine(prodTokens(AFTERNOON)));
 
         bot.stopMail();
         assertThat(check(AFTERNOON).exits(0).out()).contains("delivery: 0 sent, 0 failed, 0 pending");
@@ -280,7 +283,7 @@ class CheckE2ETest {
     void anEvaluationThatAnnouncedNothingStillCountsAsTheLatest() {
         Instant early = Scenario.at("2026-11-19T01:00");
         assertThat(check(early, "--rule", "prod-daily").exits(0).out())
-                .contains("prod-daily: 1 conditions, 0 active (all clear), 0 notifications");
+                .contains("prod-daily: 1 condition, all clear, 0 notifications");
 
         Cli.Run earlier = check(early.minus(Duration.ofMinutes(30)), "--rule", "prod-daily").exits(2);
 

@@ -61,6 +61,19 @@ class CliBasicsE2ETest {
                 .contains("See 'budgetbot --help'.");
     }
 
+    @Test
+    void aMissingConfigFileSaysHowToNameOne() {
+        Path nowhere = dir.resolve("nope.yml");
+
+        Cli.Run given = Cli.run("validate", "--config", nowhere.toString()).exits(2);
+        Cli.Run fromEnv = Cli.process(Map.of("BUDGETBOT_CONFIG", nowhere.toString()), Set.of(), "validate").exits(2);
+
+        assertThat(given.err()).contains(nowhere + ": no such file (given with --config); name the configuration"
+                + " with --config FILE or the environment variable BUDGETBOT_CONFIG");
+        assertThat(fromEnv.err()).contains(nowhere + ": no such file (from BUDGETBOT_CONFIG); name the"
+                + " configuration with --config FILE or the environment variable BUDGETBOT_CONFIG");
+    }
+
     /** The bot config, valid and complete, against a simulator that the refusals below never reach. */
     private Path config(Simulator sim) {
         Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));

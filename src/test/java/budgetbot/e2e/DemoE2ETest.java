@@ -30,6 +30,10 @@ class DemoE2ETest {
 
         assertThat(run.out()).contains("Emails (.eml):    " + out.resolve("mail"),
                 "Digest files:     " + out.resolve("digest"));
+        assertThat(run.out().lines().filter(l -> l.contains("delivery: ")))
+                .as("each delivery line says what it delivered")
+                .satisfiesExactly(l -> assertThat(l).startsWith("alert delivery: "),
+                        l -> assertThat(l).startsWith("digest delivery: "));
         assertThat(names(out.resolve("mail"))).isNotEmpty().allSatisfy(name -> assertThat(name).endsWith(".eml"));
         assertThat(names(out.resolve("digest"))).anySatisfy(n -> assertThat(n).endsWith(".html"))
                 .anySatisfy(n -> assertThat(n).endsWith(".txt")).anySatisfy(n -> assertThat(n).endsWith(".png"));

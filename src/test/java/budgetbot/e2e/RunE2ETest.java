@@ -51,7 +51,7 @@ class RunE2ETest {
                     .until(() -> run.out().contains("+-- digest -> ops"));
 
             Cli.Run dryRun = Cli.run("check", "--config", dir.resolve("rules.yml").toString(), "--dry-run").exits(0);
-            assertThat(dryRun.out()).as("a dry run reads the state run holds").contains("spend: 1 conditions, 1 active");
+            assertThat(dryRun.out()).as("a dry run reads the state run holds").contains("spend: 1 condition, 1 active");
 
             // the state loses a table that starting a scheduler reads (to catch the digest up): no start can work
             try (Connection c = DriverManager.getConnection(stateUrl + ";AUTO_SERVER=TRUE");

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,7 @@ class UsageE2ETest {
         expected.put(TOTAL, sim.expected(SERIES, SPIKE_DAY));
         assertThat(rows).containsExactlyEntriesOf(expected);
         assertThat(rows.get(TOTAL).totalTokens()).isPositive();
+        assertThat(run.out()).as("times to the second").doesNotContainPattern(":\\d\\d\\.\\d");
     }
 
     /** Rows by the hour's instant (or {@link #TOTAL}), whatever the format. */
@@ -83,12 +85,13 @@ class UsageE2ETest {
         switch (format) {
             case "csv" -> {
                 List<String> lines = out.lines().toList();
-                assertThat(lines.get(0)).isEqualTo("bucket,input_tokens,output_tokens,total_tokens,requests,images");
+                // the columns JSON has, and no total row mixed into the data: the total is the rows' sum
+                assertThat(lines.get(0)).isEqualTo("start,inputTokens,outputTokens,totalTokens,requests,images");
                 for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.split(",");
-                    String key = f[0].equals("total") ? TOTAL : OffsetDateTime.parse(f[0]).toInstant().toString();
-                    rows.put(key, totals(f[1], f[2], f[3], f[4], f[5]));
+                    rows.put(OffsetDateTime.parse(f[0]).toInstant().toString(), totals(f[1], f[2], f[3], f[4], f[5]));
                 }
+                rows.put(TOTAL, rows.values().stream().reduce(UsageTotals.ZERO, UsageTotals::plus));
             }
             case "json" -> {
                 JsonNode root = new ObjectMapper().readTree(out);
@@ -155,7 +158,7 @@ class UsageE2ETest {
     }
 
     @Test
-    void fetchesAThirtyOneDayWindowAsDaySlices() {
+    void fetchesAThirtyOneDayWindowAsDaySlices() throws Exception {
         Window october = new Window(Scenario.day("2026-10-01").start(), Scenario.day("2026-11-01").start());
 
         Cli.Run run = usage(config(), october, "day", "csv");
@@ -163,12 +166,33 @@ class UsageE2ETest {
         run.exits(0);
         assertThat(sim.requests()).hasSize(31);
         List<String> lines = run.out().lines().toList();
-        assertThat(lines).hasSize(1 + 31 + 1);
-        assertThat(lines.get(1)).startsWith("2026-10-01T00:00+08:00,");
-        assertThat(lines.get(31)).startsWith("2026-10-31T00:00+08:00,");
-        UsageTotals expected = sim.expected(SERIES, october);
-        assertThat(lines.get(32)).isEqualTo("total," + expected.inputTokens() + "," + expected.outputTokens() + ","
-                + expected.totalTokens() + "," + expected.requests() + "," + expected.images());
+        assertThat(lines).hasSize(1 + 31);
+        assertThat(lines.get(1)).startsWith("2026-10-01T00:00:00+08:00,");
+        assertThat(lines.get(31)).startsWith("2026-10-31T00:00:00+08:00,");
+        assertThat(parse("csv", run.out())).containsEntry(TOTAL, sim.expected(SERIES, october));
+    }
+
+    @Test
+    void readingUsageAndDryRunsNeedNoChannelSecretsButValidateAndSendingDo() {
+        Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
+        values.put("STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
+        String config = Scenario.config(dir, "unset-secrets.yml", values).toString();
+        String at = Scenario.arg(Scenario.at("2026-11-20T15:00"));
+
+        Cli.run("usage", "--config", config, "--key", SERIES.keyId(), "--model", SERIES.model(),
+                "--from", Scenario.arg(SPIKE_DAY.start()), "--to", at).exits(0);
+        assertThat(Cli.run("check", "--config", config, "--at", at, "--dry-run").exits(0).out())
+                .contains("would send to team-slack: ", "would send to finance-email: ");
+        Cli.run("digest", "--config", config, "--name", "daily", "--at", at, "--dry-run").exits(0);
+
+        for (String[] delivering : List.of(new String[]{"validate"}, new String[]{"check", "--at", at},
+                new String[]{"digest", "--name", "daily", "--at", at})) {
+            List<String> args = new ArrayList<>(List.of(delivering));
+            args.addAll(List.of("--config", config));
+            assertThat(Cli.run(args.toArray(String[]::new)).exits(2).err()).contains(
+                    "environment variable BUDGETBOT_E2E_UNSET_WEBHOOK is not set",
+                    "environment variable BUDGETBOT_E2E_UNSET_SMTP_PASSWORD is not set");
+        }
     }
 
     @Test

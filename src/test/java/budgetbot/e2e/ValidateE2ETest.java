@@ -26,7 +26,7 @@ class ValidateE2ETest {
         Cli.Run run = Cli.process(ENV, Set.of("UCLOUD_PROJECT_ID"), "validate", "--config", REPO_RULES.toString());
 
         run.exits(0);
-        assertThat(run.out()).isEqualTo("OK: 1 rules, 4 channels" + System.lineSeparator());
+        assertThat(run.out()).isEqualTo("OK: 1 rule, 4 channels" + System.lineSeparator());
         assertThat(run.all()).doesNotContain("SECRET");
     }
 

@@ -6,10 +6,8 @@ import budgetbot.config.SmtpConfig;
 import budgetbot.notify.email.EmailNotifier;
 import budgetbot.notify.slack.SlackBotNotifier;
 import budgetbot.notify.slack.SlackWebhookNotifier;
+import budgetbot.testing.CapturedLogs;
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -18,20 +16,16 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -46,17 +40,19 @@ class SecretLeakTest {
     private static final String TOKEN = "test-bot-test-SECRET";
     private static final String HOOK_PATH = "/services/T0/B0/hook-SECRET-path";
     private static final String PASSWORD = "smtp-SECRET-password";
-    private static final Message MESSAGE = new Message("alert", "s", "t", "<p>h</p>", "[]",
+    private static final Message MESSAGE = new Message("alert", "s", "t", "t", "<p>h</p>", "[]",
             List.of(new Image("c", "c.png", new byte[]{1})));
 
     @RegisterExtension
     static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("bot@example.com", "bot", "the-right-one"));
 
+    /** Every line at every level, where a secret must not appear either. */
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.atLevel(Level.DEBUG);
+
     private static final MockWebServer SLACK = new MockWebServer();
     private static int closedPort;
-    private ListAppender<ILoggingEvent> logs;
-    private Level previousLevel;
 
     @BeforeAll
     static void startServers() throws IOException {
@@ -81,31 +77,6 @@ class SecretLeakTest {
         SLACK.close();
     }
 
-    @BeforeEach
-    void captureLogs() {
-        logs = new ListAppender<>();
-        logs.start();
-        previousLevel = root().getLevel();
-        root().addAppender(logs);
-        root().setLevel(Level.DEBUG);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        root().detachAppender(logs);
-        root().setLevel(previousLevel);
-    }
-
-    /** Server threads may still be logging: copy under the appender's own lock (doAppend holds it). */
-    private List<ILoggingEvent> captured() {
-        synchronized (logs) {
-            return new ArrayList<>(logs.list);
-        }
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    }
 
     static Stream<org.junit.jupiter.params.provider.Arguments> failingNotifiers() {
         String closed = "http://127.0.0.1:" + closedPort;
@@ -141,7 +112,7 @@ class SecretLeakTest {
 
         assertThat(notifier.toString()).doesNotContain(secret);
         assertChainFree(e, secret);
-        assertThat(captured()).allSatisfy(event -> {
+        assertThat(logs.events()).allSatisfy(event -> {
             assertThat(event.getFormattedMessage()).doesNotContain(secret);
             if (event.getThrowableProxy() != null) {
                 assertThat(event.getThrowableProxy().getMessage()).doesNotContain(secret);

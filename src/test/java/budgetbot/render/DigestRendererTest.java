@@ -40,6 +40,7 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class DigestRendererTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -131,8 +132,9 @@ class DigestRendererTest {
                 .isEqualTo("▲ +165,000 (+14%)");
         assertThat(d.text()).contains(numbers);
         assertThat(d.message().text()).isEqualTo(d.text());
-        assertThat(d.message().html()).contains(numbers);
-        assertThat(d.html()).contains(numbers);
+        // the HTML keeps an amount with its currency and a change with its arrow on one line
+        assertThat(d.message().html().replace("&nbsp;", " ")).contains(numbers);
+        assertThat(d.html().replace("&nbsp;", " ")).contains(numbers);
     }
 
     @Test
@@ -152,17 +154,18 @@ class DigestRendererTest {
 
         for (String html : List.of(d.message().html(), d.html())) {
             assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<link")
-                    .doesNotContainIgnoringCase("<style").doesNotContainIgnoringCase("http")
-                    .doesNotContainIgnoringCase("<a ");
-            assertThat(html).containsPattern("color:#c0392b;\">▲ \\+165,000");
-            assertThat(html).containsPattern("color:#1e8449;\">▼ -");
+                    .doesNotContainIgnoringCase("http").doesNotContainIgnoringCase("<a ")
+                    .doesNotContainIgnoringCase("@import").doesNotContainIgnoringCase("url(");
+            assertThat(html).as("one style element: the phone layout").containsOnlyOnce("<style>@media");
+            assertThat(html).containsPattern("color:#c0392b;\">(<span[^>]*>[^<]*</span>)?▲&nbsp;\\+165,000");
+            assertThat(html).containsPattern("color:#1e8449;\">(<span[^>]*>[^<]*</span>)?▼&nbsp;-");
         }
         assertThat(d.message().html()).contains("src=\"cid:chart\"").doesNotContain("daily-summary-2026-11-26.png");
         assertThat(d.html()).contains("src=\"daily-summary-2026-11-26.png\"").doesNotContain("cid:");
     }
 
     @Test
-    void chartIsA600PixelWidePngCarriedAsInlineImage() throws IOException {
+    void chartIsDrawnAtTwiceItsSizeAndCarriedAsInlineImage() throws IOException {
         RenderedDigest d = DigestRenderer.render(Fixture.dailyReport());
 
         assertThat(d.message().images()).hasSize(1);
@@ -171,8 +174,57 @@ class DigestRendererTest {
         assertThat(chart.filename()).isEqualTo("daily-summary-2026-11-26.png");
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(chart.png()));
         assertThat(png).isNotNull();
-        assertThat(png.getWidth()).isEqualTo(600);
-        assertThat(png.getHeight()).isEqualTo(320);
+        assertThat(png.getWidth()).isEqualTo(ChartImage.WIDTH * ChartImage.SCALE);
+        assertThat(png.getHeight()).isEqualTo(ChartImage.HEIGHT * ChartImage.SCALE);
+        assertThat(d.message().html()).contains("width=\"560\" height=\"400\"");
+    }
+
+    /** prod and a second rule over the same keys and models: the total and both rules have one scope. */
+    private static DigestReport overlapping() {
+        List<RuleConfig> rules = List.of(Fixture.prod(), Fixture.rule("spend", GroupBy.KEY, List.of("k1", "k2"),
+                List.of("big", "small"), Fixture.DAILY_COST));
+        DigestConfig d = Fixture.digest(PeriodUnit.DAY, List.of("prod", "spend"), List.of(), List.of());
+        BotConfig cfg = Fixture.config(Fixture.PRICES, rules, d);
+        DigestPlan plan = DigestPlan.of(d, cfg, Fixture.AT);
+        return DigestBuilder.build(plan, cfg, Fixture.snapshot(plan), List.of(), List.of());
+    }
+
+    @Test
+    void overlappingRulesShowTheUsageTablesOncePerScope() throws IOException {
+        RenderedDigest d = DigestRenderer.render(overlapping());
+
+        for (String title : List.of("\nUsage\n", "\nTop consumers by cost\n", "\nTop movers by cost\n")) {
+            assertThat(d.text()).containsOnlyOnce(title);
+        }
+        assertThat(d.text()).contains("== prod ==\nUsage, top consumers and movers: the same keys and models as"
+                + " Total above.", "== spend ==\nUsage, top consumers and movers: the same keys and models as Total"
+                + " above.").contains("cost per day, k1");
+        assertThat(d.message().html()).containsOnlyOnce(">Usage<").containsOnlyOnce(">Top consumers by cost<");
+        JsonNode blocks = blocks(d.message());
+        assertThat(blocks.get(2).has("fields")).as("the total has the numbers").isTrue();
+        assertThat(blocks.get(3).has("fields")).as("prod refers to the total").isFalse();
+        assertThat(blocks.get(3).at("/text/text").asText()).doesNotContain("Top: ", "`");
+    }
+
+    @Test
+    void moversShowDecreasesToo() {
+        String text = DigestRenderer.render(Fixture.dailyReport()).text();
+
+        List<String> movers = text.lines().dropWhile(l -> !l.startsWith("Top movers")).skip(2)
+                .takeWhile(l -> !l.isBlank()).toList();
+        assertThat(movers).anySatisfy(l -> assertThat(l).startsWith("  k1 x small").contains("▼ -CNY"));
+    }
+
+    @Test
+    void theChartDrawsEveryBudgetThatMeasuresWhatItShows() {
+        DigestReport r = overlapping();
+
+        // prod's daily cost budget covers everything the total shows; spend's are per key
+        assertThat(ChartImage.applicable(r, r.headline())).extracting(l -> l.owner(), l -> l.budget().metric(),
+                l -> l.budget().group()).containsExactly(tuple("prod", Metric.TOKENS, "all"),
+                tuple("prod", Metric.COST, "all"));
+        GroupReport spend = r.groups().get(1);
+        assertThat(ChartImage.applicable(r, spend).stream().map(l -> l.owner()).distinct()).containsExactly("prod");
     }
 
     @Test
@@ -257,7 +309,7 @@ class DigestRendererTest {
                 "daily-summary-2026-11-26.html", "daily-summary-2026-11-26.txt", "daily-summary-2026-11-26.png");
         assertThat(Files.readString(files.get(0))).isEqualTo(d.html());
         assertThat(Files.readString(files.get(1))).isEqualTo(d.text());
-        assertThat(ImageIO.read(files.get(2).toFile()).getWidth()).isEqualTo(600);
+        assertThat(ImageIO.read(files.get(2).toFile()).getWidth()).isEqualTo(ChartImage.WIDTH * ChartImage.SCALE);
     }
 
     /** Leaves a digest with every part (budget line, forecast, alerts, movers) in target/ to look at. */

@@ -82,7 +82,7 @@ class FormatTest {
     void truncationKeepsSurrogatePairsWhole() {
         String s = "ab" + "😀".repeat(10);
 
-        String cut = BlockKit.truncate(s, 6);
+        String cut = Mrkdwn.truncate(s, 6);
 
         assertThat(cut.length()).isLessThanOrEqualTo(6);
         assertThat(cut).isEqualTo("ab😀…");

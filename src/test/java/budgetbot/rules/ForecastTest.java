@@ -57,7 +57,10 @@ class ForecastTest {
             // the average (200/h) would project 4800, below the limit; the last 5h ran at 460/h
             "recent burst                 | DAY   | 0.1  | 100x16 1000x2    | 2026-11-27T18:00:00 | 5000    | 6360    | true  | 2026-11-27T21:02:37 | recent rate over the last 5h",
             "busy morning, quiet since    | DAY   | 0.1  | 1000x2 0x10      | 2026-11-27T12:00:00 | 3000    | 2000    | false |                     | recent rate over the last 3h",
-            "limit already reached        | DAY   | 0.1  | 100x12           | 2026-11-27T12:00:00 | 1000    | 2400    | false |                     | recent rate over the last 3h",
+            // over the limit: when the running total crossed it, spread evenly within its hour
+            "limit already reached        | DAY   | 0.1  | 100x12           | 2026-11-27T12:00:00 | 1000    | 2400    | false | 2026-11-27T10:00:00 | recent rate over the last 3h",
+            "limit crossed mid-hour       | DAY   | 0.1  | 100x12           | 2026-11-27T12:00:00 | 950     | 2400    | false | 2026-11-27T09:30:00 | recent rate over the last 3h",
+            "crossed in the current hour  | DAY   | 0.1  | 100x12 400x1     | 2026-11-27T12:30:00 | 1400    | 3900    | false | 2026-11-27T12:15:00 | recent rate over the last 3h 30m",
             "busy first hour of the month | MONTH | 0.1  | 1000000x1        | 2026-12-01T01:00:00 | 2000000 |         | false |                     |",
             "busy first hour, days later  | MONTH | 0.1  | 1000000x1 0x95   | 2026-12-05T00:00:00 | 2000000 | 1000000 | false |                     | recent rate over the last 1d",
             // the average (48000/d) would project 1488000
@@ -110,6 +113,20 @@ class ForecastTest {
         assertThat(p.method()).isEqualTo("average rate since the period start (no hourly data)");
         assertThat(p.limitReachedAt()).contains(t("2026-11-27T20:00:00+08:00"));
         assertThat(forecast.active()).isTrue();
+    }
+
+    @Test
+    void withoutBucketsItIsUnknownWhenTheLimitWasCrossed() {
+        Ledger ledger = new Ledger().hourly(SERIES, "2026-11-27T00:00:00+08:00", 600, 600, 600, 600);
+        RuleConfig rule = budgetRule(GroupBy.SERIES, List.of("k1"), List.of("m1"),
+                forecastBudget(PeriodUnit.DAY, "2000", "0.1"));
+        Instant at = t("2026-11-27T04:00:00+08:00");
+
+        Finding budget = evaluator.evaluate(rule, at, ledger.snapshotWithoutBuckets(evaluator, rule, at))
+                .get(0);
+
+        assertThat(budget.used()).isEqualByComparingTo("2400");
+        assertThat(budget.forecast().orElseThrow().limitReachedAt()).isEmpty();
     }
 
     @Test

@@ -103,7 +103,7 @@ class BotSchedulerTest {
         Recorder ops = Recorder.open();
         start(NEVER, NEVER, ops);
 
-        app.outbox().enqueue("test|1", "ops", new Message("alert", "queued by a check", "text", "<p>html</p>", "[]",
+        app.outbox().enqueue("test|1", "ops", new Message("alert", "queued by a check", "text", "text", "<p>html</p>", "[]",
                 List.of()), MORNING);
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> !ops.sent().isEmpty());

@@ -43,7 +43,8 @@ class AlertStateTest {
     Path tmp;
 
     private static List<Announcement> apply(StateStore store, RuleConfig rule, Instant now, Finding... findings) {
-        return store.apply(rule, List.of(findings), now, new Outbox(store).announcer(Fixtures::render, now), "CNY", ZONE, false);
+        return store.apply(rule, List.of(findings), now,
+                new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, now), "CNY", ZONE, false);
     }
 
     private static List<AlertStatus> statuses(List<Announcement> announced) {

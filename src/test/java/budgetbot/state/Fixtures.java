@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Findings, rules and messages for state tests. */
 public final class Fixtures {
@@ -51,12 +52,19 @@ public final class Fixtures {
     }
 
     public static Message message(String subject) {
-        return new Message("alert", subject, "text of " + subject, "<p>" + subject + "</p>", "[]",
+        return new Message("alert", subject, "text of " + subject, "text of " + subject, "<p>" + subject + "</p>", "[]",
                 List.of(new Image("chart", "chart.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, -1})));
     }
 
-    public static Message render(AlertEvent e) {
-        return message(e.status() + " " + e.finding().condition() + " " + e.finding().level());
+    /** The renderer's message key: events of one rule and group go out together. */
+    public static Object messageKey(AlertEvent e) {
+        return List.of(e.finding().rule(), e.finding().group());
+    }
+
+    /** A message whose subject names each event: "FIRING budget[0]:tokens/day 0.8 + FIRING ...". */
+    public static Message render(List<AlertEvent> events) {
+        return message(events.stream().map(e -> e.status() + " " + e.finding().condition() + " " + e.finding().level())
+                .collect(Collectors.joining(" + ")));
     }
 
     /** Whether the entry with this key was queued and has been delivered. */

@@ -5,6 +5,7 @@ import budgetbot.config.UCloudConfig;
 import budgetbot.simulator.Fault;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.testing.CapturedLogs;
 import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
@@ -13,6 +14,7 @@ import budgetbot.usage.UsageBucket;
 import budgetbot.usage.UsageTotals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +33,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The client against the simulator: both ends of the contract written independently, meeting in the middle. */
 class UCloudClientSimulatorTest {
+    /** Failed fetches are logged as warnings; a test that fails prints them. */
+    @RegisterExtension
+    final CapturedLogs capturedLogs = new CapturedLogs();
+
     static final Instant NOW = Instant.parse("2026-04-02T03:17:00Z");
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     static final Series SERIES = new Series("uminferapikey-demo1", "Qwen/Qwen3-32B");

@@ -2,6 +2,7 @@ package budgetbot.ucloud;
 
 import budgetbot.config.Secret;
 import budgetbot.config.UCloudConfig;
+import budgetbot.testing.CapturedLogs;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -19,6 +20,7 @@ import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,6 +53,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class UCloudClientTest {
+    /** Failed fetches are logged as warnings; a test that fails prints them. */
+    @RegisterExtension
+    final CapturedLogs capturedLogs = new CapturedLogs();
+
     static final String PUBLIC_KEY = "ucloud-test@example.com";
     static final String PRIVATE_KEY = "0123456789abcdef0123456789abcdef01234567";
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
@@ -257,7 +263,7 @@ class UCloudClientTest {
                 .body("{\"RetCode\":0,\"Data\":{}}" + " ".repeat((int) UCloudClient.MAX_BODY)).build());
 
         assertThatThrownBy(() -> client(cfg("", 3, 1)).fetch(SERIES, DAY)).isInstanceOf(UCloudException.class)
-                .hasMessageContaining("the answer is larger than 16 MiB, not a UCloud usage answer")
+                .hasMessageContaining("the answer is larger than 16 MiB, not an answer from UCloud")
                 .hasMessageContaining("request id req-1");
         assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
     }

@@ -62,7 +62,8 @@ public final class SlackBotNotifier implements Notifier {
         String blocks = SlackClients.blocks(message, target).isEmpty() ? null : message.slackBlocks();
         ChatPostMessageResponse posted;
         try {
-            posted = methods.chatPostMessage(r -> r.channel(channel).text(message.text()).blocksAsString(blocks));
+            posted = methods.chatPostMessage(r -> r.channel(channel).text(SlackClients.text(message).orElse(null))
+                    .blocksAsString(blocks));
         } catch (SlackApiException e) {
             // the client throws this only for answers other than 200
             throw SlackResults.failure(target, e.getResponse().code(), Optional.of(errorOf(e)),

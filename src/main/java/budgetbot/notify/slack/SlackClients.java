@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Optional;
 
 /** What both Slack notifiers need: a client of their own, reading a message's blocks, closing. */
 final class SlackClients {
@@ -47,6 +48,11 @@ final class SlackClients {
         // the default listeners log each request URL at DEBUG, and a webhook URL is a secret
         c.setHttpClientResponseHandlers(new ArrayList<>());
         return c;
+    }
+
+    /** The message's top-level text, already escaped by the renderer; none for a message queued without one. */
+    static Optional<String> text(Message message) {
+        return Optional.of(message.slackText()).filter(t -> !t.isEmpty());
     }
 
     static JsonNode blocks(Message message, String target) throws DeliveryException {

@@ -60,7 +60,8 @@ public final class SlackWebhookNotifier implements Notifier {
 
     @Override
     public void send(Message message) throws DeliveryException {
-        ObjectNode payload = SlackClients.JSON.createObjectNode().put("text", message.text());
+        ObjectNode payload = SlackClients.JSON.createObjectNode();
+        SlackClients.text(message).ifPresent(t -> payload.put("text", t));
         JsonNode blocks = SlackClients.blocks(message, target);
         if (!blocks.isEmpty()) {
             payload.set("blocks", blocks);

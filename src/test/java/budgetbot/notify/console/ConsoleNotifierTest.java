@@ -16,7 +16,7 @@ class ConsoleNotifierTest {
     void printsSubjectAndTextInAFrame() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Message m = new Message("alert", "[budgetbot] prod: 80% used", "line one\n\nline three", "<p/>", "[]",
+        Message m = new Message("alert", "[budgetbot] prod: 80% used", "line one\n\nline three", "line one", "<p/>", "[]",
                 List.of(new Image("c", "usage.png", new byte[3000])));
 
         new ConsoleNotifier("console", out).send(m);

@@ -12,6 +12,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,7 +59,7 @@ class EmailNotifierTest {
     }
 
     private static Message message(String subject, Image... images) {
-        return new Message("alert", subject, "Used 80 % — plain ✓", "<p>Used <b>80&nbsp;%</b> — html ✓</p>",
+        return new Message("alert", subject, "Used 80 % — plain ✓", "Used 80 % — slack", "<p>Used <b>80&nbsp;%</b> — html ✓</p>",
                 "[]", List.of(images));
     }
 
@@ -82,12 +85,14 @@ class EmailNotifierTest {
     }
 
     @Test
-    void imagesAreInlineInARelatedPartWithTheirContentId() throws Exception {
+    void imagesAreInlineInARelatedPartWithAContentIdInTheSendersDomain() throws Exception {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
-        EmailNotifier.create(channel(plain(greenMailPort()), "bot@example.com", "a@example.com"), CLOCK)
-                .send(message("chart", new Image("usage-chart", "usage.png", png)));
+        Message m = new Message("digest", "chart", "text", "text", "<img src=\"cid:usage-chart\" alt=\"usage\">",
+                "[]", List.of(new Image("usage-chart", "usage.png", png)));
+        EmailNotifier.create(channel(plain(greenMailPort()), "bot@mail.example.com", "a@example.com"), CLOCK).send(m);
 
-        Multipart alt = (Multipart) MAIL.getReceivedMessages()[0].getContent();
+        MimeMessage received = MAIL.getReceivedMessages()[0];
+        Multipart alt = (Multipart) received.getContent();
         BodyPart htmlSide = alt.getBodyPart(1);
         assertThat(htmlSide.getContentType()).startsWith("multipart/related");
         MimeMultipart related = (MimeMultipart) htmlSide.getContent();
@@ -95,12 +100,35 @@ class EmailNotifierTest {
         assertThat(related.getBodyPart(0).getContentType()).startsWith("text/html");
         BodyPart image = related.getBodyPart(1);
         assertThat(image.getContentType()).startsWith("image/png");
-        assertThat(image.getHeader("Content-ID")).containsExactly("<usage-chart>");
+        String contentId = image.getHeader("Content-ID")[0];
+        assertThat(contentId).matches("<usage-chart\\.[0-9a-f-]{36}@mail\\.example\\.com>");
+        assertThat(related.getBodyPart(0).getContent()).isEqualTo("<img src=\"cid:"
+                + contentId.substring(1, contentId.length() - 1) + "\" alt=\"usage\">");
+        assertThat(received.getMessageID()).matches("<[0-9a-f-]{36}@mail\\.example\\.com>");
         assertThat(image.getDisposition()).isEqualTo(Part.INLINE);
         assertThat(image.getFileName()).isEqualTo("usage.png");
         try (InputStream in = image.getInputStream()) {
             assertThat(in.readAllBytes()).isEqualTo(png);
         }
+    }
+
+    @Test
+    void nonAsciiNamesAreEncodedWordsAndEveryHeaderIsAscii() throws Exception {
+        EmailNotifier.create(channel(plain(greenMailPort()), "Budget Bot – Zürich <bot@example.com>",
+                "Jürgen Müller <a@example.com>"), CLOCK).send(message("[budgetbot] 预算 80% — ✓"));
+
+        MimeMessage m = MAIL.getReceivedMessages()[0];
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        m.writeTo(raw);
+        String headers = raw.toString(StandardCharsets.ISO_8859_1).split("\r\n\r\n", 2)[0];
+        assertThat(headers.chars()).as("headers:%n%s", headers).allMatch(c -> c < 128);
+        assertThat(headers).contains("From: =?UTF-8?").doesNotContain("@localhost");
+        InternetAddress from = (InternetAddress) m.getFrom()[0];
+        assertThat(from.getPersonal()).isEqualTo("Budget Bot – Zürich");
+        assertThat(from.getAddress()).isEqualTo("bot@example.com");
+        assertThat(((InternetAddress) m.getAllRecipients()[0]).getPersonal()).isEqualTo("Jürgen Müller");
+        assertThat(m.getSubject()).isEqualTo("[budgetbot] 预算 80% — ✓");
+        assertThat(m.getMessageID()).endsWith("@example.com>");
     }
 
     @Test

@@ -28,7 +28,7 @@ class EmlWriterTest {
 
     @Test
     void writesTheMailAsItWouldBeSentWithoutOverwriting(@TempDir Path dir) throws Exception {
-        Message m = new Message("alert", "[budgetbot] prod: 80% used", "text", "<img src=\"cid:c1\">", "[]",
+        Message m = new Message("alert", "[budgetbot] prod: 80% used", "text", "text", "<img src=\"cid:c1\">", "[]",
                 List.of(new Image("c1", "c.png", new byte[]{1, 2})));
 
         Path first = EmlWriter.write(m, CHANNEL, SENT, dir.resolve("out"));

@@ -5,6 +5,8 @@ import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.testing.CapturedLogs;
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mockwebserver3.MockResponse;
@@ -13,6 +15,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,7 +37,10 @@ class SlackNotifierTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOOK_PATH = "/services/T000/B000/hooksecret";
     private static final String BLOCKS = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi* &amp; bye\"}}]";
-    private static final Message MESSAGE = new Message("alert", "subject", "plain fallback", "<p>x</p>", BLOCKS, List.of());
+    private static final Message MESSAGE = new Message("alert", "subject", "plain text", "slack fallback", "<p>x</p>", BLOCKS, List.of());
+
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     private MockWebServer server;
     private FakeSlack slack;
@@ -68,8 +74,25 @@ class SlackNotifierTest {
         RecordedRequest r = slack.requests(HOOK_PATH).get(0);
         assertThat(r.getMethod()).isEqualTo("POST");
         JsonNode body = JSON.readTree(r.getBody().utf8());
-        assertThat(body.get("text").asText()).isEqualTo("plain fallback");
+        assertThat(body.get("text").asText()).isEqualTo("slack fallback");
         assertThat(body.get("blocks")).isEqualTo(JSON.readTree(BLOCKS));
+    }
+
+    @Test
+    void aMessageQueuedBeforeItHadSlackTextGoesAsBlocksAlone() throws Exception {
+        // the outbox JSON of an older release: no slackText
+        Message old = JSON.readValue("{\"kind\":\"alert\",\"subject\":\"s\",\"text\":\"<!here> plain\","
+                + "\"html\":\"h\",\"slackBlocks\":" + JSON.writeValueAsString(BLOCKS) + ",\"images\":[]}", Message.class);
+        slack.answer(HOOK_PATH, FakeSlack.status(200, "ok"));
+        slack.answer("/api/chat.postMessage", FakeSlack.json("{\"ok\":true,\"channel\":\"C123\",\"ts\":\"1.2\"}"));
+
+        webhook().send(old);
+        bot().send(old);
+
+        JsonNode hook = JSON.readTree(slack.requests(HOOK_PATH).get(0).getBody().utf8());
+        assertThat(hook.has("text")).isFalse();
+        assertThat(hook.get("blocks")).isEqualTo(JSON.readTree(BLOCKS));
+        assertThat(form(slack.requests("/api/chat.postMessage").get(0))).doesNotContainKey("text").containsKey("blocks");
     }
 
     @Test
@@ -116,7 +139,7 @@ class SlackNotifierTest {
         assertThat(r.getHeaders().get("Authorization")).isEqualTo("Bearer test-bot-test-token");
         assertThat(r.getHeaders().get("Content-Type")).startsWith("application/x-www-form-urlencoded");
         Map<String, String> form = form(r);
-        assertThat(form).containsEntry("channel", "#alerts").containsEntry("text", "plain fallback");
+        assertThat(form).containsEntry("channel", "#alerts").containsEntry("text", "slack fallback");
         assertThat(JSON.readTree(form.get("blocks"))).isEqualTo(JSON.readTree(BLOCKS));
     }
 
@@ -158,7 +181,7 @@ class SlackNotifierTest {
                 .answer("/upload/F1", FakeSlack.status(200, "OK - 8"))
                 .answer("/api/files.completeUploadExternal", FakeSlack.json(
                         "{\"ok\":true,\"files\":[{\"id\":\"F1\",\"title\":\"chart.png\"}]}"));
-        Message withImage = new Message("digest", "s", "t", "h", BLOCKS, List.of(new Image("chart", "chart.png", png)));
+        Message withImage = new Message("digest", "s", "t", "t", "h", BLOCKS, List.of(new Image("chart", "chart.png", png)));
 
         bot().send(withImage);
 
@@ -177,13 +200,15 @@ class SlackNotifierTest {
     void botImageUploadFailureDoesNotFailTheDeliveredPost() throws Exception {
         slack.answer("/api/chat.postMessage", FakeSlack.json("{\"ok\":true,\"channel\":\"C123\",\"ts\":\"1.2\"}"))
                 .answer("/api/files.getUploadURLExternal", FakeSlack.json("{\"ok\":false,\"error\":\"missing_scope\"}"));
-        Message withImage = new Message("digest", "s", "t", "h", BLOCKS,
+        Message withImage = new Message("digest", "s", "t", "t", "h", BLOCKS,
                 List.of(new Image("chart", "chart.png", new byte[]{1})));
 
         bot().send(withImage);
 
         assertThat(slack.requests("/api/files.getUploadURLExternal")).hasSize(1);
         assertThat(slack.requests("/api/files.completeUploadExternal")).isEmpty();
+        assertThat(logs.messages(Level.WARN, SlackBotNotifier.class)).singleElement().asString()
+                .contains("message posted, but uploading 1 image(s) failed", "missing_scope");
     }
 
     @Test
