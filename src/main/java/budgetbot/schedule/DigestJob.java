@@ -17,11 +17,11 @@ public final class DigestJob implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
         String name = ctx.getMergedJobDataMap().getString(DIGEST);
-        Jobs.run(ctx, "digest " + name, app -> {
+        Jobs.run(ctx, "digest " + name, (app, dispatcher) -> {
             app.config().digest(name).ifPresentOrElse(
                     digest -> new DigestService(app).send(digest, app.clock().instant(), false),
                     () -> log.warn("digest {} is scheduled but not in this instance's configuration", name));
-            app.dispatcher().drain();
+            dispatcher.drain();
         });
     }
 }

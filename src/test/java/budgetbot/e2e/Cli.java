@@ -2,9 +2,11 @@ package budgetbot.e2e;
 
 import budgetbot.cli.Main;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -68,9 +70,19 @@ public final class Cli {
      * @param unset variables not to inherit from this process
      */
     static Run process(Map<String, String> set, Set<String> unset, String... args) {
+        return start(set, unset, List.of(), args).await();
+    }
+
+    /**
+     * Starts {@code budgetbot args...} as a new JVM on the test classpath and returns while it runs.
+     *
+     * @param jvmOptions options for the JVM, such as {@code -Dlogback.configurationFile=...}
+     */
+    static Running start(Map<String, String> set, Set<String> unset, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-cp", classpath(), Main.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath(), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeAll(unset);
@@ -78,28 +90,81 @@ public final class Cli {
         try {
             Process p = pb.start();
             p.getOutputStream().close();
-            // read both pipes while the process runs, or a chatty process blocks on a full pipe
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-            if (!p.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("budgetbot " + String.join(" ", args) + " did not end within "
-                        + PROCESS_TIMEOUT_SECONDS + " s");
-            }
-            return new Run(p.exitValue(), out.join(), err.join());
+            return new Running(p, String.join(" ", args));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /** A budgetbot process that {@link #start} started; both pipes are read while it runs. */
+    static final class Running {
+        private final Process process;
+        private final String args;
+        private final StringBuffer out = new StringBuffer();
+        private final StringBuffer err = new StringBuffer();
+        private final CompletableFuture<Void> outRead;
+        private final CompletableFuture<Void> errRead;
+
+        private Running(Process process, String args) {
+            this.process = process;
+            this.args = args;
+            // read both pipes while the process runs, or a chatty process blocks on a full pipe
+            this.outRead = CompletableFuture.runAsync(() -> copy(process.getInputStream(), out));
+            this.errRead = CompletableFuture.runAsync(() -> copy(process.getErrorStream(), err));
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** What it wrote to stderr so far. */
+        String err() {
+            return err.toString();
+        }
+
+        /** Waits for it to end by itself. */
+        Run await() {
+            try {
+                if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("budgetbot " + args + " did not end within " + PROCESS_TIMEOUT_SECONDS
+                            + " s; stderr:\n" + err);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            outRead.join();
+            errRead.join();
+            return new Run(process.exitValue(), out.toString(), err.toString());
+        }
+
+        /** SIGTERM, as a service manager stops it, and waits for its graceful end. */
+        Run stop() {
+            process.destroy();
+            return await();
+        }
+
+        /** SIGKILL ({@code kill -9}): it ends at once, without a shutdown hook or a last write. */
+        Run kill() {
+            process.destroyForcibly();
+            return await();
+        }
+    }
+
+    private static void copy(InputStream in, StringBuffer sink) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            char[] buffer = new char[8192];
+            int n;
+            while ((n = r.read(buffer)) >= 0) {
+                sink.append(buffer, 0, n);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // a killed or stopped process's pipes are closed under the reader: its output ends here
         }
     }
 
