@@ -121,6 +121,11 @@ public final class Cli {
             return process.isAlive();
         }
 
+        /** What it wrote to stdout so far. */
+        String out() {
+            return out.toString();
+        }
+
         /** What it wrote to stderr so far. */
         String err() {
             return err.toString();
