@@ -46,6 +46,11 @@ final class TestBot implements AutoCloseable {
         return create(dir, now, "jdbc:h2:file:" + dir.resolve("state/budgetbot").toAbsolutePath(), false);
     }
 
+    /** With its state at {@code stateUrl}, the scheduler in memory. */
+    static TestBot on(Path dir, Instant now, String stateUrl) {
+        return create(dir, now, stateUrl, false);
+    }
+
     /** Clustered, with its state (and Quartz's tables) at {@code stateUrl}. */
     static TestBot clustered(Path dir, Instant now, String stateUrl) {
         return create(dir, now, stateUrl, true);
