@@ -110,11 +110,6 @@ public final class DeliveryProbe implements AutoCloseable {
         assertThat(sendsBy(delay)).as("sends at %s", delay).isGreaterThan(first);
     }
 
-    /** Whether the probe's message counts as delivered now. */
-    public boolean delivered() {
-        return outbox.pending().isEmpty();
-    }
-
     @Override
     public void close() {
         dispatcherLog().detachAppender(logs);
