@@ -11,15 +11,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the scheduler: every rule and digest on its cron, the outbox drained continuously.",
@@ -71,14 +74,29 @@ final class RunCommand implements Runnable {
         if (reloadSeconds > 0) {
             watcher.scheduleWithFixedDelay(() -> poll(watch, stopped), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             log.info("stopping: waiting for running jobs");
             // no interrupt: a reload in progress finishes, then close() gets the watch's lock
             watcher.shutdown();
             watch.close();
             log.info("stopped");
             stopped.complete(null);
-        }, "shutdown"));
+        };
+        // SIGTERM and Ctrl-C stop the bot before the JVM shuts down: in a shutdown hook the running jobs would race
+        // H2's own hook, which closes the state database under them, and what they sent would go unrecorded
+        for (String signal : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(signal), s -> stop.run());
+            } catch (IllegalArgumentException e) {
+                log.debug("SIG{} is not ours to handle ({}); the shutdown hook stops the bot", signal, e.getMessage());
+            }
+        }
+        // any other way the JVM ends
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
         try {
             stopped.join();
         } catch (CompletionException e) {

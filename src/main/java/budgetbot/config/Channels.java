@@ -74,19 +74,27 @@ final class Channels {
     }
 
     private static ChannelConfig email(String name, Section s, Values values) {
-        Section smtp = s.section("smtp", true, "host", "port", "username", "password", "starttls", "ssl");
+        Section smtp = s.section("smtp", true, "host", "port", "username", "password", "starttls", "ssl",
+                "allowInsecureAuth");
         boolean starttls = smtp.optional("starttls", false, values.bool());
         boolean ssl = smtp.optional("ssl", false, values.bool());
+        boolean allowInsecureAuth = smtp.optional("allowInsecureAuth", false, values.bool());
         if (starttls && ssl) {
             smtp.problem("ssl", "choose starttls (usually port 587) or ssl (SMTPS, usually port 465), not both");
         }
         if (smtp.has("password") && !smtp.has("username")) {
             smtp.problem("password", "a password needs a username to log in with; add smtp.username");
         }
-        SmtpConfig relay = new SmtpConfig(smtp.required("host", "", values.nonEmptyString()),
-                smtp.optional("port", 587, values.integer(1, 65535)),
+        String host = smtp.required("host", "", values.nonEmptyString());
+        if (smtp.has("username") && !starttls && !ssl && !allowInsecureAuth && !host.isEmpty()
+                && !Values.isLoopback(host)) {
+            smtp.problem("username", "the login would cross the network to " + host + " unencrypted; set starttls:"
+                    + " true (usually port 587) or ssl: true (usually port 465), or allowInsecureAuth: true if this"
+                    + " network is trusted");
+        }
+        SmtpConfig relay = new SmtpConfig(host, smtp.optional("port", 587, values.integer(1, 65535)),
                 smtp.maybe("username", values.nonEmptyString()),
-                smtp.maybe("password", values.channelSecret(values.secret())), starttls, ssl);
+                smtp.maybe("password", values.channelSecret(values.secret())), starttls, ssl, allowInsecureAuth);
         String from = s.required("from", "", values.email());
         List<String> to = s.required("to", List.of(), values.nonEmpty(values.list(values.email(),
                 "a list of email addresses")));

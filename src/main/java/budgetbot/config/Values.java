@@ -488,8 +488,9 @@ final class Values {
         }
     }
 
-    private static boolean isLoopback(String host) {
+    /** localhost, 127.x.y.z or ::1 (bracketed as in a URL, or not as in a host field). */
+    static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("[::1]") || LOOPBACK_IPV4.matcher(h).matches();
+        return h.equals("localhost") || h.equals("[::1]") || h.equals("::1") || LOOPBACK_IPV4.matcher(h).matches();
     }
 }

@@ -10,10 +10,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Delivers the outbox: sends each due entry through its channel's notifier and records the outcome, retrying
@@ -30,22 +32,63 @@ public final class Dispatcher {
     private static final Duration PERMANENT_FAILURE_RETRY = Duration.ofHours(1);
     private static final Duration SHORT_PAUSE = Duration.ofSeconds(5);
     private static final int SHORT_RETRIES = 2;
+    /**
+     * A cluster instance's leases are released only when taken at least this long ago: an instance that started
+     * after the list of live ones was read, or whose clock is a little behind, keeps its fresh leases.
+     */
+    private static final Duration CLUSTER_LEASE_GRACE = Duration.ofSeconds(10);
 
     private final Outbox outbox;
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Lessee lessee;
 
+    /** A dispatcher of a one-shot command. */
     public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock) {
         this(outbox, notifiers, clock, Sleeper.REAL);
     }
 
     /** @param sleeper waits out a short {@code Retry-After} */
     public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper) {
+        this(outbox, notifiers, clock, sleeper, Lessee.command());
+    }
+
+    private Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper, Lessee lessee) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.notifiers = Map.copyOf(notifiers);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.lessee = Objects.requireNonNull(lessee, "lessee");
+    }
+
+    /** This dispatcher taking its leases as {@code lessee}: a scheduler instance's. */
+    public Dispatcher leasingAs(Lessee lessee) {
+        return new Dispatcher(outbox, notifiers, clock, sleeper, lessee);
+    }
+
+    /**
+     * Frees the entries that other {@code run} schedulers leased, so that they go out with the next drain instead
+     * of after the lease (5 minutes). Without a cluster only one {@code run} uses a database, so when one starts,
+     * every other scheduler's lease belongs to a process that is gone. A command's lease ({@code check} running
+     * now) is kept.
+     *
+     * @return how many entries were freed
+     */
+    public int releaseLeasesOfOtherRuns() {
+        return outbox.releaseLeases(List.of(lessee), clock.instant().plus(LEASE));
+    }
+
+    /**
+     * In a cluster: frees the entries leased by scheduler instances that are not {@code alive} (Quartz's list of
+     * instances that check in), taken at least {@link #CLUSTER_LEASE_GRACE} ago.
+     *
+     * @return how many entries were freed
+     */
+    public int releaseLeasesOfInstancesNotIn(Set<String> alive) {
+        List<Lessee> keep = new ArrayList<>(alive.stream().map(Lessee::scheduler).toList());
+        keep.add(lessee);
+        return outbox.releaseLeases(keep, clock.instant().minus(CLUSTER_LEASE_GRACE).plus(LEASE));
     }
 
     /** Sends every entry due now; failed entries are rescheduled, never dropped. */
@@ -55,7 +98,7 @@ public final class Dispatcher {
         int sent = 0;
         int failed = 0;
         List<OutboxEntry> batch;
-        while (!(batch = outbox.claimDue(start, LEASE, BATCH)).isEmpty()) {
+        while (!(batch = outbox.claimDue(start, LEASE, BATCH, lessee)).isEmpty()) {
             for (OutboxEntry entry : batch) {
                 if (deliver(entry)) {
                     sent++;

@@ -15,6 +15,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,18 +107,32 @@ public final class Outbox {
     }
 
     /**
-     * Leases up to {@code max} entries due at {@code now} for {@code lease}; no other caller gets them until
-     * they are marked or the lease runs out. Counts an attempt for each.
+     * Leases up to {@code max} entries due at {@code now} to {@code lessee} for {@code lease}; no other caller gets
+     * them until they are marked, the lease runs out or is {@linkplain #releaseLeases released}. Counts an attempt
+     * for each.
      */
-    public List<OutboxEntry> claimDue(Instant now, Duration lease, int max) {
+    public List<OutboxEntry> claimDue(Instant now, Duration lease, int max, Lessee lessee) {
         Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(lessee, "lessee");
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease <= 0: " + lease);
         }
         if (max < 1) {
             throw new IllegalArgumentException("max < 1: " + max);
         }
-        return store.autoCommit("claim outbox entries", c -> claimDue(c, now, lease, max));
+        return store.autoCommit("claim outbox entries", c -> claimDue(c, now, lease, max, lessee));
+    }
+
+    /**
+     * Ends the leases that scheduler instances other than {@code keep} hold on undelivered entries, if they run out
+     * at or before {@code leasedUntilAtMost}: the next claim takes those entries. Commands' leases are left alone.
+     *
+     * @return how many leases were ended
+     */
+    public int releaseLeases(Collection<Lessee> keep, Instant leasedUntilAtMost) {
+        Objects.requireNonNull(leasedUntilAtMost, "leasedUntilAtMost");
+        List<String> kept = keep.stream().map(Lessee::id).toList();
+        return store.autoCommit("release orphaned outbox leases", c -> releaseLeases(c, kept, leasedUntilAtMost));
     }
 
     public void markSent(long id, Instant now) {
@@ -175,7 +191,8 @@ public final class Outbox {
      * Leases up to {@code max} due entries. Each row is taken by its own conditional UPDATE on an auto-commit
      * connection: of two instances racing for a row only one sees an update count of 1.
      */
-    private List<OutboxEntry> claimDue(Connection c, Instant now, Duration lease, int max) throws SQLException {
+    private List<OutboxEntry> claimDue(Connection c, Instant now, Duration lease, int max, Lessee lessee)
+            throws SQLException {
         List<Long> candidates = Sql.query(c, "SELECT id FROM outbox WHERE " + CLAIMABLE
                 + " ORDER BY next_attempt, id FETCH FIRST ? ROWS ONLY", ps -> {
             ps.setObject(1, Sql.timestamp(now));
@@ -184,12 +201,13 @@ public final class Outbox {
         }, rs -> rs.getLong(1));
         List<OutboxEntry> claimed = new ArrayList<>();
         for (long id : candidates) {
-            int updated = Sql.update(c, "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND "
-                    + CLAIMABLE, ps -> {
+            int updated = Sql.update(c, "UPDATE outbox SET lease_until = ?, leased_by = ?, attempts = attempts + 1 "
+                    + "WHERE id = ? AND " + CLAIMABLE, ps -> {
                 ps.setObject(1, Sql.timestamp(now.plus(lease)));
-                ps.setLong(2, id);
-                ps.setObject(3, Sql.timestamp(now));
+                ps.setString(2, lessee.id());
+                ps.setLong(3, id);
                 ps.setObject(4, Sql.timestamp(now));
+                ps.setObject(5, Sql.timestamp(now));
             });
             if (updated == 1) {
                 claimed.addAll(Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE id = ?",
@@ -199,8 +217,21 @@ public final class Outbox {
         return claimed;
     }
 
+    private int releaseLeases(Connection c, List<String> keep, Instant leasedUntilAtMost) throws SQLException {
+        String others = keep.isEmpty() ? ""
+                : " AND leased_by NOT IN (" + String.join(", ", Collections.nCopies(keep.size(), "?")) + ")";
+        return Sql.update(c, "UPDATE outbox SET lease_until = NULL, leased_by = NULL WHERE sent_at IS NULL"
+                + " AND lease_until <= ? AND leased_by LIKE ?" + others, ps -> {
+            ps.setObject(1, Sql.timestamp(leasedUntilAtMost));
+            ps.setString(2, Lessee.SCHEDULER_PREFIX + "%");
+            for (int i = 0; i < keep.size(); i++) {
+                ps.setString(3 + i, keep.get(i));
+            }
+        });
+    }
+
     private int markSent(Connection c, long id, Instant now) throws SQLException {
-        return Sql.update(c, "UPDATE outbox SET sent_at = ?, lease_until = NULL WHERE id = ?", ps -> {
+        return Sql.update(c, "UPDATE outbox SET sent_at = ?, lease_until = NULL, leased_by = NULL WHERE id = ?", ps -> {
             ps.setObject(1, Sql.timestamp(now));
             ps.setLong(2, id);
         });
@@ -209,7 +240,7 @@ public final class Outbox {
     private int markFailed(Connection c, long id, String error, Instant nextAttempt) throws SQLException {
         String truncated = error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
         // sent_at guard: a late failure report from an instance whose lease ran out must not undo a delivery
-        return Sql.update(c, "UPDATE outbox SET last_error = ?, next_attempt = ?, lease_until = NULL "
+        return Sql.update(c, "UPDATE outbox SET last_error = ?, next_attempt = ?, lease_until = NULL, leased_by = NULL "
                 + "WHERE id = ? AND sent_at IS NULL", ps -> {
             ps.setString(1, truncated);
             ps.setObject(2, Sql.timestamp(nextAttempt));

@@ -5,6 +5,8 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.digest.Lateness;
+import budgetbot.delivery.Dispatcher;
+import budgetbot.delivery.Lessee;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.DateBuilder;
@@ -28,8 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -56,8 +56,9 @@ public final class BotScheduler implements AutoCloseable {
     static final String APP_KEY = "budgetbot.app";
     static final String DIGEST_RETRY_KEY = "budgetbot.digestRetry";
     static final JobKey DISCOVERY = new JobKey("discovery", GROUP);
+    static final String DISPATCHER_KEY = "budgetbot.dispatcher";
     /** The schedulers of one cluster share this name and the database; their instance ids tell them apart. */
-    private static final String NAME = "budgetbot";
+    static final String NAME = "budgetbot";
     private static final int THREADS = 4;
     /** Quartz's default: how long a scheduler with nothing to fire waits before it looks in the job store again. */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(30);
@@ -76,7 +77,8 @@ public final class BotScheduler implements AutoCloseable {
 
     /**
      * Schedules the jobs of {@code app}'s configuration and starts; digests whose run of the current period
-     * was missed (the process was down at the time) are run at once.
+     * was missed (the process was down at the time) are run at once, and what a {@code run} that is gone had
+     * leased in the outbox is sent with the first drain (see {@link OrphanedLeases}).
      */
     public static BotScheduler start(App app, Duration outboxInterval) throws SchedulerException {
         return start(app, outboxInterval, IDLE_WAIT, DigestRetry.DEFAULT);
@@ -101,10 +103,14 @@ public final class BotScheduler implements AutoCloseable {
         properties.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(idleWait.toMillis()));
         Scheduler scheduler = create(properties);
         try {
+            // the jobs deliver as this instance, so that its leases can be told from those of a run that is gone
+            Dispatcher dispatcher = app.dispatcher().leasingAs(Lessee.scheduler(instanceId));
             scheduler.getContext().put(APP_KEY, app);
             scheduler.getContext().put(DIGEST_RETRY_KEY, digestRetry);
+            scheduler.getContext().put(DISPATCHER_KEY, dispatcher);
             schedule(scheduler, cfg, outboxInterval);
             List<String> caughtUp = catchUp(scheduler, app);
+            OrphanedLeases.releaseAtStart(app, dispatcher);
             // at once, in memory or in a cluster whose stored trigger would fire only at its next interval
             scheduler.triggerJob(DISCOVERY);
             scheduler.start();
@@ -283,13 +289,7 @@ public final class BotScheduler implements AutoCloseable {
 
     /** Unique in the cluster, and still telling which host an instance runs on. */
     private static String instanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return Lessee.host() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Lends Quartz the state database's pool instead of a second one. */

@@ -41,11 +41,11 @@ public final class DigestJob implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
         String name = ctx.getMergedJobDataMap().getString(DIGEST);
-        Jobs.run(ctx, "digest " + name, app -> {
+        Jobs.run(ctx, "digest " + name, (app, dispatcher) -> {
             app.config().digest(name).ifPresentOrElse(
                     digest -> send(ctx, app, digest),
                     () -> log.warn("digest {} is scheduled but not in this instance's configuration", name));
-            app.dispatcher().drain();
+            dispatcher.drain();
         });
     }
 

@@ -14,9 +14,9 @@ import org.quartz.JobExecutionException;
 public final class DiscoveryJob implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
-        Jobs.run(ctx, "discovery of keys and models", app -> {
+        Jobs.run(ctx, "discovery of keys and models", (app, dispatcher) -> {
             new Checker(app).review(app.clock().instant());
-            app.dispatcher().drain();
+            dispatcher.drain();
         });
     }
 }

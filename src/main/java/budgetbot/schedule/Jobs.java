@@ -1,15 +1,17 @@
 package budgetbot.schedule;
 
 import budgetbot.app.App;
+import budgetbot.delivery.Dispatcher;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.SchedulerContext;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
-/** Runs a job's work with the {@link App} its scheduler was started for. */
+/** Runs a job's work with the {@link App} its scheduler was started for and the scheduler's {@link Dispatcher}. */
 final class Jobs {
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
 
@@ -30,15 +32,17 @@ final class Jobs {
      * Runs {@code work}; a failure is logged here in one line, because Quartz would log it with a stack trace,
      * or not at all below its WARN level, and the next fire simply tries again.
      */
-    static void run(JobExecutionContext ctx, String what, Consumer<App> work) throws JobExecutionException {
+    static void run(JobExecutionContext ctx, String what, BiConsumer<App, Dispatcher> work) throws JobExecutionException {
         App app;
+        Dispatcher dispatcher;
         try {
             app = context(ctx, BotScheduler.APP_KEY);
+            dispatcher = context(ctx, BotScheduler.DISPATCHER_KEY);
         } catch (IllegalStateException e) {
             throw new JobExecutionException(e);
         }
         try {
-            work.accept(app);
+            work.accept(app, dispatcher);
         } catch (RuntimeException e) {
             log.error("{} failed: {}", what, e.toString());
             throw new JobExecutionException(e);

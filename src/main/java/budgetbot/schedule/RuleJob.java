@@ -17,12 +17,12 @@ public final class RuleJob implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
         String name = ctx.getMergedJobDataMap().getString(RULE);
-        Jobs.run(ctx, "check " + name, app -> {
+        Jobs.run(ctx, "check " + name, (app, dispatcher) -> {
             app.config().rule(name).ifPresentOrElse(
                     rule -> new Checker(app).checkRule(rule, app.clock().instant(), false),
                     // another instance of the cluster runs a configuration with this rule
                     () -> log.warn("rule {} is scheduled but not in this instance's configuration", name));
-            app.dispatcher().drain();
+            dispatcher.drain();
         });
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -335,7 +336,7 @@ public final class StateStore implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StateException("cannot " + what + ": " + e.getMessage(), e);
+            throw new StateException("cannot " + what + ": " + describe(e), e);
         }
     }
 
@@ -344,7 +345,16 @@ public final class StateStore implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StateException("cannot " + what + ": " + e.getMessage(), e);
+            throw new StateException("cannot " + what + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * The pool's timeout names only the pool ("Connection is not available"); why no connection could be made
+     * (refused, unknown host, wrong password) is the driver's exception underneath.
+     */
+    private static String describe(SQLException e) {
+        return e instanceof SQLTransientConnectionException && e.getCause() != null
+                ? "the state database is unreachable: " + e.getCause().getMessage() : e.getMessage();
     }
 }

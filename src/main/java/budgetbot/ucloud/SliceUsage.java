@@ -21,6 +21,8 @@ record SliceUsage(UsageTotals totals, SortedMap<Instant, UsageBucket> buckets) {
     static final SliceUsage EMPTY = new SliceUsage(UsageTotals.ZERO, new TreeMap<>());
 
     private static final Logger log = LoggerFactory.getLogger(SliceUsage.class);
+    /** 9999-12-31: far past any usage, well within what {@link Instant} holds. */
+    private static final long MAX_TIMESTAMP = 253_402_300_799L;
 
     SliceUsage {
         buckets = Collections.unmodifiableSortedMap(new TreeMap<>(buckets));
@@ -38,8 +40,10 @@ record SliceUsage(UsageTotals totals, SortedMap<Instant, UsageBucket> buckets) {
             long count = usage.path("Count").asLong(0);
             all.add(type, count);
             JsonNode timestamp = usage.get("Timestamp");
-            if (timestamp == null || !timestamp.canConvertToLong()) {
-                log.debug("usage of type {} without a timestamp counts only towards the totals", type);
+            // a timestamp no calendar can hold (found by fuzzing: it made Instant throw and failed the fetch)
+            if (timestamp == null || !timestamp.canConvertToLong() || timestamp.asLong() < 0
+                    || timestamp.asLong() > MAX_TIMESTAMP) {
+                log.debug("usage of type {} without a usable timestamp counts only towards the totals", type);
                 continue;
             }
             byTime.computeIfAbsent(Instant.ofEpochSecond(timestamp.asLong()), t -> new Counts()).add(type, count);

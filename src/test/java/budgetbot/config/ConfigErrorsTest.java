@@ -145,6 +145,10 @@ class ConfigErrorsTest {
                         "8:10 channels.mail.to[0]: invalid email address \"finance\": Missing final '@domain'",
                         "10:5 channels.mail2.smtp: required field is missing",
                         "12:9 channels.mail2.to: must not be empty; add at least one item")),
+                arguments("smtp-insecure-auth.yml", List.of(
+                        "7:57 channels.clear.smtp.username: the login would cross the network to smtp.example.com"
+                                + " unencrypted; set starttls: true (usually port 587) or ssl: true (usually port"
+                                + " 465), or allowInsecureAuth: true if this network is trusted")),
                 arguments("unknown-type.yml", List.of(
                         "5:14 channels.a.type: unknown value \"slak\"; did you mean `slack`?; expected one of:"
                                 + " slack, email, console",

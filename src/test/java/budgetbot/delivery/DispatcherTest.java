@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -217,6 +218,48 @@ class DispatcherTest {
                 pool.shutdownNow();
             }
             assertThat(ops.deliveredSubjects()).containsExactlyInAnyOrderElementsOf(subjects);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aRestartedRunSendsWhatADeadRunHadLeasedAtOnceButLeavesACheckItsLease(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier();
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            outbox.enqueue("k1", "ops", message("leased by the dead run"), T0);
+            outbox.enqueue("k2", "ops", message("leased by a check"), T0);
+            outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.scheduler("host-dead"));
+            outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.command());
+            clock.advance(Duration.ofSeconds(3));
+            Dispatcher restarted = new Dispatcher(outbox, Map.of("ops", ops), clock)
+                    .leasingAs(Lessee.scheduler("host-new"));
+
+            assertThat(restarted.releaseLeasesOfOtherRuns()).isEqualTo(1);
+            assertThat(restarted.drain()).isEqualTo(new DrainResult(1, 0, 1));
+            assertThat(ops.deliveredSubjects()).containsExactly("leased by the dead run");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aClusterTakesOverTheLeasesOfAnInstanceThatIsGoneAfterAGrace(TestDb.Kind kind) throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier();
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            outbox.enqueue("k1", "ops", message("leased by a gone instance"), T0);
+            outbox.enqueue("k2", "ops", message("leased by a live instance"), T0);
+            outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.scheduler("gone"));
+            outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.scheduler("alive"));
+            Dispatcher me = new Dispatcher(outbox, Map.of("ops", ops), clock).leasingAs(Lessee.scheduler("me"));
+
+            clock.advance(Duration.ofSeconds(9));
+            assertThat(me.releaseLeasesOfInstancesNotIn(Set.of("alive", "me")))
+                    .as("a lease taken moments ago may be an instance's that is not listed yet").isZero();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(me.releaseLeasesOfInstancesNotIn(Set.of("alive", "me"))).isEqualTo(1);
+            assertThat(me.drain()).isEqualTo(new DrainResult(1, 0, 1));
+            assertThat(ops.deliveredSubjects()).containsExactly("leased by a gone instance");
         }
     }
 }

@@ -39,6 +39,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 class OutboxTest {
     private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final Lessee ME = Lessee.command();
 
     @TempDir
     Path tmp;
@@ -53,7 +54,7 @@ class OutboxTest {
             assertThat(new Outbox(store).pending()).extracting(e -> e.message().subject()).containsExactly("first");
             assertThat(Fixtures.sent(new Outbox(store), key)).isFalse();
 
-            OutboxEntry entry = new Outbox(store).claimDue(DAY1, LEASE, 10).get(0);
+            OutboxEntry entry = new Outbox(store).claimDue(DAY1, LEASE, 10, ME).get(0);
             new Outbox(store).markSent(entry.id(), DAY1.plusSeconds(2));
             assertThat(Fixtures.sent(new Outbox(store), key)).isTrue();
             assertThat(new Outbox(store).enqueue(key, "ops", message("third"), DAY1.plusSeconds(3)))
@@ -125,11 +126,32 @@ class OutboxTest {
     void claimedEntryIsLeasedUntilTheLeaseRunsOut(TestDb.Kind kind) throws Exception {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
-            assertThat(new Outbox(store).claimDue(DAY1, LEASE, 10)).extracting(OutboxEntry::attempts).containsExactly(1);
-            assertThat(new Outbox(store).claimDue(DAY1.plus(LEASE).minusSeconds(1), LEASE, 10)).isEmpty();
-            assertThat(new Outbox(store).claimDue(DAY1.plus(LEASE), LEASE, 10))
+            assertThat(new Outbox(store).claimDue(DAY1, LEASE, 10, ME)).extracting(OutboxEntry::attempts).containsExactly(1);
+            assertThat(new Outbox(store).claimDue(DAY1.plus(LEASE).minusSeconds(1), LEASE, 10, ME)).isEmpty();
+            assertThat(new Outbox(store).claimDue(DAY1.plus(LEASE), LEASE, 10, ME))
                     .as("a dispatcher that died holding it must not strand it")
                     .extracting(OutboxEntry::attempts).containsExactly(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void releaseEndsOnlyTheLeasesOfOtherSchedulersThatRunOutByTheCutoff(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            for (String key : List.of("dead", "alive", "command", "late")) {
+                outbox.enqueue(key, "ops", message(key), DAY1);
+            }
+            // each claim takes the oldest due entry: dead, alive, command, late in turn
+            outbox.claimDue(DAY1, LEASE, 1, Lessee.scheduler("dead-1"));
+            outbox.claimDue(DAY1, LEASE, 1, Lessee.scheduler("alive-1"));
+            outbox.claimDue(DAY1, LEASE, 1, Lessee.command());
+            outbox.claimDue(DAY1.plusSeconds(60), LEASE, 1, Lessee.scheduler("dead-2"));
+
+            assertThat(outbox.releaseLeases(List.of(Lessee.scheduler("alive-1")), DAY1.plus(LEASE))).isEqualTo(1);
+
+            assertThat(outbox.claimDue(DAY1.plusSeconds(90), LEASE, 10, ME)).extracting(OutboxEntry::dedupKey)
+                    .as("only the dead scheduler's lease that ran out by the cutoff").containsExactly("dead");
         }
     }
 
@@ -138,13 +160,13 @@ class OutboxTest {
     void failedEntryWaitsForItsNextAttemptAndKeepsTheError(TestDb.Kind kind) throws Exception {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
-            long id = new Outbox(store).claimDue(DAY1, LEASE, 10).get(0).id();
+            long id = new Outbox(store).claimDue(DAY1, LEASE, 10, ME).get(0).id();
             Instant next = DAY1.plusSeconds(30);
             new Outbox(store).markFailed(id, "HTTP 503", next);
 
-            assertThat(new Outbox(store).claimDue(next.minusSeconds(1), LEASE, 10)).isEmpty();
+            assertThat(new Outbox(store).claimDue(next.minusSeconds(1), LEASE, 10, ME)).isEmpty();
             assertThat(new Outbox(store).pending()).extracting(OutboxEntry::nextAttempt).containsExactly(next);
-            List<OutboxEntry> again = new Outbox(store).claimDue(next, LEASE, 10);
+            List<OutboxEntry> again = new Outbox(store).claimDue(next, LEASE, 10, ME);
             assertThat(again).extracting(OutboxEntry::lastError).containsExactly(java.util.Optional.of("HTTP 503"));
             assertThat(again).extracting(OutboxEntry::attempts).containsExactly(2);
         }
@@ -155,7 +177,7 @@ class OutboxTest {
     void lateFailureReportDoesNotUndoADelivery(TestDb.Kind kind) throws Exception {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
-            long id = new Outbox(store).claimDue(DAY1, LEASE, 10).get(0).id();
+            long id = new Outbox(store).claimDue(DAY1, LEASE, 10, ME).get(0).id();
             new Outbox(store).markSent(id, DAY1.plusSeconds(1));
             new Outbox(store).markFailed(id, "timeout", DAY1.plusSeconds(60));
             assertThat(Fixtures.sent(new Outbox(store), "k")).isTrue();
@@ -170,9 +192,9 @@ class OutboxTest {
             for (int i = 0; i < 5; i++) {
                 new Outbox(store).enqueue("k" + i, "ops", message("m" + i), DAY1.plusSeconds(i));
             }
-            assertThat(new Outbox(store).claimDue(DAY1.plusSeconds(10), LEASE, 3)).extracting(OutboxEntry::dedupKey)
+            assertThat(new Outbox(store).claimDue(DAY1.plusSeconds(10), LEASE, 3, ME)).extracting(OutboxEntry::dedupKey)
                     .containsExactly("k0", "k1", "k2");
-            assertThat(new Outbox(store).claimDue(DAY1.plusSeconds(3), LEASE, 3)).extracting(OutboxEntry::dedupKey)
+            assertThat(new Outbox(store).claimDue(DAY1.plusSeconds(3), LEASE, 3, ME)).extracting(OutboxEntry::dedupKey)
                     .as("k4 is not due yet").containsExactly("k3");
         }
     }
@@ -195,7 +217,7 @@ class OutboxTest {
                         start.await();
                         List<Long> mine = new ArrayList<>();
                         List<OutboxEntry> batch;
-                        while (!(batch = new Outbox(store).claimDue(DAY1, LEASE, 7)).isEmpty()) {
+                        while (!(batch = new Outbox(store).claimDue(DAY1, LEASE, 7, ME)).isEmpty()) {
                             batch.forEach(e -> mine.add(e.id()));
                         }
                         return mine;
@@ -217,9 +239,9 @@ class OutboxTest {
     @Test
     void claimArgumentsAreChecked() throws Exception {
         try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
-            assertThatThrownBy(() -> new Outbox(store).claimDue(DAY1, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new Outbox(store).claimDue(DAY1, Duration.ZERO, 1, ME)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("lease");
-            assertThatThrownBy(() -> new Outbox(store).claimDue(DAY1, LEASE, 0)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new Outbox(store).claimDue(DAY1, LEASE, 0, ME)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("max");
         }
     }

@@ -2,12 +2,12 @@ package budgetbot.e2e;
 
 import budgetbot.cli.Main;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,20 +71,33 @@ public final class Cli {
      * @param unset variables not to inherit from this process
      */
     static Run process(Map<String, String> set, Set<String> unset, String... args) {
-        try (Running p = start(Optional.empty(), set, unset, args)) {
+        try (Running p = start(Optional.empty(), set, unset, List.of(), args)) {
             return p.await();
         }
     }
 
-    /**
-     * Starts {@code budgetbot args...} as a new JVM on the test classpath and returns at once.
-     *
-     * @param workDir the process's working directory; this one's when empty
-     */
+    /** As {@link #start(Optional, Map, Set, List, String...)} in this directory, with no JVM options. */
     static Running start(Optional<Path> workDir, Map<String, String> set, Set<String> unset, String... args) {
+        return start(workDir, set, unset, List.of(), args);
+    }
+
+    /** As {@link #start(Optional, Map, Set, List, String...)} in this directory. */
+    static Running start(Map<String, String> set, Set<String> unset, List<String> jvmOptions, String... args) {
+        return start(Optional.empty(), set, unset, jvmOptions, args);
+    }
+
+    /**
+     * Starts {@code budgetbot args...} as a new JVM on the test classpath and returns while it runs.
+     *
+     * @param workDir    the process's working directory; this one's when empty
+     * @param jvmOptions options for the JVM, such as {@code -Dlogback.configurationFile=...}
+     */
+    static Running start(Optional<Path> workDir, Map<String, String> set, Set<String> unset, List<String> jvmOptions,
+                         String... args) {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-cp", classpath(), Main.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath(), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         workDir.ifPresent(d -> pb.directory(d.toFile()));
@@ -93,38 +106,52 @@ public final class Cli {
         try {
             Process p = pb.start();
             p.getOutputStream().close();
-            return new Running(String.join(" ", args), p);
+            return new Running(p, String.join(" ", args));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A budgetbot process; what it prints is collected as it comes. Closing it kills it if it still runs. */
+    /** A budgetbot process; both pipes are read while it runs. Closing it kills it if it still runs. */
     static final class Running implements AutoCloseable {
-        private final String args;
         private final Process process;
+        private final String args;
         private final StringBuffer out = new StringBuffer();
         private final StringBuffer err = new StringBuffer();
         private final CompletableFuture<Void> outRead;
         private final CompletableFuture<Void> errRead;
 
-        private Running(String args, Process process) {
-            this.args = args;
+        private Running(Process process, String args) {
             this.process = process;
+            this.args = args;
             // read both pipes while the process runs, or a chatty process blocks on a full pipe
-            outRead = CompletableFuture.runAsync(() -> copy(process.getInputStream(), out));
-            errRead = CompletableFuture.runAsync(() -> copy(process.getErrorStream(), err));
+            this.outRead = CompletableFuture.runAsync(() -> copy(process.getInputStream(), out));
+            this.errRead = CompletableFuture.runAsync(() -> copy(process.getErrorStream(), err));
         }
 
-        /** What it printed to stdout so far. */
+        long pid() {
+            return process.pid();
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** What it wrote to stdout so far. */
         String out() {
             return out.toString();
         }
 
-        /** Waits for the process to end on its own. */
+        /** What it wrote to stderr so far. */
+        String err() {
+            return err.toString();
+        }
+
+        /** Waits for it to end by itself. */
         Run await() {
             try {
                 if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
                     throw new AssertionError("budgetbot " + args + " did not end within " + PROCESS_TIMEOUT_SECONDS
                             + " s; it printed:%n%s%s".formatted(out, err));
                 }
@@ -137,20 +164,33 @@ public final class Cli {
             return new Run(process.exitValue(), out.toString(), err.toString());
         }
 
+        /** SIGTERM, as a service manager stops it, and waits for its graceful end. */
+        Run stop() {
+            process.destroy();
+            return await();
+        }
+
+        /** SIGKILL ({@code kill -9}): it ends at once, without a shutdown hook or a last write. */
+        Run kill() {
+            process.destroyForcibly();
+            return await();
+        }
+
         @Override
         public void close() {
             process.destroyForcibly();
         }
     }
 
-    private static void copy(InputStream in, StringBuffer to) {
-        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-            char[] buf = new char[4096];
-            for (int n; (n = r.read(buf)) >= 0; ) {
-                to.append(buf, 0, n);
+    private static void copy(InputStream in, StringBuffer sink) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            char[] buffer = new char[8192];
+            int n;
+            while ((n = r.read(buffer)) >= 0) {
+                sink.append(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // a killed or stopped process's pipes are closed under the reader: its output ends here
         }
     }
 

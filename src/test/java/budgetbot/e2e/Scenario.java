@@ -49,8 +49,13 @@ final class Scenario {
     }
 
     static Simulator simulator() {
-        return Simulator.start(SimulatorOptions.defaults().withKeys(List.of(PROD, BATCH)).withModels(MODELS)
-                .withSpike(SPIKE).withClock(Clock.fixed(SIM_NOW, ZoneOffset.UTC)));
+        return Simulator.start(options());
+    }
+
+    /** The scenario's simulator, before it is started. */
+    static SimulatorOptions options() {
+        return SimulatorOptions.defaults().withKeys(List.of(PROD, BATCH)).withModels(MODELS)
+                .withSpike(SPIKE).withClock(Clock.fixed(SIM_NOW, ZoneOffset.UTC));
     }
 
     /** A local date-time in China as an instant. */

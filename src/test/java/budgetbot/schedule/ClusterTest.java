@@ -1,6 +1,7 @@
 package budgetbot.schedule;
 
 import budgetbot.app.App;
+import budgetbot.delivery.Lessee;
 import budgetbot.notify.Message;
 import budgetbot.simulator.Fault;
 import budgetbot.testing.PgSchema;
@@ -129,9 +130,43 @@ class ClusterTest {
         assertThat(ops.sent("digest")).hasSize(1);
     }
 
+    /**
+     * An instance that died holding leases: Quartz no longer lists it, so a live instance sends what it leased
+     * at once; what an instance Quartz still lists has leased stays with it.
+     */
+    @Test
+    void deliveriesLeasedByAnInstanceThatIsGoneAreSentWithoutWaitingForTheLease() throws Exception {
+        bot = TestBot.clustered(dir, MORNING, pg.url()).write(NEVER, NEVER, "");
+        Recorder ops = Recorder.open();
+        App app = open(bot.open(bot.load(), ops));
+        app.store().ensureQuartzSchema();
+        execute(app, "INSERT INTO qrtz_scheduler_state (sched_name, instance_name, last_checkin_time, checkin_interval)"
+                + " VALUES ('budgetbot', 'other-host-alive', " + System.currentTimeMillis() + ", 600000)");
+        for (String subject : List.of("leased by a dead instance", "leased by a live instance")) {
+            app.outbox().enqueue(subject, "ops", new Message("alert", subject, "t", "t", "<p>h</p>", "[]", List.of()),
+                    MORNING.minusSeconds(60));
+        }
+        app.outbox().claimDue(MORNING.minusSeconds(60), Duration.ofMinutes(5), 1, Lessee.scheduler("dead-host-1"));
+        app.outbox().claimDue(MORNING.minusSeconds(60), Duration.ofMinutes(5), 1, Lessee.scheduler("other-host-alive"));
+
+        open(BotScheduler.start(app, OUTBOX, IDLE_WAIT, DigestRetry.DEFAULT));
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> !ops.sent().isEmpty());
+        Thread.sleep(3 * OUTBOX.toMillis());
+        assertThat(ops.sent()).extracting(Message::subject).containsExactly("leased by a dead instance");
+        assertThat(app.outbox().pending()).extracting(e -> e.message().subject())
+                .containsExactly("leased by a live instance");
+    }
+
     private <T extends AutoCloseable> T open(T closeable) {
         open.push(closeable);
         return closeable;
+    }
+
+    private static void execute(App app, String sql) throws SQLException {
+        try (Connection c = app.store().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private static List<String> query(App app, String sql) throws SQLException {

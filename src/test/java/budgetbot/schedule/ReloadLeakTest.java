@@ -56,7 +56,8 @@ class ReloadLeakTest {
                     cycle(watch, bot, i);
                 }
 
-                assertThat(slack.getRequestCount()).as("each app posted to Slack").isEqualTo(RELOADS + 1);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(slack.getRequestCount())
+                        .as("each app posted to Slack").isEqualTo(RELOADS + 1));
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threads())
                         .as("live threads after %d reloads, were %d before:%n%s", RELOADS, before, names())
                         .isLessThanOrEqualTo(before + TOLERANCE));
@@ -70,7 +71,8 @@ class ReloadLeakTest {
         assertThat(watch.poll()).isTrue();
         App app = watch.app();
         new Checker(app).check(bot.clock.instant(), Optional.of("batch" + i), false);
-        assertThat(app.dispatcher().drain().sent()).isEqualTo(1);
+        // the scheduler's own outbox job may send it first; either way it goes out through this app's Slack client
+        app.dispatcher().drain();
     }
 
     private static int threads() {

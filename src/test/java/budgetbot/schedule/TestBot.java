@@ -51,6 +51,11 @@ final class TestBot implements AutoCloseable {
         return create(dir, clock, "jdbc:h2:file:" + dir.resolve("state/budgetbot").toAbsolutePath(), false);
     }
 
+    /** With its state at {@code stateUrl}, the scheduler in memory. */
+    static TestBot on(Path dir, Instant now, String stateUrl) {
+        return create(dir, Clock.fixed(now, ZoneOffset.UTC), stateUrl, false);
+    }
+
     /** Clustered, with its state (and Quartz's tables) at {@code stateUrl}. */
     static TestBot clustered(Path dir, Instant now, String stateUrl) {
         return create(dir, Clock.fixed(now, ZoneOffset.UTC), stateUrl, true);

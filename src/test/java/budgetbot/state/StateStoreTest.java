@@ -41,7 +41,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "6");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -64,7 +64,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "6");
             }
         }
     }
@@ -190,11 +190,11 @@ class StateStoreTest {
 
             assertThatThrownBy(() -> StateStore.openReadOnly(db.config()))
                     .isInstanceOf(StateException.class)
-                    .hasMessageContaining("has schema version 1 and this budgetbot needs 4")
+                    .hasMessageContaining("has schema version 1 and this budgetbot needs 6")
                     .hasMessageContaining("a dry run does not migrate it");
 
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4");
+                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "6");
             }
         }
     }

@@ -27,21 +27,31 @@ public final class EmailNotifier implements Notifier {
     private final String target;
     private final List<String> secrets;
 
-    private EmailNotifier(ChannelConfig.Email channel, Clock clock) {
+    private EmailNotifier(ChannelConfig.Email channel, Clock clock, Properties session) {
         this.channel = channel;
         this.clock = clock;
-        this.session = Session.getInstance(sessionProperties(channel.smtp()));
+        this.session = Session.getInstance(session);
         this.target = "channel " + channel.name() + " (" + channel.smtp().host() + ":" + channel.smtp().port() + ")";
         this.secrets = Redaction.values(channel.smtp().password().stream().toList());
     }
 
     public static EmailNotifier create(ChannelConfig.Email channel, Clock clock) {
         Objects.requireNonNull(channel, "channel");
+        return create(channel, clock, sessionProperties(channel.smtp()));
+    }
+
+    /**
+     * With these Jakarta Mail session properties instead of {@link #sessionProperties}: tests shorten the timeouts
+     * or trust a throwaway certificate ({@code mail.smtp.ssl.socketFactory}) for one session only.
+     */
+    static EmailNotifier create(ChannelConfig.Email channel, Clock clock, Properties session) {
+        Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(session, "session");
         if (channel.to().isEmpty()) {
             throw new IllegalArgumentException("email channel " + channel.name() + " has no recipients");
         }
-        return new EmailNotifier(channel, clock);
+        return new EmailNotifier(channel, clock, session);
     }
 
     /** The Jakarta Mail properties for a relay: TLS as configured, AUTH only with a username, 30 s timeouts. */

@@ -12,12 +12,13 @@ import org.eclipse.angus.mail.util.MailConnectException;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.security.cert.CertificateException;
 import java.util.Collection;
 import java.util.Optional;
 
 /**
  * The one place that decides what an SMTP failure means: no connection, a timeout or a 4xx reply may pass
- * later; a 5xx reply, a refused login, a bad address or a TLS problem will not.
+ * later; a 5xx reply, a refused login, a bad address, an untrusted certificate or another TLS problem will not.
  */
 final class SmtpFailures {
     private static final int MAX_CHAIN = 20;
@@ -43,6 +44,12 @@ final class SmtpFailures {
                     + Redaction.scrub(oneLine(reply.get().getMessage()), secrets);
             return code(reply.get()) / 100 == 4 ? DeliveryException.retryable(message, cause)
                     : DeliveryException.permanent(message, cause);
+        }
+        Optional<Throwable> untrusted = find(e, CertificateException.class);
+        if (untrusted.isPresent()) {
+            return DeliveryException.permanent("the certificate of the SMTP server of " + target + " is not trusted: "
+                    + Redaction.scrub(oneLine(deepest(untrusted.get()).getMessage()), secrets) + "; add its CA to the"
+                    + " JVM's truststore (-Djavax.net.ssl.trustStore), or name the host as the certificate does", cause);
         }
         if (has(e, SSLException.class)) {
             return DeliveryException.permanent("TLS with the SMTP server of " + target + " failed: " + detail, cause);
@@ -73,13 +80,26 @@ final class SmtpFailures {
     }
 
     private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        return find(t, type).isPresent();
+    }
+
+    private static Optional<Throwable> find(Throwable t, Class<? extends Throwable> type) {
         int depth = 0;
         for (Throwable c = t; c != null && depth < MAX_CHAIN; c = c.getCause(), depth++) {
             if (type.isInstance(c)) {
-                return true;
+                return Optional.of(c);
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** The last cause in the chain: the one that says what the TLS library found wrong. */
+    private static Throwable deepest(Throwable t) {
+        Throwable c = t;
+        for (int depth = 0; c.getCause() != null && depth < MAX_CHAIN; depth++) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     private static String oneLine(String s) {
