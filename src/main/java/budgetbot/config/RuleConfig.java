@@ -11,9 +11,11 @@ import java.util.Optional;
  * @param schedule Quartz cron expression
  * @param channels the channel names of {@code notify:} (a record cannot have a component named notify)
  * @param repeat   re-announce an alert that still holds after this long; empty = once per level per period
+ * @param staleAfter how long the rule's usage may fail to be fetched before the bot reports itself unhealthy
  */
 public record RuleConfig(String name, String schedule, List<String> keys, List<String> models, GroupBy groupBy,
-                         List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat) {
+                         List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
+                         Duration staleAfter) {
     public RuleConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(schedule, "schedule");
@@ -24,5 +26,6 @@ public record RuleConfig(String name, String schedule, List<String> keys, List<S
         growth = List.copyOf(growth);
         channels = List.copyOf(channels);
         Objects.requireNonNull(repeat, "repeat");
+        Objects.requireNonNull(staleAfter, "staleAfter");
     }
 }

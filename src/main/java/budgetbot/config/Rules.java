@@ -3,6 +3,7 @@ package budgetbot.config;
 import budgetbot.time.PeriodUnit;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ final class Rules {
     static final List<BigDecimal> DEFAULT_THRESHOLDS = List.of(new BigDecimal("0.8"), BigDecimal.ONE);
     static final BigDecimal DEFAULT_FORECAST_AFTER = new BigDecimal("0.1");
     static final int DEFAULT_TOP = 5;
+    static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(30);
 
     private static final Map<String, Metric> METRICS = ConfigLoader.names(Metric.values(), Metric::yamlName);
     private static final Map<String, PeriodUnit> PERIODS = ConfigLoader.names(PeriodUnit.values(), PeriodUnit::yamlName);
@@ -34,7 +36,8 @@ final class Rules {
         List<Node> items = top.items("rules", "a list of rules");
         for (int i = 0; i < items.size(); i++) {
             Section s = Section.of(items.get(i), FieldPath.item(top.path("rules"), i), values)
-                    .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "notify", "repeat");
+                    .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "notify", "repeat",
+                            "staleAfter");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
             List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.strings()));
@@ -57,7 +60,7 @@ final class Rules {
             }
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
             rules.add(new RuleConfig(name, schedule, keys, models, groupBy, budgets, growth, notify,
-                    s.maybe("repeat", values.duration())));
+                    s.maybe("repeat", values.duration()), s.optional("staleAfter", DEFAULT_STALE_AFTER, values.duration())));
         }
         return rules;
     }

@@ -42,7 +42,7 @@ class ConfigLoaderTest {
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("http://127.0.0.1:8089"), "pub-key",
                 new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3, Duration.ofHours(2)));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:postgresql://db.example.com/budgetbot", "bot",
-                new Secret("db-pw"), true));
+                new Secret("db-pw"), true, Duration.ofDays(30)));
         assertThat(c.prices()).isEqualTo(new Prices("USD", Map.of(
                 "m1", new ModelPrice(new BigDecimal("4"), new BigDecimal("16"), BigDecimal.ZERO),
                 "m2", new ModelPrice(new BigDecimal("0.5"), new BigDecimal("1.5"), new BigDecimal("0.1")))));
@@ -65,10 +65,10 @@ class ConfigLoaderTest {
                                         List.of(new BigDecimal("0.8"), BigDecimal.ONE), false, new BigDecimal("0.1"))),
                         List.of(new Growth(Metric.REQUESTS, PeriodUnit.WEEK, new BigDecimal("1.5"),
                                 new BigDecimal("20"))),
-                        List.of("hook", "mail"), Optional.of(Duration.ofMinutes(90))),
+                        List.of("hook", "mail"), Optional.of(Duration.ofMinutes(90)), Duration.ofMinutes(10)),
                 new RuleConfig("r2", "0 */5 * * * ?", List.of("k3"), List.of("m3"), GroupBy.ALL, List.of(),
                         List.of(new Growth(Metric.IMAGES, PeriodUnit.DAY, new BigDecimal("0.5"), BigDecimal.ZERO)),
-                        List.of("out"), Optional.of(Duration.ofHours(6))));
+                        List.of("out"), Optional.of(Duration.ofHours(6)), Duration.ofMinutes(30)));
         assertThat(c.digests()).containsExactly(new DigestConfig("weekly", "0 0 8 ? * MON", PeriodUnit.WEEK,
                 List.of("r1"), List.of("k9"), List.of("m9"), List.of("bot"), 10));
         assertThat(c.file()).isEqualTo(fixture("valid.yml"));
@@ -81,7 +81,9 @@ class ConfigLoaderTest {
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Asia/Shanghai"), DayOfWeek.MONDAY, 1));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("https://api.ucloud.cn"), "pk",
                 new Secret("sk"), "", Duration.ofSeconds(30), 4, 16, Duration.ofHours(2)));
-        assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false));
+        assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false,
+                Duration.ofDays(90)));
+        assertThat(c.server()).isEmpty();
         assertThat(c.prices()).isEqualTo(new Prices("CNY", Map.of()));
         RuleConfig rule = c.rules().get(0);
         assertThat(rule.schedule()).isEqualTo("0 */5 * * * ?");
@@ -207,6 +209,38 @@ class ConfigLoaderTest {
         } else {
             assertThat(warnings).isEmpty();
         }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'{}'                              | 127.0.0.1:9464",
+            "'{ listen: 9100 }'                | 127.0.0.1:9100",
+            "'{ listen: \"127.0.0.1:0\" }'      | 127.0.0.1:0",
+            "'{ listen: \"0.0.0.0:9464\" }'     | 0.0.0.0:9464",
+            "'{ listen: \"[::1]:9464\" }'       | [::1]:9464",
+            "'{ listen: \"bot.internal:80\" }'  | bot.internal:80",
+    })
+    void serverListensOnLoopbackUnlessAnotherAddressIsWrittenOut(String server, String listen, @TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml")) + "server: " + server + "\n");
+
+        assertThat(ConfigLoader.load(file, Map.of()).server()).map(ServerConfig::listen).contains(listen);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "':9464'      | the address is missing: write 127.0.0.1:9464 for this machine only, or 0.0.0.0:9464 for"
+                    + " every address",
+            "'host:70000' | port must be between 0 and 65535, got 70000",
+            "'a:b'        | expected host:port such as 127.0.0.1:9464 (or 0.0.0.0:9464 for every address), got \"a:b\"",
+    })
+    void serverListenErrorsSayWhatToWrite(String listen, String expected, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml")) + "server: { listen: \"" + listen + "\" }\n");
+
+        assertThat(failure(file, Map.of()).errors()).singleElement()
+                .satisfies(e -> assertThat(e.path() + ": " + e.message()).isEqualTo("server.listen: " + expected));
     }
 
     private static Path withProjectId(Path dir, String value) throws IOException {

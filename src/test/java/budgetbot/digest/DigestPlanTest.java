@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Optional;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -48,7 +49,8 @@ class DigestPlanTest {
     @Test
     void monthDigestFollowsTheBillingDay() {
         BotConfig cfg = new BotConfig(Fixture.config().file(), new PeriodCalendar(ZONE, DayOfWeek.MONDAY, 15),
-                null, null, Fixture.PRICES, Map.of(), List.of(Fixture.prod()), List.of());
+                null, null, Fixture.PRICES, Map.of(), List.of(Fixture.prod()), List.of(),
+                Optional.empty());
         DigestPlan plan = DigestPlan.of(Fixture.digest(PeriodUnit.MONTH, List.of("prod"), List.of(), List.of()),
                 cfg, local("2026-11-20T09:00"));
 

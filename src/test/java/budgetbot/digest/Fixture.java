@@ -17,6 +17,7 @@ import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
 import budgetbot.usage.UsageTotals;
 
+import java.time.Duration;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -68,7 +69,7 @@ public final class Fixture {
 
     public static RuleConfig rule(String name, GroupBy groupBy, List<String> keys, List<String> models, Budget... budgets) {
         return new RuleConfig(name, "0 */5 * * * ?", keys, models, groupBy, List.of(budgets), List.of(),
-                List.of("ops"), Optional.empty());
+                List.of("ops"), Optional.empty(), Duration.ofMinutes(30));
     }
 
     public static RuleConfig prod() {
@@ -85,7 +86,8 @@ public final class Fixture {
     }
 
     public static BotConfig config(Prices prices, List<RuleConfig> rules, DigestConfig... digests) {
-        return new BotConfig(Path.of("rules.yml"), CALENDAR, null, null, prices, Map.of(), rules, List.of(digests));
+        return new BotConfig(Path.of("rules.yml"), CALENDAR, null, null, prices, Map.of(), rules, List.of(digests),
+                Optional.empty());
     }
 
     public static BotConfig config() {

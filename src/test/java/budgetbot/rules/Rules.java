@@ -7,6 +7,7 @@ import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
 import budgetbot.time.PeriodUnit;
 
+import java.time.Duration;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,7 @@ final class Rules {
     static RuleConfig rule(GroupBy groupBy, List<String> keys, List<String> models, List<Budget> budgets,
                            List<Growth> growth) {
         return new RuleConfig("r", "0 */5 * * * ?", keys, models, groupBy, budgets, growth, List.of("ops"),
-                Optional.empty());
+                Optional.empty(), Duration.ofMinutes(30));
     }
 
     static RuleConfig budgetRule(GroupBy groupBy, List<String> keys, List<String> models, Budget budget) {

@@ -46,7 +46,7 @@ public final class Fixtures {
 
     public static RuleConfig rule(Optional<Duration> repeat, String... channels) {
         return new RuleConfig("team", "0 */5 * * * ?", List.of(), List.of(), GroupBy.ALL, List.of(), List.of(),
-                List.of(channels), repeat);
+                List.of(channels), repeat, Duration.ofMinutes(30));
     }
 
     public static Message message(String subject) {

@@ -8,6 +8,7 @@ import budgetbot.time.Window;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Duration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +46,7 @@ class ReleaseMigrationTest {
         }
         List<List<String>> before = rows(url);
 
-        try (StateStore store = StateStore.open(new StateConfig(url, "", new Secret(""), false))) {
+        try (StateStore store = StateStore.open(new StateConfig(url, "", new Secret(""), false, Duration.ofDays(90)))) {
             assertThat(rows(url)).as("every row of every table, column by column").isEqualTo(before);
             assertThat(before).hasSizeGreaterThan(20);
 
@@ -69,7 +70,7 @@ class ReleaseMigrationTest {
             List<OutboxEntry> due = outbox.claimDue(Instant.parse("2026-11-28T07:00:00Z"), java.time.Duration.ofMinutes(5), 10);
             assertThat(due).extracting(OutboxEntry::dedupKey).containsExactly(PENDING_KEY);
         }
-        try (StateStore reopened = StateStore.open(new StateConfig(url, "", new Secret(""), false))) {
+        try (StateStore reopened = StateStore.open(new StateConfig(url, "", new Secret(""), false, Duration.ofDays(90)))) {
             assertThat(StateStoreTest.versions(reopened)).as("baselined at the release's version once").startsWith("1");
         }
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,7 +115,7 @@ class StateStoreTest {
 
     @Test
     void twoStoresShareOneH2FileLikeRunAndCheck() {
-        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false);
+        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false, Duration.ofDays(90));
         try (StateStore run = StateStore.open(cfg); StateStore check = StateStore.open(cfg)) {
             assertThat(new Outbox(run).enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1)).isTrue();
             assertThat(new Outbox(check).pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
@@ -123,7 +124,7 @@ class StateStoreTest {
 
     @Test
     void unsupportedUrlIsRejected() {
-        StateConfig cfg = new StateConfig("jdbc:mysql://db/x?password=hunter2", "", new Secret(""), false);
+        StateConfig cfg = new StateConfig("jdbc:mysql://db/x?password=hunter2", "", new Secret(""), false, Duration.ofDays(90));
         assertThatThrownBy(() -> StateStore.open(cfg))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jdbc:mysql://db/x")
@@ -133,7 +134,7 @@ class StateStoreTest {
     @Test
     void unreachableDatabaseNamesItWithoutTheSecret() {
         StateConfig cfg = new StateConfig("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1", "bot",
-                new Secret("hunter2"), false);
+                new Secret("hunter2"), false, Duration.ofDays(90));
         assertThatThrownBy(() -> StateStore.open(cfg))
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none")

@@ -3,6 +3,7 @@ package budgetbot.testing;
 import budgetbot.config.Secret;
 import budgetbot.config.StateConfig;
 
+import java.time.Duration;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -31,7 +32,7 @@ public final class TestDb implements AutoCloseable {
     }
 
     private static StateConfig config(String url) {
-        return new StateConfig(url, "", new Secret(""), false);
+        return new StateConfig(url, "", new Secret(""), false, Duration.ofDays(90));
     }
 
     public StateConfig config() {
