@@ -6,6 +6,7 @@ import budgetbot.delivery.Outbox;
 import budgetbot.fetch.SliceCache;
 import budgetbot.fetch.UsageFetcher;
 import budgetbot.notify.Notifier;
+import budgetbot.observe.Telemetry;
 import budgetbot.rules.Evaluator;
 import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
@@ -13,6 +14,8 @@ import budgetbot.usage.UsageSource;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,24 +34,32 @@ public final class App implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
+    private final Telemetry telemetry;
 
-    private App(BotConfig config, UsageSource source, StateStore store, Map<String, Notifier> notifiers, Clock clock) {
+    private App(BotConfig config, UsageSource source, StateStore store, Map<String, Notifier> notifiers, Clock clock,
+                Telemetry telemetry) {
         this.config = config;
         this.store = store;
         this.source = source;
         this.clock = clock;
+        this.telemetry = telemetry;
         this.notifiers = notifiers;
         this.fetcher = new UsageFetcher(source, Optional.of(new SliceCache(store, clock)), config.calendar().zone(),
-                config.ucloud().settle(), clock, config.ucloud().maxConcurrency());
+                config.ucloud().settle(), clock, config.ucloud().maxConcurrency(), telemetry.registry());
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);
     }
 
-    /** Talks to UCloud and the configured channels for real. */
+    /** Talks to UCloud and the configured channels for real, for a command that runs once. */
     public static App open(BotConfig config, Clock clock) {
+        return open(config, clock, Telemetry.create());
+    }
+
+    /** Talks to UCloud and the configured channels for real, reporting to {@code telemetry}, which outlives it. */
+    public static App open(BotConfig config, Clock clock, Telemetry telemetry) {
         return open(config, UCloudClient.create(config.ucloud(), config.calendar().zone()),
-                Notifiers.create(config.channels(), clock, System.out), clock);
+                Notifiers.create(config.channels(), clock, System.out), clock, telemetry);
     }
 
     /**
@@ -56,6 +67,12 @@ public final class App implements AutoCloseable {
      * the notifiers, and the source when it is closeable.
      */
     public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock) {
+        return open(config, source, notifiers, clock, Telemetry.create());
+    }
+
+    /** As {@link #open(BotConfig, UsageSource, Map, Clock)}, its fetches, checks and sends measured in {@code telemetry}. */
+    public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock,
+                           Telemetry telemetry) {
         StateStore store;
         try {
             store = StateStore.open(config.state());
@@ -64,7 +81,10 @@ public final class App implements AutoCloseable {
             throw e;
         }
         try {
-            return new App(config, source, store, notifiers, clock);
+            Map<String, Notifier> metered = new LinkedHashMap<>();
+            notifiers.forEach((channel, n) -> metered.put(channel, telemetry.metered(channel, n)));
+            return new App(config, telemetry.metered(source), store, Collections.unmodifiableMap(metered), clock,
+                    telemetry);
         } catch (RuntimeException e) {
             store.close();
             closeAll(source, notifiers);
@@ -98,6 +118,10 @@ public final class App implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     @Override

@@ -76,6 +76,7 @@ public final class Checker {
         try {
             UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule), fetched);
             List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
+            app.telemetry().checked(rule.name(), app.clock().instant(), findings);
             List<Announcement> announced = app.store().apply(rule, findings, at,
                     app.outbox().announcer(AlertFormatter::format, at),
                     cfg.prices().currency(), cfg.calendar().zone(), dryRun);
@@ -84,6 +85,7 @@ public final class Checker {
             return outcome;
         } catch (UsageException e) {
             log.warn("check {} at {}: usage could not be fetched: {}", rule.name(), at, e.getMessage());
+            app.telemetry().checkFailed(rule.name(), app.clock().instant(), e.getMessage());
             return new Outcome(rule.name(), List.of(), List.of(), Optional.of(e.getMessage()));
         }
     }

@@ -2,6 +2,7 @@ package budgetbot.app;
 
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
+import budgetbot.digest.ActiveSilence;
 import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
 import budgetbot.digest.FiredAlert;
@@ -94,7 +95,10 @@ public final class DigestService {
                     .filter(f -> f.kind() != Kind.GROWTH).forEach(findings::add);
         }
         List<FiredAlert> fired = fired(rules.stream().map(RuleConfig::name).toList(), plan.report());
-        return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired));
+        List<ActiveSilence> silences = app.store().silences(plan.at()).stream()
+                .map(s -> new ActiveSilence(s.rule(), s.group(), s.endsAt(), s.reason())).toList();
+        return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired)
+                .withSilences(silences));
     }
 
     /** A budget's threshold as alerts state it; forecasts and growth have no level beyond firing. */
@@ -108,7 +112,8 @@ public final class DigestService {
         for (AlertLogEntry e : app.store().alertEvents(rules, window)) {
             // every channel's row of one announcement has the same time; a re-fire or reminder has another
             unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.at()),
-                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT),
+                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT)
+                            + (e.silenced() ? " (silenced)" : ""),
                             level(e.kind(), e.level()), e.at()));
         }
         return List.copyOf(unique.values());

@@ -1,7 +1,10 @@
 package budgetbot.cli;
 
 import budgetbot.app.App;
+import budgetbot.config.ServerConfig;
+import budgetbot.observe.Telemetry;
 import budgetbot.schedule.ConfigWatch;
+import budgetbot.server.OpsServer;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,11 +57,21 @@ final class RunCommand implements Runnable {
         Clock clock = Clock.systemUTC();
         log.info("budgetbot run: config {}, outbox every {} s, {}", file, outboxSeconds,
                 reloadSeconds > 0 ? "config checked for changes every " + reloadSeconds + " s" : "config not reloaded");
+        Telemetry telemetry = Telemetry.withJvmMetrics();
         ConfigWatch watch;
         try {
-            watch = ConfigWatch.start(file, config::load, cfg -> App.open(cfg, clock), Duration.ofSeconds(outboxSeconds));
+            watch = ConfigWatch.start(file, config::load, cfg -> App.open(cfg, clock, telemetry),
+                    Duration.ofSeconds(outboxSeconds));
         } catch (SchedulerException e) {
             throw new IllegalStateException("the scheduler did not start: " + e.getMessage(), e);
+        }
+        Optional<ServerConfig> listen = watch.app().config().server();
+        Optional<OpsServer> server;
+        try {
+            server = listen.map(s -> OpsServer.start(s, watch::app, watch::schedulerRunning));
+        } catch (RuntimeException e) {
+            watch.close();
+            throw e;
         }
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "config-watch");
@@ -65,14 +79,16 @@ final class RunCommand implements Runnable {
             return t;
         });
         if (reloadSeconds > 0) {
-            watcher.scheduleWithFixedDelay(() -> poll(watch), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
+            watcher.scheduleWithFixedDelay(() -> poll(watch, listen), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: waiting for running jobs");
             // no interrupt: a reload in progress finishes, then close() gets the watch's lock
             watcher.shutdown();
+            server.ifPresent(OpsServer::close);
             watch.close();
+            telemetry.close();
             log.info("stopped");
             stopped.countDown();
         }, "shutdown"));
@@ -84,9 +100,13 @@ final class RunCommand implements Runnable {
     }
 
     /** An exception would end the periodic polling for good. */
-    private static void poll(ConfigWatch watch) {
+    private static void poll(ConfigWatch watch, Optional<ServerConfig> listening) {
         try {
-            watch.poll();
+            if (watch.poll() && !watch.app().config().server().equals(listening)) {
+                log.warn("server.listen changed to {}; the HTTP server keeps {} until budgetbot restarts",
+                        watch.app().config().server().map(ServerConfig::listen).orElse("none"),
+                        listening.map(ServerConfig::listen).orElse("none"));
+            }
         } catch (RuntimeException e) {
             log.error("checking the config for changes failed: {}", e.getMessage());
         }

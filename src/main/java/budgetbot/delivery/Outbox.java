@@ -108,6 +108,11 @@ public final class Outbox {
         return store.autoCommit("read the outbox", this::pending);
     }
 
+    /** The undelivered notifications per channel, by channel name; reads no message bodies. */
+    public List<Backlog> backlog() {
+        return store.autoCommit("read the outbox", this::backlog);
+    }
+
     int countPending() {
         return store.autoCommit("count the outbox", this::countPending);
     }
@@ -201,6 +206,16 @@ public final class Outbox {
     private List<OutboxEntry> pending(Connection c) throws SQLException {
         return Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE sent_at IS NULL ORDER BY id", ps -> { },
                 this::entry);
+    }
+
+    private List<Backlog> backlog(Connection c) throws SQLException {
+        Map<String, String> lastErrors = new HashMap<>();
+        Sql.query(c, "SELECT channel, last_error FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL "
+                + "ORDER BY id DESC", ps -> { }, rs -> lastErrors.putIfAbsent(rs.getString(1), rs.getString(2)));
+        return Sql.query(c, "SELECT channel, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox "
+                + "WHERE sent_at IS NULL GROUP BY channel ORDER BY channel", ps -> { },
+                rs -> new Backlog(rs.getString("channel"), rs.getInt("pending"), Sql.instant(rs, "oldest"),
+                        Optional.ofNullable(lastErrors.get(rs.getString("channel")))));
     }
 
     private int countPending(Connection c) throws SQLException {

@@ -8,6 +8,8 @@ import budgetbot.usage.UsageBucket;
 import budgetbot.usage.UsageException;
 import budgetbot.usage.UsageSource;
 import budgetbot.usage.UsageTotals;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -46,15 +48,18 @@ public final class UsageFetcher implements AutoCloseable {
     private final Duration settle;
     private final Clock clock;
     private final ExecutorService pool;
+    private final Counter cachedDays;
+    private final Counter fetchedDays;
 
     /**
      * @param cache  empty to ask the source for every window as it is
      * @param zone   where days start
      * @param settle how long after its end a day's usage is taken as final
      * @param clock  decides which days have settled
+     * @param meters counts the settled days served from the cache and those fetched
      */
     public UsageFetcher(UsageSource source, Optional<SliceCache> cache, ZoneId zone, Duration settle, Clock clock,
-                        int parallelism) {
+                        int parallelism, MeterRegistry meters) {
         this.source = Objects.requireNonNull(source, "source");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -65,6 +70,13 @@ public final class UsageFetcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.cachedDays = days(meters, "cache");
+        this.fetchedDays = days(meters, "ucloud");
+    }
+
+    private static Counter days(MeterRegistry meters, String source) {
+        return Counter.builder("budgetbot.usage.cache.days").description("Settled days of a series' usage, by "
+                + "whether the usage cache had them or they were fetched").tag("source", source).register(meters);
     }
 
     /** @throws UsageException the first failure, after the source's own retries */
@@ -126,6 +138,8 @@ public final class UsageFetcher implements AutoCloseable {
         Map<Series, Map<Window, Usage>> cached = awaitAll(loads);
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         plans.forEach((s, plan) -> {
+            cachedDays.increment(cached.get(s).size());
+            fetchedDays.increment(plan.closedDays().size() - cached.get(s).size());
             for (Window day : plan.closedDays()) {
                 if (!cached.get(s).containsKey(day)) {
                     calls.put(new Part(s, day), pool.submit(() -> {

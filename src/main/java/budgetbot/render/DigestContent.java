@@ -33,6 +33,10 @@ final class DigestContent {
         List<Section> out = new ArrayList<>();
         r.overall().ifPresent(o -> out.add(c.section(o)));
         r.groups().forEach(g -> out.add(c.section(g)));
+        if (!r.silences().isEmpty()) {
+            out.add(new Section("Silences", List.of("Alerts of these are recorded but not sent until the silence "
+                    + "ends."), List.of(silences(r))));
+        }
         return out;
     }
 
@@ -85,6 +89,12 @@ final class DigestContent {
             }
         }
         return new Section(g.name(), notes, tables);
+    }
+
+    private static Table silences(DigestReport r) {
+        return new Table("Active silences", List.of("Rule", "Group", "Until", "Reason"), r.silences().stream()
+                .map(s -> List.of(Cell.of(s.rule()), Cell.of(s.group().orElse("every group")),
+                        Cell.of(Format.moment(s.until(), r.zone())), Cell.of(s.reason()))).toList());
     }
 
     private String noUsage(GroupReport g) {

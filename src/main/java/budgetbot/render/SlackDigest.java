@@ -25,13 +25,19 @@ final class SlackDigest {
         List<GroupReport> sections = new ArrayList<>();
         r.overall().ifPresent(sections::add);
         sections.addAll(r.groups());
-        int room = BlockKit.BLOCKS_MAX - kit.size();
+        int room = BlockKit.BLOCKS_MAX - kit.size() - (r.silences().isEmpty() ? 0 : 1);
         int shown = sections.size() <= room ? sections.size() : room - 1;
         sections.subList(0, shown).forEach(g -> section(kit, r, g));
         if (shown < sections.size()) {
             List<GroupReport> rest = sections.subList(shown, sections.size());
             kit.context(List.of("…and " + rest.size() + " more: " + rest.stream()
                     .map(g -> Mrkdwn.escape(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
+                    .collect(Collectors.joining(", "))));
+        }
+        if (!r.silences().isEmpty()) {
+            kit.context(List.of(":no_bell: Silenced: " + r.silences().stream()
+                    .map(s -> Mrkdwn.escape(s.rule() + s.group().map(g -> " (" + g + ")").orElse("")) + " until "
+                            + Format.moment(s.until(), r.zone()))
                     .collect(Collectors.joining(", "))));
         }
         return kit.toJson();

@@ -218,6 +218,15 @@ public final class BotScheduler implements AutoCloseable {
         return scheduler;
     }
 
+    /** Started, not paused and not shut down: its triggers fire. */
+    boolean running() {
+        try {
+            return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
     /** Waits for running jobs to finish, then stops. */
     @Override
     public void close() throws SchedulerException {

@@ -91,10 +91,12 @@ public final class ConfigWatch implements AutoCloseable {
         } catch (ConfigException e) {
             content = now.get();
             log.error("{} changed but is invalid; still running the last good configuration:\n{}", file, e.getMessage());
+            rejected(e.getMessage());
             return false;
         } catch (RuntimeException e) {
             log.error("{} changed but cannot be used yet; still running the last good configuration, trying again "
                     + "at the next poll: {}", file, e.getMessage());
+            rejected(e.getMessage());
             return false;
         }
         closeScheduler();
@@ -104,6 +106,7 @@ public final class ConfigWatch implements AutoCloseable {
             fresh.close();
             log.error("{} changed but its scheduler did not start; still running the last good configuration: {}",
                     file, e.getMessage());
+            rejected("its scheduler did not start: " + e.getMessage());
             scheduler = restart(app);
             return false;
         }
@@ -112,7 +115,12 @@ public final class ConfigWatch implements AutoCloseable {
         app = fresh;
         old.close();
         log.info("reloaded {}: {} rules, {} digests", file, next.rules().size(), next.digests().size());
+        app.telemetry().reloaded(app.clock().instant(), Optional.empty());
         return true;
+    }
+
+    private void rejected(String error) {
+        app.telemetry().reloaded(app.clock().instant(), Optional.of(error));
     }
 
     /** The app of the configuration running now. */
@@ -122,6 +130,11 @@ public final class ConfigWatch implements AutoCloseable {
 
     synchronized BotScheduler scheduler() {
         return scheduler;
+    }
+
+    /** Whether the scheduler of the running configuration is started and not shut down. */
+    public synchronized boolean schedulerRunning() {
+        return !closed && scheduler.running();
     }
 
     /** Waits for running jobs, then stops the scheduler and closes the app. */

@@ -180,6 +180,30 @@ public final class StateStore implements AutoCloseable {
         return inTransaction("read the alert log", c -> alerts.events(c, rules, window));
     }
 
+    /**
+     * Silences {@code rule}'s alerts, or those of one of its groups, until {@code endsAt}.
+     *
+     * @throws IllegalArgumentException when it would end by {@code now} or has no reason
+     */
+    public Silence addSilence(String rule, Optional<String> group, Instant endsAt, String reason, Instant now) {
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(endsAt, "endsAt");
+        Objects.requireNonNull(reason, "reason");
+        return inTransaction("add a silence", c -> Silences.add(c, rule, group, endsAt, reason, now));
+    }
+
+    /** The silences holding at {@code at}, soonest ending first. */
+    public List<Silence> silences(Instant at) {
+        Objects.requireNonNull(at, "at");
+        return inTransaction("read the silences", c -> Silences.active(c, Optional.empty(), at));
+    }
+
+    /** Ends a silence now; false when there is none with this id. */
+    public boolean removeSilence(long id) {
+        return inTransaction("remove silence " + id, c -> Silences.remove(c, id));
+    }
+
     @Override
     public void close() {
         dataSource.close();
