@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Watches UCloud LLM token usage and warns before the money is gone.",
         subcommands = {ValidateCommand.class, UsageCommand.class, CheckCommand.class, RunCommand.class,
                 DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class, SilenceCommand.class,
+                NotifyTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int CONFIG_ERROR = 2;
