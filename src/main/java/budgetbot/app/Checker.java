@@ -9,11 +9,13 @@ import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.Announcement;
 import budgetbot.time.Window;
+import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +75,7 @@ public final class Checker {
 
     private Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun, Map<Window, Map<Series, Usage>> fetched) {
         BotConfig cfg = app.config();
-        try {
+        try (MDC.MDCCloseable logged = MDC.putCloseable(LogContext.RULE, rule.name())) {
             UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule), fetched);
             List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);

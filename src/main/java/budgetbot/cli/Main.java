@@ -2,6 +2,8 @@ package budgetbot.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 configuration error, 1 failure. */
 @Command(name = "budgetbot", mixinStandardHelpOptions = true, version = "budgetbot 0.1.0",
@@ -12,6 +14,12 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int CONFIG_ERROR = 2;
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "logs as text (default) or json lines; also BUDGETBOT_LOG_FORMAT")
+    void logFormat(LogFormat format) {
+        format.apply();
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

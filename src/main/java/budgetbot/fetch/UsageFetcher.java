@@ -2,6 +2,7 @@ package budgetbot.fetch;
 
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.Window;
+import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
@@ -119,7 +120,7 @@ public final class UsageFetcher implements AutoCloseable {
     private Map<Series, Map<Window, Usage>> direct(Collection<Map.Entry<Series, List<Window>>> missing) {
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         missing.forEach(e -> e.getValue().forEach(w -> calls.put(new Part(e.getKey(), w),
-                pool.submit(() -> source.fetch(e.getKey(), w)))));
+                pool.submit(LogContext.carried(() -> source.fetch(e.getKey(), w))))));
         Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
         awaitAll(calls).forEach((p, u) -> out.computeIfAbsent(p.series(), s -> new LinkedHashMap<>()).put(p.window(), u));
         return out;
@@ -133,7 +134,7 @@ public final class UsageFetcher implements AutoCloseable {
         for (Map.Entry<Series, List<Window>> e : missing) {
             SlicePlan plan = SlicePlan.of(e.getValue(), zone, settledBefore);
             plans.put(e.getKey(), plan);
-            loads.put(e.getKey(), pool.submit(() -> cache.get().load(e.getKey(), plan.closedDays())));
+            loads.put(e.getKey(), pool.submit(LogContext.carried(() -> cache.get().load(e.getKey(), plan.closedDays()))));
         }
         Map<Series, Map<Window, Usage>> cached = awaitAll(loads);
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
@@ -142,15 +143,15 @@ public final class UsageFetcher implements AutoCloseable {
             fetchedDays.increment(plan.closedDays().size() - cached.get(s).size());
             for (Window day : plan.closedDays()) {
                 if (!cached.get(s).containsKey(day)) {
-                    calls.put(new Part(s, day), pool.submit(() -> {
+                    calls.put(new Part(s, day), pool.submit(LogContext.carried(() -> {
                         Usage u = source.fetchOnce(s, day);
                         cache.get().store(u);
                         return u;
-                    }));
+                    })));
                 }
             }
-            plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(() ->
-                    open.length().compareTo(ONE_REQUEST) <= 0 ? source.fetchOnce(s, open) : source.fetch(s, open))));
+            plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(LogContext.carried(() ->
+                    open.length().compareTo(ONE_REQUEST) <= 0 ? source.fetchOnce(s, open) : source.fetch(s, open)))));
         });
         Map<Series, Map<Window, Usage>> parts = new HashMap<>();
         cached.forEach((s, days) -> parts.put(s, new HashMap<>(days)));
