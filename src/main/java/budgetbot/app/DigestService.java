@@ -5,6 +5,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.digest.ActiveSilence;
 import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
+import budgetbot.delivery.Outbox;
 import budgetbot.digest.FiredAlert;
 import budgetbot.render.Amounts;
 import budgetbot.render.DigestRenderer;
@@ -62,17 +63,15 @@ public final class DigestService {
             return new Result(plan, Optional.empty(), List.of(), already);
         }
         RenderedDigest rendered = build(plan);
-        List<String> queued = new ArrayList<>();
+        List<Outbox.Target> wanted = digest.channels().stream().filter(c -> !already.contains(c))
+                .map(c -> new Outbox.Target(dedupKey(digest, plan.report(), c), c)).toList();
+        // another instance may queue it between the look and here: the dedup key decides. The key is kept while
+        // a catch-up could still look for it: until the period after the reported one ends.
+        List<Outbox.Target> fresh = dryRun ? wanted : app.outbox().enqueue(wanted, rendered.message(), at,
+                Optional.of(plan.calendar().periodOf(digest.period(), plan.report().end()).end()));
+        List<String> queued = fresh.stream().map(Outbox.Target::channel).toList();
         List<String> lost = new ArrayList<>(already);
-        for (String channel : digest.channels()) {
-            if (already.contains(channel)) {
-                continue;
-            }
-            // another instance may queue it between the look and here: the dedup key decides
-            boolean fresh = dryRun || app.outbox().enqueue(dedupKey(digest, plan.report(), channel), channel,
-                    rendered.message(), at);
-            (fresh ? queued : lost).add(channel);
-        }
+        wanted.stream().filter(t -> !fresh.contains(t)).map(Outbox.Target::channel).forEach(lost::add);
         log.info("digest {} for {}{}: queued for {}, already queued for {}", digest.name(), plan.report(),
                 dryRun ? " (dry run)" : "", queued, lost);
         return new Result(plan, Optional.of(rendered), queued, lost);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -30,7 +31,10 @@ import java.util.function.Function;
  */
 public final class Outbox {
     private static final int MAX_ERROR_LENGTH = 2000;
-    private static final String COLUMNS = "id, dedup_key, channel, message, attempts, created_at, next_attempt, last_error";
+    /** An entry with its message: inline in rows queued before version 5, else in outbox_message. */
+    private static final String COLUMNS = "o.id, o.dedup_key, o.channel, COALESCE(o.message, m.message) AS message, "
+            + "o.attempts, o.created_at, o.next_attempt, o.last_error FROM outbox o "
+            + "LEFT JOIN outbox_message m ON m.id = o.message_id";
     private static final String CLAIMABLE = "sent_at IS NULL AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)";
 
     private final ObjectMapper json = new ObjectMapper();
@@ -47,8 +51,23 @@ public final class Outbox {
     public Announcer announcer(Function<AlertEvent, Message> render, Instant now) {
         Objects.requireNonNull(render, "render");
         Objects.requireNonNull(now, "now");
-        Map<AlertEvent, Message> rendered = new HashMap<>();
-        return (c, dedupKey, channel, event) -> insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now);
+        Map<AlertEvent, Long> stored = new HashMap<>();
+        return (c, dedupKey, channel, event) -> {
+            Long messageId = stored.get(event);
+            if (messageId == null) {
+                messageId = storeMessage(c, render.apply(event));
+                stored.put(event, messageId);
+            }
+            return insert(c, dedupKey, channel, messageId, now, Optional.empty());
+        };
+    }
+
+    /** Where one copy of a message goes: a channel, and the key that makes it go there once. */
+    public record Target(String dedupKey, String channel) {
+        public Target {
+            Objects.requireNonNull(dedupKey, "dedupKey");
+            Objects.requireNonNull(channel, "channel");
+        }
     }
 
     /**
@@ -57,11 +76,51 @@ public final class Outbox {
      * @return false when an entry with this key exists already (it is not queued again)
      */
     public boolean enqueue(String dedupKey, String channel, Message m, Instant now) {
-        Objects.requireNonNull(dedupKey, "dedupKey");
-        Objects.requireNonNull(channel, "channel");
+        return !enqueue(List.of(new Target(dedupKey, channel)), m, now, Optional.empty()).isEmpty();
+    }
+
+    /**
+     * Queues one message for several channels in one transaction, its body stored once however many channels
+     * get it (a digest's chart is most of it).
+     *
+     * @param keepUntil keep the entries' dedup keys until then, also once delivered and older than the retention
+     * @return the targets it was queued for; the others had an entry with their key already
+     */
+    public List<Target> enqueue(List<Target> targets, Message m, Instant now, Optional<Instant> keepUntil) {
         Objects.requireNonNull(m, "m");
         Objects.requireNonNull(now, "now");
-        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now));
+        Objects.requireNonNull(keepUntil, "keepUntil");
+        return store.inTransaction("queue " + m.kind() + " \"" + m.subject() + "\"", c -> {
+            long messageId = storeMessage(c, m);
+            List<Target> queued = new ArrayList<>();
+            for (Target t : targets) {
+                if (insert(c, t.dedupKey(), t.channel(), messageId, now, keepUntil)) {
+                    queued.add(t);
+                }
+            }
+            return queued;
+        });
+    }
+
+    /**
+     * Forgets entries delivered before {@code sentBefore} whose dedup key is not kept past {@code now}, and the
+     * messages no entry refers to any more. Undelivered entries are never forgotten.
+     *
+     * @return how many entries were forgotten
+     */
+    public int purge(Instant sentBefore, Instant now) {
+        Objects.requireNonNull(sentBefore, "sentBefore");
+        Objects.requireNonNull(now, "now");
+        return store.inTransaction("purge the outbox", c -> {
+            int entries = Sql.update(c, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? "
+                    + "AND (keep_until IS NULL OR keep_until < ?)", ps -> {
+                ps.setObject(1, Sql.timestamp(sentBefore));
+                ps.setObject(2, Sql.timestamp(now));
+            });
+            Sql.update(c, "DELETE FROM outbox_message WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM outbox o WHERE o.message_id = outbox_message.id)", ps -> { });
+            return entries;
+        });
     }
 
     /**
@@ -122,17 +181,18 @@ public final class Outbox {
      * (PostgreSQL would), and a concurrent insert of the same key waits for the other transaction and then
      * counts as a duplicate.
      */
-    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now) throws SQLException {
-        String body = write(message);
+    private boolean insert(Connection c, String dedupKey, String channel, long messageId, Instant now,
+                           Optional<Instant> keepUntil) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         try {
-            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, next_attempt) "
-                    + "VALUES (?, ?, ?, 0, ?, ?)", ps -> {
+            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message_id, attempts, created_at, next_attempt, "
+                    + "keep_until) VALUES (?, ?, ?, 0, ?, ?, ?)", ps -> {
                 ps.setString(1, dedupKey);
                 ps.setString(2, channel);
-                ps.setString(3, body);
+                ps.setLong(3, messageId);
                 ps.setObject(4, Sql.timestamp(now));
                 ps.setObject(5, Sql.timestamp(now));
+                ps.setObject(6, Sql.timestamp(keepUntil.orElse(null)));
             });
             c.releaseSavepoint(savepoint);
             return true;
@@ -142,6 +202,19 @@ public final class Outbox {
             }
             c.rollback(savepoint);
             return false;
+        }
+    }
+
+    /** Stores a message once for the entries that send it; an entry that turns out a duplicate leaves it unused. */
+    private long storeMessage(Connection c, Message message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_message (message) VALUES (?)",
+                new String[]{"id"})) {
+            ps.setString(1, write(message));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
         }
     }
 
@@ -166,7 +239,7 @@ public final class Outbox {
                 ps.setObject(4, Sql.timestamp(now));
             });
             if (updated == 1) {
-                claimed.addAll(Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE id = ?",
+                claimed.addAll(Sql.query(c, "SELECT " + COLUMNS + " WHERE o.id = ?",
                         ps -> ps.setLong(1, id), this::entry));
             }
         }
@@ -204,7 +277,7 @@ public final class Outbox {
     }
 
     private List<OutboxEntry> pending(Connection c) throws SQLException {
-        return Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE sent_at IS NULL ORDER BY id", ps -> { },
+        return Sql.query(c, "SELECT " + COLUMNS + " WHERE o.sent_at IS NULL ORDER BY o.id", ps -> { },
                 this::entry);
     }
 

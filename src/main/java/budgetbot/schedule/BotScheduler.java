@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Quartz, set up from one configuration: a job per rule and per digest on its cron in the configured timezone,
- * plus the outbox drain. In memory by default; with {@code state.cluster: true} a JDBC cluster on the state
+ * plus the outbox drain and the hourly retention purge. In memory by default; with {@code state.cluster: true} a JDBC cluster on the state
  * database, where each fire runs on one instance.
  */
 public final class BotScheduler implements AutoCloseable {
@@ -57,6 +57,8 @@ public final class BotScheduler implements AutoCloseable {
     /** Quartz's default: how long a scheduler with nothing to fire waits before it looks in the job store again. */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Purging is cheap and nothing waits for it: hourly, at a minute no rule's default cron uses. */
+    private static final String RETENTION_SCHEDULE = "0 17 * * * ?";
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
 
     private final Scheduler scheduler;
@@ -148,6 +150,11 @@ public final class BotScheduler implements AutoCloseable {
         wanted.put(outbox.getKey(), trigger(outbox, SimpleScheduleBuilder.simpleSchedule()
                 .withIntervalInSeconds((int) outboxInterval.toSeconds()).repeatForever()
                 .withMisfireHandlingInstructionNextWithRemainingCount()));
+
+        JobDetail retention = JobBuilder.newJob(RetentionJob.class).withIdentity("retention", GROUP).build();
+        jobs.put(retention.getKey(), retention);
+        wanted.put(retention.getKey(), trigger(retention, CronScheduleBuilder.cronSchedule(RETENTION_SCHEDULE)
+                .inTimeZone(tz).withMisfireHandlingInstructionDoNothing()));
 
         for (JobKey stored : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!wanted.containsKey(stored)) {

@@ -199,6 +199,21 @@ public final class StateStore implements AutoCloseable {
         return inTransaction("read the silences", c -> Silences.active(c, Optional.empty(), at));
     }
 
+    /**
+     * Forgets the alert log's entries made before {@code before} and the silences that ended by then. The alert
+     * state, which decides what is news, is kept whatever its age.
+     *
+     * @return how many log entries were forgotten
+     */
+    public int purgeBefore(Instant before) {
+        Objects.requireNonNull(before, "before");
+        return inTransaction("purge the alert log", c -> {
+            Sql.update(c, "DELETE FROM silence WHERE ends_at < ?", ps -> ps.setObject(1, Sql.timestamp(before)));
+            return Sql.update(c, "DELETE FROM alert_events WHERE announced_at < ?",
+                    ps -> ps.setObject(1, Sql.timestamp(before)));
+        });
+    }
+
     /** Ends a silence now; false when there is none with this id. */
     public boolean removeSilence(long id) {
         return inTransaction("remove silence " + id, c -> Silences.remove(c, id));

@@ -71,7 +71,10 @@ class BotSchedulerTest {
         ZonedDateTime nextDigest = digest.getNextFireTime().toInstant().atZone(ZoneId.of("Asia/Shanghai"));
         assertThat(List.of(nextDigest.getHour(), nextDigest.getMinute(), nextDigest.getSecond())).containsExactly(9, 0, 0);
         assertThat(outbox.getRepeatInterval()).isEqualTo(OUTBOX.toMillis());
-        for (JobKey job : List.of(BotScheduler.ruleKey(RULE), BotScheduler.digestKey(DIGEST), JobKey.jobKey("outbox", BotScheduler.GROUP))) {
+        CronTrigger retention = (CronTrigger) quartz.getTrigger(TriggerKey.triggerKey("retention", BotScheduler.GROUP));
+        assertThat(retention.getCronExpression()).isEqualTo("0 17 * * * ?");
+        for (JobKey job : List.of(BotScheduler.ruleKey(RULE), BotScheduler.digestKey(DIGEST),
+                JobKey.jobKey("outbox", BotScheduler.GROUP), JobKey.jobKey("retention", BotScheduler.GROUP))) {
             assertThat(quartz.getJobDetail(job).isConcurrentExecutionDisallowed()).as(job.toString()).isTrue();
         }
         assertThat(scheduler.caughtUp()).isEmpty();
