@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the scheduler: every rule and digest on its cron, the outbox drained continuously.",
                 "Reloads the config file when it changes; an invalid new config is reported and the last good one kept.",
+                "With server.listen in the config, serves /healthz, /metrics (Prometheus) and a status page at /.",
                 "Stops gracefully on SIGTERM/Ctrl-C (running jobs finish first)."})
 final class RunCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);

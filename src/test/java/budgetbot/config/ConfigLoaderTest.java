@@ -108,6 +108,7 @@ class ConfigLoaderTest {
         assertThat(c.rules().get(0).budgets()).extracting(Budget::limit)
                 .containsExactly(new BigDecimal("20000000"), new BigDecimal("3000"));
         assertThat(c.digests()).extracting(DigestConfig::name).containsExactly("daily-summary");
+        assertThat(c.server()).map(ServerConfig::listen).contains("127.0.0.1:9464");
     }
 
     @Test
