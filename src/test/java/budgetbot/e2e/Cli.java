@@ -68,11 +68,7 @@ final class Cli {
      * @param unset variables not to inherit from this process
      */
     static Run process(Map<String, String> set, Set<String> unset, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-cp", classpath(), Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = builder(args);
         pb.environment().keySet().removeAll(unset);
         pb.environment().putAll(set);
         try {
@@ -93,6 +89,26 @@ final class Cli {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * Starts {@code budgetbot args...} as a new JVM that keeps running, such as {@code run}; both its outputs go
+     * to {@code log}. The caller stops it.
+     */
+    static Process start(Path log, String... args) {
+        try {
+            return builder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=true", "-cp", classpath(), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
     }
 
     private static String read(InputStream in) {
