@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -30,10 +31,12 @@ public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService probes;
 
-    private OpsServer(HttpServer server, ExecutorService executor) {
+    private OpsServer(HttpServer server, ExecutorService executor, ExecutorService probes) {
         this.server = server;
         this.executor = executor;
+        this.probes = probes;
     }
 
     /**
@@ -45,20 +48,18 @@ public final class OpsServer implements AutoCloseable {
      */
     public static OpsServer start(ServerConfig cfg, Supplier<App> app, BooleanSupplier schedulerRunning) {
         Objects.requireNonNull(app, "app");
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ops-http-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(2, daemons("ops-http-"));
+        // probes of the database get threads of their own: a request must not wait for its own probe's thread
+        ExecutorService probes = Executors.newCachedThreadPool(daemons("ops-probe-"));
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 16);
         } catch (IOException e) {
             executor.shutdownNow();
+            probes.shutdownNow();
             throw new UncheckedIOException("cannot listen on " + cfg.listen() + " (server.listen): " + e.getMessage(), e);
         }
-        Health health = new Health(schedulerRunning, executor);
+        Health health = new Health(schedulerRunning, probes);
         server.createContext("/healthz", exchange -> serve(exchange, () -> {
             Health.Report report = health.check(app.get());
             return new Response(report.healthy() ? 200 : 503, "application/json", report.json());
@@ -80,7 +81,16 @@ public final class OpsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         log.info("serving /healthz, /metrics and the status page on http://{}/", address(server));
-        return new OpsServer(server, executor);
+        return new OpsServer(server, executor, probes);
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger threads = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The bound address, {@code host:port}; the port is the real one when the config asked for 0. */
@@ -99,6 +109,7 @@ public final class OpsServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        probes.shutdownNow();
     }
 
     private record Response(int status, String contentType, String body) {
