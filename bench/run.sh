@@ -96,7 +96,7 @@ ucloud:
   baseUrl: $BASE
   publicKey: $PUBLIC_KEY
   privateKey: \${BENCH_UCLOUD_PRIVATE_KEY}
-  parallelism: $2
+  maxConcurrency: $2
 state:
   url: jdbc:h2:file:$WORK/state-$1/budgetbot
 prices:
@@ -243,15 +243,15 @@ fresh_state() { echo "rm -rf $WORK/state-$1"; }
 
 measure "validate (JVM start + config load)" "" "" "$BB validate --config $WORK/big.yml >/dev/null"
 for p in 8 1; do
-    measure "usage 1 day, parallelism $p" "" "" "$(usage_cmd "$p" "$DAY_START")"
+    measure "usage 1 day, maxConcurrency $p" "" "" "$(usage_cmd "$p" "$DAY_START")"
 done
 for p in 8 1; do
-    measure "usage 31 days, parallelism $p" "" "" "$(usage_cmd "$p" "$MONTH_START")"
+    measure "usage 31 days, maxConcurrency $p" "" "" "$(usage_cmd "$p" "$MONTH_START")"
 done
 if ((LATENCY_MS > 0)); then
     for p in 8 1; do
         # 31 day slices, one request each: every request of the run gets the delay
-        measure "usage 31 days, parallelism $p, +${LATENCY_MS} ms/request" "" "$(queue_slow 31)" \
+        measure "usage 31 days, maxConcurrency $p, +${LATENCY_MS} ms/request" "" "$(queue_slow 31)" \
             "$(usage_cmd "$p" "$MONTH_START")"
         [[ $(pending_faults) == 0 ]] || die "the latency rows left delays queued: the request count changed?"
     done

@@ -53,7 +53,16 @@ public final class App implements AutoCloseable {
 
     /** Talks to UCloud and the configured channels for real, for a command that runs once. */
     public static App open(BotConfig config, Clock clock) {
-        return open(config, clock, Telemetry.create());
+        return open(config, clock, false);
+    }
+
+    /**
+     * As {@link #open(BotConfig, Clock)}; with {@code readOnly}, for a dry run, the state database is read as it is
+     * and never written, created or migrated ({@link StateStore#openReadOnly}).
+     */
+    public static App open(BotConfig config, Clock clock, boolean readOnly) {
+        return open(config, UCloudClient.create(config.ucloud(), config.calendar().zone()),
+                Notifiers.create(config.channels(), clock, System.out), clock, Telemetry.create(), readOnly);
     }
 
     /** Talks to UCloud and the configured channels for real, reporting to {@code telemetry}, which outlives it. */
@@ -73,9 +82,14 @@ public final class App implements AutoCloseable {
     /** As {@link #open(BotConfig, UsageSource, Map, Clock)}, its fetches, checks and sends measured in {@code telemetry}. */
     public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock,
                            Telemetry telemetry) {
+        return open(config, source, notifiers, clock, telemetry, false);
+    }
+
+    private static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock,
+                            Telemetry telemetry, boolean readOnly) {
         StateStore store;
         try {
-            store = StateStore.open(config.state());
+            store = readOnly ? StateStore.openReadOnly(config.state()) : StateStore.open(config.state());
         } catch (RuntimeException e) {
             closeAll(source, notifiers);
             throw e;

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Evaluates rules as of a moment and records what must be announced; delivery is the dispatcher's. */
 public final class Checker {
@@ -61,12 +62,26 @@ public final class Checker {
     public List<Outcome> check(Instant at, Optional<String> onlyRule, boolean dryRun) {
         Map<Window, Map<Series, Usage>> fetched = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>();
-        for (RuleConfig rule : app.config().rules()) {
-            if (onlyRule.isEmpty() || onlyRule.get().equals(rule.name())) {
-                outcomes.add(checkRule(rule, at, dryRun, fetched));
-            }
+        for (RuleConfig rule : rules(onlyRule)) {
+            outcomes.add(checkRule(rule, at, dryRun, fetched));
         }
         return outcomes;
+    }
+
+    /**
+     * The rules {@link #check} would evaluate that were last evaluated as of a moment after {@code at}, with that
+     * moment. Checking them as of {@code at} would announce from the past: a growth alert that is live now
+     * would be resolved because it had not started yet.
+     */
+    public Map<String, Instant> evaluatedAfter(Instant at, Optional<String> onlyRule) {
+        Map<String, Instant> after = new TreeMap<>(app.store().lastEvaluated(rules(onlyRule).stream()
+                .map(RuleConfig::name).toList()));
+        after.values().removeIf(latest -> !latest.isAfter(at));
+        return after;
+    }
+
+    private List<RuleConfig> rules(Optional<String> onlyRule) {
+        return app.config().rules().stream().filter(r -> onlyRule.isEmpty() || onlyRule.get().equals(r.name())).toList();
     }
 
     public Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun) {

@@ -7,6 +7,7 @@ import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
 import budgetbot.delivery.Outbox;
 import budgetbot.digest.FiredAlert;
+import budgetbot.digest.Lateness;
 import budgetbot.render.Amounts;
 import budgetbot.render.DigestRenderer;
 import budgetbot.render.RenderedDigest;
@@ -15,9 +16,11 @@ import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.AlertLogEntry;
+import budgetbot.state.StateException;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
+import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +58,16 @@ public final class DigestService {
     }
 
     public Result send(DigestConfig digest, Instant at, boolean dryRun) {
-        DigestPlan plan = DigestPlan.of(digest, app.config(), at);
+        return send(digest, at, dryRun, Optional.empty());
+    }
+
+    /**
+     * Builds the digest of the period before {@code at} and queues it for every channel that does not have it yet.
+     *
+     * @param late why this comes after the digest's time, when it does: the digest then says so
+     */
+    public Result send(DigestConfig digest, Instant at, boolean dryRun, Optional<Lateness> late) {
+        DigestPlan plan = DigestPlan.of(digest, app.config(), at, late);
         List<String> already = digest.channels().stream()
                 .filter(c -> app.outbox().isQueued(dedupKey(digest, plan.report(), c))).toList();
         if (already.size() == digest.channels().size()) {
@@ -75,6 +87,17 @@ public final class DigestService {
         log.info("digest {} for {}{}: queued for {}, already queued for {}", digest.name(), plan.report(),
                 dryRun ? " (dry run)" : "", queued, lost);
         return new Result(plan, Optional.of(rendered), queued, lost);
+    }
+
+    /** Why a digest could not be made, as its late note says it: "usage could not be fetched from UCloud". */
+    public static String failure(RuntimeException e) {
+        if (e instanceof UsageException) {
+            return "usage could not be fetched from UCloud";
+        }
+        if (e instanceof StateException) {
+            return "the state database could not be used";
+        }
+        return "it could not be built";
     }
 
     /** One digest per period per channel, whichever instance or restart builds it. */

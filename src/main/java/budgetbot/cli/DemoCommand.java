@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println();
             try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), notifiers, clock)) {
                 new Checker(app).check(now, Optional.empty(), false).forEach(o -> System.out.println(o.summary()));
-                System.out.println(Delivery.deliverNow(app));
+                System.out.println(Delivery.summary(Delivery.deliverNow(app)));
                 DigestService digests = new DigestService(app);
                 for (var digest : cfg.digests()) {
                     var rendered = digests.send(digest, now, false).rendered();
@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                         rendered.get().writeTo(dir.resolve("digest"));
                     }
                 }
-                System.out.println(Delivery.deliverNow(app));
+                System.out.println(Delivery.summary(Delivery.deliverNow(app)));
             }
         }
         System.out.println();

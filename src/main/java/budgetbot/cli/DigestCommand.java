@@ -5,6 +5,7 @@ import budgetbot.app.Delivery;
 import budgetbot.app.DigestService;
 import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
+import budgetbot.delivery.DrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,21 +29,23 @@ final class DigestCommand implements Callable<Integer> {
     @Option(names = "--at", paramLabel = "TIME", description = "act as of this moment (default now)")
     String at;
 
-    @Option(names = "--dry-run", description = "show what would be sent; change nothing, send nothing")
+    @Option(names = "--dry-run", description = "show what would be sent; send nothing, write nothing")
     boolean dryRun;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "write <name>-<date>.html, .txt and .png here; send nothing")
+    @Option(names = "--out", paramLabel = "DIR", description = "write <name>-<date>.html, .txt and .png here; send "
+            + "nothing, write no state")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         BotConfig cfg = config.load();
-        DigestConfig digest = cfg.digest(name).orElseThrow(() -> new IllegalArgumentException(
+        DigestConfig digest = cfg.digest(name).orElseThrow(() -> new InputException(
                 "no digest named '" + name + "' in " + cfg.file() + "; defined: "
                         + cfg.digests().stream().map(DigestConfig::name).toList()));
         Clock clock = Clock.systemUTC();
         Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
-        try (App app = App.open(cfg, clock)) {
+        // neither a dry run nor --out sends anything, so neither writes the state
+        try (App app = App.open(cfg, clock, dryRun || out != null)) {
             DigestService service = new DigestService(app);
             if (out != null) {
                 for (Path p : service.build(digest, when).writeTo(out)) {
@@ -60,8 +63,9 @@ final class DigestCommand implements Callable<Integer> {
             }
             System.out.println(r.rendered().isEmpty() ? "nothing to send: " + already
                     : "queued for " + r.queued() + (already.isEmpty() ? "" : "; " + already));
-            System.out.println(Delivery.deliverNow(app));
-            return 0;
+            DrainResult delivered = Delivery.deliverNow(app);
+            System.out.println(Delivery.summary(delivered));
+            return delivered.failed() > 0 ? Main.FAILURE : 0;
         }
     }
 }

@@ -2,18 +2,30 @@ package budgetbot.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 configuration error, 1 failure. */
+/**
+ * The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 fix your input (configuration or
+ * command line), 1 something failed while running.
+ */
 @Command(name = "budgetbot", mixinStandardHelpOptions = true, version = "budgetbot 0.1.0",
         description = "Watches UCloud LLM token usage and warns before the money is gone.",
         subcommands = {ValidateCommand.class, UsageCommand.class, CheckCommand.class, RunCommand.class,
                 DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class, SilenceCommand.class,
                 NotifyTestCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main {
-    public static final int CONFIG_ERROR = 2;
+public final class Main implements Runnable {
+    /** The configuration or the command line is wrong: running it again unchanged fails the same way. */
+    public static final int INPUT_ERROR = 2;
+    /** Something failed while running: a fetch, a delivery, the database. */
+    public static final int FAILURE = 1;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
             description = "logs as text (default) or json lines; also BUDGETBOT_LOG_FORMAT")
@@ -29,13 +41,17 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Failures());
-        // 2 is reserved for configuration errors: a mistyped option is an "other failure"
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine.UnmatchedArgumentException.printSuggestions(e, e.getCommandLine().getErr());
-            e.getCommandLine().getErr().println("error: " + e.getMessage());
-            e.getCommandLine().getErr().println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return 1;
+            return Failures.inputError(e.getCommandLine(), e.getMessage());
         });
         return cl;
+    }
+
+    /** {@code budgetbot} alone: a command is missing. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

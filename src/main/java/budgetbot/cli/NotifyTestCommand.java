@@ -29,7 +29,7 @@ final class NotifyTestCommand implements Callable<Integer> {
         BotConfig cfg = config.load();
         ChannelConfig target = cfg.channels().get(channel);
         if (target == null) {
-            throw new IllegalArgumentException("no channel named '" + channel + "' in " + cfg.file() + "; defined: "
+            throw new InputException("no channel named '" + channel + "' in " + cfg.file() + "; defined: "
                     + String.join(", ", cfg.channels().keySet()));
         }
         Clock clock = Clock.systemUTC();

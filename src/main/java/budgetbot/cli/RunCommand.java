@@ -19,7 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the scheduler: every rule and digest on its cron, the outbox drained continuously.",
                 "Reloads the config file when it changes; an invalid new config is reported and the last good one kept.",
+                "Exits 1 when a reload can start neither the new nor the last good configuration.",
                 "With server.listen in the config, serves /healthz, /metrics (Prometheus) and a status page at /.",
                 "Stops gracefully on SIGTERM/Ctrl-C (running jobs finish first)."})
 final class RunCommand implements Runnable {
@@ -79,10 +81,12 @@ final class RunCommand implements Runnable {
             t.setDaemon(true);
             return t;
         });
+        // completes when SIGTERM has stopped the bot, or exceptionally when a reload left nothing running
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
         if (reloadSeconds > 0) {
-            watcher.scheduleWithFixedDelay(() -> poll(watch, listen), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
+            watcher.scheduleWithFixedDelay(() -> poll(watch, stopped, listen), reloadSeconds, reloadSeconds,
+                    TimeUnit.SECONDS);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: waiting for running jobs");
             // no interrupt: a reload in progress finishes, then close() gets the watch's lock
@@ -91,23 +95,29 @@ final class RunCommand implements Runnable {
             watch.close();
             telemetry.close();
             log.info("stopped");
-            stopped.countDown();
+            stopped.complete(null);
         }, "shutdown"));
         try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            stopped.join();
+        } catch (CompletionException e) {
+            // the exit code says "failed" and a supervisor starts a fresh process, which may well work
+            throw (ConfigWatch.Stopped) e.getCause();
         }
     }
 
-    /** An exception would end the periodic polling for good. */
-    private static void poll(ConfigWatch watch, Optional<ServerConfig> listening) {
+    /**
+     * A failed reload is logged and polling goes on (an exception would end it for good); one that left nothing
+     * running ends {@code run}.
+     */
+    private static void poll(ConfigWatch watch, CompletableFuture<Void> stopped, Optional<ServerConfig> listening) {
         try {
             if (watch.poll() && !watch.app().config().server().equals(listening)) {
                 log.warn("server.listen changed to {}; the HTTP server keeps {} until budgetbot restarts",
                         watch.app().config().server().map(ServerConfig::listen).orElse("none"),
                         listening.map(ServerConfig::listen).orElse("none"));
             }
+        } catch (ConfigWatch.Stopped e) {
+            stopped.completeExceptionally(e);
         } catch (RuntimeException e) {
             log.error("checking the config for changes failed: {}", e.getMessage());
         }

@@ -49,11 +49,17 @@ final class SilenceCommand {
         public Integer call() {
             BotConfig cfg = config.load();
             if (cfg.rule(rule).isEmpty()) {
-                throw new IllegalArgumentException("no rule named '" + rule + "' in " + cfg.file());
+                throw new InputException("no rule named '" + rule + "' in " + cfg.file());
             }
             Clock clock = Clock.systemUTC();
             Instant now = clock.instant();
             Instant end = end(until, cfg.calendar().zone(), now);
+            if (!end.isAfter(now)) {
+                throw new InputException("a silence must end in the future, not at " + end);
+            }
+            if (reason.isBlank()) {
+                throw new InputException("a silence needs a reason: say why with --reason");
+            }
             try (StateStore store = StateStore.open(cfg.state())) {
                 Silence s = store.addSilence(rule, Optional.ofNullable(group), end, reason, now);
                 System.out.println("silence #" + s.id() + ": " + describe(s, cfg.calendar().zone()));
@@ -95,7 +101,7 @@ final class SilenceCommand {
             BotConfig cfg = config.load();
             try (StateStore store = StateStore.open(cfg.state())) {
                 if (!store.removeSilence(id)) {
-                    throw new IllegalArgumentException("no silence #" + id + " (silence list shows those holding)");
+                    throw new InputException("no silence #" + id + " (silence list shows those holding)");
                 }
             }
             System.out.println("removed silence #" + id);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,6 +34,14 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Option(names = "--models", split = ",", paramLabel = "MODEL", description = "models to serve (default: three models)")
     List<String> models = SimulatorOptions.DEFAULT_MODELS;
+
+    @Option(names = "--synthetic-keys", paramLabel = "N",
+            description = "serve N made-up keys, uminferapikey-sim-00001 upwards, instead of --keys (for benchmarks)")
+    Integer syntheticKeys;
+
+    @Option(names = "--max-window-days", defaultValue = "10",
+            description = "longer windows get RetCode 110 like UCloud's timeout (default: ${DEFAULT-VALUE})")
+    int maxWindowDays;
 
     @Option(names = "--spike", paramLabel = "KEY_OR_MODEL",
             description = "multiply the usage of this key, model or 'key x model' over the last hours")
@@ -63,7 +72,9 @@ public final class SimulatorCommand implements Callable<Integer> {
     /** Starts the simulator and prints how to point budgetbot at it. */
     Simulator start(PrintWriter out) {
         Optional<Spike> spikeOption = Optional.ofNullable(spike).map(t -> Spike.lastHours(t, spikeHours, spikeFactor));
-        Simulator sim = Simulator.start(new SimulatorOptions(port, seed, keys, models, spikeOption, Clock.systemUTC()));
+        List<String> served = syntheticKeys == null ? keys : SimulatorOptions.syntheticKeys(syntheticKeys);
+        Simulator sim = Simulator.start(new SimulatorOptions(port, seed, served, models, spikeOption, Clock.systemUTC(),
+                Duration.ofDays(maxWindowDays)));
         String base = sim.baseUrl().toString();
         out.println("UCloud simulator listening on " + base);
         out.println();
@@ -74,10 +85,12 @@ public final class SimulatorCommand implements Callable<Integer> {
         out.println("  privateKey: " + sim.privateKey().reveal());
         out.println("  projectId: \"\"");
         out.println();
-        out.println("Keys:   " + String.join(", ", keys));
+        out.println("Keys:   " + (syntheticKeys == null ? String.join(", ", keys)
+                : served.get(0) + " .. " + served.get(served.size() - 1) + " (" + served.size() + ")"));
         out.println("Models: " + String.join(", ", models));
         spikeOption.ifPresent(s -> out.println("Spike:  x" + trim(s.factor()) + " on " + s.target() + " for the last "
                 + spikeHours + " hours"));
+        out.println("Stats:  curl '" + base + "_sim/stats'");
         out.println("Faults: curl -X POST '" + base + "_sim/faults?kind=http500&count=2'");
         out.println("        kinds: " + Fault.Kind.names() + " (slow takes &delayMs=)");
         out.println("Ctrl-C stops it.");

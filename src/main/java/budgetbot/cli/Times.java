@@ -33,7 +33,7 @@ final class Times {
             TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(s, ZonedDateTime::from, LocalDateTime::from);
             return t instanceof ZonedDateTime z ? z.toInstant() : ((LocalDateTime) t).atZone(zone).toInstant();
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("cannot read time '" + text + "': use ISO-8601 "
+            throw new InputException("cannot read time '" + text + "': use ISO-8601 "
                     + "(2026-11-27T10:00+08:00, 2026-11-27, 2026-11-27T10:00 in the config's timezone), unix seconds or 'now'");
         }
     }

@@ -67,7 +67,7 @@ final class UsageCommand implements Callable<Integer> {
         Instant end = to == null ? now : Times.parse(to, zone, now);
         Instant start = from == null ? cfg.calendar().periodOf(PeriodUnit.DAY, now).start() : Times.parse(from, zone, now);
         if (!start.isBefore(end)) {
-            throw new IllegalArgumentException("--from must be before --to");
+            throw new InputException("--from must be before --to");
         }
         Series series = new Series(key, model);
         Window window = new Window(start, end);

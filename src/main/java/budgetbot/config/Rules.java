@@ -20,6 +20,10 @@ final class Rules {
     static final BigDecimal DEFAULT_FORECAST_AFTER = new BigDecimal("0.1");
     static final int DEFAULT_TOP = 5;
     static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(30);
+    /** Names land in database keys (alert_state: rule 200, grp 500 characters; usage_slice: model 500). */
+    static final int MAX_NAME = 100;
+    static final int MAX_KEY = 100;
+    static final int MAX_MODEL = 300;
 
     private static final Map<String, Metric> METRICS = ConfigLoader.names(Metric.values(), Metric::yamlName);
     private static final Map<String, PeriodUnit> PERIODS = ConfigLoader.names(PeriodUnit.values(), PeriodUnit::yamlName);
@@ -40,8 +44,8 @@ final class Rules {
                             "staleAfter");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
-            List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.strings()));
-            List<String> models = s.required("models", List.of(), values.nonEmpty(values.strings()));
+            List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.names(MAX_KEY)));
+            List<String> models = s.required("models", List.of(), values.nonEmpty(values.names(MAX_MODEL)));
             GroupBy groupBy = s.optional("groupBy", GroupBy.ALL, values.oneOf(GROUPS));
             List<Budget> budgets = new ArrayList<>();
             List<Node> budgetItems = s.items("budgets", "a list of budgets");
@@ -79,8 +83,8 @@ final class Rules {
             PeriodUnit period = s.optional("period", PeriodUnit.DAY, values.oneOf(DIGEST_PERIODS));
             List<String> covered = s.optional("rules", List.of(), values.list(reference(values, "rule", ruleNames),
                     "a list of rule names"));
-            List<String> keys = s.optional("keys", List.of(), values.strings());
-            List<String> models = s.optional("models", List.of(), values.strings());
+            List<String> keys = s.optional("keys", List.of(), values.names(MAX_KEY));
+            List<String> models = s.optional("models", List.of(), values.names(MAX_MODEL));
             if (!keys.isEmpty() && models.isEmpty()) {
                 s.problem("keys", "keys need models: the digest covers every key x model; add models:");
             } else if (keys.isEmpty() && !models.isEmpty()) {
@@ -131,7 +135,7 @@ final class Rules {
     }
 
     private static String uniqueName(Section s, Values values, String kind, Map<String, Integer> seen) {
-        String name = s.required("name", "", values.nonEmptyString());
+        String name = s.required("name", "", values.name(MAX_NAME));
         Integer first = name.isEmpty() ? null : seen.putIfAbsent(name, s.node("name").map(Node::line).orElse(0));
         if (first != null) {
             s.problem("name", "duplicate " + kind + " name \"" + name + "\" (first at line " + first

@@ -4,6 +4,8 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.quartz.CronExpression;
 
+import java.util.Date;
+
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -67,6 +69,21 @@ final class Values {
 
     Reader<String> nonEmptyString() {
         return check(string(), s -> !s.isBlank(), s -> "must not be empty");
+    }
+
+    /**
+     * A name that ends up in messages, subjects and database keys: not empty, at most {@code max} characters and
+     * free of control characters (a line break in a name would break a mail header or a log line).
+     */
+    Reader<String> name(int max) {
+        return check(check(nonEmptyString(), n -> n.codePoints().noneMatch(Character::isISOControl),
+                n -> "must not contain control characters (line breaks, tabs, escapes)"),
+                n -> n.length() <= max, n -> "is " + n.length() + " characters long; at most " + max + " are allowed");
+    }
+
+    /** A list of {@link #name}s. */
+    Reader<List<String>> names(int max) {
+        return list(name(max), "a list of strings");
     }
 
     /**
@@ -167,7 +184,12 @@ final class Values {
                 return null;
             }
             try {
-                CronExpression.validateExpression(text);
+                // from a fixed moment rather than now: loading a file must not depend on when it happens
+                if (new CronExpression(text).getNextValidTimeAfter(new Date(0)) == null) {
+                    problems.at(node, path, "cron expression \"" + text + "\" never fires (no such date); check "
+                            + "the day-of-month, month and year fields");
+                    return null;
+                }
                 return text;
             } catch (ParseException e) {
                 problems.at(node, path, "invalid cron expression \"" + text + "\": " + e.getMessage()
@@ -312,11 +334,6 @@ final class Values {
             }
             return values;
         };
-    }
-
-    /** A list of non-empty strings, such as keys or channel names. */
-    Reader<List<String>> strings() {
-        return list(nonEmptyString(), "a list of strings");
     }
 
     /** A list that must have at least one item. */

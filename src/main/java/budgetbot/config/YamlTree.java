@@ -2,6 +2,7 @@ package budgetbot.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,9 @@ import java.util.Optional;
  * safe; tags and aliases are rejected anyway because rules.yml has no use for them. Duplicate keys are errors.
  */
 final class YamlTree {
+    private static final String NOT_UTF8 = "the file is not valid UTF-8 text; save it as UTF-8";
+    /** Far above any real configuration, far below what would take memory or time to parse. */
+    static final long MAX_BYTES = 1024 * 1024;
     static final String EMPTY_FILE = "the file is empty; expected a mapping with at least ucloud: and rules:";
 
     // yes/no/on/off stay strings (YAML 1.1 would make "NO" false); "key:" with nothing after it is null
@@ -46,6 +51,16 @@ final class YamlTree {
 
     /** The file's single document, or empty after reporting why there is none (missing, empty, malformed). */
     static Optional<Node> read(Path file, Problems problems) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                problems.file(String.format(Locale.ROOT, "the file is %.1f MiB; a configuration is at most 1 MiB "
+                        + "(is this the right file?)", size / 1048576.0));
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            // reported below by the read, with the same words as every other unreadable file
+        }
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              YAMLParser parser = (YAMLParser) FACTORY.createParser(in)) {
             JsonToken first = parser.nextToken();
@@ -61,10 +76,13 @@ final class YamlTree {
             return Optional.of(root);
         } catch (NoSuchFileException e) {
             problems.file("no such file: " + file);
+        } catch (StreamConstraintsException e) {
+            problems.file("values are nested more than " + FACTORY.streamReadConstraints().getMaxNestingDepth()
+                    + " levels deep; rules.yml needs about five");
         } catch (StreamReadException e) {
             malformed(e, problems);
         } catch (CharacterCodingException e) {
-            problems.file("the file is not valid UTF-8 text");
+            problems.file(NOT_UTF8);
         } catch (IOException e) {
             problems.file("cannot read the file: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
@@ -77,8 +95,8 @@ final class YamlTree {
      * snippet would print a secret written on it.
      */
     private static void malformed(StreamReadException e, Problems problems) {
-        if (e.getCause() instanceof CharacterCodingException) {
-            problems.file("the file is not valid UTF-8 text");
+        if (notUtf8(e)) {
+            problems.file(NOT_UTF8);
         } else if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
             Mark at = m.getProblemMark();
             String context = m.getContext() == null || m.getContextMark() == null ? ""
@@ -92,6 +110,15 @@ final class YamlTree {
             problems.at(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "",
                     "malformed YAML: " + (event < 0 ? message : message.substring(0, event)));
         }
+    }
+
+    private static boolean notUtf8(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CharacterCodingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Node value(JsonToken token, String path) throws IOException {

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,33 +175,18 @@ public final class Outbox {
         return store.autoCommit("count the outbox", this::countPending);
     }
 
-    /**
-     * Inserts unless the key exists. A savepoint keeps a duplicate from aborting the caller's transaction
-     * (PostgreSQL would), and a concurrent insert of the same key waits for the other transaction and then
-     * counts as a duplicate.
-     */
+    /** Inserts unless the key exists, in the caller's transaction (see {@link Sql#insertUnlessDuplicate}). */
     private boolean insert(Connection c, String dedupKey, String channel, long messageId, Instant now,
                            Optional<Instant> keepUntil) throws SQLException {
-        Savepoint savepoint = c.setSavepoint();
-        try {
-            Sql.update(c, "INSERT INTO outbox (dedup_key, channel, message_id, attempts, created_at, next_attempt, "
-                    + "keep_until) VALUES (?, ?, ?, 0, ?, ?, ?)", ps -> {
-                ps.setString(1, dedupKey);
-                ps.setString(2, channel);
-                ps.setLong(3, messageId);
-                ps.setObject(4, Sql.timestamp(now));
-                ps.setObject(5, Sql.timestamp(now));
-                ps.setObject(6, Sql.timestamp(keepUntil.orElse(null)));
-            });
-            c.releaseSavepoint(savepoint);
-            return true;
-        } catch (SQLException e) {
-            if (!Sql.isUniqueViolation(e)) {
-                throw e;
-            }
-            c.rollback(savepoint);
-            return false;
-        }
+        return Sql.insertUnlessDuplicate(c, "INSERT INTO outbox (dedup_key, channel, message_id, attempts, "
+                + "created_at, next_attempt, keep_until) VALUES (?, ?, ?, 0, ?, ?, ?)", ps -> {
+            ps.setString(1, dedupKey);
+            ps.setString(2, channel);
+            ps.setLong(3, messageId);
+            ps.setObject(4, Sql.timestamp(now));
+            ps.setObject(5, Sql.timestamp(now));
+            ps.setObject(6, Sql.timestamp(keepUntil.orElse(null)));
+        });
     }
 
     /** Stores a message once for the entries that send it; an entry that turns out a duplicate leaves it unused. */

@@ -24,9 +24,10 @@ import java.util.TreeSet;
  * @param report     the previous complete period, the one the digest is about
  * @param comparison the period before {@code report}
  * @param current    the current period up to {@code at}, for budget standings when the evaluator has none
+ * @param late       why this run comes after the digest's time, when it does
  */
 public record DigestPlan(DigestConfig digest, PeriodCalendar calendar, Instant at, List<DigestGroup> groups,
-                         Window report, Window comparison, Window current) {
+                         Window report, Window comparison, Window current, Optional<Lateness> late) {
     /** Name of the group of the digest's own {@code keys} x {@code models}. */
     public static final String EXTRA_GROUP = "other keys";
 
@@ -45,14 +46,20 @@ public record DigestPlan(DigestConfig digest, PeriodCalendar calendar, Instant a
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(comparison, "comparison");
         Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(late, "late");
     }
 
     /**
-     * The plan of digest {@code d} run at {@code at}.
+     * The plan of digest {@code d} run at {@code at}, on time.
      *
      * @throws IllegalArgumentException when the digest names a rule the config does not have, or covers nothing
      */
     public static DigestPlan of(DigestConfig d, BotConfig cfg, Instant at) {
+        return of(d, cfg, at, Optional.empty());
+    }
+
+    /** As {@link #of(DigestConfig, BotConfig, Instant)}, for a run that is {@code late} when that is present. */
+    public static DigestPlan of(DigestConfig d, BotConfig cfg, Instant at, Optional<Lateness> late) {
         List<DigestGroup> groups = new ArrayList<>();
         for (String name : d.rules()) {
             RuleConfig rule = cfg.rule(name).orElseThrow(() -> new IllegalArgumentException(
@@ -66,7 +73,7 @@ public record DigestPlan(DigestConfig digest, PeriodCalendar calendar, Instant a
         PeriodCalendar calendar = cfg.calendar();
         Window report = calendar.previous(d.period(), at);
         Window comparison = calendar.previous(d.period(), report.start());
-        return new DigestPlan(d, calendar, at, groups, report, comparison, calendar.soFar(d.period(), at));
+        return new DigestPlan(d, calendar, at, groups, report, comparison, calendar.soFar(d.period(), at), late);
     }
 
     public PeriodUnit period() {

@@ -11,6 +11,8 @@ import budgetbot.usage.UsageSource;
 import budgetbot.usage.UsageTotals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +42,7 @@ import java.util.concurrent.Future;
  * a whole day or the whole open range keeps the totals UCloud reported for it.
  */
 public final class UsageFetcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UsageFetcher.class);
     /** Longer open ranges (a settle time near a day, or a window ending in the future) go through {@link UsageSource#fetch}. */
     private static final Duration ONE_REQUEST = Duration.ofDays(2);
 
@@ -128,7 +131,8 @@ public final class UsageFetcher implements AutoCloseable {
 
     private Map<Series, Map<Window, Usage>> throughCache(Collection<Map.Entry<Series, List<Window>>> missing) {
         // one moment for all series, so that they agree on which days are closed
-        Instant settledBefore = clock.instant().minus(settle);
+        Instant started = clock.instant();
+        Instant settledBefore = started.minus(settle);
         Map<Series, SlicePlan> plans = new LinkedHashMap<>();
         Map<Series, Future<Map<Window, Usage>>> loads = new LinkedHashMap<>();
         for (Map.Entry<Series, List<Window>> e : missing) {
@@ -137,6 +141,7 @@ public final class UsageFetcher implements AutoCloseable {
             loads.put(e.getKey(), pool.submit(LogContext.carried(() -> cache.get().load(e.getKey(), plan.closedDays()))));
         }
         Map<Series, Map<Window, Usage>> cached = awaitAll(loads);
+        Instant loaded = clock.instant();
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         plans.forEach((s, plan) -> {
             cachedDays.increment(cached.get(s).size());
@@ -156,12 +161,19 @@ public final class UsageFetcher implements AutoCloseable {
         Map<Series, Map<Window, Usage>> parts = new HashMap<>();
         cached.forEach((s, days) -> parts.put(s, new HashMap<>(days)));
         awaitAll(calls).forEach((p, u) -> parts.get(p.series()).put(p.window(), u));
+        Instant fetched = clock.instant();
         Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
         for (Map.Entry<Series, List<Window>> e : missing) {
             Map<Window, Usage> byWindow = new LinkedHashMap<>();
             e.getValue().forEach(w -> byWindow.put(w, compose(e.getKey(), w, parts.get(e.getKey()))));
             out.put(e.getKey(), byWindow);
         }
+        log.info("usage of {} series: {} settled days from the cache in {} ms, {} requests ({} settled days, {} open "
+                        + "ranges) in {} ms, composed in {} ms", missing.size(),
+                cached.values().stream().mapToInt(Map::size).sum(), Duration.between(started, loaded).toMillis(),
+                calls.size(), calls.size() - plans.values().stream().filter(p -> p.open().isPresent()).count(),
+                plans.values().stream().filter(p -> p.open().isPresent()).count(),
+                Duration.between(loaded, fetched).toMillis(), Duration.between(fetched, clock.instant()).toMillis());
         return out;
     }
 

@@ -9,9 +9,11 @@ import budgetbot.render.Section.Cell;
 import budgetbot.render.Section.Table;
 import budgetbot.render.Section.Tone;
 import budgetbot.rules.Projection;
+import budgetbot.time.Durations;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +22,9 @@ import java.util.Optional;
 final class DigestContent {
     private static final List<Metric> COUNTS = List.of(Metric.TOKENS, Metric.INPUT_TOKENS, Metric.OUTPUT_TOKENS,
             Metric.REQUESTS, Metric.IMAGES);
+
+    /** Later than this is late: a catch-up a second after the digest's time is not worth a word. */
+    private static final Duration ON_TIME = Duration.ofMinutes(1);
 
     private final DigestReport r;
 
@@ -54,6 +59,18 @@ final class DigestContent {
 
     static String periodLine(DigestReport r) {
         return "Compared with " + comparisonLabel(r) + ". Times in " + r.zone().getId() + ".";
+    }
+
+    /**
+     * Why the digest comes late, when it comes a minute or more after its time:
+     * {@code Sent 2h 10m late: usage could not be fetched from UCloud at 09:00.}
+     */
+    static Optional<String> lateLine(DigestReport r) {
+        return r.late().filter(l -> !Duration.between(l.due(), r.at()).minus(ON_TIME).isNegative()).map(l -> {
+            boolean sameDay = l.due().atZone(r.zone()).toLocalDate().equals(r.at().atZone(r.zone()).toLocalDate());
+            return "Sent " + Durations.human(Duration.between(l.due(), r.at())) + " late: " + l.reason() + " at "
+                    + (sameDay ? Format.time(l.due(), r.zone()) : Format.moment(l.due(), r.zone())) + ".";
+        });
     }
 
     private static String comparisonLabel(DigestReport r) {

@@ -141,6 +141,11 @@ final class Format {
         };
     }
 
+    /** The local time of day: {@code 09:00}. */
+    static String time(Instant t, ZoneId zone) {
+        return TIME.format(t.atZone(zone));
+    }
+
     /** When an alert was announced, as local time. */
     static String moment(Instant t, ZoneId zone) {
         ZonedDateTime z = t.atZone(zone);

@@ -38,7 +38,9 @@ final class HtmlDigest {
         row(h, "padding:20px 20px 4px 20px;", "<div style=\"" + FONT + "font-size:20px;line-height:26px;"
                 + "font-weight:bold;color:#111827;\">" + Html.escape(title) + "</div>"
                 + "<div style=\"" + FONT + "font-size:13px;color:#6b7280;padding-top:4px;\">"
-                + Html.escape(DigestContent.periodLine(r)) + "</div>");
+                + Html.escape(DigestContent.periodLine(r)) + "</div>"
+                + DigestContent.lateLine(r).map(late -> "<div style=\"" + FONT + "font-size:13px;color:" + RED
+                        + ";padding-top:4px;\">" + Html.escape(late) + "</div>").orElse(""));
         row(h, "padding:12px 20px;", "<div style=\"" + FONT + "font-size:16px;font-weight:bold;\">"
                 + Html.escape(DigestContent.headline(r)) + "</div>");
         imageSrc.ifPresent(src -> row(h, "padding:4px 20px 12px 20px;", image(src, r)));

@@ -21,7 +21,8 @@ final class SlackDigest {
     static String render(String title, DigestReport r) {
         BlockKit kit = BlockKit.builder().header(title)
                 .context(List.of("*" + Mrkdwn.escape(DigestContent.headline(r)) + "*\n"
-                        + Mrkdwn.escape(DigestContent.periodLine(r))));
+                        + Mrkdwn.escape(DigestContent.periodLine(r))
+                        + DigestContent.lateLine(r).map(late -> "\n:hourglass: " + Mrkdwn.escape(late)).orElse("")));
         List<GroupReport> sections = new ArrayList<>();
         r.overall().ifPresent(sections::add);
         sections.addAll(r.groups());

@@ -16,8 +16,9 @@ final class TextDigest {
 
     static String render(String title, DigestReport r, List<Section> sections) {
         StringBuilder out = new StringBuilder();
-        out.append(title).append('\n').append(DigestContent.periodLine(r)).append("\n\n")
-                .append(DigestContent.headline(r)).append('\n');
+        out.append(title).append('\n').append(DigestContent.periodLine(r)).append('\n');
+        DigestContent.lateLine(r).ifPresent(late -> out.append(late).append('\n'));
+        out.append('\n').append(DigestContent.headline(r)).append('\n');
         for (Section s : sections) {
             out.append('\n').append("== ").append(s.title()).append(" ==\n");
             s.notes().forEach(n -> out.append(n).append('\n'));

@@ -1,6 +1,7 @@
 package budgetbot.rules;
 
 import budgetbot.config.Budget;
+import budgetbot.time.Durations;
 import budgetbot.time.Window;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
@@ -12,7 +13,6 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,9 +46,8 @@ final class Forecaster {
                 ? recent(period, at, elapsed, soFar, measure)
                 : new Rate(used, elapsed, "average rate since the period start (no hourly data)");
         BigDecimal total = measure.round(used.add(rate.over(Duration.between(at, period.end()))));
-        Optional<Instant> reachedAt = rate.timeToAdd(budget.limit().subtract(used))
-                .map(at::plus)
-                .filter(t -> t.isBefore(period.end()));
+        Optional<Instant> reachedAt = rate.timeToAdd(budget.limit().subtract(used), Duration.between(at, period.end()))
+                .map(at::plus);
         return Optional.of(new Projection(total, reachedAt, rate.method()));
     }
 
@@ -69,7 +68,7 @@ final class Forecaster {
         BigDecimal amount = soFar.stream()
                 .map(u -> measure.of(u.series(), sum(u.buckets(), recent)))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Rate(amount, recent.length(), "recent rate over the last " + human(recent.length()));
+        return new Rate(amount, recent.length(), "recent rate over the last " + Durations.human(recent.length()));
     }
 
     private static UsageTotals sum(List<UsageBucket> buckets, Window within) {
@@ -83,21 +82,6 @@ final class Forecaster {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /** "3h", "2d 4h", "40m": the span named in the projection's method. */
-    private static String human(Duration d) {
-        List<String> parts = new ArrayList<>();
-        if (d.toDays() > 0) {
-            parts.add(d.toDays() + "d");
-        }
-        if (d.toHoursPart() > 0) {
-            parts.add(d.toHoursPart() + "h");
-        }
-        if (d.toMinutesPart() > 0 || parts.isEmpty()) {
-            parts.add(d.toMinutesPart() + "m");
-        }
-        return String.join(" ", parts);
-    }
-
     /** Usage of {@code amount} per {@code span}. */
     private record Rate(BigDecimal amount, Duration span, String method) {
         BigDecimal over(Duration d) {
@@ -105,14 +89,19 @@ final class Forecaster {
                     .divide(BigDecimal.valueOf(span.toMillis()), MathContext.DECIMAL64);
         }
 
-        /** How long until {@code more} has been used, rounded up to a second; empty if never or already. */
-        Optional<Duration> timeToAdd(BigDecimal more) {
+        /**
+         * How long until {@code more} has been used, rounded up to a second; empty if never, already, or not
+         * within {@code left} (a huge limit against a small rate is not a time to compute).
+         */
+        Optional<Duration> timeToAdd(BigDecimal more, Duration left) {
             if (more.signum() <= 0 || amount.signum() <= 0) {
                 return Optional.empty();
             }
             BigDecimal seconds = more.multiply(BigDecimal.valueOf(span.toMillis()))
                     .divide(amount.multiply(BigDecimal.valueOf(1000)), 0, RoundingMode.CEILING);
-            return Optional.of(Duration.ofSeconds(seconds.longValueExact()));
+            return seconds.compareTo(BigDecimal.valueOf(left.getSeconds())) < 0
+                    ? Optional.of(Duration.ofSeconds(seconds.longValueExact()))
+                    : Optional.empty();
         }
     }
 }

@@ -4,6 +4,7 @@ import budgetbot.app.App;
 import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
+import budgetbot.digest.Lateness;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.Job;
@@ -51,6 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BotScheduler implements AutoCloseable {
     static final String GROUP = "budgetbot";
     static final String APP_KEY = "budgetbot.app";
+    static final String DIGEST_RETRY_KEY = "budgetbot.digestRetry";
     /** The schedulers of one cluster share this name and the database; their instance ids tell them apart. */
     private static final String NAME = "budgetbot";
     private static final int THREADS = 4;
@@ -59,6 +61,8 @@ public final class BotScheduler implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     /** Purging is cheap and nothing waits for it: hourly, at a minute no rule's default cron uses. */
     private static final String RETENTION_SCHEDULE = "0 17 * * * ?";
+    /** Why a digest caught up at start was not sent at its time, as far as a starting scheduler can tell. */
+    private static final String NOT_RUNNING = "budgetbot was not running";
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
 
     private final Scheduler scheduler;
@@ -74,16 +78,18 @@ public final class BotScheduler implements AutoCloseable {
      * was missed (the process was down at the time) are run at once.
      */
     public static BotScheduler start(App app, Duration outboxInterval) throws SchedulerException {
-        return start(app, outboxInterval, IDLE_WAIT);
+        return start(app, outboxInterval, IDLE_WAIT, DigestRetry.DEFAULT);
     }
 
     /**
-     * {@link #start(App, Duration)} with another idle wait.
+     * {@link #start(App, Duration)} with other waits, which tests shorten.
      *
-     * @param idleWait a cluster instance that finds nothing to fire sleeps this long; tests shorten it to watch
-     *                 instances share the work
+     * @param idleWait    a cluster instance that finds nothing to fire sleeps this long; tests shorten it to watch
+     *                    instances share the work
+     * @param digestRetry how a digest that could not be made is tried again
      */
-    static BotScheduler start(App app, Duration outboxInterval, Duration idleWait) throws SchedulerException {
+    static BotScheduler start(App app, Duration outboxInterval, Duration idleWait, DigestRetry digestRetry)
+            throws SchedulerException {
         Objects.requireNonNull(app, "app");
         if (outboxInterval.toSeconds() < 1) {
             throw new IllegalArgumentException("outbox interval must be at least a second: " + outboxInterval);
@@ -95,6 +101,7 @@ public final class BotScheduler implements AutoCloseable {
         Scheduler scheduler = create(properties);
         try {
             scheduler.getContext().put(APP_KEY, app);
+            scheduler.getContext().put(DIGEST_RETRY_KEY, digestRetry);
             schedule(scheduler, cfg, outboxInterval);
             List<String> caughtUp = catchUp(scheduler, app);
             scheduler.start();
@@ -192,16 +199,18 @@ public final class BotScheduler implements AutoCloseable {
 
     /**
      * In memory, the triggers of a restarted process begin at the next fire time: a restart at 09:00:01 would
-     * skip that day's 09:00 digest. Runs such digests now; a digest already queued for the period is left alone.
+     * skip that day's 09:00 digest. Runs such digests now, saying how late they are; a digest already queued for
+     * the period is left alone.
      */
     private static List<String> catchUp(Scheduler scheduler, App app) throws SchedulerException {
         Instant now = app.clock().instant();
         List<String> due = new ArrayList<>();
         for (DigestConfig digest : app.config().digests()) {
             if (DigestCatchUp.missed(app, digest, now)) {
+                Instant fire = DigestCatchUp.firstFireThisPeriod(digest, app.config().calendar(), now).orElseThrow();
                 log.info("digest {} was due at {} and has not been sent for the period: sending it now", digest.name(),
-                        DigestCatchUp.firstFireThisPeriod(digest, app.config().calendar(), now).orElseThrow());
-                scheduler.triggerJob(digestKey(digest.name()));
+                        fire);
+                scheduler.triggerJob(digestKey(digest.name()), DigestJob.late(new Lateness(fire, NOT_RUNNING), 1));
                 due.add(digest.name());
             }
         }

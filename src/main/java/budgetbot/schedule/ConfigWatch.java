@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 /**
  * The bot as {@code run} runs it: the app and scheduler of the last good configuration. Each {@link #poll()}
  * compares the config file with what it was; a valid change replaces both, an invalid one is logged and ignored.
+ * When a change starts neither its own configuration nor the last good one again, the watch closes and says so
+ * ({@link Stopped}): nothing would run any more, and {@code run} exits so that a supervisor restarts it.
  *
  * <p>A reload restarts the scheduler rather than editing its jobs: the new app may use another state database or
  * leave or join a cluster. Running jobs finish on the old app first; a digest due in between is caught up on start.
@@ -76,6 +78,7 @@ public final class ConfigWatch implements AutoCloseable {
      * until it changes; one that failed for another reason (the database was unreachable) is tried again.
      *
      * @return whether a new configuration runs now
+     * @throws Stopped when neither the new configuration nor the last good one could be started
      */
     public synchronized boolean poll() {
         Optional<byte[]> now = read(file);
@@ -104,10 +107,10 @@ public final class ConfigWatch implements AutoCloseable {
             scheduler = BotScheduler.start(fresh, outboxInterval);
         } catch (SchedulerException | RuntimeException e) {
             fresh.close();
-            log.error("{} changed but its scheduler did not start; still running the last good configuration: {}",
+            log.error("{} changed but its scheduler did not start; starting the last good configuration again: {}",
                     file, e.getMessage());
             rejected("its scheduler did not start: " + e.getMessage());
-            scheduler = restart(app);
+            scheduler = restart(e);
             return false;
         }
         content = now.get();
@@ -137,20 +140,44 @@ public final class ConfigWatch implements AutoCloseable {
         return !closed && scheduler.running();
     }
 
-    /** Waits for running jobs, then stops the scheduler and closes the app. */
+    /** Waits for running jobs, then stops the scheduler and closes the app; once. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         closeScheduler();
         app.close();
     }
 
-    private BotScheduler restart(App last) {
+    /**
+     * Starts the last good configuration's scheduler again after the new one failed with {@code failure}; when
+     * that fails too, no job would ever run again: the watch closes and says so.
+     *
+     * @throws Stopped when the last good configuration did not start either
+     */
+    private BotScheduler restart(Exception failure) {
         try {
-            return BotScheduler.start(last, outboxInterval);
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("the scheduler of the last good configuration did not start again: "
-                    + e.getMessage(), e);
+            return BotScheduler.start(app, outboxInterval);
+        } catch (SchedulerException | RuntimeException e) {
+            Stopped stopped = new Stopped(file + " changed and its configuration did not start (" + failure.getMessage()
+                    + "), nor did the last good configuration again (" + e.getMessage() + "): no job can run", e);
+            stopped.addSuppressed(failure);
+            closed = true;
+            try {
+                app.close();
+            } catch (RuntimeException closing) {
+                stopped.addSuppressed(closing);
+            }
+            throw stopped;
+        }
+    }
+
+    /** The watch runs no configuration any more and is closed; the process should end so that it is restarted. */
+    public static final class Stopped extends RuntimeException {
+        Stopped(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -16,6 +16,16 @@ final class Jobs {
     private Jobs() {
     }
 
+    /** What {@link BotScheduler} put into its scheduler's context under {@code key}. */
+    @SuppressWarnings("unchecked")
+    static <T> T context(JobExecutionContext ctx, String key) {
+        try {
+            return (T) ctx.getScheduler().getContext().get(key);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("the scheduler's context cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Runs {@code work}; a failure is logged here in one line, because Quartz would log it with a stack trace,
      * or not at all below its WARN level, and the next fire simply tries again.
@@ -23,8 +33,8 @@ final class Jobs {
     static void run(JobExecutionContext ctx, String what, Consumer<App> work) throws JobExecutionException {
         App app;
         try {
-            app = (App) ctx.getScheduler().getContext().get(BotScheduler.APP_KEY);
-        } catch (SchedulerException e) {
+            app = context(ctx, BotScheduler.APP_KEY);
+        } catch (IllegalStateException e) {
             throw new JobExecutionException(e);
         }
         try {

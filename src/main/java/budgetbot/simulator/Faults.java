@@ -27,6 +27,11 @@ public final class Faults {
         }
     }
 
+    /** Drops every pending fault: UCloud is back. */
+    public void clear() {
+        queue.clear();
+    }
+
     public int pending() {
         return queue.size();
     }

@@ -6,8 +6,10 @@ import budgetbot.ucloud.Signer;
 import budgetbot.usage.Series;
 import budgetbot.usage.UsageTotals;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -21,10 +23,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -38,7 +42,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fake UCloud OpenAPI on 127.0.0.1: checks signatures like UCloud, answers {@code GetUMInferTokenUsage} with
@@ -52,10 +58,17 @@ public final class Simulator implements AutoCloseable {
     public static final String LIST_KEYS = "ListUMInferAPIKey";
     static final int REQUEST_LOG_SIZE = 10_000;
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
-    /** Longer windows get RetCode 110, as UCloud times out on them. */
-    static final Duration MAX_WINDOW = Duration.ofDays(10);
 
     private static final Logger log = LoggerFactory.getLogger(Simulator.class);
+
+    static {
+        // The JDK server writes the headers and the body of an answer separately; with Nagle's algorithm on, the
+        // body then waits for the client's delayed ACK, about 40 ms on Linux: 16 connections made ~350 requests/s
+        // with idle CPUs. Read once, when the first HttpServer of the JVM starts; an explicit -D setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SimulatorOptions opts;
@@ -66,6 +79,11 @@ public final class Simulator implements AutoCloseable {
     private final Faults faults = new Faults();
     /** The most recent requests, for tests; bounded, since a simulator may serve a running bot for days. */
     private final Deque<Map<String, String>> requests = new ArrayDeque<>();
+    private final LongAdder apiRequests = new LongAdder();
+    private final LongAdder tokenUsageRequests = new LongAdder();
+    private final LongAdder emptyAnswers = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final ExecutorService executor;
     private final HttpServer server;
 
@@ -84,6 +102,7 @@ public final class Simulator implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), opts.port()), 0);
         server.createContext("/", this::api);
         server.createContext("/_sim/faults", this::control);
+        server.createContext("/_sim/stats", this::stats);
         server.setExecutor(executor);
         server.start();
     }
@@ -129,6 +148,12 @@ public final class Simulator implements AutoCloseable {
         return faults;
     }
 
+    /** Counts of what was served so far; also {@code GET /_sim/stats} as JSON. */
+    public SimulatorStats stats() {
+        return new SimulatorStats(apiRequests.sum(), tokenUsageRequests.sum(), emptyAnswers.sum(), bytesIn.sum(),
+                bytesOut.sum());
+    }
+
     /** Exactly the totals the simulator reports for {@code series} over {@code window}, as of its clock's now. */
     public UsageTotals expected(Series series, Window window) {
         return usage.total(series, window, opts.clock().instant());
@@ -148,7 +173,8 @@ public final class Simulator implements AutoCloseable {
 
     private void answerApi(HttpExchange exchange) throws IOException {
         try {
-            Map<String, String> params = params(exchange);
+            Map<String, String> params = params(exchange, bytesIn);
+            apiRequests.increment();
             synchronized (requests) {
                 if (requests.size() == REQUEST_LOG_SIZE) {
                     requests.removeFirst();
@@ -161,13 +187,22 @@ public final class Simulator implements AutoCloseable {
             }
             Map<String, Object> answer = answer(params);
             log.debug("{} -> RetCode {}", params.get("Action"), answer.get("RetCode"));
-            reply(exchange, 200, "application/json", JSON.writeValueAsString(answer), Map.of());
+            reply(exchange, 200, "application/json", render(answer), Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("simulator failed on {}", exchange.getRequestURI(), e);
             reply(exchange, 500, "text/plain", "simulator error: " + e, Map.of());
         }
+    }
+
+    /** The answer as JSON; a usage answer's {@code Data}, already written, is spliced in rather than copied by Jackson. */
+    private static String render(Map<String, Object> answer) throws JsonProcessingException {
+        if (answer.get("Data") instanceof RawValue data && answer.size() == 3 && !answer.containsKey("Message")) {
+            return "{\"Action\":" + JSON.writeValueAsString(answer.get("Action")) + ",\"RetCode\":"
+                    + answer.get("RetCode") + ",\"Data\":" + data.rawValue() + "}";
+        }
+        return JSON.writeValueAsString(answer);
     }
 
     /** Plays {@code fault}; false when the normal answer should follow (a slow answer). */
@@ -203,7 +238,8 @@ public final class Simulator implements AutoCloseable {
         if (!publicKey.equals(params.get("PublicKey"))) {
             return envelope(action, 172, "User not exists");
         }
-        if (!signer.verify(params, params.get(Signer.SIGNATURE))) {
+        String signature = params.get(Signer.SIGNATURE);
+        if (!signer.verify(params, signature) && !signedWithEmptyValues(params, signature)) {
             return envelope(action, 171, "Signature VerifyAC Error");
         }
         try {
@@ -217,7 +253,38 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code signature} covers the parameters including the empty ones ({@code ProjectId=""}): the official
+     * Java SDK signs and sends an empty {@code ProjectId}, and UCloud accepts that as well as leaving it out.
+     */
+    private boolean signedWithEmptyValues(Map<String, String> params, String signature) {
+        if (signature == null || !params.containsValue("")) {
+            return false;
+        }
+        Map<String, String> sorted = new TreeMap<>(Simulator::compareBytes);
+        sorted.putAll(params);
+        StringBuilder sb = new StringBuilder();
+        sorted.forEach((key, value) -> {
+            if (!key.equals(Signer.SIGNATURE)) {
+                sb.append(key).append(value);
+            }
+        });
+        sb.append(privateKey.reveal());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII),
+                    signature.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+
+    private static int compareBytes(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
     private Map<String, Object> tokenUsage(Map<String, String> params) throws BadParam {
+        tokenUsageRequests.increment();
         Series series = new Series(required(params, "KeyId"), required(params, "Model"));
         long start = number(params, "StartTime", null);
         long end = number(params, "EndTime", null);
@@ -225,44 +292,54 @@ public final class Simulator implements AutoCloseable {
             throw new BadParam("Params [EndTime] not available: before StartTime");
         }
         Window window = new Window(Instant.ofEpochSecond(start), Instant.ofEpochSecond(end));
-        if (window.length().compareTo(MAX_WINDOW) > 0) {
+        if (window.length().compareTo(opts.maxWindow()) > 0) {
             return envelope(TOKEN_USAGE, 110, "API timeout");
         }
         Map<String, Object> answer = envelope(TOKEN_USAGE, 0, null);
+        if (!usage.knows(series)) {
+            emptyAnswers.increment();
+        }
         answer.put("Data", usage.knows(series) ? tokenUsageData(series, window) : Map.of());
         return answer;
     }
 
-    private Map<String, Object> tokenUsageData(Series series, Window window) {
+    /**
+     * The {@code Data} of an answer, written by hand: it is most of what the simulator does per request, and building
+     * maps for Jackson took most of its CPU (a day is 120 {@code Usages} entries).
+     */
+    private RawValue tokenUsageData(Series series, Window window) {
         List<SyntheticUsage.Hour> hours = usage.hours(series, window, opts.clock().instant());
-        UsageTotals sum = hours.stream().map(SyntheticUsage.Hour::totals).reduce(UsageTotals.ZERO, UsageTotals::plus);
-        List<Map<String, Object>> usages = new ArrayList<>();
+        UsageTotals sum = UsageTotals.ZERO;
+        for (SyntheticUsage.Hour h : hours) {
+            sum = sum.plus(h.totals());
+        }
+        String model = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(series.model())) + "\"";
+        StringBuilder json = new StringBuilder(160 + hours.size() * (5 * 60 + 5 * model.length()));
+        json.append("{\"Total\":").append(sum.totalTokens())
+                .append(",\"InTotal\":").append(sum.inputTokens())
+                .append(",\"OutTotal\":").append(sum.outputTokens())
+                .append(",\"RequestTotal\":").append(sum.requests())
+                .append(",\"ImageGenerationNum\":").append(sum.images())
+                .append(",\"Usages\":[");
         for (SyntheticUsage.Hour h : hours) {
             long ts = h.hour().getEpochSecond();
             UsageTotals t = h.totals();
-            usages.add(usageEntry("in", t.inputTokens(), ts, series));
-            usages.add(usageEntry("out", t.outputTokens(), ts, series));
-            usages.add(usageEntry("total", t.totalTokens(), ts, series));
-            usages.add(usageEntry("request_count", t.requests(), ts, series));
-            usages.add(usageEntry("image_generation", t.images(), ts, series));
+            usageEntry(json, "in", t.inputTokens(), ts, model);
+            usageEntry(json, "out", t.outputTokens(), ts, model);
+            usageEntry(json, "total", t.totalTokens(), ts, model);
+            usageEntry(json, "request_count", t.requests(), ts, model);
+            usageEntry(json, "image_generation", t.images(), ts, model);
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("Total", sum.totalTokens());
-        data.put("InTotal", sum.inputTokens());
-        data.put("OutTotal", sum.outputTokens());
-        data.put("RequestTotal", sum.requests());
-        data.put("ImageGenerationNum", sum.images());
-        data.put("Usages", usages);
-        return data;
+        if (!hours.isEmpty()) {
+            json.setLength(json.length() - 1);
+        }
+        return new RawValue(json.append("]}").toString());
     }
 
-    private static Map<String, Object> usageEntry(String type, long count, long timestamp, Series series) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("Type", type);
-        entry.put("Count", count);
-        entry.put("Timestamp", timestamp);
-        entry.put("Model", series.model());
-        return entry;
+    /** One {@code Usages} entry and a comma; {@code model} is already a quoted JSON string. */
+    private static void usageEntry(StringBuilder json, String type, long count, long timestamp, String model) {
+        json.append("{\"Type\":\"").append(type).append("\",\"Count\":").append(count)
+                .append(",\"Timestamp\":").append(timestamp).append(",\"Model\":").append(model).append("},");
     }
 
     private Map<String, Object> listKeys(Map<String, String> params) throws BadParam {
@@ -285,6 +362,13 @@ public final class Simulator implements AutoCloseable {
         return answer;
     }
 
+    private void stats(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            reply(exchange, 200, "application/json", JSON.writeValueAsString(stats()), Map.of());
+        }
+    }
+
     private void control(HttpExchange exchange) throws IOException {
         try (exchange) {
             queueFaults(exchange);
@@ -298,7 +382,7 @@ public final class Simulator implements AutoCloseable {
                         Map.of("Allow", "POST"));
                 return;
             }
-            Map<String, String> params = params(exchange);
+            Map<String, String> params = params(exchange, new LongAdder());
             Optional<Fault.Kind> kind = Fault.Kind.parse(params.getOrDefault("kind", ""));
             if (kind.isEmpty()) {
                 reply(exchange, 400, "text/plain", "kind must be one of: " + Fault.Kind.names() + "\n", Map.of());
@@ -329,29 +413,55 @@ public final class Simulator implements AutoCloseable {
         return m;
     }
 
-    private static void reply(HttpExchange exchange, int status, String contentType, String body,
-                              Map<String, String> headers) throws IOException {
+    private void reply(HttpExchange exchange, int status, String contentType, String body,
+                       Map<String, String> headers) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!exchange.getHttpContext().getPath().startsWith("/_sim")) {
+            bytesOut.add(bytes.length);
+        }
         exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
-        exchange.getResponseHeaders().set(REQUEST_ID, UUID.randomUUID().toString());
+        exchange.getResponseHeaders().set(REQUEST_ID, requestId().toString());
         headers.forEach(exchange.getResponseHeaders()::set);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }
 
-    /** Parameters as UCloud reads them: the query, overlaid by a form or JSON body. */
-    private static Map<String, String> params(HttpExchange exchange) throws IOException {
-        Map<String, String> params = new TreeMap<>(decodeForm(exchange.getRequestURI().getRawQuery()));
-        String body;
+    /**
+     * A random (version 4) UUID like UCloud's request ids, from {@link ThreadLocalRandom}: {@link UUID#randomUUID()}
+     * draws from one shared SecureRandom, which every simulator thread then waits for.
+     */
+    private static UUID requestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(msb, lsb);
+    }
+
+    /**
+     * Parameters as UCloud reads them: the query, overlaid by a form or JSON body. A JSON body's empty strings are
+     * kept (as a form's are), since a client may have signed them.
+     */
+    private static Map<String, String> params(HttpExchange exchange, LongAdder bytesRead) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        Map<String, String> params = new TreeMap<>(decodeForm(query));
+        byte[] raw;
         try (InputStream in = exchange.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            raw = in.readAllBytes();
         }
+        bytesRead.add(raw.length + (query == null ? 0 : query.length()));
+        String body = new String(raw, StandardCharsets.UTF_8);
         String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
                 .toLowerCase(Locale.ROOT);
         if (type.contains("json") && !body.isBlank()) {
             try {
-                params.putAll(Signer.canonical(JSON.readValue(body, new TypeReference<Map<String, Object>>() {
-                })));
+                Map<String, Object> json = JSON.readValue(body, new TypeReference<Map<String, Object>>() {
+                });
+                json.forEach((key, value) -> {
+                    if ("".equals(value)) {
+                        params.put(key, "");
+                    }
+                });
+                params.putAll(Signer.canonical(json));
             } catch (JsonProcessingException e) {
                 // like a missing Action: the envelope will say what is wrong
                 log.debug("unreadable JSON body: {}", e.getOriginalMessage());

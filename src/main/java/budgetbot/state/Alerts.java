@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -92,15 +91,12 @@ final class Alerts {
             return List.of();
         }
         List<String> names = List.copyOf(rules);
-        String placeholders = String.join(", ", Collections.nCopies(names.size(), "?"));
-        return Sql.query(c, "SELECT rule, condition, grp, channel, kind, status, level, announced_at, period_start, silenced "
-                + "FROM alert_events WHERE rule IN (" + placeholders + ") AND announced_at >= ? AND announced_at < ? "
-                + "ORDER BY announced_at, id", ps -> {
-            for (int i = 0; i < names.size(); i++) {
-                ps.setString(i + 1, names.get(i));
-            }
-            ps.setObject(names.size() + 1, Sql.timestamp(window.start()));
-            ps.setObject(names.size() + 2, Sql.timestamp(window.end()));
+        return Sql.query(c, "SELECT rule, condition, grp, channel, kind, status, level, announced_at, period_start, "
+                + "silenced FROM alert_events WHERE rule IN (" + Sql.placeholders(names.size()) + ") "
+                + "AND announced_at >= ? AND announced_at < ? ORDER BY announced_at, id", ps -> {
+            int next = Sql.bind(ps, 1, names);
+            ps.setObject(next, Sql.timestamp(window.start()));
+            ps.setObject(next + 1, Sql.timestamp(window.end()));
         }, rs -> new AlertLogEntry(rs.getString("rule"), rs.getString("condition"), rs.getString("grp"),
                 rs.getString("channel"), Kind.valueOf(rs.getString("kind")), AlertStatus.valueOf(rs.getString("status")),
                 level(rs), Sql.instant(rs, "announced_at"), Sql.instant(rs, "period_start"), rs.getBoolean("silenced")));

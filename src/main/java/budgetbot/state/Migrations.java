@@ -2,6 +2,8 @@ package budgetbot.state;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import javax.sql.DataSource;
@@ -29,6 +31,33 @@ final class Migrations {
     static void migrate(DataSource dataSource) {
         run("migrate the state schema", configure(dataSource, "db/migration", "flyway_schema_history"),
                 dataSource, Migrations::legacyVersion);
+    }
+
+    /**
+     * Where a schema stands against this code's migrations.
+     *
+     * @param absent  no budgetbot tables at all: the database was never opened by budgetbot
+     * @param version the latest migration applied, if any
+     * @param needed  the latest migration this code has
+     */
+    record Schema(boolean absent, Optional<String> version, String needed, boolean behind) {
+    }
+
+    /** Looks at budgetbot's schema without changing anything: no history table is created, nothing migrated. */
+    static Schema inspect(DataSource dataSource) {
+        try {
+            MigrationInfoService info = configure(dataSource, "db/migration", "flyway_schema_history").load().info();
+            boolean legacy;
+            try (Connection c = dataSource.getConnection()) {
+                legacy = tableExists(c, LEGACY_VERSION_TABLE);
+            }
+            MigrationInfo[] all = info.all();
+            String needed = all.length == 0 ? "none" : all[all.length - 1].getVersion().getVersion();
+            Optional<String> version = Optional.ofNullable(info.current()).map(m -> m.getVersion().getVersion());
+            return new Schema(info.applied().length == 0 && !legacy, version, needed, info.pending().length > 0);
+        } catch (FlywayException | SQLException e) {
+            throw new StateException("cannot read the state schema's version: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -4,10 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,16 @@ public final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** The vendor error code of the first SQLException among {@code e} and its causes; 0 when there is none. */
+    public static int errorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getErrorCode();
+            }
+        }
+        return 0;
+    }
+
     /** SQLSTATE 23505, the same in H2 and PostgreSQL. */
     public static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
@@ -58,6 +70,42 @@ public final class Sql {
             binder.bind(ps);
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * Runs an INSERT unless it would duplicate a unique key. A savepoint keeps a duplicate from aborting the
+     * caller's transaction (PostgreSQL would), and a concurrent insert of the same key waits for the other
+     * transaction and then counts as a duplicate.
+     *
+     * @return false when a row with the same unique key exists (nothing was inserted)
+     */
+    public static boolean insertUnlessDuplicate(Connection c, String sql, Binder binder) throws SQLException {
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            update(c, sql, binder);
+            c.releaseSavepoint(savepoint);
+            return true;
+        } catch (SQLException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            c.rollback(savepoint);
+            return false;
+        }
+    }
+
+    /** {@code ?, ?, ?}: the parameters of an IN list of {@code n} values. */
+    public static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /** Binds {@code values} to the parameters from {@code first} on; returns the next parameter's index. */
+    public static int bind(PreparedStatement ps, int first, List<String> values) throws SQLException {
+        int i = first;
+        for (String v : values) {
+            ps.setString(i++, v);
+        }
+        return i;
     }
 
     public static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {

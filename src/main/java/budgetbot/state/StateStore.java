@@ -1,25 +1,31 @@
 package budgetbot.state;
 
 import budgetbot.config.RuleConfig;
+import budgetbot.config.Secret;
 import budgetbot.config.StateConfig;
 import budgetbot.rules.Finding;
 import budgetbot.time.Window;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.h2.api.ErrorCode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -29,7 +35,6 @@ import javax.sql.DataSource;
  * {@link #autoCommit}.
  */
 public final class StateStore implements AutoCloseable {
-    private static final String H2 = "jdbc:h2:";
     private static final String POSTGRES = "jdbc:postgresql:";
     private static final int MAX_POOL_SIZE = 4;
     /** A clustered Quartz borrows the pool too: its 4 job threads plus 3 of its own, as Quartz recommends. */
@@ -37,46 +42,138 @@ public final class StateStore implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
+    /** An in-memory database of this store alone, dropped on close. */
+    private final boolean readOnly;
+    private final boolean scratch;
     private final Alerts alerts = new Alerts();
 
-    private StateStore(HikariDataSource dataSource, boolean postgres) {
+    private StateStore(HikariDataSource dataSource, boolean postgres, boolean scratch, boolean readOnly) {
         this.dataSource = dataSource;
         this.postgres = postgres;
+        this.scratch = scratch;
+        this.readOnly = readOnly;
     }
 
     /** Connects, creating an H2 file's directory, and brings the schema up to date. */
     public static StateStore open(StateConfig cfg) {
+        boolean postgres = isPostgres(cfg);
+        return new StateStore(migrated(connect(cfg, jdbcUrl(cfg.url()), false)), postgres, false, false);
+    }
+
+    /**
+     * Opens the database as it is, for a dry run: nothing is created, migrated or written, and writing fails
+     * (an H2 file held by a running {@code run} is read through that process's server, where only the code's
+     * care keeps it unwritten). A database that does not exist yet (no H2 file, no budgetbot tables in the
+     * PostgreSQL schema) reads as empty state, which lives in memory until {@link #close()}.
+     *
+     * @throws StateException when the schema is older than this code's: reading it would need a migration
+     */
+    public static StateStore openReadOnly(StateConfig cfg) {
+        boolean postgres = isPostgres(cfg);
+        Optional<HikariDataSource> existing = connectReadOnly(cfg);
+        if (existing.isEmpty()) {
+            return scratch();
+        }
+        HikariDataSource ds = existing.get();
+        try {
+            Migrations.Schema schema = Migrations.inspect(ds);
+            if (schema.absent()) {
+                ds.close();
+                return scratch();
+            }
+            if (schema.behind()) {
+                throw new StateException("the state database " + redact(cfg.url()) + " has schema version "
+                        + schema.version().orElse("none") + " and this budgetbot needs " + schema.needed()
+                        + "; a dry run does not migrate it: run `budgetbot check` or `budgetbot run` once first", null);
+            }
+            return new StateStore(ds, postgres, false, true);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    private static boolean isPostgres(StateConfig cfg) {
         Objects.requireNonNull(cfg, "cfg");
         boolean postgres = cfg.url().startsWith(POSTGRES);
-        if (!postgres && !cfg.url().startsWith(H2)) {
-            throw new IllegalArgumentException("state url must start with " + H2 + " or " + POSTGRES + ": "
+        if (!postgres && !cfg.url().startsWith(H2Url.PREFIX)) {
+            throw new IllegalArgumentException("state url must start with " + H2Url.PREFIX + " or " + POSTGRES + ": "
                     + redact(cfg.url()));
         }
+        return postgres;
+    }
+
+    /** Empty when the database does not exist; never creates it. */
+    private static Optional<HikariDataSource> connectReadOnly(StateConfig cfg) {
+        Optional<H2Url> h2File = H2Url.parse(cfg.url()).filter(u -> u.file().isPresent());
+        if (h2File.isEmpty()) {
+            return Optional.of(connect(cfg, cfg.url(), true));
+        }
+        H2Url existing = h2File.get().without("IFEXISTS", "ACCESS_MODE_DATA").with("IFEXISTS", "TRUE");
+        try {
+            // read-only H2 opens the file without its lock: it writes nothing, not even a lock file
+            return Optional.of(connect(cfg, existing.without("AUTO_SERVER").with("ACCESS_MODE_DATA", "r").toString(), true));
+        } catch (StateException e) {
+            int code = Sql.errorCode(e);
+            if (code == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1) {
+                return Optional.empty();
+            }
+            if (code != ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                throw e;
+            }
+        }
+        // the file is held by another process (run): read through its server
+        return Optional.of(connect(cfg, (existing.has("AUTO_SERVER") ? existing : existing.with("AUTO_SERVER", "TRUE"))
+                .toString(), true));
+    }
+
+    /** An empty, migrated state in memory: what a dry run reads when there is no database yet. */
+    private static StateStore scratch() {
+        String url = H2Url.PREFIX + "mem:budgetbot-scratch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        // nothing purges a scratch state: it lives until close
+        StateConfig scratch = new StateConfig(url, "", new Secret(""), false, Duration.ZERO);
+        return new StateStore(migrated(connect(scratch, url, false)), false, true, false);
+    }
+
+    /** {@code ds} with its schema brought up to date; closed when that fails. */
+    private static HikariDataSource migrated(HikariDataSource ds) {
+        try {
+            Migrations.migrate(ds);
+            return ds;
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A pool on {@code url}, with {@code cfg}'s credentials and size.
+     *
+     * @param readOnly connections refuse writes: PostgreSQL's even outside transactions (H2 takes the URL's
+     *                 {@code ACCESS_MODE_DATA=r} instead)
+     */
+    private static HikariDataSource connect(StateConfig cfg, String url, boolean readOnly) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("budgetbot-state");
-        hc.setJdbcUrl(jdbcUrl(cfg.url()));
+        hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(cfg.cluster() ? CLUSTER_POOL_SIZE : MAX_POOL_SIZE);
         hc.setMinimumIdle(1);
+        hc.setReadOnly(readOnly);
+        if (readOnly && url.startsWith(POSTGRES)) {
+            hc.addDataSourceProperty("readOnlyMode", "always");
+        }
         if (!cfg.username().isEmpty()) {
             hc.setUsername(cfg.username());
         }
         if (!cfg.password().isEmpty()) {
             hc.setPassword(cfg.password().reveal());
         }
-        HikariDataSource ds;
         try {
-            ds = new HikariDataSource(hc);
+            return new HikariDataSource(hc);
         } catch (RuntimeException e) {
             throw new StateException("cannot connect to the state database " + redact(cfg.url()) + ": "
                     + rootMessage(e), e);
         }
-        try {
-            Migrations.migrate(ds);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new StateStore(ds, postgres);
     }
 
     /**
@@ -84,13 +181,8 @@ public final class StateStore implements AutoCloseable {
      * {@code check} can open the file while {@code run} holds it.
      */
     static String jdbcUrl(String url) {
-        if (!url.startsWith(H2)) {
-            return url;
-        }
-        String rest = url.substring(H2.length());
-        int semicolon = rest.indexOf(';');
-        String target = semicolon < 0 ? rest : rest.substring(0, semicolon);
-        Optional<Path> file = h2File(target);
+        Optional<H2Url> h2 = H2Url.parse(url);
+        Optional<Path> file = h2.flatMap(H2Url::file);
         if (file.isEmpty()) {
             return url;
         }
@@ -100,22 +192,7 @@ public final class StateStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directory of the state database: " + parent, e);
         }
-        String settings = semicolon < 0 ? "" : rest.substring(semicolon).toUpperCase(Locale.ROOT);
-        return settings.contains(";AUTO_SERVER=") ? url : url + ";AUTO_SERVER=TRUE";
-    }
-
-    private static Optional<Path> h2File(String target) {
-        String lower = target.toLowerCase(Locale.ROOT);
-        for (String notAFile : List.of("mem:", "tcp:", "ssl:", "zip:")) {
-            if (lower.startsWith(notAFile)) {
-                return Optional.empty();
-            }
-        }
-        String path = lower.startsWith("file:") ? target.substring("file:".length()) : target;
-        if (path.startsWith("~")) {
-            path = System.getProperty("user.home") + path.substring(1);
-        }
-        return Optional.of(Path.of(path));
+        return h2.get().has("AUTO_SERVER") ? url : h2.get().with("AUTO_SERVER", "TRUE").toString();
     }
 
     /** Settings and credentials can ride in a JDBC URL; messages show only where the database is. */
@@ -142,6 +219,11 @@ public final class StateStore implements AutoCloseable {
         return dataSource;
     }
 
+    /** Whether this is a dry run's view of an existing database: nothing may be written, not even a cache. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
     public boolean isPostgres() {
         return postgres;
     }
@@ -153,8 +235,9 @@ public final class StateStore implements AutoCloseable {
 
     /**
      * Decides, for every finding on every channel of {@code rule}, whether to announce it, and queues each
-     * announcement in one transaction with the state change and the alert log entry. Findings that hold
-     * without news are left alone, so running this twice with the same findings announces nothing new.
+     * announcement in one transaction with the state change and the alert log entry, and records that the rule
+     * was evaluated as of {@code now}. Findings that hold without news are left alone, so running this twice with
+     * the same findings announces nothing new.
      *
      * @param announcer queues each announcement in the same transaction; not called in a dry run
      * @param dryRun    decide only: nothing is written
@@ -165,8 +248,22 @@ public final class StateStore implements AutoCloseable {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(announcer, "announcer");
-        return inTransaction("apply the findings of rule " + rule.name(),
-                c -> alerts.apply(c, rule, findings, now, announcer, currency, zone, dryRun));
+        return inTransaction("apply the findings of rule " + rule.name(), c -> {
+            List<Announcement> announced = alerts.apply(c, rule, findings, now, announcer, currency, zone, dryRun);
+            if (!dryRun) {
+                Evaluations.record(c, rule.name(), now);
+            }
+            return announced;
+        });
+    }
+
+    /**
+     * As of which moment each of {@code rules} was last evaluated (its findings applied, not in a dry run);
+     * rules never evaluated are missing.
+     */
+    public Map<String, Instant> lastEvaluated(Collection<String> rules) {
+        Objects.requireNonNull(rules, "rules");
+        return autoCommit("read the latest evaluations", c -> Evaluations.latest(c, rules));
     }
 
     /** The last announced state of one alert on one channel. */
@@ -222,6 +319,14 @@ public final class StateStore implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        if (scratch) {
+            // DB_CLOSE_DELAY=-1 kept it while the pool recycled connections; now it goes
+            try (Connection c = DriverManager.getConnection(dataSource.getJdbcUrl()); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                throw new StateException("cannot drop the scratch state: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

@@ -1,12 +1,16 @@
 package budgetbot.time;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Objects;
 
 /**
@@ -44,23 +48,42 @@ public record PeriodCalendar(ZoneId zone, DayOfWeek weekStart, int monthStartDay
     }
 
     /**
-     * The same elapsed span of the previous period: at 10:37 on a day, yesterday 00:00 to 10:37.
-     * The span is capped at the previous period's end (a 31-day month vs a 30-day one).
+     * The same span of the previous period by the wall clock: at 10:37 on a day, yesterday 00:00 to 10:37, however
+     * long either day was (a daylight-saving switch makes one 23 or 25 hours). For weeks and months the span is as
+     * many days and the same time of day into the previous period; for hours, the same minutes. The end is capped
+     * at the previous period's end (day 31 of a month against a 30-day one), and a wall-clock time the previous
+     * period skipped (a switch to summer time) is taken as the end of that gap.
      */
     public Window previousSameSpan(PeriodUnit unit, Instant at) {
-        Window current = soFar(unit, at);
+        Window current = periodOf(unit, at);
         Window previous = previous(unit, at);
-        Instant end = previous.start().plus(current.length());
+        Instant end = unit == PeriodUnit.HOUR
+                ? previous.start().plus(Duration.between(current.start(), at))
+                : sameWallClock(current.start(), previous.start(), at);
         return new Window(previous.start(), end.isAfter(previous.end()) ? previous.end() : end);
     }
 
+    /** The instant as far into the period starting at {@code to} as {@code at} is into the one at {@code from}. */
+    private Instant sameWallClock(Instant from, Instant to, Instant at) {
+        LocalDateTime local = at.atZone(zone).toLocalDateTime();
+        long days = ChronoUnit.DAYS.between(from.atZone(zone).toLocalDate(), local.toLocalDate());
+        LocalDateTime target = to.atZone(zone).toLocalDate().plusDays(days).atTime(local.toLocalTime());
+        ZoneOffsetTransition gap = zone.getRules().getTransition(target);
+        if (gap != null && gap.isGap()) {
+            return gap.getInstant();
+        }
+        // in an overlap (a switch back to winter time) the earlier of the two instants
+        return ZonedDateTime.ofLocal(target, zone, null).toInstant();
+    }
+
     private ZonedDateTime startOf(PeriodUnit unit, ZonedDateTime t) {
+        LocalDate day = t.toLocalDate();
         return switch (unit) {
-            case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
-            case DAY -> t.truncatedTo(ChronoUnit.DAYS);
-            case WEEK -> t.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(weekStart));
+            case HOUR -> hourStart(t);
+            // atStartOfDay, not truncation: where midnight is skipped, the day starts when the gap ends
+            case DAY -> day.atStartOfDay(zone);
+            case WEEK -> day.with(TemporalAdjusters.previousOrSame(weekStart)).atStartOfDay(zone);
             case MONTH -> {
-                LocalDate day = t.toLocalDate();
                 LocalDate start = billingDay(day.withDayOfMonth(1));
                 if (day.isBefore(start)) {
                     start = billingDay(day.withDayOfMonth(1).minusMonths(1));
@@ -72,11 +95,49 @@ public record PeriodCalendar(ZoneId zone, DayOfWeek weekStart, int monthStartDay
 
     private ZonedDateTime next(PeriodUnit unit, ZonedDateTime start) {
         return switch (unit) {
-            case HOUR -> start.plusHours(1);
+            case HOUR -> nextHour(start);
             case DAY -> start.toLocalDate().plusDays(1).atStartOfDay(zone);
             case WEEK -> start.toLocalDate().plusWeeks(1).atStartOfDay(zone);
             case MONTH -> billingDay(start.toLocalDate().withDayOfMonth(1).plusMonths(1)).atStartOfDay(zone);
         };
+    }
+
+    /**
+     * The last instant at or before {@code t} whose wall clock shows a whole hour. Switches of 30 minutes (Lord Howe
+     * Island) make such an hour 30 or 90 minutes long, which keeps hours tiling time without gaps or overlaps.
+     */
+    private ZonedDateTime hourStart(ZonedDateTime t) {
+        for (LocalDateTime hour = t.toLocalDateTime().truncatedTo(ChronoUnit.HOURS); ; hour = hour.minusHours(1)) {
+            Instant best = null;
+            for (ZoneOffset offset : zone.getRules().getValidOffsets(hour)) {
+                Instant i = hour.toInstant(offset);
+                if (!i.isAfter(t.toInstant()) && (best == null || i.isAfter(best))) {
+                    best = i;
+                }
+            }
+            if (best != null) {
+                return best.atZone(zone);
+            }
+        }
+    }
+
+    /**
+     * The first instant after {@code start} whose wall clock shows a whole hour; the search starts at the same
+     * wall-clock hour, which a switch back to winter time shows twice.
+     */
+    private ZonedDateTime nextHour(ZonedDateTime start) {
+        for (LocalDateTime hour = start.toLocalDateTime().truncatedTo(ChronoUnit.HOURS); ; hour = hour.plusHours(1)) {
+            Instant best = null;
+            for (ZoneOffset offset : zone.getRules().getValidOffsets(hour)) {
+                Instant i = hour.toInstant(offset);
+                if (i.isAfter(start.toInstant()) && (best == null || i.isBefore(best))) {
+                    best = i;
+                }
+            }
+            if (best != null) {
+                return best.atZone(zone);
+            }
+        }
     }
 
     private LocalDate billingDay(LocalDate firstOfMonth) {

@@ -16,6 +16,8 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -51,6 +53,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
 
     private static final Logger log = LoggerFactory.getLogger(UCloudClient.class);
+    static final long MAX_BODY = 16L * 1024 * 1024;
     /** UCloud's "request rate-limited": like HTTP 429, a sign to send fewer requests at once. */
     private static final int RATE_LIMITED = 153;
     private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, RATE_LIMITED);
@@ -271,11 +274,25 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
                 throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false, false,
                         OptionalInt.empty(), requestId, Optional.empty());
             }
-            return envelope(response.body().string(), requestId);
+            return envelope(read(response.body(), requestId), requestId);
         } catch (IOException e) {
             throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, false, OptionalInt.empty(),
                     Optional.empty(), Optional.empty());
         }
+    }
+
+    /**
+     * The body as text, refused beyond {@link #MAX_BODY}: a day's usage is kilobytes, so a larger answer is not
+     * from UCloud (a proxy's error page, a wrong {@code baseUrl}), and reading it whole could exhaust the heap.
+     */
+    private String read(ResponseBody body, Optional<String> requestId) throws IOException, AttemptFailure {
+        BufferedSource source = body.source();
+        if (body.contentLength() > MAX_BODY || source.request(MAX_BODY + 1)) {
+            throw new AttemptFailure("the answer is larger than " + MAX_BODY / (1024 * 1024) + " MiB, not a UCloud "
+                    + "usage answer (is ucloud.baseUrl right?)", false, false, OptionalInt.empty(), requestId,
+                    Optional.empty());
+        }
+        return source.readUtf8();
     }
 
     private SliceUsage envelope(String body, Optional<String> requestId) throws AttemptFailure {

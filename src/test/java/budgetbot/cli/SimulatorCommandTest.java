@@ -8,6 +8,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,6 +50,20 @@ class SimulatorCommandTest {
     }
 
     @Test
+    void servesSyntheticKeysAndLongWindowsForBenchmarks() {
+        SimulatorCommand cmd = new SimulatorCommand();
+        new CommandLine(cmd).parseArgs("--port", "0", "--synthetic-keys", "2500", "--max-window-days", "31");
+        StringWriter out = new StringWriter();
+
+        try (Simulator sim = cmd.start(new PrintWriter(out))) {
+            assertThat(sim.options().keys()).hasSize(2500).startsWith("uminferapikey-sim-00001");
+            assertThat(sim.options().maxWindow()).isEqualTo(Duration.ofDays(31));
+            assertThat(out.toString()).contains("Keys:   uminferapikey-sim-00001 .. uminferapikey-sim-02500 (2500)\n",
+                    "Stats:  curl '" + sim.baseUrl() + "_sim/stats'");
+        }
+    }
+
+    @Test
     void describesItsOptions() {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new SimulatorCommand());
@@ -56,6 +71,6 @@ class SimulatorCommandTest {
 
         assertThat(cl.execute("--help")).isZero();
         assertThat(out.toString()).contains(List.of("--port", "--seed", "--keys", "--models", "--spike",
-                "--spike-factor", "--spike-hours", "--config", "--version"));
+                "--spike-factor", "--spike-hours", "--synthetic-keys", "--max-window-days", "--config", "--version"));
     }
 }

@@ -207,10 +207,11 @@ class CheckE2ETest {
     }
 
     @Test
-    void mailMissedWhileTheSmtpServerWasDownArrivesWithTheNextCheckAndOnlyThen() {
-        Cli.Run down = check(AFTERNOON).exits(0);
+    void mailMissedWhileTheSmtpServerWasDownFailsTheCheckAndArrivesWithTheNextCheckAndOnlyThen() {
+        Cli.Run down = check(AFTERNOON).exits(1);
 
-        assertThat(down.out()).contains("delivery: 2 sent, 1 failed, 1 pending");
+        assertThat(down.out()).contains("delivery: 2 sent, 1 failed, 1 pending (1 could not be delivered and stays "
+                + "queued: the next check, digest or run tries again)");
         assertThat(sent()).containsExactlyInAnyOrderElementsOf(
                 afternoonAlerts().stream().filter(a -> a.channel().equals(TEAM_SLACK)).toList());
 
@@ -238,8 +239,9 @@ class CheckE2ETest {
         Cli.Run first = Cli.process(Map.of(), Set.of(), "check", "--config", bot.config.toString(),
                 "--at", Scenario.arg(AFTERNOON));
 
-        first.exits(0);
-        assertThat(first.out()).contains("delivery: 1 sent, 2 failed, 2 pending");
+        first.exits(1);
+        assertThat(first.out()).contains("delivery: 1 sent, 2 failed, 2 pending (2 could not be delivered and stay "
+                + "queued");
         assertThat(first.err()).as("the failures are logged without the webhook URL").contains("HTTP 500")
                 .doesNotContain("SECRET");
         assertThat(bot.slack.delivered(SlackServer.HOOK)).isEmpty();
@@ -250,6 +252,43 @@ class CheckE2ETest {
         assertThat(sent()).containsExactlyInAnyOrderElementsOf(afternoonAlerts());
         assertThat(bot.slack.received(SlackServer.HOOK)).extracting(SlackServer.Received::status)
                 .containsExactly(500, 500, 200, 200);
+    }
+
+    @Test
+    void aCheckAsOfAMomentBeforeTheLatestEvaluationIsRefusedAndPointsToADryRun() {
+        bot.startMail();
+        Instant dayBefore = AFTERNOON.minus(Duration.ofDays(1));
+        check(AFTERNOON).exits(0);
+        String resolved = "RESOLVED prod-growth: daily token growth back to normal";
+
+        Cli.Run past = check(dayBefore).exits(2);
+
+        assertThat(past.err()).contains("error: refusing to check as of 2026-11-19T15:00+08:00: prod-daily was last "
+                + "evaluated as of 2026-11-20T15:00+08:00, prod-growth was last evaluated as of 2026-11-20T15:00+08:00",
+                "Use --dry-run to see what a check as of that moment finds");
+        assertThat(past.out()).isEmpty();
+        assertThat(sent()).containsExactlyInAnyOrderElementsOf(afternoonAlerts());
+
+        assertThat(check(dayBefore, "--dry-run").exits(0).out()).contains("would send to team-slack: "
+                + SUBJECT_PREFIX + resolved);
+        assertThat(check(AFTERNOON).exits(0).out()).as("the live alerts are still live")
+                .contains("0 notifications").doesNotContain("RESOLVED");
+        assertThat(sent()).containsExactlyInAnyOrderElementsOf(afternoonAlerts());
+    }
+
+    @Test
+    void anEvaluationThatAnnouncedNothingStillCountsAsTheLatest() {
+        Instant early = Scenario.at("2026-11-19T01:00");
+        assertThat(check(early, "--rule", "prod-daily").exits(0).out())
+                .contains("prod-daily: 1 conditions, 0 active (all clear), 0 notifications");
+
+        Cli.Run earlier = check(early.minus(Duration.ofMinutes(30)), "--rule", "prod-daily").exits(2);
+
+        assertThat(earlier.err()).contains("prod-daily was last evaluated as of 2026-11-19T01:00+08:00");
+        assertThat(check(early.minus(Duration.ofMinutes(30)), "--rule", "prod-growth").exits(0).out())
+                .as("another rule has its own latest evaluation").contains("prod-growth: ");
+        assertThat(check(early, "--rule", "prod-daily").exits(0).out()).as("the same moment again is no step back")
+                .contains("0 notifications");
     }
 
     @Test

@@ -39,16 +39,26 @@ class CliBasicsE2ETest {
         assertThat(run.out()).contains("Usage: budgetbot").contains(subcommands());
     }
 
-    /** Exit 2 means a configuration error; a mistyped command line is an ordinary failure. */
+    /** Exit 2 means "fix your input": a mistyped command line, like a wrong configuration. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "check --bogus              | Unknown option: '--bogus'",
-            "usage --key k              | Missing required option: '--model=<model>'",
-            "chek                       | Unmatched argument at index 0: 'chek'"})
-    void usageErrorsExitOneAndSayWhatIsWrong(String args, String message) {
-        Cli.Run run = Cli.run(args.trim().split(" +")).exits(1);
+            "check --bogus                      | Unknown option: '--bogus'",
+            "usage --key k                      | Missing required option: '--model=<model>'",
+            "usage --key k --model m --format x | Invalid value for option '--format': expected one of [table, csv, json]",
+            "chek                               | Unmatched argument at index 0: 'chek'",
+            "run --outbox-interval 0            | --outbox-interval must be at least 1 second"})
+    void usageErrorsExitTwoAndSayWhatIsWrong(String args, String message) {
+        Cli.Run run = Cli.run(args.trim().split(" +")).exits(2);
 
         assertThat(run.err()).contains("error: " + message).contains("--help");
+    }
+
+    @Test
+    void noCommandExitsTwoAndNamesTheCommands() {
+        Cli.Run run = Cli.run().exits(2);
+
+        assertThat(run.err()).contains("error: Missing command: one of validate, usage, check, run, digest")
+                .contains("See 'budgetbot --help'.");
     }
 
     /** The bot config, valid and complete, against a simulator that the refusals below never reach. */
@@ -67,14 +77,14 @@ class CliBasicsE2ETest {
             "digest | --name | nope      | error: no digest named 'nope' in ",
             "check  | --at   | yesterday | error: cannot read time 'yesterday': use ISO-8601",
             "digest | --at   | 20/11/26  | error: cannot read time '20/11/26': use ISO-8601"})
-    void refusesWhatDoesNotExistWithAClearMessage(String command, String option, String value, String message) {
+    void refusesWhatDoesNotExistWithAClearMessageAndExitTwo(String command, String option, String value, String message) {
         try (Simulator sim = Scenario.simulator()) {
             Path config = config(sim);
             String[] args = command.equals("digest") && !option.equals("--name")
                     ? new String[]{command, "--config", config.toString(), "--name", "daily-summary", option, value}
                     : new String[]{command, "--config", config.toString(), option, value};
 
-            Cli.Run run = Cli.run(args).exits(1);
+            Cli.Run run = Cli.run(args).exits(2);
 
             // another test may have turned logging up: look for the message among the lines, not at the start
             assertThat(run.err().lines()).anySatisfy(line -> assertThat(line).startsWith(message));

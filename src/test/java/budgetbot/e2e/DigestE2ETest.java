@@ -211,6 +211,22 @@ class DigestE2ETest {
     }
 
     @Test
+    void aDigestTheMailServerDidNotTakeFailsTheRunStaysQueuedAndTheNextRunDeliversIt() {
+        Cli.Run down = digest().exits(1);
+
+        assertThat(down.out()).contains("queued for [finance-email, team-slack, finops-slack]",
+                "delivery: 2 sent, 1 failed, 1 pending (1 could not be delivered and stays queued");
+        assertThat(bot.mails()).isEmpty();
+
+        bot.startMail();
+        Cli.Run again = digest().exits(0);
+
+        assertThat(again.out()).contains("already sent or queued for [finance-email, team-slack, finops-slack]",
+                "delivery: 1 sent, 0 failed, 0 pending");
+        assertThat(bot.mails()).singleElement().satisfies(m -> assertThat(Bot.subject(m)).contains(TITLE));
+    }
+
+    @Test
     void listsTheAlertsThatChecksAnnouncedOnTheDayOnce() throws Exception {
         bot.startMail();
         bot.run("check", "--at", Scenario.arg(Scenario.at("2026-11-20T15:00"))).exits(0);

@@ -61,7 +61,7 @@ class NotifyTestE2ETest {
 
     @Test
     void anUnknownChannelIsNamedWithTheDefinedOnes() {
-        assertThat(bot.run("notify-test", "--channel", "teams").exits(1).err())
+        assertThat(bot.run("notify-test", "--channel", "teams").exits(2).err())
                 .contains("no channel named 'teams'", "team-slack");
     }
 }

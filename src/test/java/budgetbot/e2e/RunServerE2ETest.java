@@ -15,7 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,10 +54,9 @@ class RunServerE2ETest {
                         notify: [ops]
                     """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
                     dir.resolve("state").resolve("db").toAbsolutePath(), port, Scenario.PROD, Scenario.R1));
-            Path log = dir.resolve("run.log");
             // the production logging (INFO, text) instead of the tests' logback-test.xml
-            Process run = Cli.start(log, "run", "--config", config.toString(), "--log-format", "text");
-            try {
+            try (Cli.Running run = Cli.start(Optional.empty(), Map.of(), Set.of(), "run", "--config",
+                    config.toString(), "--log-format", "text")) {
                 String base = "http://127.0.0.1:" + port;
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                         .until(() -> evaluations(base).filter(n -> n >= 1).isPresent());
@@ -68,12 +68,11 @@ class RunServerE2ETest {
                 assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
                 assertThat(get(base + "/").body()).contains("prod-daily", "tokens per day");
                 assertThat(get(base + "/metrics").body()).contains("jvm_memory_used_bytes");
-            } finally {
-                run.destroy();
-                assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+
+                Cli.Run stopped = run.stop();
+                assertThat(stopped.err()).contains("serving /healthz, /metrics and the status page on "
+                        + "http://127.0.0.1:" + port + "/", "stopped");
             }
-            assertThat(Files.readString(log)).contains("serving /healthz, /metrics and the status page on "
-                    + "http://127.0.0.1:" + port + "/", "stopped");
         }
     }
 

@@ -48,16 +48,16 @@ class SilenceE2ETest {
 
         assertThat(silence("remove", "1").exits(0).out()).isEqualTo("removed silence #1\n");
         assertThat(silence("list").exits(0).out()).doesNotContain("#1 ").contains("#2 ");
-        assertThat(silence("remove", "1").exits(1).err()).contains("no silence #1");
+        assertThat(silence("remove", "1").exits(2).err()).contains("no silence #1");
     }
 
     @Test
     void aSilenceNeedsAKnownRuleAnEndInTheFutureAndAReason() {
-        assertThat(silence("add", "--rule", "nope", "--until", "+1h", "--reason", "x").exits(1).err())
+        assertThat(silence("add", "--rule", "nope", "--until", "+1h", "--reason", "x").exits(2).err())
                 .contains("no rule named 'nope'");
         assertThat(silence("add", "--rule", "prod-daily", "--until", "2020-01-01", "--reason", "x")
-                .exits(1).err()).contains("must end in the future");
-        assertThat(silence("add", "--rule", "prod-daily", "--until", "+1h").exits(1).err())
+                .exits(2).err()).contains("must end in the future");
+        assertThat(silence("add", "--rule", "prod-daily", "--until", "+1h").exits(2).err())
                 .contains("Missing required option: '--reason=TEXT'");
         assertThat(silence("list").exits(0).out()).isEqualTo("no silences\n");
     }

@@ -12,6 +12,7 @@ import budgetbot.digest.DigestReport;
 import budgetbot.digest.FiredAlert;
 import budgetbot.digest.Fixture;
 import budgetbot.digest.GroupReport;
+import budgetbot.digest.Lateness;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,37 @@ class DigestRendererTest {
                 default -> throw new AssertionError("unexpected block " + b);
             }
         }
+    }
+
+    private static RenderedDigest late(Duration by, String reason) {
+        DigestPlan plan = DigestPlan.of(Fixture.daily(), Fixture.config(), Fixture.AT,
+                Optional.of(new Lateness(Fixture.AT.minus(by), reason)));
+        return DigestRenderer.render(DigestBuilder.build(plan, Fixture.config(), Fixture.snapshot(plan), List.of(),
+                List.of()));
+    }
+
+    @Test
+    void aLateDigestSaysHowLateAndWhyUnderItsTitleInTextHtmlAndSlack() throws IOException {
+        RenderedDigest d = late(Duration.ofMinutes(130), "usage could not be fetched from UCloud");
+        String line = "Sent 2h 10m late: usage could not be fetched from UCloud at 05:50.";
+
+        assertThat(d.text().lines().limit(3)).containsExactly("daily-summary for Thu 26 Nov 2026",
+                "Compared with Wed 25 Nov 2026. Times in Asia/Shanghai.", line);
+        assertThat(d.message().html()).contains(Html.escape(line));
+        assertThat(blocks(d.message()).get(1).at("/elements/0/text").asText()).endsWith("\n:hourglass: " + line);
+        assertWithinBlockKitLimits(blocks(d.message()));
+    }
+
+    @Test
+    void aDigestDueTheDayBeforeNamesTheDay() {
+        assertThat(late(Duration.ofHours(10), "budgetbot was not running").text())
+                .contains("Sent 10h late: budgetbot was not running at Thu 26 Nov 2026 22:00.");
+    }
+
+    @Test
+    void aDigestOnTimeOrLessThanAMinuteLateSaysNothingOfIt() {
+        assertThat(late(Duration.ofSeconds(59), "budgetbot was not running").text()).doesNotContain("late");
+        assertThat(DigestRenderer.render(Fixture.dailyReport()).text()).doesNotContain("late");
     }
 
     @Test

@@ -2,6 +2,7 @@ package budgetbot.schedule;
 
 import budgetbot.app.App;
 import budgetbot.notify.Message;
+import budgetbot.simulator.Fault;
 import budgetbot.testing.PgSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,9 +83,9 @@ class ClusterTest {
         bot = TestBot.clustered(dir, MORNING, pg.url()).write(EVERY_SECOND, NEVER, "");
         Recorder first = Recorder.open();
         Recorder second = Recorder.open();
-        BotScheduler a = open(BotScheduler.start(open(bot.open(bot.load(), first)), OUTBOX, IDLE_WAIT));
+        BotScheduler a = open(BotScheduler.start(open(bot.open(bot.load(), first)), OUTBOX, IDLE_WAIT, DigestRetry.DEFAULT));
         Date ruleStart = a.quartz().getTrigger(TriggerKey.triggerKey("rule:" + RULE, BotScheduler.GROUP)).getStartTime();
-        BotScheduler b = open(BotScheduler.start(open(bot.open(bot.load(), second)), OUTBOX, IDLE_WAIT));
+        BotScheduler b = open(BotScheduler.start(open(bot.open(bot.load(), second)), OUTBOX, IDLE_WAIT, DigestRetry.DEFAULT));
         Fires onA = Fires.on(a);
         Fires onB = Fires.on(b);
 
@@ -107,6 +108,25 @@ class ClusterTest {
             assertThat(query(check, "SELECT start_time FROM qrtz_triggers WHERE trigger_name = 'rule:" + RULE + "'"))
                     .containsExactly(String.valueOf(ruleStart.getTime()));
         }
+    }
+
+    @Test
+    void aDigestThatFailedIsTriedAgainThroughTheSharedJobStore() throws Exception {
+        bot = TestBot.clustered(dir, MORNING, pg.url()).write(NEVER, NEVER, "");
+        Recorder ops = Recorder.open();
+        BotScheduler scheduler = open(BotScheduler.start(open(bot.open(bot.load(), ops)), OUTBOX, IDLE_WAIT,
+                new DigestRetry(Duration.ofMillis(300), Duration.ofMillis(300))));
+        Fires fires = Fires.on(scheduler);
+        bot.sim.faults().enqueue(Fault.of(Fault.Kind.HTTP500), 100_000);
+
+        scheduler.quartz().triggerJob(BotScheduler.digestKey(TestBot.DIGEST));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .until(() -> fires.of("digest:" + TestBot.DIGEST).stream().anyMatch(Fires.Fire::failed));
+        bot.sim.faults().clear();
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !ops.sent("digest").isEmpty());
+        assertThat(ops.sent("digest")).hasSize(1);
     }
 
     private <T extends AutoCloseable> T open(T closeable) {

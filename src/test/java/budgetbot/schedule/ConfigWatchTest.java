@@ -36,6 +36,8 @@ class ConfigWatchTest {
 
     /** Set to make opening the next app fail, as an unreachable database would. */
     final AtomicBoolean databaseDown = new AtomicBoolean();
+    /** Set to make the next app's database fail once it is open, as one that goes away in between would. */
+    final AtomicBoolean databaseGone = new AtomicBoolean();
 
     @BeforeEach
     void start() throws SchedulerException {
@@ -48,7 +50,11 @@ class ConfigWatchTest {
             if (databaseDown.get()) {
                 throw new StateException("cannot open the state database", null);
             }
-            return bot.open(cfg, Recorder.open());
+            App app = bot.open(cfg, Recorder.open());
+            if (databaseGone.get()) {
+                app.store().close();
+            }
+            return app;
         }, Duration.ofSeconds(15));
     }
 
@@ -121,6 +127,28 @@ class ConfigWatchTest {
         databaseDown.set(false);
         assertThat(watch.poll()).isTrue();
         assertThat(watch.app().config().rule("batch")).isPresent();
+    }
+
+    @Test
+    void aChangeThatStartsNeitherItsConfigurationNorTheLastGoodOneStopsTheWatchAndSaysWhy() throws SchedulerException {
+        // a digest whose time has come today: starting either scheduler reads the outbox to catch it up
+        bot.write(NEVER, "0 0 0 * * ?", "");
+        assertThat(watch.poll()).isTrue();
+        bot.write(NEVER, "0 0 0 * * ?", "batch");
+        databaseGone.set(true);
+        watch.app().store().close();
+
+        assertThatThrownBy(() -> watch.poll()).isInstanceOf(ConfigWatch.Stopped.class)
+                .hasMessageContaining(bot.file + " changed and its configuration did not start (")
+                .hasMessageContaining("), nor did the last good configuration again (")
+                .hasMessageContaining("has been closed")
+                .hasMessageEndingWith("): no job can run");
+
+        assertThat(watch.scheduler().quartz().isShutdown()).isTrue();
+        assertThat(logged.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .contains("changed but its scheduler did not start; starting the last good configuration again"));
+        assertThat(watch.poll()).as("a stopped watch does nothing more").isFalse();
+        watch.close();
     }
 
     @Test

@@ -90,6 +90,25 @@ class DigestCatchUpTest {
     }
 
     @Test
+    void aDigestCaughtUpSaysHowLateItIsAndWhy() throws SchedulerException {
+        bot = TestBot.inMemory(dir, shanghai(LocalDateTime.parse("2026-04-02T11:30:00"))).write(NEVER, "0 0 9 * * ?", "");
+        Recorder ops = Recorder.open();
+
+        try (App app = bot.open(bot.load(), ops)) {
+            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
+            try {
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !ops.sent("digest").isEmpty());
+            } finally {
+                scheduler.close();
+            }
+        }
+
+        assertThat(ops.sent("digest")).singleElement().satisfies(m -> assertThat(m.text())
+                .contains("Sent 2h 30m late: budgetbot was not running at 09:00."));
+    }
+
+    @Test
     void aStartBeforeTheDigestTimeSendsNothing() throws SchedulerException {
         bot = TestBot.inMemory(dir, shanghai(LocalDateTime.parse("2026-04-02T08:59:59"))).write(NEVER, "0 0 9 * * ?", "");
 

@@ -43,16 +43,20 @@ final class TestBot implements AutoCloseable {
 
     /** With its state in an H2 file under {@code dir}, the scheduler in memory. */
     static TestBot inMemory(Path dir, Instant now) {
-        return create(dir, now, "jdbc:h2:file:" + dir.resolve("state/budgetbot").toAbsolutePath(), false);
+        return inMemory(dir, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    /** As {@link #inMemory(Path, Instant)}, the app and the simulator on {@code clock}. */
+    static TestBot inMemory(Path dir, Clock clock) {
+        return create(dir, clock, "jdbc:h2:file:" + dir.resolve("state/budgetbot").toAbsolutePath(), false);
     }
 
     /** Clustered, with its state (and Quartz's tables) at {@code stateUrl}. */
     static TestBot clustered(Path dir, Instant now, String stateUrl) {
-        return create(dir, now, stateUrl, true);
+        return create(dir, Clock.fixed(now, ZoneOffset.UTC), stateUrl, true);
     }
 
-    private static TestBot create(Path dir, Instant now, String stateUrl, boolean cluster) {
-        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    private static TestBot create(Path dir, Clock clock, String stateUrl, boolean cluster) {
         Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(clock));
         return new TestBot(sim, clock, dir.resolve("rules.yml"), stateUrl, cluster);
     }

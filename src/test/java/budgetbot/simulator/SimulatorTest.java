@@ -22,15 +22,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -96,6 +99,92 @@ class SimulatorTest {
         Reply reply = send(post(sim.baseUrl(), "application/json", JSON.writeValueAsString(signedParams)));
 
         assertThat(reply.json.get("RetCode").asInt()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"POST form, signed with it", "POST form, signed without it", "POST JSON, signed with it",
+            "POST JSON, signed without it", "GET query, signed with it"})
+    void acceptsAnEmptyProjectIdSignedOrNot(String transport, String signing) throws Exception {
+        // the official Java SDK sends ProjectId="" and signs "ProjectId" with an empty value; UCloud accepts that,
+        // and also an empty ProjectId left out of the signature as budgetbot's Signer leaves it out
+        Map<String, Object> params = new LinkedHashMap<>(usageParams(K1_M1, DAY));
+        params.put("ProjectId", "");
+        params.put("PublicKey", sim.publicKey());
+        params.put("Signature", signing.endsWith("with it") ? signKeepingEmpty(params, sim.privateKey())
+                : Signer.of(sim.privateKey()).sign(params));
+
+        Reply reply = send(switch (transport) {
+            case "POST form" -> post(sim.baseUrl(), "application/x-www-form-urlencoded", form(params));
+            case "POST JSON" -> post(sim.baseUrl(), "application/json", JSON.writeValueAsString(params));
+            default -> HttpRequest.newBuilder(URI.create(sim.baseUrl() + "?" + form(params))).GET().build();
+        });
+
+        assertThat(reply.json.get("RetCode").asInt()).isZero();
+        assertThat(totals(reply.json.get("Data"))).isEqualTo(sim.expected(K1_M1, DAY));
+        assertThat(sim.requests().get(0)).containsEntry("ProjectId", "");
+    }
+
+    @Test
+    void anEmptyProjectIdDoesNotOpenTheDoorToOtherSignatures() throws Exception {
+        Map<String, Object> params = new LinkedHashMap<>(usageParams(K1_M1, DAY));
+        params.put("ProjectId", "");
+        params.put("PublicKey", sim.publicKey());
+        params.put("Signature", signKeepingEmpty(params, new Secret("0000000000000000000000000000000000000000")));
+        Map<String, Object> tampered = new LinkedHashMap<>(params);
+        tampered.put("Signature", signKeepingEmpty(params, sim.privateKey()));
+        tampered.put("KeyId", "k2");
+
+        for (Map<String, Object> p : List.of(params, tampered)) {
+            Reply reply = send(post(sim.baseUrl(), "application/x-www-form-urlencoded", form(p)));
+            assertThat(reply.json.get("RetCode").asInt()).isEqualTo(171);
+        }
+    }
+
+    @Test
+    void countsWhatItServes() throws Exception {
+        Reply known = call(usageParams(K1_M1, DAY));
+        call(usageParams(new Series("k9", "m1"), DAY));
+        call(Map.of("Action", "ListUMInferAPIKey"));
+        SimulatorStats stats = sim.stats();
+
+        assertThat(stats.requests()).isEqualTo(3);
+        assertThat(stats.tokenUsage()).isEqualTo(2);
+        assertThat(stats.emptyAnswers()).isEqualTo(1);
+        assertThat(stats.bytesOut()).isGreaterThan(known.body.length());
+        assertThat(stats.bytesIn()).isGreaterThan(3 * 40);
+
+        HttpResponse<String> json = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "_sim/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readValue(json.body(), SimulatorStats.class)).isEqualTo(stats);
+        assertThat(sim.stats()).as("reading the stats is not counted").isEqualTo(stats);
+        assertThat(sim.stats().minus(stats)).isEqualTo(new SimulatorStats(0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void servesManySyntheticKeysAndLongerWindowsWhenAsked() throws Exception {
+        List<String> keys = SimulatorOptions.syntheticKeys(2500);
+        assertThat(keys).hasSize(2500).doesNotHaveDuplicates().startsWith("uminferapikey-sim-00001")
+                .endsWith("uminferapikey-sim-02500");
+        Window month = new Window(DAY.start().minus(Duration.ofDays(27)), DAY.end());
+        try (Simulator many = Simulator.start(OPTS.withKeys(keys).withMaxWindow(Duration.ofDays(31)))) {
+            sim.close();
+            sim = many;
+            Series last = new Series("uminferapikey-sim-02500", "m2");
+
+            Reply reply = call(usageParams(last, month));
+
+            assertThat(reply.json.get("RetCode").asInt()).isZero();
+            assertThat(totals(reply.json.get("Data"))).isEqualTo(many.expected(last, month));
+            assertThat(many.expected(last, month).totalTokens()).isPositive();
+        }
+        assertThatThrownBy(() -> SimulatorOptions.syntheticKeys(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OPTS.withMaxWindow(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void answersWithoutWaitingForDelayedAcks() {
+        // the JDK server sends headers and body in two writes; with Nagle's algorithm each answer waited ~40 ms
+        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     }
 
     static Stream<Arguments> rejections() {
@@ -367,6 +456,18 @@ class SimulatorTest {
         p.putIfAbsent("PublicKey", sim.publicKey());
         p.put("Signature", Signer.of(privateKey).sign(p));
         return p;
+    }
+
+    /** The Java SDK's signature: every parameter but Signature, empty ones included, sorted, then the key. */
+    private static String signKeepingEmpty(Map<String, Object> params, Secret privateKey) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(params).forEach((k, v) -> {
+            if (!k.equals("Signature")) {
+                sb.append(k).append(v);
+            }
+        });
+        byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((sb + privateKey.reveal()).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha1);
     }
 
     private Reply call(Map<String, Object> params) throws Exception {

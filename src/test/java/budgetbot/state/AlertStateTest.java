@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -235,6 +236,28 @@ class AlertStateTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("other");
             assertThat(new Outbox(store).pending()).as("the transaction was rolled back").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void everyApplyRecordsItsMomentAnEarlierOneKeepsTheLatestAndADryRunRecordsNothing(TestDb.Kind kind)
+            throws Exception {
+        RuleConfig rule = Fixtures.rule(Optional.empty(), "ops");
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            store.apply(rule, List.of(budget(DAY1, "0")), T1, (c, k, ch, e) -> true, "CNY", ZONE, true);
+            assertThat(store.lastEvaluated(List.of("team"))).as("a dry run").isEmpty();
+
+            // nothing to announce: the evaluation is recorded all the same
+            apply(store, rule, T1, budget(DAY1, "0"));
+            assertThat(store.lastEvaluated(List.of("team", "other"))).containsExactly(Map.entry("team", T1));
+
+            apply(store, rule, T1.plusSeconds(60), budget(DAY1, "0"));
+            apply(store, rule, T1.minusSeconds(60), budget(DAY1, "0"));
+            store.apply(rule, List.of(budget(DAY1, "0")), T1.plusSeconds(120), (c, k, ch, e) -> true, "CNY", ZONE, true);
+
+            assertThat(store.lastEvaluated(List.of("team"))).containsExactly(Map.entry("team", T1.plusSeconds(60)));
+            assertThat(store.lastEvaluated(List.of())).isEmpty();
         }
     }
 }

@@ -47,6 +47,11 @@ class ReleaseMigrationTest {
                     + "VALUES ('" + PENDING_KEY + "', 'ops', '{\"kind\":\"alert\",\"subject\":\"waiting\",\"text\":\"t\","
                     + "\"html\":\"<p>h</p>\",\"slackBlocks\":\"[]\",\"images\":[]}', 2, TIMESTAMP WITH TIME ZONE "
                     + "'2026-11-28 06:00:00+00', TIMESTAMP WITH TIME ZONE '2026-11-28 06:30:00+00', 'HTTP 503')");
+            // announced later on one more channel: the rule's latest announcement
+            s.execute("INSERT INTO alert_state VALUES ('prod-daily', 'budget[0]:tokens/day', 'uminferapikey-prod', "
+                    + "'ops', TIMESTAMP WITH TIME ZONE '2026-11-27 16:00:00+00', 'BUDGET', 0.5, TRUE, "
+                    + "TIMESTAMP WITH TIME ZONE '2026-11-28 05:00:00+00', TIMESTAMP WITH TIME ZONE '2026-11-28 05:00:00+00', "
+                    + "TIMESTAMP WITH TIME ZONE '2026-11-28 07:00:00+00', NULL)");
         }
         List<List<String>> before = rows(url);
 
@@ -62,6 +67,11 @@ class ReleaseMigrationTest {
             assertThat(store.alertEvents(List.of("prod-daily", "monthly-spend"),
                     new Window(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"))))
                     .hasSize(8);
+
+            assertThat(store.lastEvaluated(List.of("prod-daily", "monthly-spend", "never-evaluated")))
+                    .as("the latest announcement of each rule counts as its latest evaluation")
+                    .containsOnly(Map.entry("prod-daily", Instant.parse("2026-11-28T07:00:00Z")),
+                            Map.entry("monthly-spend", Instant.parse("2026-11-28T06:08:05.127415Z")));
 
             Outbox outbox = new Outbox(store);
             assertThat(outbox.isQueued("digest|daily-summary|2026-11-26T16:00:00Z|team-slack"))

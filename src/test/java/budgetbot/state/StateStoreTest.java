@@ -5,6 +5,8 @@ import budgetbot.config.StateConfig;
 import budgetbot.delivery.Outbox;
 import budgetbot.delivery.OutboxEntry;
 import budgetbot.testing.TestDb;
+import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,10 +16,12 @@ import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +42,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "5");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "5");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -61,7 +65,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "5");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "5");
             }
         }
     }
@@ -139,6 +143,121 @@ class StateStoreTest {
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aReadOnlyOpenOfADatabaseThatDoesNotExistCreatesNothingAndReadsEmptyState(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp)) {
+            try (StateStore store = StateStore.openReadOnly(db.config())) {
+                assertThat(new Outbox(store).pending()).isEmpty();
+                assertThat(store.alertRecord("team", "budget[0]:tokens/day", "all", "ops")).isEmpty();
+                assertThat(store.lastEvaluated(List.of("team"))).isEmpty();
+            }
+
+            assertThat(tmp.resolve("state")).as("no H2 file, not even its directory").doesNotExist();
+            assertThat(tables(db)).as("no table in the database").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aReadOnlyOpenReadsTheStateAsItIsAndRefusesToWrite(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp)) {
+            try (StateStore store = StateStore.open(db.config())) {
+                new Outbox(store).enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1);
+            }
+            List<String> before = contents(db);
+
+            try (StateStore store = StateStore.openReadOnly(db.config())) {
+                Outbox outbox = new Outbox(store);
+                assertThat(outbox.pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
+                assertThatThrownBy(() -> outbox.enqueue("k2", "ops", Fixtures.message("no"), Fixtures.DAY1))
+                        .isInstanceOf(StateException.class).hasMessageContaining("read");
+                assertThatThrownBy(() -> outbox.markSent(1, Fixtures.DAY1))
+                        .isInstanceOf(StateException.class).hasMessageContaining("read");
+            }
+
+            assertThat(contents(db)).as("every row and file as it was").isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aReadOnlyOpenOfAnOlderSchemaRefusesAndMigratesNothing(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp)) {
+            Flyway.configure().dataSource(StateStore.jdbcUrl(db.config().url()), null, null)
+                    .locations("classpath:db/migration").target("1").load().migrate();
+
+            assertThatThrownBy(() -> StateStore.openReadOnly(db.config()))
+                    .isInstanceOf(StateException.class)
+                    .hasMessageContaining("has schema version 1 and this budgetbot needs 5")
+                    .hasMessageContaining("a dry run does not migrate it");
+
+            try (StateStore store = StateStore.open(db.config())) {
+                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "5");
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyOpenOfAnH2FileInUseInThisProcessReadsIt() {
+        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false,
+                Duration.ofDays(90));
+        try (StateStore run = StateStore.open(cfg)) {
+            new Outbox(run).enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1);
+            try (StateStore dryRun = StateStore.openReadOnly(cfg)) {
+                assertThat(new Outbox(dryRun).pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
+            }
+            assertThat(new Outbox(run).pending()).as("the running store is unharmed").hasSize(1);
+        }
+    }
+
+    /** The tables of the test's database, as a fresh connection sees them. */
+    private static List<String> tables(TestDb db) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db.config().url() + (db.config().url().startsWith("jdbc:h2:")
+                ? ";IFEXISTS=TRUE" : "")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables "
+                     + "WHERE table_schema = CURRENT_SCHEMA")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1) {
+                return tables;
+            }
+            throw e;
+        }
+        return tables;
+    }
+
+    /** For H2 every file of the database with its bytes, for PostgreSQL every row of budgetbot's tables. */
+    private List<String> contents(TestDb db) throws Exception {
+        List<String> all = new ArrayList<>();
+        if (db.config().url().startsWith("jdbc:h2:")) {
+            try (var files = Files.list(tmp.resolve("state"))) {
+                for (Path f : files.sorted().toList()) {
+                    all.add(f.getFileName() + " " + Arrays.hashCode(Files.readAllBytes(f)));
+                }
+            }
+            return all;
+        }
+        try (Connection c = DriverManager.getConnection(db.config().url()); Statement s = c.createStatement()) {
+            for (String table : List.of("\"flyway_schema_history\"", "outbox", "alert_state", "alert_events",
+                    "rule_evaluations")) {
+                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+                    while (rs.next()) {
+                        StringBuilder row = new StringBuilder(table);
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            row.append('|').append(rs.getString(i));
+                        }
+                        all.add(row.toString());
+                    }
+                }
+            }
+        }
+        return all;
     }
 
     /** The versions in Flyway's history, in the order they were applied. */

@@ -172,6 +172,10 @@ class UCloudClientTest {
                         .onRequestStart(new SocketEffect.CloseSocket()).build())),
                 Arguments.of("garbage body", List.of(new MockResponse.Builder().body("<html>502 Bad Gateway").build())),
                 Arguments.of("JSON without RetCode", List.of(new MockResponse.Builder().body("{\"x\":1}").build())),
+                Arguments.of("truncated answer", List.of(new MockResponse.Builder()
+                        .body("{\"RetCode\":0,\"Data\":{\"InTotal\":1" + " ".repeat(64 * 1024) + "}}")
+                        .throttleBody(1024, 0, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .onResponseBody(new SocketEffect.CloseSocket(true, false, false)).build())),
                 Arguments.of("stalled answer (timeout)", List.of(new MockResponse.Builder()
                         .onResponseStart(SocketEffect.Stall.INSTANCE).build())));
     }
@@ -210,6 +214,8 @@ class UCloudClientTest {
                 Arguments.of(retCode(292, "Project not exists"), 292,
                         "UCloud does not know the project (RetCode 292: Project not exists): check ucloud.projectId 'org-x'"),
                 Arguments.of(retCode(172, "User not exists"), 172, "check ucloud.publicKey " + PUBLIC_KEY),
+                Arguments.of(retCode(174, "Token not exists"), 174, "check ucloud.publicKey " + PUBLIC_KEY),
+
                 Arguments.of(retCode(294, "IP denied"), 294, "denied this machine's IP address"),
                 Arguments.of(retCode(299, "IAM"), 299, "IAM check failed"),
                 Arguments.of(retCode(160, "Missing Action"), 160, "UCloud answered (RetCode 160: Missing Action)"),
@@ -243,6 +249,17 @@ class UCloudClientTest {
                 .startsWith("GetUMInferTokenUsage failed for KeyId " + SERIES.keyId() + ", Model " + SERIES.model())
                 .contains(retCode > 0 ? "RetCode " + retCode : "HTTP 403").endsWith("; request id req-1, 1 attempt")
                 .doesNotContain(PRIVATE_KEY).doesNotContain(signature));
+    }
+
+    @Test
+    void anOversizedAnswerIsRefusedWithoutReadingItWhole() {
+        server.enqueue(new MockResponse.Builder().setHeader(UCloudClient.REQUEST_ID, "req-1")
+                .body("{\"RetCode\":0,\"Data\":{}}" + " ".repeat((int) UCloudClient.MAX_BODY)).build());
+
+        assertThatThrownBy(() -> client(cfg("", 3, 1)).fetch(SERIES, DAY)).isInstanceOf(UCloudException.class)
+                .hasMessageContaining("the answer is larger than 16 MiB, not a UCloud usage answer")
+                .hasMessageContaining("request id req-1");
+        assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
     }
 
     @Test
