@@ -10,6 +10,7 @@ import budgetbot.observe.Telemetry;
 import budgetbot.rules.Evaluator;
 import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
+import budgetbot.usage.KeyDirectory;
 import budgetbot.usage.UsageSource;
 
 import java.time.Clock;
@@ -21,14 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * budgetbot put together for one configuration: the usage source, the state database, the channels and the
- * outbox dispatcher. Commands and scheduled jobs use one of these; nothing here runs by itself.
+ * budgetbot put together for one configuration: the usage source, the key directory, the state database, the
+ * channels and the outbox dispatcher. Commands and scheduled jobs use one of these; nothing here runs by itself.
  */
 public final class App implements AutoCloseable {
     private final BotConfig config;
     private final StateStore store;
-    private final UsageSource source;
+    /** The source and the directory, once each: usually one UCloud client is both. */
+    private final List<Object> clients;
     private final UsageFetcher fetcher;
+    private final Discovery discovery;
     private final Evaluator evaluator;
     private final Outbox outbox;
     private final Dispatcher dispatcher;
@@ -36,16 +39,18 @@ public final class App implements AutoCloseable {
     private final Clock clock;
     private final Telemetry telemetry;
 
-    private App(BotConfig config, UsageSource source, StateStore store, Map<String, Notifier> notifiers, Clock clock,
-                Telemetry telemetry) {
+    private App(BotConfig config, UsageSource source, KeyDirectory directory, StateStore store,
+                Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry) {
         this.config = config;
         this.store = store;
-        this.source = source;
+        this.clients = clients(source, directory);
         this.clock = clock;
         this.telemetry = telemetry;
         this.notifiers = notifiers;
-        this.fetcher = new UsageFetcher(source, Optional.of(new SliceCache(store, clock)), config.calendar().zone(),
-                config.ucloud().settle(), clock, config.ucloud().maxConcurrency(), telemetry.registry());
+        this.fetcher = new UsageFetcher(telemetry.metered(source), Optional.of(new SliceCache(store, clock)),
+                config.calendar().zone(), config.ucloud().settle(), clock, config.ucloud().maxConcurrency(),
+                telemetry.registry());
+        this.discovery = new Discovery(directory, config, clock);
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);
@@ -61,47 +66,48 @@ public final class App implements AutoCloseable {
      * and never written, created or migrated ({@link StateStore#openReadOnly}).
      */
     public static App open(BotConfig config, Clock clock, boolean readOnly) {
-        return open(config, UCloudClient.create(config.ucloud(), config.calendar().zone()),
-                Notifiers.create(config.channels(), clock, System.out), clock, Telemetry.create(), readOnly);
+        UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
+        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), clock, System.out), clock,
+                Telemetry.create(), readOnly);
     }
 
     /** Talks to UCloud and the configured channels for real, reporting to {@code telemetry}, which outlives it. */
     public static App open(BotConfig config, Clock clock, Telemetry telemetry) {
-        return open(config, UCloudClient.create(config.ucloud(), config.calendar().zone()),
-                Notifiers.create(config.channels(), clock, System.out), clock, telemetry);
+        UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
+        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), clock, System.out), clock, telemetry);
     }
 
     /**
-     * With another usage source or transports: the demo, tests. The app owns what it is given: closing it closes
-     * the notifiers, and the source when it is closeable.
+     * With another usage source, key directory or transports: the demo, tests. The app owns what it is given:
+     * closing it closes the notifiers, and the source and the directory when they are closeable.
      */
-    public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock) {
-        return open(config, source, notifiers, clock, Telemetry.create());
+    public static App open(BotConfig config, UsageSource source, KeyDirectory directory,
+                           Map<String, Notifier> notifiers, Clock clock) {
+        return open(config, source, directory, notifiers, clock, Telemetry.create());
     }
 
-    /** As {@link #open(BotConfig, UsageSource, Map, Clock)}, its fetches, checks and sends measured in {@code telemetry}. */
-    public static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock,
-                           Telemetry telemetry) {
-        return open(config, source, notifiers, clock, telemetry, false);
+    /** As {@link #open(BotConfig, UsageSource, KeyDirectory, Map, Clock)}, its fetches, checks and sends measured. */
+    public static App open(BotConfig config, UsageSource source, KeyDirectory directory,
+                           Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry) {
+        return open(config, source, directory, notifiers, clock, telemetry, false);
     }
 
-    private static App open(BotConfig config, UsageSource source, Map<String, Notifier> notifiers, Clock clock,
-                            Telemetry telemetry, boolean readOnly) {
+    private static App open(BotConfig config, UsageSource source, KeyDirectory directory,
+                            Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry, boolean readOnly) {
         StateStore store;
         try {
             store = readOnly ? StateStore.openReadOnly(config.state()) : StateStore.open(config.state());
         } catch (RuntimeException e) {
-            closeAll(source, notifiers);
+            closeAll(clients(source, directory), notifiers);
             throw e;
         }
         try {
             Map<String, Notifier> metered = new LinkedHashMap<>();
             notifiers.forEach((channel, n) -> metered.put(channel, telemetry.metered(channel, n)));
-            return new App(config, telemetry.metered(source), store, Collections.unmodifiableMap(metered), clock,
-                    telemetry);
+            return new App(config, source, directory, store, Collections.unmodifiableMap(metered), clock, telemetry);
         } catch (RuntimeException e) {
             store.close();
-            closeAll(source, notifiers);
+            closeAll(clients(source, directory), notifiers);
             throw e;
         }
     }
@@ -116,6 +122,11 @@ public final class App implements AutoCloseable {
 
     public UsageFetcher fetcher() {
         return fetcher;
+    }
+
+    /** The project's keys and models as UCloud lists them, and what each rule watches by them. */
+    public Discovery discovery() {
+        return discovery;
     }
 
     public Evaluator evaluator() {
@@ -142,18 +153,20 @@ public final class App implements AutoCloseable {
     public void close() {
         fetcher.close();
         try {
-            closeAll(source, notifiers);
+            closeAll(clients, notifiers);
         } finally {
             store.close();
         }
     }
 
-    /** Closes every notifier and the source even when one of them fails; the first failure is thrown. */
-    private static void closeAll(UsageSource source, Map<String, Notifier> notifiers) {
+    private static List<Object> clients(UsageSource source, KeyDirectory directory) {
+        return source == directory ? List.of(source) : List.of(source, directory);
+    }
+
+    /** Closes every notifier and client even when one of them fails; the first failure is thrown. */
+    private static void closeAll(List<Object> clients, Map<String, Notifier> notifiers) {
         List<AutoCloseable> all = new ArrayList<>(notifiers.values());
-        if (source instanceof AutoCloseable c) {
-            all.add(c);
-        }
+        clients.stream().filter(AutoCloseable.class::isInstance).map(AutoCloseable.class::cast).forEach(all::add);
         IllegalStateException failure = null;
         for (AutoCloseable c : all) {
             try {

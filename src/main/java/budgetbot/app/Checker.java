@@ -3,11 +3,14 @@ package budgetbot.app;
 import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.render.AlertFormatter;
+import budgetbot.render.NoticeFormatter;
+import budgetbot.rules.Coverage;
 import budgetbot.rules.Finding;
-import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.Announcement;
+import budgetbot.state.Announcer;
+import budgetbot.state.Notice;
 import budgetbot.time.Window;
 import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,7 +30,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Evaluates rules as of a moment and records what must be announced; delivery is the dispatcher's. */
+/**
+ * Evaluates rules as of a moment and records what must be announced; delivery is the dispatcher's. Besides alerts,
+ * it announces what a rule cannot see: a key or model UCloud cannot serve (once per cause), and usage that could
+ * not be fetched for longer than the rule's {@code staleAfter} (once per outage, then once when it recovers).
+ */
 public final class Checker {
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
 
@@ -88,22 +96,60 @@ public final class Checker {
         return checkRule(rule, at, dryRun, new HashMap<>());
     }
 
+    /**
+     * Lists the project's keys again and announces, for every rule, each key or model it names that UCloud cannot
+     * serve; {@code run} does this at start and every {@code ucloud.discoveryInterval}.
+     *
+     * @throws UsageException when UCloud cannot list the keys
+     */
+    public void review(Instant at) {
+        app.discovery().refresh();
+        for (RuleConfig rule : app.config().rules()) {
+            reviewScope(rule, app.discovery().coverage(rule, at), at);
+        }
+    }
+
     private Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun, Map<Window, Map<Series, Usage>> fetched) {
         BotConfig cfg = app.config();
+        ZoneId zone = cfg.calendar().zone();
         try (MDC.MDCCloseable logged = MDC.putCloseable(LogContext.RULE, rule.name())) {
-            UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(rule, at), Grouping.series(rule), fetched);
-            List<Finding> findings = app.evaluator().evaluate(rule, at, usage);
+            Coverage coverage = app.discovery().coverage(rule, at);
+            if (!dryRun) {
+                reviewScope(rule, coverage, at);
+            }
+            RuleConfig scope = coverage.rule();
+            UsageSnapshot usage = app.fetcher().fetch(app.evaluator().windows(scope, at), coverage.series(), fetched);
+            if (!dryRun) {
+                app.store().usageAvailable(rule, at, zone, notices(at))
+                        .ifPresent(n -> log.info("rule {}: usage can be fetched again", rule.name()));
+            }
+            List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
-            List<Announcement> announced = app.store().apply(rule, findings, at,
-                    app.outbox().announcer(AlertFormatter::format, at),
-                    cfg.prices().currency(), cfg.calendar().zone(), dryRun);
+            List<Announcement> announced = app.store().apply(scope, findings, at,
+                    app.outbox().announcer(AlertFormatter::format, at), cfg.prices().currency(), zone, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {
             log.warn("check {} at {}: usage could not be fetched: {}", rule.name(), at, e.getMessage());
             app.telemetry().checkFailed(rule.name(), app.clock().instant(), e.getMessage());
+            if (!dryRun) {
+                app.store().usageUnavailable(rule, e.getMessage(), at, zone, notices(at)).ifPresent(n -> log.warn(
+                        "rule {}: usage has been unavailable since {}; announced", rule.name(), n.since()));
+            }
             return new Outcome(rule.name(), List.of(), List.of(), Optional.of(e.getMessage()));
         }
+    }
+
+    /** Announces each problem of the rule's scope once; nothing when UCloud's keys are not known. */
+    private void reviewScope(RuleConfig rule, Coverage coverage, Instant at) {
+        if (coverage.checked()) {
+            app.store().reviewScope(rule, coverage.problems(), at, app.config().calendar().zone(), notices(at))
+                    .forEach(n -> log.warn("rule {} is misconfigured: {}", rule.name(), n.detail()));
+        }
+    }
+
+    private Announcer<Notice> notices(Instant at) {
+        return app.outbox().announcer(NoticeFormatter::format, at);
     }
 }

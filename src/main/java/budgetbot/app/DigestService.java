@@ -54,7 +54,7 @@ public final class DigestService {
     }
 
     public RenderedDigest build(DigestConfig digest, Instant at) {
-        return build(DigestPlan.of(digest, app.config(), at));
+        return build(plan(digest, at, Optional.empty()));
     }
 
     public Result send(DigestConfig digest, Instant at, boolean dryRun) {
@@ -67,7 +67,7 @@ public final class DigestService {
      * @param late why this comes after the digest's time, when it does: the digest then says so
      */
     public Result send(DigestConfig digest, Instant at, boolean dryRun, Optional<Lateness> late) {
-        DigestPlan plan = DigestPlan.of(digest, app.config(), at, late);
+        DigestPlan plan = plan(digest, at, late);
         List<String> already = digest.channels().stream()
                 .filter(c -> app.outbox().isQueued(dedupKey(digest, plan.report(), c))).toList();
         if (already.size() == digest.channels().size()) {
@@ -98,6 +98,11 @@ public final class DigestService {
             return "the state database could not be used";
         }
         return "it could not be built";
+    }
+
+    /** The plan over the rules' scopes as UCloud serves them: what {@code *} stands for, without unknown names. */
+    private DigestPlan plan(DigestConfig digest, Instant at, Optional<Lateness> late) {
+        return DigestPlan.of(digest, app.discovery().resolved(at), at, late);
     }
 
     /** One digest per period per channel, whichever instance or restart builds it. */

@@ -74,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("budgetbot demo: simulated UCloud at " + sim.baseUrl() + ", keys " + KEYS + ", models " + MODELS);
             System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of " + now.atZone(cfg.calendar().zone()));
             System.out.println();
-            try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), notifiers, clock)) {
+            UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            try (App app = App.open(cfg, ucloud, ucloud, notifiers, clock)) {
                 new Checker(app).check(now, Optional.empty(), false).forEach(o -> System.out.println(o.summary()));
                 System.out.println(Delivery.summary(Delivery.deliverNow(app)));
                 DigestService digests = new DigestService(app);
@@ -121,8 +122,8 @@ final class DemoCommand implements Callable<Integer> {
     private static void limits(BotConfig cfg, Simulator sim, Instant now, Map<String, String> env) {
         RuleConfig daily = cfg.rule("prod-daily").orElseThrow();
         Window today = cfg.calendar().soFar(PeriodUnit.DAY, now);
-        long prodToday = daily.models().stream()
-                .mapToLong(m -> sim.expected(new Series(daily.keys().get(0), m), today).totalTokens()).sum();
+        long prodToday = daily.models().values().stream()
+                .mapToLong(m -> sim.expected(new Series(daily.keys().values().get(0), m), today).totalTokens()).sum();
         env.put(DAILY_LIMIT, String.valueOf(Math.max(1000, Math.round(prodToday / 0.85))));
 
         RuleConfig monthly = cfg.rule("monthly-spend").orElseThrow();

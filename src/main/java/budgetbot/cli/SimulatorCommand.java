@@ -93,6 +93,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         out.println("Stats:  curl '" + base + "_sim/stats'");
         out.println("Faults: curl -X POST '" + base + "_sim/faults?kind=http500&count=2'");
         out.println("        kinds: " + Fault.Kind.names() + " (slow takes &delayMs=)");
+        out.println("New key: curl -X POST '" + base + "_sim/keys?id=uminferapikey-new&models=" + models.get(0) + "'");
+        out.println("        (&status=0 disables a key, &expireTime=UNIX_SECONDS expires it)");
         out.println("Ctrl-C stops it.");
         out.flush();
         return sim;

@@ -1,21 +1,72 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
+import budgetbot.config.ConfigError;
+import budgetbot.config.RuleConfig;
+import budgetbot.rules.Coverage;
+import budgetbot.ucloud.UCloudClient;
+import budgetbot.usage.ApiKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Load and check the configuration; print OK or every error with its location.")
+        description = {"Load and check the configuration; print OK or every error with its location.",
+                "With --online, also check the rules' keys and models against UCloud: print what \"*\" stands for,",
+                "and warn, with its location, about every key or model UCloud does not know, is disabled or",
+                "expired, or is not granted (exit 2)."})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--online", description = "also check keys and models against UCloud (ListUMInferAPIKey, "
+            + "GetUMInferAPIModel)")
+    boolean online;
+
     @Override
     public Integer call() {
         BotConfig cfg = config.load();
-        System.out.printf("OK: %d rules, %d channels%n", cfg.rules().size(), cfg.channels().size());
+        if (online) {
+            List<ConfigError> warnings = checkOnline(cfg, Clock.systemUTC().instant());
+            if (!warnings.isEmpty()) {
+                System.err.println("Configuration warning" + (warnings.size() > 1 ? "s" : "")
+                        + " (checked against UCloud):");
+                warnings.forEach(w -> System.err.println("  " + w));
+                return Main.INPUT_ERROR;
+            }
+        }
+        System.out.printf("OK: %d rules, %d channels%s%n", cfg.rules().size(), cfg.channels().size(),
+                online ? "; UCloud serves every key and model they name" : "");
         return 0;
+    }
+
+    /** Prints what each rule's {@code *} stands for; returns a located warning per key or model UCloud cannot serve. */
+    private static List<ConfigError> checkOnline(BotConfig cfg, Instant now) {
+        List<ApiKey> keys;
+        try (UCloudClient client = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone())) {
+            keys = client.apiKeys();
+        }
+        List<ConfigError> warnings = new ArrayList<>();
+        for (RuleConfig rule : cfg.rules()) {
+            Coverage coverage = Coverage.of(rule, keys, now, cfg.prices());
+            if (rule.keys().every()) {
+                System.out.println("rule " + rule.name() + ": keys \"*\" = "
+                        + String.join(", ", coverage.rule().keys().values()));
+            }
+            if (rule.models().every()) {
+                System.out.println("rule " + rule.name() + ": models \"*\" = "
+                        + String.join(", ", coverage.rule().models().values()));
+            }
+            coverage.problems().forEach(p -> warnings.add(p.where().problem(cfg.file(), p.message())));
+        }
+        warnings.sort(Comparator.comparingInt(ConfigError::line).thenComparingInt(ConfigError::column));
+        return warnings;
     }
 }

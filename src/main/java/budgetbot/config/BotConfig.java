@@ -27,6 +27,11 @@ public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud,
         return rules.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
+    /** This configuration with other rules, e.g. with their {@code *} resolved against UCloud. */
+    public BotConfig withRules(List<RuleConfig> rules) {
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
+    }
+
     public Optional<DigestConfig> digest(String name) {
         return digests.stream().filter(d -> d.name().equals(name)).findFirst();
     }

@@ -35,6 +35,8 @@ public final class ConfigLoader {
     static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
     static final String LOOPBACK = "127.0.0.1";
     static final int DEFAULT_SERVER_PORT = 9464;
+    static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofHours(1);
+    static final Duration MAX_DISCOVERY_INTERVAL = Duration.ofDays(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
@@ -72,7 +74,8 @@ public final class ConfigLoader {
                         d -> d.name().toLowerCase(Locale.ROOT)))),
                 top.optional("monthStartDay", 1, values.integer(1, 28)));
         UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
-                "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle"), values);
+                "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle",
+                "discoveryInterval"), values);
         StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster", "retention"),
                 values);
         Prices prices = prices(top.section("prices", false, "currency", "models"), values);
@@ -102,7 +105,10 @@ public final class ConfigLoader {
                 s.optional("maxRetries", 4, values.integer(0, 20)),
                 maxConcurrency(file, s, values),
                 s.optional("settle", DEFAULT_SETTLE, values.check(values.duration(),
-                        d -> d.compareTo(Duration.ofDays(1)) <= 0, d -> "must be at most 24h")));
+                        d -> d.compareTo(Duration.ofDays(1)) <= 0, d -> "must be at most 24h")),
+                s.optional("discoveryInterval", DEFAULT_DISCOVERY_INTERVAL, values.check(values.duration(),
+                        d -> d.compareTo(MAX_DISCOVERY_INTERVAL) <= 0,
+                        d -> "must be at most 1d, so that a key created today is watched today")));
     }
 
     /** {@code maxConcurrency}, or {@code parallelism}, its deprecated old name; not both. */

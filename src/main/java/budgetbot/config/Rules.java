@@ -19,11 +19,11 @@ final class Rules {
     static final List<BigDecimal> DEFAULT_THRESHOLDS = List.of(new BigDecimal("0.8"), BigDecimal.ONE);
     static final BigDecimal DEFAULT_FORECAST_AFTER = new BigDecimal("0.1");
     static final int DEFAULT_TOP = 5;
-    static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(30);
     /** Names land in database keys (alert_state: rule 200, grp 500 characters; usage_slice: model 500). */
     static final int MAX_NAME = 100;
     static final int MAX_KEY = 100;
     static final int MAX_MODEL = 300;
+    static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(30);
 
     private static final Map<String, Metric> METRICS = ConfigLoader.names(Metric.values(), Metric::yamlName);
     private static final Map<String, PeriodUnit> PERIODS = ConfigLoader.names(PeriodUnit.values(), PeriodUnit::yamlName);
@@ -44,27 +44,30 @@ final class Rules {
                             "staleAfter");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
-            List<String> keys = s.required("keys", List.of(), values.nonEmpty(values.names(MAX_KEY)));
-            List<String> models = s.required("models", List.of(), values.nonEmpty(values.names(MAX_MODEL)));
+            Selection keys = s.required("keys", Selection.of(List.of()), values.selection(MAX_KEY));
+            Selection models = s.required("models", Selection.of(List.of()), values.selection(MAX_MODEL));
+            // the models of "*" are known only once UCloud lists them; rules.Coverage reports those without a price
+            List<String> priced = models.every() ? List.of() : models.values();
             GroupBy groupBy = s.optional("groupBy", GroupBy.ALL, values.oneOf(GROUPS));
             List<Budget> budgets = new ArrayList<>();
             List<Node> budgetItems = s.items("budgets", "a list of budgets");
             for (int b = 0; b < budgetItems.size(); b++) {
                 budgets.add(budget(Section.of(budgetItems.get(b), FieldPath.item(s.path("budgets"), b), values),
-                        values, models, prices));
+                        values, priced, prices));
             }
             List<Growth> growth = new ArrayList<>();
             List<Node> growthItems = s.items("growth", "a list of growth checks");
             for (int g = 0; g < growthItems.size(); g++) {
                 growth.add(growth(Section.of(growthItems.get(g), FieldPath.item(s.path("growth"), g), values),
-                        values, models, prices));
+                        values, priced, prices));
             }
             if (s.emptyList("budgets") && s.emptyList("growth")) {
                 s.report("a rule needs at least one check: add budgets: or growth:");
             }
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
             rules.add(new RuleConfig(name, schedule, keys, models, groupBy, budgets, growth, notify,
-                    s.maybe("repeat", values.duration()), s.optional("staleAfter", DEFAULT_STALE_AFTER, values.duration())));
+                    s.maybe("repeat", values.duration()), s.optional("staleAfter", DEFAULT_STALE_AFTER,
+                    values.duration())));
         }
         return rules;
     }

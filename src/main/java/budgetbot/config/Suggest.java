@@ -4,14 +4,15 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Finds the valid name someone probably meant, for "did you mean `thresholds`?" hints. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {
     }
 
     /** The candidate nearest to {@code typo} by edit distance, if it is close enough to be a plausible typo. */
-    static Optional<String> closest(String typo, Collection<String> candidates) {
+    public static Optional<String> closest(String typo, Collection<String> candidates) {
         String lower = typo.toLowerCase(Locale.ROOT);
         return candidates.stream()
                 .filter(c -> distance(lower, c.toLowerCase(Locale.ROOT)) <= Math.max(1, c.length() / 3))
@@ -19,8 +20,17 @@ final class Suggest {
     }
 
     /** {@code "; did you mean `x`?"} or the empty string. */
-    static String didYouMean(String typo, Collection<String> candidates) {
+    public static String didYouMean(String typo, Collection<String> candidates) {
         return closest(typo, candidates).map(c -> "; did you mean `" + c + "`?").orElse("");
+    }
+
+    /** The names joined by commas, at most {@code shown} of them, then how many more there are; "none" for none. */
+    public static String names(Collection<String> names, int shown) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        String listed = names.stream().limit(shown).collect(Collectors.joining(", "));
+        return names.size() <= shown ? listed : listed + " and " + (names.size() - shown) + " more";
     }
 
     /** Levenshtein distance. */

@@ -336,6 +336,39 @@ final class Values {
         };
     }
 
+    /**
+     * Keys or models: a non-empty list of names, each remembered with where it was written, or {@code "*"} (also
+     * as the only item of a list) for every one the UCloud project has.
+     */
+    Reader<Selection> selection(int max) {
+        return (node, path) -> {
+            if (node instanceof Node.Scalar s && s.kind() == Node.Kind.STRING
+                    && s.text().strip().equals(Selection.EVERY)) {
+                return new Selection(List.of(new Located(Selection.EVERY, path, node.line(), node.column())));
+            }
+            List<Located> names = nonEmpty(list(located(max), "a list of names, or \"*\" for every one"))
+                    .read(node, path);
+            if (names == null) {
+                return null;
+            }
+            Selection selection = new Selection(names);
+            if (names.size() > 1 && selection.values().contains(Selection.EVERY)) {
+                Located star = names.get(selection.values().indexOf(Selection.EVERY));
+                problems.at(star.line(), star.column(), star.path(),
+                        "\"*\" stands for every one: write it alone (keys: \"*\"), or list names without it");
+                return null;
+            }
+            return selection;
+        };
+    }
+
+    private Reader<Located> located(int max) {
+        return (node, path) -> {
+            String name = name(max).read(node, path);
+            return name == null ? null : new Located(name, path, node.line(), node.column());
+        };
+    }
+
     /** A list that must have at least one item. */
     <T> Reader<List<T>> nonEmpty(Reader<List<T>> list) {
         return (node, path) -> {

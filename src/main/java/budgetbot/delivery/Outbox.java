@@ -1,7 +1,6 @@
 package budgetbot.delivery;
 
 import budgetbot.notify.Message;
-import budgetbot.state.AlertEvent;
 import budgetbot.state.Announcer;
 import budgetbot.state.Sql;
 import budgetbot.state.StateException;
@@ -44,13 +43,13 @@ public final class Outbox {
     }
 
     /**
-     * Queues each announcement of one evaluation in the caller's transaction, rendering each event once however
-     * many channels it goes to.
+     * Queues each announcement of one evaluation in the caller's transaction, rendering each event (an alert or a
+     * notice) once however many channels it goes to.
      */
-    public Announcer announcer(Function<AlertEvent, Message> render, Instant now) {
+    public <E> Announcer<E> announcer(Function<E, Message> render, Instant now) {
         Objects.requireNonNull(render, "render");
         Objects.requireNonNull(now, "now");
-        Map<AlertEvent, Long> stored = new HashMap<>();
+        Map<E, Long> stored = new HashMap<>();
         return (c, dedupKey, channel, event) -> {
             Long messageId = stored.get(event);
             if (messageId == null) {

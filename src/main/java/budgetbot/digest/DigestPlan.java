@@ -3,6 +3,7 @@ package budgetbot.digest;
 import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
+import budgetbot.rules.Grouping;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
@@ -64,7 +65,7 @@ public record DigestPlan(DigestConfig digest, PeriodCalendar calendar, Instant a
         for (String name : d.rules()) {
             RuleConfig rule = cfg.rule(name).orElseThrow(() -> new IllegalArgumentException(
                     "digest " + d.name() + " covers undefined rule \"" + name + "\""));
-            groups.add(new DigestGroup(rule.name(), Optional.of(rule), cross(rule.keys(), rule.models())));
+            groups.add(new DigestGroup(rule.name(), Optional.of(rule), Grouping.series(rule)));
         }
         List<Series> extra = cross(d.keys(), d.models());
         if (!extra.isEmpty()) {

@@ -18,12 +18,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 
 /**
  * The usage cache: the totals and buckets of every closed day of every series, in the state database, so that
@@ -34,8 +34,7 @@ public final class SliceCache {
     private static final Logger log = LoggerFactory.getLogger(SliceCache.class);
     /** The size of the column. */
     static final int MAX_BUCKETS_TEXT = 200_000;
-    private static final String COLUMNS = "slice_start, slice_end, input_tokens, output_tokens, total_tokens, "
-            + "requests, images, buckets";
+    private static final String COLUMNS = "input_tokens, output_tokens, total_tokens, requests, images";
 
     private final StateStore store;
     private final Clock clock;
@@ -45,26 +44,54 @@ public final class SliceCache {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The cached days among {@code days} (which are in time order), by day. */
-    Map<Window, Usage> load(Series series, SortedSet<Window> days) {
-        if (days.isEmpty()) {
-            return Map.of();
+    /**
+     * The totals of the cached days among {@code wanted}, by series and day. One query for all series: a query per
+     * series cost milliseconds each, which made a warm check of 1,000 series spend seconds here.
+     */
+    Map<Series, Map<Window, UsageTotals>> totals(Map<Series, ? extends Collection<Window>> wanted) {
+        return select(wanted, "usage_slice", COLUMNS, rs -> totals(rs));
+    }
+
+    /** The buckets of the cached days among {@code wanted}, by series and day, in one query. */
+    Map<Series, Map<Window, List<UsageBucket>>> buckets(Map<Series, ? extends Collection<Window>> wanted) {
+        return select(wanted, "usage_slice_buckets", "buckets", rs -> decode(rs.getString("buckets")));
+    }
+
+    private <T> Map<Series, Map<Window, T>> select(Map<Series, ? extends Collection<Window>> wanted, String table,
+                                                   String columns, Sql.RowMapper<T> row) {
+        Map<Series, Set<Window>> days = new HashMap<>();
+        Instant from = null;
+        Instant to = null;
+        for (Map.Entry<Series, ? extends Collection<Window>> e : wanted.entrySet()) {
+            for (Window day : e.getValue()) {
+                days.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(day);
+                from = from == null || day.start().isBefore(from) ? day.start() : from;
+                to = to == null || day.end().isAfter(to) ? day.end() : to;
+            }
         }
-        Set<Window> wanted = Set.copyOf(days);
-        return store.autoCommit("read the usage cache", c -> {
-            Map<Window, Usage> found = new HashMap<>();
-            Sql.query(c, "SELECT " + COLUMNS + " FROM usage_slice WHERE key_id = ? AND model = ? "
-                    + "AND slice_start >= ? AND slice_start < ?", ps -> {
-                ps.setString(1, series.keyId());
-                ps.setString(2, series.model());
-                ps.setObject(3, Sql.timestamp(days.first().start()));
-                ps.setObject(4, Sql.timestamp(days.last().end()));
-            }, rs -> read(series, rs)).stream()
-                    // a day cut in another timezone starts in the range too, but is not one of these days
-                    .filter(u -> wanted.contains(u.window()))
-                    .forEach(u -> found.put(u.window(), u));
+        Map<Series, Map<Window, T>> found = new HashMap<>();
+        if (days.isEmpty()) {
             return found;
+        }
+        Instant start = from;
+        Instant end = to;
+        store.autoCommit("read the usage cache", c -> {
+            Sql.each(c, "SELECT key_id, model, slice_start, slice_end, " + columns + " FROM " + table
+                + " WHERE slice_start >= ? AND slice_start < ?",
+                ps -> {
+                    ps.setObject(1, Sql.timestamp(start));
+                    ps.setObject(2, Sql.timestamp(end));
+                }, rs -> {
+                    Series series = new Series(rs.getString("key_id"), rs.getString("model"));
+                    Window window = new Window(Sql.instant(rs, "slice_start"), Sql.instant(rs, "slice_end"));
+                    // other series, and days cut in another timezone, share the range
+                    if (days.getOrDefault(series, Set.of()).contains(window)) {
+                        found.computeIfAbsent(series, k -> new HashMap<>()).put(window, row.map(rs));
+                    }
+                });
+            return null;
         });
+        return found;
     }
 
     /**
@@ -81,7 +108,7 @@ public final class SliceCache {
             log.debug("not caching {} {}: {} characters of buckets", day.series(), day.window(), buckets.length());
             return;
         }
-        store.autoCommit("write the usage cache", c -> insert(c, day, buckets));
+        store.inTransaction("write the usage cache", c -> insert(c, day, buckets));
     }
 
     /**
@@ -93,46 +120,55 @@ public final class SliceCache {
      */
     public int clear(Optional<String> keyId, Optional<Instant> before) {
         String where = (keyId.isPresent() ? " AND key_id = ?" : "") + (before.isPresent() ? " AND slice_end <= ?" : "");
-        return store.autoCommit("clear the usage cache", c -> Sql.update(c,
-                "DELETE FROM usage_slice WHERE 1 = 1" + where, ps -> {
-                    int i = 1;
-                    if (keyId.isPresent()) {
-                        ps.setString(i++, keyId.get());
-                    }
-                    if (before.isPresent()) {
-                        ps.setObject(i, Sql.timestamp(before.get()));
-                    }
-                }));
+        Sql.Binder binder = ps -> {
+            int i = 1;
+            if (keyId.isPresent()) {
+                ps.setString(i++, keyId.get());
+            }
+            if (before.isPresent()) {
+                ps.setObject(i, Sql.timestamp(before.get()));
+            }
+        };
+        return store.inTransaction("clear the usage cache", c -> {
+            Sql.update(c, "DELETE FROM usage_slice_buckets WHERE 1 = 1" + where, binder);
+            return Sql.update(c, "DELETE FROM usage_slice WHERE 1 = 1" + where, binder);
+        });
     }
 
     private int insert(Connection c, Usage day, String buckets) throws SQLException {
-        // H2 has no ON CONFLICT outside its PostgreSQL mode, PostgreSQL no MERGE ... KEY
-        String sql = store.isPostgres()
-                ? "INSERT INTO usage_slice (key_id, model, " + COLUMNS + ", fetched_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-                : "MERGE INTO usage_slice (key_id, model, " + COLUMNS + ", fetched_at) "
-                + "KEY (key_id, model, slice_start, slice_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         UsageTotals t = day.totals();
-        return Sql.update(c, sql, ps -> {
-            ps.setString(1, day.series().keyId());
-            ps.setString(2, day.series().model());
-            ps.setObject(3, Sql.timestamp(day.window().start()));
-            ps.setObject(4, Sql.timestamp(day.window().end()));
+        return upsert(c, "usage_slice", COLUMNS + ", fetched_at", 6, ps -> {
             ps.setLong(5, t.inputTokens());
             ps.setLong(6, t.outputTokens());
             ps.setLong(7, t.totalTokens());
             ps.setLong(8, t.requests());
             ps.setLong(9, t.images());
-            ps.setString(10, buckets);
-            ps.setObject(11, Sql.timestamp(clock.instant()));
+            ps.setObject(10, Sql.timestamp(clock.instant()));
+        }, day) + upsert(c, "usage_slice_buckets", "buckets", 1, ps -> ps.setString(5, buckets), day);
+    }
+
+    /** Inserts the day's row unless it exists: another instance may have kept the same day first. */
+    private int upsert(Connection c, String table, String columns, int count, Sql.Binder values, Usage day)
+            throws SQLException {
+        String placeholders = ", ?".repeat(4 + count).substring(2);
+        // H2 has no ON CONFLICT outside its PostgreSQL mode, PostgreSQL no MERGE ... KEY
+        String sql = store.isPostgres()
+                ? "INSERT INTO " + table + " (key_id, model, slice_start, slice_end, " + columns + ") VALUES ("
+                + placeholders + ") ON CONFLICT DO NOTHING"
+                : "MERGE INTO " + table + " (key_id, model, slice_start, slice_end, " + columns + ") "
+                + "KEY (key_id, model, slice_start, slice_end) VALUES (" + placeholders + ")";
+        return Sql.update(c, sql, ps -> {
+            ps.setString(1, day.series().keyId());
+            ps.setString(2, day.series().model());
+            ps.setObject(3, Sql.timestamp(day.window().start()));
+            ps.setObject(4, Sql.timestamp(day.window().end()));
+            values.bind(ps);
         });
     }
 
-    private static Usage read(Series series, ResultSet rs) throws SQLException {
-        Window window = new Window(Sql.instant(rs, "slice_start"), Sql.instant(rs, "slice_end"));
-        UsageTotals totals = new UsageTotals(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
-                rs.getLong("total_tokens"), rs.getLong("requests"), rs.getLong("images"));
-        return new Usage(series, window, totals, decode(rs.getString("buckets")));
+    private static UsageTotals totals(ResultSet rs) throws SQLException {
+        return new UsageTotals(rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("total_tokens"),
+                rs.getLong("requests"), rs.getLong("images"));
     }
 
     /**

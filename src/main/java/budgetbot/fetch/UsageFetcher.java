@@ -2,6 +2,7 @@ package budgetbot.fetch;
 
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.Window;
+import budgetbot.usage.LazyList;
 import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +31,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Fetches every (window, series) pair an evaluation needs into a snapshot, a bounded number of requests at a time.
@@ -39,7 +42,9 @@ import java.util.concurrent.Future;
  * come from the cache, or are fetched whole once and kept; the open part of all windows is one request. So a
  * steady cycle makes one request per series, plus one per day that closed since the last cycle, whatever the
  * periods. A window's part of a day or of the open range is the sum of the buckets whose timestamp lies in it;
- * a whole day or the whole open range keeps the totals UCloud reported for it.
+ * a whole day or the whole open range keeps the totals UCloud reported for it. The buckets of whole cached days
+ * are read from the database only when a window's buckets are (a forecast, a digest's chart), so read them
+ * before closing the app.
  */
 public final class UsageFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageFetcher.class);
@@ -133,21 +138,22 @@ public final class UsageFetcher implements AutoCloseable {
         // one moment for all series, so that they agree on which days are closed
         Instant started = clock.instant();
         Instant settledBefore = started.minus(settle);
+        Map<Series, List<Window>> windows = new LinkedHashMap<>();
+        missing.forEach(e -> windows.put(e.getKey(), e.getValue()));
         Map<Series, SlicePlan> plans = new LinkedHashMap<>();
-        Map<Series, Future<Map<Window, Usage>>> loads = new LinkedHashMap<>();
-        for (Map.Entry<Series, List<Window>> e : missing) {
-            SlicePlan plan = SlicePlan.of(e.getValue(), zone, settledBefore);
-            plans.put(e.getKey(), plan);
-            loads.put(e.getKey(), pool.submit(LogContext.carried(() -> cache.get().load(e.getKey(), plan.closedDays()))));
-        }
-        Map<Series, Map<Window, Usage>> cached = awaitAll(loads);
+        windows.forEach((s, ws) -> plans.put(s, SlicePlan.of(ws, zone, settledBefore)));
+        Map<Series, Map<Window, UsageTotals>> cached = cache.get().totals(closedDays(plans, d -> true));
+        Map<Series, Map<Window, List<UsageBucket>>> partial = cache.get().buckets(closedDays(plans,
+                d -> isCached(cached, d) && coveredInPart(windows, d)));
         Instant loaded = clock.instant();
+
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         plans.forEach((s, plan) -> {
-            cachedDays.increment(cached.get(s).size());
-            fetchedDays.increment(plan.closedDays().size() - cached.get(s).size());
+            int fromCache = cached.getOrDefault(s, Map.of()).size();
+            cachedDays.increment(fromCache);
+            fetchedDays.increment(plan.closedDays().size() - fromCache);
             for (Window day : plan.closedDays()) {
-                if (!cached.get(s).containsKey(day)) {
+                if (!cached.getOrDefault(s, Map.of()).containsKey(day)) {
                     calls.put(new Part(s, day), pool.submit(LogContext.carried(() -> {
                         Usage u = source.fetchOnce(s, day);
                         cache.get().store(u);
@@ -158,23 +164,71 @@ public final class UsageFetcher implements AutoCloseable {
             plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(LogContext.carried(() ->
                     open.length().compareTo(ONE_REQUEST) <= 0 ? source.fetchOnce(s, open) : source.fetch(s, open)))));
         });
-        Map<Series, Map<Window, Usage>> parts = new HashMap<>();
-        cached.forEach((s, days) -> parts.put(s, new HashMap<>(days)));
-        awaitAll(calls).forEach((p, u) -> parts.get(p.series()).put(p.window(), u));
-        Instant fetched = clock.instant();
+        Map<Part, Usage> fetched = awaitAll(calls);
+        Instant done = clock.instant();
+
+        // the buckets of whole cached days, for all series at once, only if something reads them
+        Supplier<Map<Series, Map<Window, List<UsageBucket>>>> whole = memoize(() -> cache.get().buckets(
+                closedDays(plans, d -> isCached(cached, d) && !coveredInPart(windows, d))));
+        Function<Part, UsageTotals> totalsOf = p -> fetched.containsKey(p) ? fetched.get(p).totals()
+                : cached.get(p.series()).get(p.window());
+        Function<Part, List<UsageBucket>> bucketsOf = p -> {
+            if (fetched.containsKey(p)) {
+                return fetched.get(p).buckets();
+            }
+            List<UsageBucket> some = partial.getOrDefault(p.series(), Map.of()).get(p.window());
+            return some != null ? some : whole.get().getOrDefault(p.series(), Map.of()).getOrDefault(p.window(), List.of());
+        };
         Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
-        for (Map.Entry<Series, List<Window>> e : missing) {
+        windows.forEach((s, ws) -> {
+            SlicePlan plan = plans.get(s);
             Map<Window, Usage> byWindow = new LinkedHashMap<>();
-            e.getValue().forEach(w -> byWindow.put(w, compose(e.getKey(), w, parts.get(e.getKey()))));
-            out.put(e.getKey(), byWindow);
-        }
+            for (Window w : ws) {
+                List<Part> parts = new ArrayList<>();
+                plan.closedDays().stream().filter(d -> overlaps(d, w)).forEach(d -> parts.add(new Part(s, d)));
+                plan.open().filter(o -> overlaps(o, w)).ifPresent(o -> parts.add(new Part(s, o)));
+                byWindow.put(w, compose(s, w, parts, totalsOf, bucketsOf));
+            }
+            out.put(s, byWindow);
+        });
         log.info("usage of {} series: {} settled days from the cache in {} ms, {} requests ({} settled days, {} open "
-                        + "ranges) in {} ms, composed in {} ms", missing.size(),
-                cached.values().stream().mapToInt(Map::size).sum(), Duration.between(started, loaded).toMillis(),
-                calls.size(), calls.size() - plans.values().stream().filter(p -> p.open().isPresent()).count(),
+                        + "ranges) in {} ms", plans.size(), cached.values().stream().mapToInt(Map::size).sum(),
+                Duration.between(started, loaded).toMillis(), calls.size(),
+                calls.size() - plans.values().stream().filter(p -> p.open().isPresent()).count(),
                 plans.values().stream().filter(p -> p.open().isPresent()).count(),
-                Duration.between(loaded, fetched).toMillis(), Duration.between(fetched, clock.instant()).toMillis());
+                Duration.between(loaded, done).toMillis());
         return out;
+    }
+
+    /** The closed days of every plan that {@code keep} accepts, by series. */
+    private static Map<Series, List<Window>> closedDays(Map<Series, SlicePlan> plans, Predicate<Part> keep) {
+        Map<Series, List<Window>> days = new HashMap<>();
+        plans.forEach((s, plan) -> plan.closedDays().stream().filter(d -> keep.test(new Part(s, d)))
+                .forEach(d -> days.computeIfAbsent(s, k -> new ArrayList<>()).add(d)));
+        return days;
+    }
+
+    private static boolean isCached(Map<Series, Map<Window, UsageTotals>> cached, Part day) {
+        return cached.getOrDefault(day.series(), Map.of()).containsKey(day.window());
+    }
+
+    /** Whether one of the series' windows covers the day only in part, so that its buckets must be summed. */
+    private static boolean coveredInPart(Map<Series, List<Window>> windows, Part day) {
+        return windows.get(day.series()).stream()
+                .anyMatch(w -> overlaps(day.window(), w) && !within(day.window(), w));
+    }
+
+    private static boolean overlaps(Window a, Window b) {
+        return a.start().isBefore(b.end()) && b.start().isBefore(a.end());
+    }
+
+    private static boolean within(Window inner, Window outer) {
+        return !inner.start().isBefore(outer.start()) && !inner.end().isAfter(outer.end());
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> compute) {
+        LazyList<T> once = new LazyList<>(() -> List.of(compute.get()));
+        return () -> once.get(0);
     }
 
     /** One request's worth: a series over a window, a day or the open range. */
@@ -202,28 +256,22 @@ public final class UsageFetcher implements AutoCloseable {
         }
     }
 
-    /** The window's usage from the days and the open range that cover it. */
-    private static Usage compose(Series series, Window window, Map<Window, Usage> parts) {
+    /**
+     * The window's usage from the days and the open range that cover it ({@code parts}, in time order): a part the
+     * window covers whole counts with its reported totals, a part it covers in part with the buckets in it. The
+     * window's buckets are only gathered when read.
+     */
+    private static Usage compose(Series series, Window window, List<Part> parts, Function<Part, UsageTotals> totalsOf,
+                                 Function<Part, List<UsageBucket>> bucketsOf) {
         UsageTotals totals = UsageTotals.ZERO;
-        List<UsageBucket> buckets = new ArrayList<>();
-        List<Window> covering = parts.keySet().stream()
-                .filter(p -> p.start().isBefore(window.end()) && window.start().isBefore(p.end()))
-                .sorted(Comparator.comparing(Window::start)).toList();
-        for (Window p : covering) {
-            Usage part = parts.get(p);
-            boolean whole = !p.start().isBefore(window.start()) && !p.end().isAfter(window.end());
-            if (whole) {
-                totals = totals.plus(part.totals());
-                buckets.addAll(part.buckets());
-                continue;
-            }
-            for (UsageBucket b : part.buckets()) {
-                if (window.contains(b.timestamp())) {
-                    totals = totals.plus(b.totals());
-                    buckets.add(b);
-                }
-            }
+        for (Part p : parts) {
+            totals = totals.plus(within(p.window(), window) ? totalsOf.apply(p) : bucketsOf.apply(p).stream()
+                    .filter(b -> window.contains(b.timestamp())).map(UsageBucket::totals)
+                    .reduce(UsageTotals.ZERO, UsageTotals::plus));
         }
-        return new Usage(series, window, totals, buckets);
+        return new Usage(series, window, totals, new LazyList<>(() -> parts.stream()
+                .flatMap(p -> within(p.window(), window) ? bucketsOf.apply(p).stream()
+                        : bucketsOf.apply(p).stream().filter(b -> window.contains(b.timestamp())))
+                .toList()));
     }
 }

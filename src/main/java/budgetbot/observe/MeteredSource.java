@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * A usage source whose fetches are counted by outcome and UCloud RetCode ({@code none} when the last attempt got
- * no UCloud answer), and timed in a latency histogram. A fetch is one call, its retries included.
+ * no UCloud answer), and timed in a latency histogram. A fetch is one call, its retries included. Closing the
+ * source stays its owner's business.
  */
-final class MeteredSource implements UsageSource, AutoCloseable {
+final class MeteredSource implements UsageSource {
     private static final Duration[] BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
@@ -62,12 +63,5 @@ final class MeteredSource implements UsageSource, AutoCloseable {
     private Counter fetches(String outcome, String retCode) {
         return Counter.builder("budgetbot.usage.fetches").description("Usage fetches from UCloud by outcome and "
                 + "RetCode").tags("outcome", outcome, "ret_code", retCode).register(registry);
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (source instanceof AutoCloseable c) {
-            c.close();
-        }
     }
 }

@@ -35,11 +35,12 @@ public final class AlertFormatter {
     }
 
     /** What the alert says, before rendering; names are raw and escaped by each renderer. */
-    private record Fact(String label, String value) {
+    record Fact(String label, String value) {
     }
 
-    private record Alert(String headline, List<Fact> facts, List<String> contributors, String period, String scope,
-                         AlertStatus status) {
+    /** An alert's parts in layout order; {@link NoticeFormatter} lays notices out the same way. */
+    record Alert(String headline, List<Fact> facts, List<String> contributors, String period, String scope,
+                 AlertStatus status) {
     }
 
     /** The message of kind {@code alert} for {@code e}. */
@@ -48,8 +49,12 @@ public final class AlertFormatter {
         Finding f = e.finding();
         Objects.requireNonNull(f.metric(), "finding.metric");
         Objects.requireNonNull(f.period(), "finding.period");
-        Alert a = new Alert(headline(e), facts(e), contributors(e), period(e), scope(f), e.status());
-        return new Message("alert", Amounts.SUBJECT_PREFIX + a.headline(), text(a), html(a), blocks(a), List.of());
+        return message("alert", new Alert(headline(e), facts(e), contributors(e), period(e), scope(f), e.status()));
+    }
+
+    /** {@code a} as a message of {@code kind}: subject, text, HTML and Block Kit that say the same. */
+    static Message message(String kind, Alert a) {
+        return new Message(kind, Amounts.SUBJECT_PREFIX + a.headline(), text(a), html(a), blocks(a), List.of());
     }
 
     /** The subject without the {@code [budgetbot]} prefix: status, rule, group and what happened. */

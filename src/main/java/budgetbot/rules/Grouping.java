@@ -18,10 +18,18 @@ public final class Grouping {
     private Grouping() {
     }
 
-    /** Every key x every model of the rule, keys first, in the order the rule lists them. */
+    /**
+     * Every key x every model of the rule, keys first, in the order the rule lists them.
+     *
+     * @throws IllegalArgumentException when the rule names {@code *}: {@link Coverage} says what that stands for
+     */
     public static List<Series> series(RuleConfig rule) {
-        return rule.keys().stream()
-                .flatMap(key -> rule.models().stream().map(model -> new Series(key, model)))
+        if (rule.discovers()) {
+            throw new IllegalArgumentException("rule " + rule.name() + " names \"*\": resolve it against the keys"
+                    + " UCloud lists first");
+        }
+        return rule.keys().values().stream()
+                .flatMap(key -> rule.models().values().stream().map(model -> new Series(key, model)))
                 .distinct()
                 .toList();
     }

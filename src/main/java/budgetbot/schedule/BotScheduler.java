@@ -7,6 +7,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.digest.Lateness;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
+import org.quartz.DateBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -46,13 +47,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Quartz, set up from one configuration: a job per rule and per digest on its cron in the configured timezone,
- * plus the outbox drain and the hourly retention purge. In memory by default; with {@code state.cluster: true} a JDBC cluster on the state
- * database, where each fire runs on one instance.
+ * plus the outbox drain, the hourly retention purge and the discovery of keys and models (at start and every
+ * {@code ucloud.discoveryInterval}). In memory by default; with {@code state.cluster: true} a JDBC cluster on the
+ * state database, where each fire runs on one instance.
  */
 public final class BotScheduler implements AutoCloseable {
     static final String GROUP = "budgetbot";
     static final String APP_KEY = "budgetbot.app";
     static final String DIGEST_RETRY_KEY = "budgetbot.digestRetry";
+    static final JobKey DISCOVERY = new JobKey("discovery", GROUP);
     /** The schedulers of one cluster share this name and the database; their instance ids tell them apart. */
     private static final String NAME = "budgetbot";
     private static final int THREADS = 4;
@@ -104,6 +107,8 @@ public final class BotScheduler implements AutoCloseable {
             scheduler.getContext().put(DIGEST_RETRY_KEY, digestRetry);
             schedule(scheduler, cfg, outboxInterval);
             List<String> caughtUp = catchUp(scheduler, app);
+            // at once, in memory or in a cluster whose stored trigger would fire only at its next interval
+            scheduler.triggerJob(DISCOVERY);
             scheduler.start();
             log.info("scheduler started ({}, instance {}): {} rules, {} digests, outbox every {} s",
                     cfg.state().cluster() ? "clustered on PostgreSQL" : "in memory", instanceId,
@@ -152,6 +157,14 @@ public final class BotScheduler implements AutoCloseable {
             wanted.put(job.getKey(), trigger(job, CronScheduleBuilder.cronSchedule(digest.schedule()).inTimeZone(tz)
                     .withMisfireHandlingInstructionFireAndProceed()));
         }
+        JobDetail discovery = JobBuilder.newJob(DiscoveryJob.class).withIdentity(DISCOVERY).build();
+        jobs.put(discovery.getKey(), discovery);
+        // Quartz counts in real time; the first run is the one triggered at start
+        int interval = (int) cfg.ucloud().discoveryInterval().toSeconds();
+        wanted.put(discovery.getKey(), trigger(discovery, SimpleScheduleBuilder.simpleSchedule()
+                .withIntervalInSeconds(interval).repeatForever()
+                .withMisfireHandlingInstructionNextWithRemainingCount()).getTriggerBuilder()
+                .startAt(DateBuilder.futureDate(interval, DateBuilder.IntervalUnit.SECOND)).build());
         JobDetail outbox = JobBuilder.newJob(OutboxJob.class).withIdentity("outbox", GROUP).build();
         jobs.put(outbox.getKey(), outbox);
         wanted.put(outbox.getKey(), trigger(outbox, SimpleScheduleBuilder.simpleSchedule()

@@ -48,14 +48,18 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fake UCloud OpenAPI on 127.0.0.1: checks signatures like UCloud, answers {@code GetUMInferTokenUsage} with
- * deterministic synthetic usage and {@code ListUMInferAPIKey} with its keys, and plays queued faults.
+ * deterministic synthetic usage, {@code ListUMInferAPIKey} with its keys (paged, with each key's secret value as
+ * UCloud sends it) and {@code GetUMInferAPIModel} with the models a key may call, and plays queued faults.
  *
  * <p>Faults can also be queued over HTTP, for scripts:
- * {@code POST /_sim/faults?kind=http500|http503|http429|ret153|ret110|slow|garbage&count=N[&delayMs=..]}.
+ * {@code POST /_sim/faults?kind=http500|http503|http429|ret153|ret110|slow|garbage&count=N[&delayMs=..]}; and keys
+ * added or changed while it runs: {@code POST /_sim/keys?id=K[&models=m1,m2][&status=1][&expireTime=-1]}
+ * ({@code GET /_sim/keys} lists them).
  */
 public final class Simulator implements AutoCloseable {
     public static final String TOKEN_USAGE = "GetUMInferTokenUsage";
     public static final String LIST_KEYS = "ListUMInferAPIKey";
+    public static final String LIST_MODELS = "GetUMInferAPIModel";
     static final int REQUEST_LOG_SIZE = 10_000;
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
 
@@ -76,6 +80,7 @@ public final class Simulator implements AutoCloseable {
     private final Secret privateKey;
     private final Signer signer;
     private final SyntheticUsage usage;
+    private final SimKeys keys;
     private final Faults faults = new Faults();
     /** The most recent requests, for tests; bounded, since a simulator may serve a running bot for days. */
     private final Deque<Map<String, String>> requests = new ArrayDeque<>();
@@ -92,7 +97,8 @@ public final class Simulator implements AutoCloseable {
         this.publicKey = "budgetbot-simulator-" + opts.seed();
         this.privateKey = demoPrivateKey(opts.seed());
         this.signer = Signer.of(privateKey);
-        this.usage = new SyntheticUsage(opts.seed(), opts.keys(), opts.models(), opts.spike(), opts.clock().instant());
+        this.usage = new SyntheticUsage(opts.seed(), opts.spike(), opts.clock().instant());
+        this.keys = new SimKeys(opts.seed(), opts.keys(), opts.models());
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "simulator-" + threads.incrementAndGet());
@@ -103,6 +109,7 @@ public final class Simulator implements AutoCloseable {
         server.createContext("/", this::api);
         server.createContext("/_sim/faults", this::control);
         server.createContext("/_sim/stats", this::stats);
+        server.createContext("/_sim/keys", this::keysControl);
         server.setExecutor(executor);
         server.start();
     }
@@ -154,9 +161,14 @@ public final class Simulator implements AutoCloseable {
                 bytesOut.sum());
     }
 
+    /** The API keys it lists; add one while it runs and the next listing has it. */
+    public SimKeys keys() {
+        return keys;
+    }
+
     /** Exactly the totals the simulator reports for {@code series} over {@code window}, as of its clock's now. */
     public UsageTotals expected(Series series, Window window) {
-        return usage.total(series, window, opts.clock().instant());
+        return keys.serve(series) ? usage.total(series, window, opts.clock().instant()) : UsageTotals.ZERO;
     }
 
     @Override
@@ -246,6 +258,7 @@ public final class Simulator implements AutoCloseable {
             return switch (action) {
                 case TOKEN_USAGE -> tokenUsage(params);
                 case LIST_KEYS -> listKeys(params);
+                case LIST_MODELS -> listModels(params);
                 default -> envelope(action, 161, "Action [" + action + "] not exist");
             };
         } catch (BadParam e) {
@@ -296,10 +309,11 @@ public final class Simulator implements AutoCloseable {
             return envelope(TOKEN_USAGE, 110, "API timeout");
         }
         Map<String, Object> answer = envelope(TOKEN_USAGE, 0, null);
-        if (!usage.knows(series)) {
+        boolean serves = keys.serve(series);
+        if (!serves) {
             emptyAnswers.increment();
         }
-        answer.put("Data", usage.knows(series) ? tokenUsageData(series, window) : Map.of());
+        answer.put("Data", serves ? tokenUsageData(series, window) : Map.of());
         return answer;
     }
 
@@ -348,17 +362,42 @@ public final class Simulator implements AutoCloseable {
         if (offset < 0 || limit < 1 || limit > 100) {
             throw new BadParam("Params [Offset, Limit] not available: need Offset >= 0 and 1 <= Limit <= 100");
         }
-        List<Map<String, Object>> keys = opts.keys().stream().skip(offset).limit(limit).map(k -> {
+        List<SimKeys.Key> all = keys.all();
+        List<Map<String, Object>> page = all.stream().skip(offset).limit(limit).map(k -> {
             Map<String, Object> key = new LinkedHashMap<>();
-            key.put("KeyId", k);
-            key.put("Name", "simulated " + k);
-            key.put("Status", "Active");
-            key.put("GrantedModels", opts.models());
+            key.put("KeyId", k.id());
+            key.put("Name", "simulated " + k.id());
+            key.put("Key", keys.secret(k.id()));
+            key.put("Status", k.status());
+            key.put("CreateTime", opts.clock().instant().getEpochSecond());
+            key.put("ExpireTime", k.expireTime());
+            key.put("GrantedModels", String.join(",", k.models()));
             return key;
         }).toList();
         Map<String, Object> answer = envelope(LIST_KEYS, 0, null);
-        answer.put("TotalCount", opts.keys().size());
-        answer.put("Data", keys);
+        answer.put("TotalCount", all.size());
+        answer.put("Data", page);
+        return answer;
+    }
+
+    private Map<String, Object> listModels(Map<String, String> params) throws BadParam {
+        String id = required(params, "KeyId");
+        long type = number(params, "ModelType", 1L);
+        if (type != 1 && type != 2) {
+            throw new BadParam("Params [ModelType] not available: 1 (text generation) or 2 (image generation)");
+        }
+        SimKeys.Key key = keys.get(id).orElseThrow(() -> new BadParam("Params [KeyId] not available: no API key "
+                + id));
+        List<Map<String, Object>> models = key.models().stream()
+                .filter(m -> SyntheticUsage.isImageModel(m) == (type == 2)).map(m -> {
+                    Map<String, Object> model = new LinkedHashMap<>();
+                    model.put("Id", "model-" + Math.abs(m.hashCode()));
+                    model.put("Name", m.substring(m.indexOf('/') + 1));
+                    model.put("ServedModelName", m);
+                    return model;
+                }).toList();
+        Map<String, Object> answer = envelope(LIST_MODELS, 0, null);
+        answer.put("Data", models);
         return answer;
     }
 
@@ -399,6 +438,37 @@ public final class Simulator implements AutoCloseable {
             reply(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("queued", count,
                     "kind", kind.get().wire(), "pending", faults.pending())), Map.of());
         } catch (BadParam e) {
+            reply(exchange, 400, "text/plain", e.getMessage() + "\n", Map.of());
+        }
+    }
+
+    private void keysControl(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            putKey(exchange);
+        }
+    }
+
+    /** {@code POST /_sim/keys?id=..[&models=..][&status=..][&expireTime=..]} adds or replaces a key; GET lists. */
+    private void putKey(HttpExchange exchange) throws IOException {
+        try {
+            String method = exchange.getRequestMethod();
+            if (method.equals("POST")) {
+                Map<String, String> params = params(exchange, new LongAdder());
+                String models = params.getOrDefault("models", "");
+                SimKeys.Key key = new SimKeys.Key(required(params, "id"), (int) number(params, "status", 1L),
+                        number(params, "expireTime", -1L),
+                        models.isBlank() ? opts.models() : List.of(models.split(",")));
+                keys.put(key);
+                log.info("key {} put over HTTP", key);
+            } else if (!method.equals("GET")) {
+                reply(exchange, 405, "text/plain", "use POST /_sim/keys?id=K[&models=m1,m2][&status=1]"
+                        + "[&expireTime=-1], or GET /_sim/keys\n", Map.of("Allow", "GET, POST"));
+                return;
+            }
+            List<Map<String, Object>> listed = keys.all().stream().map(k -> Map.<String, Object>of("id", k.id(),
+                    "status", k.status(), "expireTime", k.expireTime(), "models", k.models())).toList();
+            reply(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("keys", listed)), Map.of());
+        } catch (BadParam | IllegalArgumentException e) {
             reply(exchange, 400, "text/plain", e.getMessage() + "\n", Map.of());
         }
     }

@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Made-up but plausible hourly usage per series: a daily rhythm in China time, a per-model scale and a seeded
  * per-hour factor. An hour's value depends only on (seed, key, model, hour), never on the window asked for.
+ * Which series have usage at all is the simulator's keys' business ({@link SimKeys}).
  */
 final class SyntheticUsage {
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
@@ -30,21 +30,13 @@ final class SyntheticUsage {
     }
 
     private final long seed;
-    private final Set<String> keys;
-    private final Set<String> models;
     private final Optional<Spike> spike;
     private final Optional<Window> spikeWindow;
 
-    SyntheticUsage(long seed, List<String> keys, List<String> models, Optional<Spike> spike, Instant started) {
+    SyntheticUsage(long seed, Optional<Spike> spike, Instant started) {
         this.seed = seed;
-        this.keys = Set.copyOf(keys);
-        this.models = Set.copyOf(models);
         this.spike = spike;
         this.spikeWindow = spike.map(s -> s.window(started));
-    }
-
-    boolean knows(Series series) {
-        return keys.contains(series.keyId()) && models.contains(series.model());
     }
 
     /**
@@ -55,7 +47,7 @@ final class SyntheticUsage {
     List<Hour> hours(Series series, Window window, Instant now) {
         List<Hour> out = new ArrayList<>();
         Instant end = window.end().isBefore(now) ? window.end() : now;
-        if (!knows(series) || !window.start().isBefore(end)) {
+        if (!window.start().isBefore(end)) {
             return out;
         }
         for (Instant hour = window.start().truncatedTo(ChronoUnit.HOURS); hour.isBefore(end);
@@ -104,7 +96,8 @@ final class SyntheticUsage {
                 .map(Spike::factor).orElse(1.0);
     }
 
-    private static boolean isImageModel(String model) {
+    /** Models that generate images: GetUMInferAPIModel lists them under ModelType 2. */
+    static boolean isImageModel(String model) {
         String m = model.toLowerCase(Locale.ROOT);
         return m.contains("image") || m.contains("flux");
     }

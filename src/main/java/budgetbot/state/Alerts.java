@@ -25,7 +25,7 @@ final class Alerts {
             + "first_fired, last_fired, last_notified, resolved_at";
 
     List<Announcement> apply(Connection c, RuleConfig rule, List<Finding> findings, Instant now,
-                             Announcer announcer, String currency, ZoneId zone, boolean dryRun) throws SQLException {
+                             Announcer<AlertEvent> announcer, String currency, ZoneId zone, boolean dryRun) throws SQLException {
         List<Announcement> announced = new ArrayList<>();
         List<Silence> silences = Silences.active(c, Optional.of(rule.name()), now);
         for (Finding f : findings) {

@@ -30,6 +30,12 @@ public final class Sql {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
+    /** Takes the current row. */
+    @FunctionalInterface
+    public interface RowConsumer {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
     /** Maps the current row. */
     @FunctionalInterface
     public interface RowMapper<T> {
@@ -109,14 +115,19 @@ public final class Sql {
     }
 
     public static <T> List<T> query(Connection c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        each(c, sql, binder, rs -> rows.add(mapper.map(rs)));
+        return rows;
+    }
+
+    /** Hands each row to {@code row} as it is read, for results too large to keep as a list. */
+    public static void each(Connection c, String sql, Binder binder, RowConsumer row) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
-                List<T> rows = new ArrayList<>();
                 while (rs.next()) {
-                    rows.add(mapper.map(rs));
+                    row.accept(rs);
                 }
-                return rows;
             }
         }
     }

@@ -3,6 +3,7 @@ package budgetbot.state;
 import budgetbot.config.RuleConfig;
 import budgetbot.config.Secret;
 import budgetbot.config.StateConfig;
+import budgetbot.rules.Coverage;
 import budgetbot.rules.Finding;
 import budgetbot.time.Window;
 import com.zaxxer.hikari.HikariConfig;
@@ -46,6 +47,7 @@ public final class StateStore implements AutoCloseable {
     private final boolean readOnly;
     private final boolean scratch;
     private final Alerts alerts = new Alerts();
+    private final BlindSpots blindSpots = new BlindSpots();
 
     private StateStore(HikariDataSource dataSource, boolean postgres, boolean scratch, boolean readOnly) {
         this.dataSource = dataSource;
@@ -243,8 +245,8 @@ public final class StateStore implements AutoCloseable {
      * @param dryRun    decide only: nothing is written
      * @return what was queued, or in a dry run what would be
      */
-    public List<Announcement> apply(RuleConfig rule, List<Finding> findings, Instant now, Announcer announcer,
-                                    String currency, ZoneId zone, boolean dryRun) {
+    public List<Announcement> apply(RuleConfig rule, List<Finding> findings, Instant now,
+                                    Announcer<AlertEvent> announcer, String currency, ZoneId zone, boolean dryRun) {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(announcer, "announcer");
@@ -264,6 +266,39 @@ public final class StateStore implements AutoCloseable {
     public Map<String, Instant> lastEvaluated(Collection<String> rules) {
         Objects.requireNonNull(rules, "rules");
         return autoCommit("read the latest evaluations", c -> Evaluations.latest(c, rules));
+    }
+
+    /**
+     * Announces each problem of a rule's scope (a key or model UCloud cannot serve) once, to the rule's channels,
+     * in one transaction with the record of it; a problem that is gone is forgotten, so it is announced again
+     * should it come back.
+     *
+     * @param problems every problem of the rule's scope now (an empty list clears them all)
+     * @return what was queued
+     */
+    public List<Notice> reviewScope(RuleConfig rule, List<Coverage.Problem> problems, Instant now, ZoneId zone,
+                                   Announcer<Notice> announcer) {
+        return inTransaction("review the scope of rule " + rule.name(),
+                c -> blindSpots.misconfigured(c, rule, problems, now, zone, announcer));
+    }
+
+    /**
+     * Records that the rule's usage could not be fetched at {@code now}. The first failure starts an outage; once it
+     * has lasted the rule's {@code staleAfter}, it is announced once to the rule's channels.
+     *
+     * @param error why, as the source said it
+     * @return the announcement, when this call made it
+     */
+    public Optional<Notice> usageUnavailable(RuleConfig rule, String error, Instant now, ZoneId zone,
+                                             Announcer<Notice> announcer) {
+        return inTransaction("record that usage of rule " + rule.name() + " is unavailable",
+                c -> blindSpots.unavailable(c, rule, error, now, zone, announcer));
+    }
+
+    /** Records that the rule's usage was fetched; ends an outage, announcing the recovery if the outage was. */
+    public Optional<Notice> usageAvailable(RuleConfig rule, Instant now, ZoneId zone, Announcer<Notice> announcer) {
+        return inTransaction("record that usage of rule " + rule.name() + " is available",
+                c -> blindSpots.available(c, rule, now, zone, announcer));
     }
 
     /** The last announced state of one alert on one channel. */

@@ -3,6 +3,8 @@ package budgetbot.ucloud;
 import budgetbot.config.UCloudConfig;
 import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
+import budgetbot.usage.ApiKey;
+import budgetbot.usage.KeyDirectory;
 import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -26,7 +28,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,16 +45,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The UCloud usage source: signed {@code GetUMInferTokenUsage} form posts, retried with backoff, long windows
  * fetched as parallel day slices and merged. However many threads call it, at most {@code ucloud.maxConcurrency}
  * requests are in flight, fewer while UCloud rate-limits ({@link AdaptiveLimit}).
  *
+ * <p>It is also the project's key directory: {@code ListUMInferAPIKey}, page by page, and
+ * {@code GetUMInferAPIModel} for the models of each enabled key, with the same signing, retries and limit.
+ *
  * <p>A failed attempt is logged at DEBUG; a fetch that fails for good logs one WARN for its series and window.
  */
-public final class UCloudClient implements UsageSource, AutoCloseable {
+public final class UCloudClient implements UsageSource, KeyDirectory, AutoCloseable {
     static final String ACTION = "GetUMInferTokenUsage";
+    static final String LIST_KEYS = "ListUMInferAPIKey";
+    static final String LIST_MODELS = "GetUMInferAPIModel";
+    /** Keys asked for per ListUMInferAPIKey page: UCloud's maximum. */
+    static final int PAGE_SIZE = 100;
+    /** GetUMInferAPIModel's ModelType: 1 text generation, 2 image generation. */
+    private static final List<Integer> MODEL_TYPES = List.of(1, 2);
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
 
     private static final Logger log = LoggerFactory.getLogger(UCloudClient.class);
@@ -58,6 +73,8 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     private static final int RATE_LIMITED = 153;
     private static final Set<Integer> RETRYABLE_RET_CODES = Set.of(110, 130, 150, RATE_LIMITED);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Predicate<JsonNode> USAGE_DATA = d -> d.isObject() || d.isMissingNode() || d.isNull();
+    private static final Predicate<JsonNode> LIST_DATA = d -> d.isContainerNode() || d.isMissingNode() || d.isNull();
 
     private final UCloudConfig cfg;
     private final ZoneId zone;
@@ -153,6 +170,51 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         return new Usage(series, window, usage.totals(), usage.bucketList());
     }
 
+    /**
+     * Lists every page of the project's keys (until {@code TotalCount} is reached, or without it until a page is
+     * short; an empty page always ends the listing), then the text and image models of each enabled one. A listing
+     * that fails is not logged here: the caller decides what it means. When UCloud refuses a key's models but
+     * listed the key, its {@code GrantedModels} stand in (a WARN).
+     */
+    @Override
+    public List<ApiKey> apiKeys() {
+        Map<String, KeyListing.Listed> listed = new LinkedHashMap<>();
+        for (int offset = 0; ; ) {
+            JsonNode root = call(new Call(LIST_KEYS, Map.of("Offset", Integer.toString(offset), "Limit",
+                    Integer.toString(PAGE_SIZE)), LIST_KEYS + " from Offset " + offset, Optional.empty(), LIST_DATA));
+            List<KeyListing.Listed> page = KeyListing.keys(root.path("Data"));
+            page.forEach(k -> listed.putIfAbsent(k.id(), k));
+            offset += page.size();
+            JsonNode total = root.path("TotalCount");
+            // a server may cap Limit below what was asked for: TotalCount, when given, says whether more follow
+            if (page.isEmpty() || (total.canConvertToLong() ? offset >= total.asLong() : page.size() < PAGE_SIZE)) {
+                break;
+            }
+        }
+        return listed.values().stream().map(k -> new ApiKey(k.id(), k.name(), k.enabled(), k.expires(),
+                k.enabled() ? models(k) : Optional.of(List.of()))).toList();
+    }
+
+    private Optional<List<String>> models(KeyListing.Listed key) {
+        Set<String> models = new LinkedHashSet<>();
+        try {
+            for (int type : MODEL_TYPES) {
+                JsonNode root = call(new Call(LIST_MODELS, Map.of("KeyId", key.id(), "ModelType",
+                        Integer.toString(type)), LIST_MODELS + " for KeyId " + key.id() + ", ModelType " + type,
+                        Optional.empty(), LIST_DATA));
+                models.addAll(KeyListing.models(root.path("Data")));
+            }
+        } catch (UCloudException e) {
+            if (e.interrupted()) {
+                throw e;
+            }
+            log.warn("{}; the models key {} may call are taken from its GrantedModels: {}", e.getMessage(), key.id(),
+                    key.granted().map(String::valueOf).orElse("all, so any model"));
+            return key.granted();
+        }
+        return Optional.of(List.copyOf(models));
+    }
+
     /** The limit on requests in flight, for tests. */
     AdaptiveLimit limit() {
         return limit;
@@ -172,7 +234,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             log.debug("{} for KeyId {}, Model {}, {} interrupted", ACTION, series.keyId(), series.model(), window);
             return;
         }
-        String slice = e.slice().equals(window) ? "" : " (day slice " + e.slice() + ")";
+        String slice = e.slice().filter(s -> !s.equals(window)).map(s -> " (day slice " + s + ")").orElse("");
         try (LogContext.Scope logged = LogContext.series(series);
              MDC.MDCCloseable id = MDC.putCloseable(LogContext.REQUEST_ID, e.requestId().orElse("(none)"))) {
             log.warn("{} failed for KeyId {}, Model {}, {}{}: {}; request id {}, {} {}", ACTION, series.keyId(),
@@ -200,46 +262,70 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted("interrupted while fetching " + series,
-                    new Window(parts.get(0).start(), parts.get(parts.size() - 1).end()), e);
+                    Optional.of(new Window(parts.get(0).start(), parts.get(parts.size() - 1).end())), e);
         } finally {
             futures.forEach(f -> f.cancel(true));
         }
     }
 
     private SliceUsage fetchSlice(Series series, Window slice) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("KeyId", series.keyId());
+        params.put("Model", series.model());
+        params.put("StartTime", Long.toString(slice.start().getEpochSecond()));
+        params.put("EndTime", Long.toString(slice.end().getEpochSecond()));
+        return SliceUsage.parse(call(new Call(ACTION, params, ACTION + " for " + series + ", " + slice,
+                Optional.of(slice), USAGE_DATA)).path("Data"));
+    }
+
+    /**
+     * One request to UCloud.
+     *
+     * @param params       the action's own parameters; {@code ProjectId} and the signature are added
+     * @param what         the request in words, for messages
+     * @param slice        the window asked about, if any
+     * @param readableData which shapes of {@code Data} are an answer rather than garbage
+     */
+    private record Call(String action, Map<String, String> params, String what, Optional<Window> slice,
+                        Predicate<JsonNode> readableData) {
+    }
+
+    /** Sends {@code call} until UCloud answers RetCode 0, fails for good, or the retries are used up. */
+    private JsonNode call(Call call) {
         int maxAttempts = cfg.maxRetries() + 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return limitedAttempt(series, slice);
+                return limitedAttempt(call);
             } catch (AttemptFailure f) {
                 try (MDC.MDCCloseable id = MDC.putCloseable(LogContext.REQUEST_ID, f.requestIdText())) {
-                    log.debug("{} {} {}: attempt {}/{} failed: {}; request id {}", ACTION, series, slice, attempt,
-                            maxAttempts, f.getMessage(), f.requestIdText());
+                    log.debug("{}: attempt {}/{} failed: {}; request id {}", call.what(), attempt, maxAttempts,
+                            f.getMessage(), f.requestIdText());
                 }
                 if (!f.retryable || attempt == maxAttempts) {
-                    throw f.toException(series, slice, attempt);
+                    throw f.toException(call, attempt);
                 }
                 try {
                     sleeper.sleep(backoff.delay(attempt, f.retryAfter, ThreadLocalRandom.current()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw interrupted("interrupted while waiting to retry " + series, slice, e);
+                    throw interrupted("interrupted while waiting to retry " + call.what(), call.slice(), e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw interrupted("interrupted while waiting for a free request slot for " + series, slice, e);
+                throw interrupted("interrupted while waiting for a free request slot for " + call.what(), call.slice(),
+                        e);
             }
         }
     }
 
     /** One attempt holding a permit: only the HTTP exchange counts against the limit, never a retry's wait. */
-    private SliceUsage limitedAttempt(Series series, Window slice) throws AttemptFailure, InterruptedException {
+    private JsonNode limitedAttempt(Call call) throws AttemptFailure, InterruptedException {
         AdaptiveLimit.Permit permit = limit.acquire();
         AdaptiveLimit.Outcome outcome = AdaptiveLimit.Outcome.IGNORED;
         try {
-            SliceUsage usage = attempt(series, slice);
+            JsonNode answer = attempt(call);
             outcome = AdaptiveLimit.Outcome.SUCCESS;
-            return usage;
+            return answer;
         } catch (AttemptFailure f) {
             outcome = f.overloaded ? AdaptiveLimit.Outcome.OVERLOADED : AdaptiveLimit.Outcome.IGNORED;
             throw f;
@@ -248,17 +334,13 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
         }
     }
 
-    private static UCloudException interrupted(String message, Window slice, InterruptedException e) {
+    private static UCloudException interrupted(String message, Optional<Window> slice, InterruptedException e) {
         return new UCloudException(message, message, slice, OptionalInt.empty(), Optional.empty(), 0, e);
     }
 
-    private SliceUsage attempt(Series series, Window slice) throws AttemptFailure {
-        FormBody.Builder form = new FormBody.Builder()
-                .add("Action", ACTION)
-                .add("KeyId", series.keyId())
-                .add("Model", series.model())
-                .add("StartTime", Long.toString(slice.start().getEpochSecond()))
-                .add("EndTime", Long.toString(slice.end().getEpochSecond()));
+    private JsonNode attempt(Call call) throws AttemptFailure {
+        FormBody.Builder form = new FormBody.Builder().add("Action", call.action());
+        call.params().forEach(form::add);
         if (!cfg.projectId().isEmpty()) {
             form.add("ProjectId", cfg.projectId());
         }
@@ -274,7 +356,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
                 throw new AttemptFailure("UCloud answered HTTP " + code + " at " + url.host(), false, false,
                         OptionalInt.empty(), requestId, Optional.empty());
             }
-            return envelope(read(response.body(), requestId), requestId);
+            return envelope(read(response.body(), requestId), requestId, call.readableData());
         } catch (IOException e) {
             throw new AttemptFailure("no answer from " + url.host() + ": " + e, true, false, OptionalInt.empty(),
                     Optional.empty(), Optional.empty());
@@ -288,22 +370,22 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
     private String read(ResponseBody body, Optional<String> requestId) throws IOException, AttemptFailure {
         BufferedSource source = body.source();
         if (body.contentLength() > MAX_BODY || source.request(MAX_BODY + 1)) {
-            throw new AttemptFailure("the answer is larger than " + MAX_BODY / (1024 * 1024) + " MiB, not a UCloud "
-                    + "usage answer (is ucloud.baseUrl right?)", false, false, OptionalInt.empty(), requestId,
+            throw new AttemptFailure("the answer is larger than " + MAX_BODY / (1024 * 1024) + " MiB, not an answer "
+                    + "from UCloud (is ucloud.baseUrl right?)", false, false, OptionalInt.empty(), requestId,
                     Optional.empty());
         }
         return source.readUtf8();
     }
 
-    private SliceUsage envelope(String body, Optional<String> requestId) throws AttemptFailure {
+    private JsonNode envelope(String body, Optional<String> requestId, Predicate<JsonNode> readableData)
+            throws AttemptFailure {
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             root = null;
         }
-        if (root == null || !root.path("RetCode").canConvertToInt()
-                || !(root.path("Data").isObject() || root.path("Data").isMissingNode() || root.path("Data").isNull())) {
+        if (root == null || !root.path("RetCode").canConvertToInt() || !readableData.test(root.path("Data"))) {
             throw new AttemptFailure("unreadable answer (" + body.length() + " bytes, not a UCloud envelope)", true,
                     false, OptionalInt.empty(), requestId, Optional.empty());
         }
@@ -313,7 +395,7 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), retCode == RATE_LIMITED,
                     OptionalInt.of(retCode), requestId, Optional.empty());
         }
-        return SliceUsage.parse(root.path("Data"));
+        return root;
     }
 
     static boolean isRetryable(int retCode) {
@@ -374,11 +456,11 @@ public final class UCloudClient implements UsageSource, AutoCloseable {
             return requestId.orElse("(none)");
         }
 
-        UCloudException toException(Series series, Window slice, int attempts) {
+        UCloudException toException(Call call, int attempts) {
             String prefix = retryable ? "UCloud still failing after " + attempts + " attempts: " : "";
-            return new UCloudException(prefix + getMessage() + "; request id " + requestIdText() + " (" + ACTION
-                    + " for " + series + ", " + slice + ", " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
-                    getMessage(), slice, retCode, requestId, attempts, null);
+            return new UCloudException(prefix + getMessage() + "; request id " + requestIdText() + " (" + call.what()
+                    + ", " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
+                    getMessage(), call.slice(), retCode, requestId, attempts, null);
         }
     }
 }

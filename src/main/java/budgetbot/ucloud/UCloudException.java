@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 /** A UCloud call failed for good: rejected, or still failing after its retries. Never carries a secret. */
 public final class UCloudException extends UsageException {
     private final String reason;
-    private final Window slice;
+    private final Optional<Window> slice;
     private final OptionalInt retCode;
     private final Optional<String> requestId;
     private final int attempts;
@@ -18,10 +18,10 @@ public final class UCloudException extends UsageException {
     /**
      * @param message the whole story, for callers that show only the message
      * @param reason  the last attempt's failure alone (RetCode or HTTP status, UCloud's message, what to check)
-     * @param slice   the request's window: the failing day slice of a longer window
+     * @param slice   the request's window, if it asks about one: the failing day slice of a longer window
      */
-    UCloudException(String message, String reason, Window slice, OptionalInt retCode, Optional<String> requestId,
-                    int attempts, Throwable cause) {
+    UCloudException(String message, String reason, Optional<Window> slice, OptionalInt retCode,
+                    Optional<String> requestId, int attempts, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.slice = Objects.requireNonNull(slice, "slice");
@@ -48,7 +48,7 @@ public final class UCloudException extends UsageException {
         return reason;
     }
 
-    Window slice() {
+    Optional<Window> slice() {
         return slice;
     }
 

@@ -11,7 +11,8 @@ public record Usage(Series series, Window window, UsageTotals totals, List<Usage
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(totals, "totals");
-        buckets = List.copyOf(buckets);
+        // a lazy list is already unmodifiable, and copying it would compute it
+        buckets = buckets instanceof LazyList<UsageBucket> ? buckets : List.copyOf(buckets);
     }
 
     public static Usage none(Series series, Window window) {

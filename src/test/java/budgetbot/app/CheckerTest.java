@@ -39,6 +39,34 @@ class CheckerTest {
         }
     }
 
+    @Test
+    void aDryRunNeitherAnnouncesNorRecordsWhatARuleCannotSee() throws IOException {
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(AT, ZoneOffset.UTC)))) {
+            Path file = Files.writeString(dir.resolve("rules.yml"), """
+                    ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
+                    state: { url: "jdbc:h2:file:%s" }
+                    channels: { ops: { type: console } }
+                    rules:
+                      - { name: typo, keys: [uminferapikey-dmeo1], models: [Qwen/Qwen3-32B], notify: [ops],
+                          budgets: [{ metric: tokens, limit: 1G }] }
+                    """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
+                    dir.resolve("state").resolve("db").toAbsolutePath()));
+            BotConfig cfg = ConfigLoader.load(file, Map.of());
+            UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            try (App app = App.open(cfg, ucloud, ucloud, Map.of("ops", message -> { }),
+                    Clock.fixed(AT, ZoneOffset.UTC))) {
+                Checker checker = new Checker(app);
+
+                assertThat(checker.check(AT, Optional.empty(), true)).singleElement()
+                        .satisfies(o -> assertThat(o.error()).isEmpty());
+                assertThat(app.outbox().pending()).isEmpty();
+                checker.check(AT, Optional.empty(), false);
+                assertThat(app.outbox().pending()).singleElement().satisfies(e -> assertThat(e.message().subject())
+                        .startsWith("[budgetbot] typo is misconfigured: unknown key \"uminferapikey-dmeo1\""));
+            }
+        }
+    }
+
     private int requestsFor(Simulator sim, int rules) throws IOException {
         StringBuilder yaml = new StringBuilder("""
                 ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
@@ -59,13 +87,18 @@ class CheckerTest {
         }
         Path file = Files.writeString(dir.resolve("rules-" + rules + ".yml"), yaml);
         BotConfig cfg = ConfigLoader.load(file, Map.of());
-        int before = sim.requests().size();
+        int before = usageRequests(sim);
         Notifier quiet = message -> { };
-        try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), Map.of("ops", quiet),
-                Clock.fixed(AT, ZoneOffset.UTC))) {
+        UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+        try (App app = App.open(cfg, ucloud, ucloud, Map.of("ops", quiet), Clock.fixed(AT, ZoneOffset.UTC))) {
             assertThat(new Checker(app).check(AT, Optional.empty(), true)).hasSize(rules)
                     .allSatisfy(o -> assertThat(o.error()).isEmpty());
         }
-        return sim.requests().size() - before;
+        return usageRequests(sim) - before;
+    }
+
+    /** Requests for usage; the listing of keys and models is not what this test counts. */
+    private static int usageRequests(Simulator sim) {
+        return (int) sim.requests().stream().filter(r -> Simulator.TOKEN_USAGE.equals(r.get("Action"))).count();
     }
 }

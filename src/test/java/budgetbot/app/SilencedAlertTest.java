@@ -60,8 +60,8 @@ class SilencedAlertTest {
                         notify: [slack]
                     """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(), db.config().url()));
             BotConfig cfg = ConfigLoader.load(file, Map.of());
-            try (App app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()),
-                    Map.of("slack", slack), clock)) {
+            UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            try (App app = App.open(cfg, ucloud, ucloud, Map.of("slack", slack), clock)) {
                 app.store().addSilence("spend", Optional.empty(), UNTIL, "known: load test", AT);
                 Checker checker = new Checker(app);
 

@@ -27,9 +27,9 @@ class ConfigErrorsTest {
                         "16:1 Timezone: unknown field; did you mean `timezone`?")),
                 arguments("wrong-type.yml", List.of(
                         "4:15 ucloud.maxRetries: expected a whole number, got \"many\"",
-                        "9:11 rules[0].keys: expected a list of strings, got a number",
-                        "10:13 rules[0].models: expected a list of strings, got a string; write it as a list, [...],"
-                                + " even for one item",
+                        "9:11 rules[0].keys: expected a list of names, or \"*\" for every one, got a number",
+                        "10:13 rules[0].models: expected a list of names, or \"*\" for every one, got a string;"
+                                + " write it as a list, [...], even for one item",
                         "13:16 rules[0].budgets[0].limit: expected a number such as 20M, got a list",
                         "14:19 rules[0].budgets[0].forecast: expected true or false, got \"maybe\"")),
                 arguments("malformed.yml", List.of(
@@ -64,6 +64,13 @@ class ConfigErrorsTest {
                         "13:13 rules[0].repeat: expected a duration, got the bare number 6; add a unit: s, m, h, d"
                                 + " or w, e.g. 6m",
                         "19:13 rules[1].repeat: must be longer than 0")),
+                arguments("discovery-invalid.yml", List.of(
+                        "4:22 ucloud.discoveryInterval: must be at most 1d, so that a key created today is watched"
+                                + " today",
+                        "9:16 rules[0].keys[1]: \"*\" stands for every one: write it alone (keys: \"*\"), or list"
+                                + " names without it",
+                        "10:13 rules[0].models: must not be empty; add at least one item",
+                        "14:17 rules[0].staleAfter: must be longer than 0")),
                 arguments("bad-percent.yml", List.of(
                         "13:22 rules[0].budgets[0].thresholds[0]: expected a percentage, got the bare number 0.8;"
                                 + " add %, e.g. 0.8% (for the fraction 0.8 write 80%)",

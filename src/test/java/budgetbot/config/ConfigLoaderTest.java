@@ -40,7 +40,7 @@ class ConfigLoaderTest {
 
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Europe/Berlin"), DayOfWeek.SUNDAY, 15));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("http://127.0.0.1:8089"), "pub-key",
-                new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3, Duration.ofHours(2)));
+                new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3, Duration.ofHours(2), Duration.ofMinutes(15)));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:postgresql://db.example.com/budgetbot", "bot",
                 new Secret("db-pw"), true, Duration.ofDays(30)));
         assertThat(c.prices()).isEqualTo(new Prices("USD", Map.of(
@@ -57,7 +57,10 @@ class ConfigLoaderTest {
                         "bot <bot@example.com>", List.of("a@example.com", "B <b@example.com>"))),
                 Map.entry("out", new ChannelConfig.Console("out")));
         assertThat(c.rules()).containsExactly(
-                new RuleConfig("r1", "0 */10 * * * ?", List.of("k1", "k2"), List.of("m1", "m2"), GroupBy.SERIES,
+                new RuleConfig("r1", "0 */10 * * * ?",
+                        names(name("rules[0].keys[0]", 36, 12, "k1"), name("rules[0].keys[1]", 36, 16, "k2")),
+                        names(name("rules[0].models[0]", 37, 14, "m1"), name("rules[0].models[1]", 37, 18, "m2")),
+                        GroupBy.SERIES,
                         List.of(new Budget(Metric.COST, PeriodUnit.MONTH, new BigDecimal("1500"),
                                         List.of(new BigDecimal("0.125"), new BigDecimal("0.5"), BigDecimal.ONE),
                                         true, new BigDecimal("0.2")),
@@ -66,9 +69,11 @@ class ConfigLoaderTest {
                         List.of(new Growth(Metric.REQUESTS, PeriodUnit.WEEK, new BigDecimal("1.5"),
                                 new BigDecimal("20"))),
                         List.of("hook", "mail"), Optional.of(Duration.ofMinutes(90)), Duration.ofMinutes(10)),
-                new RuleConfig("r2", "0 */5 * * * ?", List.of("k3"), List.of("m3"), GroupBy.ALL, List.of(),
+                new RuleConfig("r2", "0 */5 * * * ?", names(name("rules[1].keys", 53, 11, "*")),
+                        names(name("rules[1].models[0]", 54, 14, "m3")), GroupBy.ALL, List.of(),
                         List.of(new Growth(Metric.IMAGES, PeriodUnit.DAY, new BigDecimal("0.5"), BigDecimal.ZERO)),
                         List.of("out"), Optional.of(Duration.ofHours(6)), Duration.ofMinutes(30)));
+        assertThat(c.rules().get(1).keys().every()).isTrue();
         assertThat(c.digests()).containsExactly(new DigestConfig("weekly", "0 0 8 ? * MON", PeriodUnit.WEEK,
                 List.of("r1"), List.of("k9"), List.of("m9"), List.of("bot"), 10));
         assertThat(c.file()).isEqualTo(fixture("valid.yml"));
@@ -80,7 +85,7 @@ class ConfigLoaderTest {
 
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Asia/Shanghai"), DayOfWeek.MONDAY, 1));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("https://api.ucloud.cn"), "pk",
-                new Secret("sk"), "", Duration.ofSeconds(30), 4, 16, Duration.ofHours(2)));
+                new Secret("sk"), "", Duration.ofSeconds(30), 4, 16, Duration.ofHours(2), Duration.ofHours(1)));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false,
                 Duration.ofDays(90)));
         assertThat(c.server()).isEmpty();
@@ -249,5 +254,13 @@ class ConfigLoaderTest {
         Files.writeString(file, Files.readString(fixture("minimal.yml"))
                 .replace("privateKey: sk", "privateKey: sk\n  projectId: \"" + value + "\""));
         return file;
+    }
+
+    private static Located name(String path, int line, int column, String value) {
+        return new Located(value, path, line, column);
+    }
+
+    private static Selection names(Located... names) {
+        return new Selection(List.of(names));
     }
 }

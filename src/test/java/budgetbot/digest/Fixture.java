@@ -8,6 +8,7 @@ import budgetbot.config.Metric;
 import budgetbot.config.ModelPrice;
 import budgetbot.config.Prices;
 import budgetbot.config.RuleConfig;
+import budgetbot.config.Selection;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
@@ -26,6 +27,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +70,8 @@ public final class Fixture {
     }
 
     public static RuleConfig rule(String name, GroupBy groupBy, List<String> keys, List<String> models, Budget... budgets) {
-        return new RuleConfig(name, "0 */5 * * * ?", keys, models, groupBy, List.of(budgets), List.of(),
-                List.of("ops"), Optional.empty(), Duration.ofMinutes(30));
+        return new RuleConfig(name, "0 */5 * * * ?", Selection.of(keys), Selection.of(models), groupBy,
+                List.of(budgets), List.of(), List.of("ops"), Optional.empty(), Duration.ofMinutes(30));
     }
 
     public static RuleConfig prod() {

@@ -62,7 +62,7 @@ final class UsageLedgerServer extends Dispatcher implements AutoCloseable {
 
     UCloudClient client(ZoneId zone) {
         return UCloudClient.create(new UCloudConfig(server.url("/").uri(), "test-public-key",
-                new Secret("test-private-key"), "", Duration.ofSeconds(5), 0, 8, Duration.ofHours(2)), zone);
+                new Secret("test-private-key"), "", Duration.ofSeconds(5), 0, 8, Duration.ofHours(2), Duration.ofHours(1)), zone);
     }
 
     @Override

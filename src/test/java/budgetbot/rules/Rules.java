@@ -5,11 +5,13 @@ import budgetbot.config.GroupBy;
 import budgetbot.config.Growth;
 import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
+import budgetbot.config.Selection;
 import budgetbot.time.PeriodUnit;
 
 import java.time.Duration;
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,8 +22,8 @@ final class Rules {
 
     static RuleConfig rule(GroupBy groupBy, List<String> keys, List<String> models, List<Budget> budgets,
                            List<Growth> growth) {
-        return new RuleConfig("r", "0 */5 * * * ?", keys, models, groupBy, budgets, growth, List.of("ops"),
-                Optional.empty(), Duration.ofMinutes(30));
+        return new RuleConfig("r", "0 */5 * * * ?", Selection.of(keys), Selection.of(models), groupBy, budgets, growth,
+                List.of("ops"), Optional.empty(), Duration.ofMinutes(30));
     }
 
     static RuleConfig budgetRule(GroupBy groupBy, List<String> keys, List<String> models, Budget budget) {

@@ -73,7 +73,7 @@ class ClusterTest {
         assertThat(scheduler.quartz().getMetaData().isJobStoreClustered()).isTrue();
         assertThat(scheduler.quartz().getMetaData().isJobStoreSupportsPersistence()).isTrue();
         assertThat(query(app, "SELECT job_name FROM qrtz_job_details ORDER BY job_name"))
-                .containsExactlyInAnyOrder("outbox", "retention", "rule:" + RULE, "digest:" + TestBot.DIGEST);
+                .containsExactlyInAnyOrder("outbox", "retention", "discovery", "rule:" + RULE, "digest:" + TestBot.DIGEST);
         assertThat(query(app, "SELECT instance_name FROM qrtz_scheduler_state"))
                 .containsExactly(scheduler.quartz().getSchedulerInstanceId());
     }

@@ -43,9 +43,11 @@ class ReloadLeakTest {
             }
             slack.start();
             Secret webhook = new Secret(slack.url("/services/T0/B0/leak").toString());
-            try (ConfigWatch watch = ConfigWatch.start(bot.file, bot::load, cfg -> App.open(cfg,
-                    UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()),
-                    Map.of("ops", SlackWebhookNotifier.create("ops", webhook)), bot.clock), Duration.ofSeconds(15))) {
+            try (ConfigWatch watch = ConfigWatch.start(bot.file, bot::load, cfg -> {
+                UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+                return App.open(cfg, ucloud, ucloud, Map.of("ops", SlackWebhookNotifier.create("ops", webhook)),
+                        bot.clock);
+            }, Duration.ofSeconds(15))) {
                 // a first cycle starts the JVM-wide threads (OkHttp's task runner, H2's) that every app shares
                 cycle(watch, bot, 1);
                 int before = threads();

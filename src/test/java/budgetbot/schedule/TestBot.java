@@ -119,7 +119,8 @@ final class TestBot implements AutoCloseable {
 
     /** The app of {@code cfg}, talking to the simulator and delivering channel {@code ops} to {@code ops}. */
     App open(BotConfig cfg, Recorder ops) {
-        return App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), Map.of("ops", ops), clock);
+        UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+        return App.open(cfg, ucloud, ucloud, Map.of("ops", ops), clock);
     }
 
     @Override

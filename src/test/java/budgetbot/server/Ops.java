@@ -78,8 +78,8 @@ final class Ops implements AutoCloseable {
                 Math.round(prodToday / PROD_SHARE)));
         BotConfig cfg = ConfigLoader.load(file, Map.of());
         Notifier recording = sent::add;
-        app = App.open(cfg, UCloudClient.create(cfg.ucloud(), cfg.calendar().zone()), Map.of("ops", recording), clock,
-                telemetry);
+        UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+        app = App.open(cfg, ucloud, ucloud, Map.of("ops", recording), clock, telemetry);
         ServerConfig listen = cfg.server().orElseThrow();
         server = OpsServer.start(listen, () -> app, schedulerRunning::get);
     }

@@ -365,9 +365,68 @@ class SimulatorTest {
         assertThat(page.json.get("TotalCount").asInt()).isEqualTo(2);
         assertThat(page.json.get("Data")).hasSize(1);
         assertThat(page.json.get("Data").get(0).get("KeyId").asText()).isEqualTo("k2");
-        assertThat(page.json.get("Data").get(0).get("GrantedModels").toString()).isEqualTo("[\"m1\",\"m2\"]");
+        assertThat(page.json.get("Data").get(0).get("GrantedModels").asText()).isEqualTo("m1,m2");
+        assertThat(page.json.get("Data").get(0).get("Status").asInt()).isEqualTo(1);
+        assertThat(page.json.get("Data").get(0).get("Key").asText()).isEqualTo(sim.keys().secret("k2"));
         assertThat(call(Map.of("Action", "ListUMInferAPIKey", "Limit", 101)).json.get("RetCode").asInt())
                 .isEqualTo(230);
+    }
+
+    @Test
+    void listsTheTextAndImageModelsAKeyMayCall() throws Exception {
+        sim.keys().put(SimKeys.Key.enabled("k3", List.of("m1", "black-forest-labs/FLUX.1-dev")));
+
+        Reply text = call(Map.of("Action", "GetUMInferAPIModel", "KeyId", "k3"));
+        Reply images = call(Map.of("Action", "GetUMInferAPIModel", "KeyId", "k3", "ModelType", 2));
+
+        assertThat(text.json.get("Action").asText()).isEqualTo("GetUMInferAPIModelResponse");
+        assertThat(text.json.get("Data")).extracting(m -> m.get("ServedModelName").asText()).containsExactly("m1");
+        assertThat(images.json.get("Data")).extracting(m -> m.get("ServedModelName").asText())
+                .containsExactly("black-forest-labs/FLUX.1-dev");
+        assertThat(call(Map.of("Action", "GetUMInferAPIModel", "KeyId", "k9")).json.get("RetCode").asInt())
+                .isEqualTo(230);
+        assertThat(call(Map.of("Action", "GetUMInferAPIModel", "KeyId", "k3", "ModelType", 3)).json.get("RetCode")
+                .asInt()).isEqualTo(230);
+    }
+
+    @Test
+    void aKeyAddedOverHttpIsListedAndHasUsageForItsModelsOnly() throws Exception {
+        HttpResponse<String> added = HTTP.send(post(URI.create(sim.baseUrl() + "_sim/keys?id=k9&models=m2"),
+                "text/plain", ""), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "_sim/keys"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(added.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(listed.body()).get("keys")).extracting(k -> k.get("id").asText())
+                .containsExactly("k1", "k2", "k9");
+        Reply page = call(Map.of("Action", "ListUMInferAPIKey"));
+        assertThat(page.json.get("TotalCount").asInt()).isEqualTo(3);
+        assertThat(page.json.get("Data").get(2).get("GrantedModels").asText()).isEqualTo("m2");
+        assertThat(sim.expected(new Series("k9", "m2"), DAY).totalTokens()).isPositive();
+        assertThat(totals(call(usageParams(new Series("k9", "m2"), DAY)).json.get("Data")))
+                .isEqualTo(sim.expected(new Series("k9", "m2"), DAY));
+        assertThat(call(usageParams(new Series("k9", "m1"), DAY)).json.get("Data").isEmpty()).isTrue();
+    }
+
+    @Test
+    void aKeyCanBeDisabledOrExpiredOverHttp() throws Exception {
+        HTTP.send(post(URI.create(sim.baseUrl() + "_sim/keys?id=k1&status=0&expireTime=1700000000"), "text/plain",
+                ""), HttpResponse.BodyHandlers.ofString());
+
+        JsonNode k1 = call(Map.of("Action", "ListUMInferAPIKey")).json.get("Data").get(0);
+        assertThat(k1.get("KeyId").asText()).isEqualTo("k1");
+        assertThat(k1.get("Status").asInt()).isZero();
+        assertThat(k1.get("ExpireTime").asLong()).isEqualTo(1700000000L);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({"POST, '', 400", "POST, id=k9&status=x, 400", "DELETE, id=k1, 405"})
+    void theKeysEndpointRefusesNonsense(String method, String query, int status) throws Exception {
+        HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "_sim/keys?" + query))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(reply.statusCode()).isEqualTo(status);
+        assertThat(sim.keys().all()).extracting(SimKeys.Key::id).containsExactly("k1", "k2");
     }
 
     @ParameterizedTest

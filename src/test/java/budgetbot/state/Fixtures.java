@@ -3,6 +3,7 @@ package budgetbot.state;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
+import budgetbot.config.Selection;
 import budgetbot.delivery.Outbox;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
@@ -45,8 +46,8 @@ public final class Fixtures {
     }
 
     public static RuleConfig rule(Optional<Duration> repeat, String... channels) {
-        return new RuleConfig("team", "0 */5 * * * ?", List.of(), List.of(), GroupBy.ALL, List.of(), List.of(),
-                List.of(channels), repeat, Duration.ofMinutes(30));
+        return new RuleConfig("team", "0 */5 * * * ?", Selection.of(List.of()), Selection.of(List.of()), GroupBy.ALL,
+                List.of(), List.of(), List.of(channels), repeat, Duration.ofMinutes(30));
     }
 
     public static Message message(String subject) {

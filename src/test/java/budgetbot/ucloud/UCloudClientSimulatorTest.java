@@ -121,6 +121,6 @@ class UCloudClientSimulatorTest {
     }
 
     private UCloudConfig cfg(Secret privateKey, String projectId, Duration timeout) {
-        return new UCloudConfig(sim.baseUrl(), sim.publicKey(), privateKey, projectId, timeout, 3, 8, Duration.ofHours(2));
+        return new UCloudConfig(sim.baseUrl(), sim.publicKey(), privateKey, projectId, timeout, 3, 8, Duration.ofHours(2), Duration.ofHours(1));
     }
 }

@@ -186,7 +186,7 @@ class UCloudClientTest {
         failures.forEach(server::enqueue);
         server.enqueue(ok("{\"InTotal\":1,\"OutTotal\":2}"));
         UCloudConfig cfg = new UCloudConfig(uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), "", Duration.ofSeconds(1),
-                3, 1, Duration.ofHours(2));
+                3, 1, Duration.ofHours(2), Duration.ofHours(1));
 
         Usage usage = client(cfg).fetch(SERIES, DAY);
 
@@ -511,7 +511,7 @@ class UCloudClientTest {
 
     private UCloudConfig cfg(String projectId, int maxRetries, int maxConcurrency) {
         return new UCloudConfig(uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), projectId, Duration.ofSeconds(10),
-                maxRetries, maxConcurrency, Duration.ofHours(2));
+                maxRetries, maxConcurrency, Duration.ofHours(2), Duration.ofHours(1));
     }
 
     private URI uri() {

@@ -1,0 +1,76 @@
+package budgetbot.simulator;
+
+import budgetbot.usage.Series;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The API keys a {@link Simulator} lists, each with the models it may call. It starts with the options' keys, all
+ * enabled for all the options' models; tests (and {@code POST /_sim/keys}) add or change keys while it runs.
+ */
+public final class SimKeys {
+    /**
+     * One API key.
+     *
+     * @param status     1 = normal; anything else is disabled, as in UCloud
+     * @param expireTime unix seconds; -1 = never
+     * @param models     the models it may call
+     */
+    public record Key(String id, int status, long expireTime, List<String> models) {
+        public Key {
+            Objects.requireNonNull(id, "id");
+            if (id.isBlank()) {
+                throw new IllegalArgumentException("key id is blank");
+            }
+            models = List.copyOf(models);
+        }
+
+        /** Enabled, never expiring. */
+        public static Key enabled(String id, List<String> models) {
+            return new Key(id, 1, -1, models);
+        }
+    }
+
+    private final long seed;
+    private final Map<String, Key> keys = new LinkedHashMap<>();
+
+    SimKeys(long seed, List<String> ids, List<String> models) {
+        this.seed = seed;
+        ids.forEach(id -> put(Key.enabled(id, models)));
+    }
+
+    /** Adds {@code key}, or replaces the key with its id (listed in its old place). */
+    public synchronized void put(Key key) {
+        keys.put(key.id(), key);
+    }
+
+    public synchronized List<Key> all() {
+        return new ArrayList<>(keys.values());
+    }
+
+    synchronized Optional<Key> get(String id) {
+        return Optional.ofNullable(keys.get(id));
+    }
+
+    /** Whether {@code series} has usage: its key exists and may call its model. */
+    synchronized boolean serve(Series series) {
+        return get(series.keyId()).filter(k -> k.models().contains(series.model())).isPresent();
+    }
+
+    /**
+     * The secret value UCloud sends as {@code Key} with each listed key, the same for the same seed and id: what
+     * budgetbot must never log, store or print, so tests look for it.
+     */
+    public String secret(String id) {
+        byte[] bytes = new byte[24];
+        new SplittableRandom(seed ^ id.hashCode()).nextBytes(bytes);
+        return "sk-sim-" + HexFormat.of().formatHex(bytes);
+    }
+}
