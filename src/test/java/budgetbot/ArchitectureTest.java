@@ -66,9 +66,11 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyEntryPointsUseTheWiring = noClasses()
-            .that().resideOutsideOfPackages("budgetbot.app..", "budgetbot.cli..", "budgetbot.schedule..")
+            .that().resideOutsideOfPackages("budgetbot.app..", "budgetbot.cli..", "budgetbot.schedule..",
+                    "budgetbot.server..")
             .should().dependOnClassesThat().resideInAPackage("budgetbot.app..")
-            .because("app wires the stages together; only the command line and the scheduler start it");
+            .because("app wires the stages together; only the command line, the scheduler and the operator's "
+                    + "HTTP endpoint use it");
 
     @ArchTest
     static final ArchRule clocksAreInjected = noClasses()

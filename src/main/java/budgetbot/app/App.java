@@ -6,6 +6,7 @@ import budgetbot.delivery.Outbox;
 import budgetbot.fetch.SliceCache;
 import budgetbot.fetch.UsageFetcher;
 import budgetbot.notify.Notifier;
+import budgetbot.observe.Telemetry;
 import budgetbot.rules.Evaluator;
 import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
@@ -14,6 +15,8 @@ import budgetbot.usage.UsageSource;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,23 +37,26 @@ public final class App implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
+    private final Telemetry telemetry;
 
     private App(BotConfig config, UsageSource source, KeyDirectory directory, StateStore store,
-                Map<String, Notifier> notifiers, Clock clock) {
+                Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry) {
         this.config = config;
         this.store = store;
         this.clients = clients(source, directory);
         this.clock = clock;
+        this.telemetry = telemetry;
         this.notifiers = notifiers;
-        this.fetcher = new UsageFetcher(source, Optional.of(new SliceCache(store, clock)), config.calendar().zone(),
-                config.ucloud().settle(), clock, config.ucloud().maxConcurrency());
+        this.fetcher = new UsageFetcher(telemetry.metered(source), Optional.of(new SliceCache(store, clock)),
+                config.calendar().zone(), config.ucloud().settle(), clock, config.ucloud().maxConcurrency(),
+                telemetry.registry());
         this.discovery = new Discovery(directory, config, clock);
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);
     }
 
-    /** Talks to UCloud and the configured channels for real. */
+    /** Talks to UCloud and the configured channels for real, for a command that runs once. */
     public static App open(BotConfig config, Clock clock) {
         return open(config, clock, false);
     }
@@ -61,7 +67,14 @@ public final class App implements AutoCloseable {
      */
     public static App open(BotConfig config, Clock clock, boolean readOnly) {
         UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
-        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), clock, System.out), clock, readOnly);
+        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), clock, System.out), clock,
+                Telemetry.create(), readOnly);
+    }
+
+    /** Talks to UCloud and the configured channels for real, reporting to {@code telemetry}, which outlives it. */
+    public static App open(BotConfig config, Clock clock, Telemetry telemetry) {
+        UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
+        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), clock, System.out), clock, telemetry);
     }
 
     /**
@@ -70,11 +83,17 @@ public final class App implements AutoCloseable {
      */
     public static App open(BotConfig config, UsageSource source, KeyDirectory directory,
                            Map<String, Notifier> notifiers, Clock clock) {
-        return open(config, source, directory, notifiers, clock, false);
+        return open(config, source, directory, notifiers, clock, Telemetry.create());
+    }
+
+    /** As {@link #open(BotConfig, UsageSource, KeyDirectory, Map, Clock)}, its fetches, checks and sends measured. */
+    public static App open(BotConfig config, UsageSource source, KeyDirectory directory,
+                           Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry) {
+        return open(config, source, directory, notifiers, clock, telemetry, false);
     }
 
     private static App open(BotConfig config, UsageSource source, KeyDirectory directory,
-                            Map<String, Notifier> notifiers, Clock clock, boolean readOnly) {
+                            Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry, boolean readOnly) {
         StateStore store;
         try {
             store = readOnly ? StateStore.openReadOnly(config.state()) : StateStore.open(config.state());
@@ -83,7 +102,9 @@ public final class App implements AutoCloseable {
             throw e;
         }
         try {
-            return new App(config, source, directory, store, notifiers, clock);
+            Map<String, Notifier> metered = new LinkedHashMap<>();
+            notifiers.forEach((channel, n) -> metered.put(channel, telemetry.metered(channel, n)));
+            return new App(config, source, directory, store, Collections.unmodifiableMap(metered), clock, telemetry);
         } catch (RuntimeException e) {
             store.close();
             closeAll(clients(source, directory), notifiers);
@@ -122,6 +143,10 @@ public final class App implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     @Override

@@ -13,11 +13,13 @@ import budgetbot.state.Announcement;
 import budgetbot.state.Announcer;
 import budgetbot.state.Notice;
 import budgetbot.time.Window;
+import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -108,7 +110,7 @@ public final class Checker {
     private Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun, Map<Window, Map<Series, Usage>> fetched) {
         BotConfig cfg = app.config();
         ZoneId zone = cfg.calendar().zone();
-        try {
+        try (MDC.MDCCloseable logged = MDC.putCloseable(LogContext.RULE, rule.name())) {
             Coverage coverage = app.discovery().coverage(rule, at);
             if (!dryRun) {
                 reviewScope(rule, coverage, at);
@@ -123,6 +125,7 @@ public final class Checker {
                         .ifPresent(n -> log.info("rule {}: usage can be fetched again", rule.name()));
             }
             List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
+            app.telemetry().checked(rule.name(), app.clock().instant(), findings);
             List<Announcement> announced = app.store().apply(scope, findings, at,
                     app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey, at), cfg.prices().currency(), zone, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
@@ -130,6 +133,7 @@ public final class Checker {
             return outcome;
         } catch (UsageException e) {
             log.warn("check {} at {}: usage could not be fetched: {}", rule.name(), at, e.getMessage());
+            app.telemetry().checkFailed(rule.name(), app.clock().instant(), e.getMessage());
             if (!dryRun) {
                 app.store().usageUnavailable(rule, e.getMessage(), at, zone, notices(at)).ifPresent(n -> log.warn(
                         "rule {}: usage has been unavailable since {}; announced", rule.name(), n.since()));

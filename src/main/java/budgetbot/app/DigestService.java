@@ -2,6 +2,8 @@ package budgetbot.app;
 
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
+import budgetbot.delivery.Outbox;
+import budgetbot.digest.ActiveSilence;
 import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
 import budgetbot.digest.FiredAlert;
@@ -73,17 +75,15 @@ public final class DigestService {
             return new Result(plan, Optional.empty(), List.of(), already);
         }
         RenderedDigest rendered = build(plan);
-        List<String> queued = new ArrayList<>();
+        List<Outbox.Target> wanted = digest.channels().stream().filter(c -> !already.contains(c))
+                .map(c -> new Outbox.Target(dedupKey(digest, plan.report(), c), c)).toList();
+        // another instance may queue it between the look and here: the dedup key decides. The key is kept while
+        // a catch-up could still look for it: until the period after the reported one ends.
+        List<Outbox.Target> fresh = dryRun ? wanted : app.outbox().enqueue(wanted, rendered.message(), at,
+                Optional.of(plan.calendar().periodOf(digest.period(), plan.report().end()).end()));
+        List<String> queued = fresh.stream().map(Outbox.Target::channel).toList();
         List<String> lost = new ArrayList<>(already);
-        for (String channel : digest.channels()) {
-            if (already.contains(channel)) {
-                continue;
-            }
-            // another instance may queue it between the look and here: the dedup key decides
-            boolean fresh = dryRun || app.outbox().enqueue(dedupKey(digest, plan.report(), channel), channel,
-                    rendered.message(), at);
-            (fresh ? queued : lost).add(channel);
-        }
+        wanted.stream().filter(t -> !fresh.contains(t)).map(Outbox.Target::channel).forEach(lost::add);
         log.info("digest {} for {}: {} {}, already queued for {}", digest.name(), plan.report(),
                 dryRun ? "would queue for" : "queued for", queued, lost);
         return new Result(plan, Optional.of(rendered), queued, lost);
@@ -122,7 +122,10 @@ public final class DigestService {
                     .filter(f -> f.kind() != Kind.GROWTH).forEach(findings::add);
         }
         List<FiredAlert> fired = fired(rules.stream().map(RuleConfig::name).toList(), plan.report());
-        return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired));
+        List<ActiveSilence> silences = app.store().silences(plan.at()).stream()
+                .map(s -> new ActiveSilence(s.rule(), s.group(), s.endsAt(), s.reason())).toList();
+        return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired)
+                .withSilences(silences));
     }
 
     /** A budget's threshold as alerts state it; forecasts and growth have no level beyond firing. */
@@ -136,7 +139,8 @@ public final class DigestService {
         for (AlertLogEntry e : app.store().alertEvents(rules, window)) {
             // every channel's row of one announcement has the same time; a re-fire or reminder has another
             unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.at()),
-                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT),
+                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT)
+                            + (e.silenced() ? " (silenced)" : ""),
                             level(e.kind(), e.level()), e.at()));
         }
         return List.copyOf(unique.values());

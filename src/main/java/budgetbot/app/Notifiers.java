@@ -31,7 +31,8 @@ public final class Notifiers {
         return Collections.unmodifiableMap(notifiers);
     }
 
-    private static Notifier create(ChannelConfig config, Clock clock, PrintStream console) {
+    /** The transport of one channel. */
+    public static Notifier create(ChannelConfig config, Clock clock, PrintStream console) {
         // Java 17 has no pattern switch; ChannelConfig is sealed, so these are all the cases
         if (config instanceof ChannelConfig.Slack slack) {
             return slack(slack);

@@ -1,10 +1,12 @@
 package budgetbot.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 fix your input (configuration or
@@ -13,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "budgetbot", mixinStandardHelpOptions = true, version = "budgetbot 0.1.0",
         description = "Watches UCloud LLM token usage and warns before the money is gone.",
         subcommands = {ValidateCommand.class, UsageCommand.class, CheckCommand.class, RunCommand.class,
-                DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class,
+                DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class, SilenceCommand.class,
+                NotifyTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The configuration or the command line is wrong: running it again unchanged fails the same way. */
@@ -23,6 +26,12 @@ public final class Main implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "logs as text (default) or json lines; also BUDGETBOT_LOG_FORMAT")
+    void logFormat(LogFormat format) {
+        format.apply();
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,7 +1,10 @@
 package budgetbot.cli;
 
 import budgetbot.app.App;
+import budgetbot.config.ServerConfig;
+import budgetbot.observe.Telemetry;
 import budgetbot.schedule.ConfigWatch;
+import budgetbot.server.OpsServer;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -28,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = {"Run the scheduler: every rule and digest on its cron, the outbox drained continuously.",
                 "Reloads the config file when it changes; an invalid new config is reported and the last good one kept.",
                 "Exits 1 when a reload can start neither the new nor the last good configuration.",
+                "With server.listen in the config, serves /healthz, /metrics (Prometheus) and a status page at /.",
                 "Stops gracefully on SIGTERM/Ctrl-C (running jobs finish first)."})
 final class RunCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -58,11 +63,21 @@ final class RunCommand implements Runnable {
         Clock clock = Clock.systemUTC();
         log.info("budgetbot run: config {}, outbox every {} s, {}", file, outboxSeconds,
                 reloadSeconds > 0 ? "config checked for changes every " + reloadSeconds + " s" : "config not reloaded");
+        Telemetry telemetry = Telemetry.withJvmMetrics();
         ConfigWatch watch;
         try {
-            watch = ConfigWatch.start(file, config::load, cfg -> App.open(cfg, clock), Duration.ofSeconds(outboxSeconds));
+            watch = ConfigWatch.start(file, config::load, cfg -> App.open(cfg, clock, telemetry),
+                    Duration.ofSeconds(outboxSeconds));
         } catch (SchedulerException e) {
             throw new IllegalStateException("the scheduler did not start: " + e.getMessage(), e);
+        }
+        Optional<ServerConfig> listen = watch.app().config().server();
+        Optional<OpsServer> server;
+        try {
+            server = listen.map(s -> OpsServer.start(s, watch::app, watch::schedulerRunning));
+        } catch (RuntimeException e) {
+            watch.close();
+            throw e;
         }
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "config-watch");
@@ -72,7 +87,8 @@ final class RunCommand implements Runnable {
         // completes when SIGTERM has stopped the bot, or exceptionally when a reload left nothing running
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         if (reloadSeconds > 0) {
-            watcher.scheduleWithFixedDelay(() -> poll(watch, stopped), reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
+            watcher.scheduleWithFixedDelay(() -> poll(watch, stopped, listen), reloadSeconds, reloadSeconds,
+                    TimeUnit.SECONDS);
         }
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
@@ -82,7 +98,9 @@ final class RunCommand implements Runnable {
             log.info("stopping: waiting for running jobs");
             // no interrupt: a reload in progress finishes, then close() gets the watch's lock
             watcher.shutdown();
+            server.ifPresent(OpsServer::close);
             watch.close();
+            telemetry.close();
             log.info("stopped");
             stopped.complete(null);
         };
@@ -109,9 +127,13 @@ final class RunCommand implements Runnable {
      * A failed reload is logged and polling goes on (an exception would end it for good); one that left nothing
      * running ends {@code run}.
      */
-    private static void poll(ConfigWatch watch, CompletableFuture<Void> stopped) {
+    private static void poll(ConfigWatch watch, CompletableFuture<Void> stopped, Optional<ServerConfig> listening) {
         try {
-            watch.poll();
+            if (watch.poll() && !watch.app().config().server().equals(listening)) {
+                log.warn("server.listen changed to {}; the HTTP server keeps {} until budgetbot restarts",
+                        watch.app().config().server().map(ServerConfig::listen).orElse("none"),
+                        listening.map(ServerConfig::listen).orElse("none"));
+            }
         } catch (ConfigWatch.Stopped e) {
             stopped.completeExceptionally(e);
         } catch (RuntimeException e) {

@@ -5,15 +5,22 @@ import budgetbot.time.PeriodCalendar;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-/** The whole, validated rules.yml, with defaults filled in and environment variables expanded. */
+/**
+ * The whole, validated rules.yml, with defaults filled in and environment variables expanded.
+ *
+ * @param server the HTTP endpoint of {@code run}; empty when {@code server:} is absent (no server)
+ */
 public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud, StateConfig state, Prices prices,
-                        Map<String, ChannelConfig> channels, List<RuleConfig> rules, List<DigestConfig> digests) {
+                        Map<String, ChannelConfig> channels, List<RuleConfig> rules, List<DigestConfig> digests,
+                        Optional<ServerConfig> server) {
     public BotConfig {
         channels = Map.copyOf(channels);
         rules = List.copyOf(rules);
         digests = List.copyOf(digests);
+        Objects.requireNonNull(server, "server");
     }
 
     public Optional<RuleConfig> rule(String name) {
@@ -22,7 +29,7 @@ public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud,
 
     /** This configuration with other rules, e.g. with their {@code *} resolved against UCloud. */
     public BotConfig withRules(List<RuleConfig> rules) {
-        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests);
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
     }
 
     public Optional<DigestConfig> digest(String name) {

@@ -32,6 +32,9 @@ public final class ConfigLoader {
     /** Providers report late usage for a while; a day is final this long after it ended. */
     static final Duration DEFAULT_SETTLE = Duration.ofHours(2);
     static final int MAX_CONCURRENCY = 256;
+    static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
+    static final String LOOPBACK = "127.0.0.1";
+    static final int DEFAULT_SERVER_PORT = 9464;
     static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofHours(1);
     static final Duration MAX_DISCOVERY_INTERVAL = Duration.ofDays(1);
 
@@ -85,7 +88,7 @@ public final class ConfigLoader {
 
     private static BotConfig read(Path file, Node root, Values values) {
         Section top = Section.of(root, "", values).only("timezone", "weekStart", "monthStartDay", "ucloud", "state",
-                "prices", "channels", "rules", "digests");
+                "prices", "channels", "rules", "digests", "server");
         PeriodCalendar calendar = new PeriodCalendar(
                 top.optional("timezone", DEFAULT_ZONE, values.zone()),
                 top.optional("weekStart", DayOfWeek.MONDAY, values.oneOf(names(DayOfWeek.values(),
@@ -94,7 +97,8 @@ public final class ConfigLoader {
         UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
                 "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle",
                 "discoveryInterval"), values);
-        StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster"), values);
+        StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster", "retention"),
+                values);
         Prices prices = prices(top.section("prices", false, "currency", "models"), values);
         Map<String, ChannelConfig> channels = Channels.read(top, values);
         // a channel with errors of its own still counts as defined, so rules naming it get no second error
@@ -106,7 +110,9 @@ public final class ConfigLoader {
                 && digests.isEmpty()) {
             top.problem("rules", "nothing to watch: add a rule (or a digest)");
         }
-        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests);
+        Optional<ServerConfig> server = top.has("server")
+                ? Optional.of(server(top.section("server", false, "listen"), values)) : Optional.empty();
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
     }
 
     private static UCloudConfig ucloud(Path file, Section s, Values values) {
@@ -151,7 +157,13 @@ public final class ConfigLoader {
             s.problem("cluster", "a cluster needs a shared PostgreSQL database; set state.url to jdbc:postgresql://...");
         }
         return new StateConfig(url, s.optional("username", "", values.string()),
-                s.optional("password", new Secret(""), values.secret()), cluster);
+                s.optional("password", new Secret(""), values.secret()), cluster,
+                s.optional("retention", DEFAULT_RETENTION, values.duration()));
+    }
+
+    /** {@code listen}: {@code host:port}, or a port alone on loopback; any other address must be written out. */
+    private static ServerConfig server(Section s, Values values) {
+        return s.optional("listen", new ServerConfig(LOOPBACK, DEFAULT_SERVER_PORT), values.listen(LOOPBACK));
     }
 
     private static Prices prices(Section s, Values values) {

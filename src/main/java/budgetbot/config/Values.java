@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 final class Values {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** {@code [ipv6]:port}, {@code host:port} (host possibly empty) or {@code port}. */
+    private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]:|([^:\\[\\]\\s]*):)?([0-9]{1,5})");
     private static final Pattern LOOPBACK_IPV4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
 
     /** Reads one value; returns null after reporting why it is invalid. */
@@ -295,6 +297,37 @@ final class Values {
                         : ": " + e.getReason() + " at index " + e.getIndex() + " of" + shown));
                 return null;
             }
+        };
+    }
+
+    /**
+     * Where a server listens: {@code host:port} ({@code [::1]:9464} for IPv6), or a port alone, which binds
+     * {@code loopback}. An empty host ({@code :9464}) is refused: listening on every address must be written out.
+     */
+    Reader<ServerConfig> listen(String loopback) {
+        return (node, path) -> {
+            String text = text(node, path, "host:port such as 127.0.0.1:9464", false);
+            if (text == null) {
+                return null;
+            }
+            Matcher m = LISTEN.matcher(text.strip());
+            if (!m.matches()) {
+                problems.at(node, path, "expected host:port such as 127.0.0.1:9464 (or 0.0.0.0:9464 for every "
+                        + "address), got \"" + text + "\"");
+                return null;
+            }
+            String host = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : loopback;
+            if (host.isEmpty()) {
+                problems.at(node, path, "the address is missing: write 127.0.0.1" + text.strip()
+                        + " for this machine only, or 0.0.0.0" + text.strip() + " for every address");
+                return null;
+            }
+            int port = Integer.parseInt(m.group(3));
+            if (port > 65535) {
+                problems.at(node, path, "port must be between 0 and 65535, got " + port);
+                return null;
+            }
+            return new ServerConfig(host, port);
         };
     }
 

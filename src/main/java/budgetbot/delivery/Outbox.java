@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -31,7 +32,10 @@ import java.util.function.Function;
  */
 public final class Outbox {
     private static final int MAX_ERROR_LENGTH = 2000;
-    private static final String COLUMNS = "id, dedup_key, channel, message, attempts, created_at, next_attempt, last_error";
+    /** An entry with its message: inline in rows queued before version 5, else in outbox_message. */
+    private static final String COLUMNS = "o.id, o.dedup_key, o.channel, COALESCE(o.message, m.message) AS message, "
+            + "o.attempts, o.created_at, o.next_attempt, o.last_error FROM outbox o "
+            + "LEFT JOIN outbox_message m ON m.id = o.message_id";
     private static final String CLAIMABLE = "sent_at IS NULL AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)";
 
     private final ObjectMapper json = new ObjectMapper();
@@ -46,9 +50,17 @@ public final class Outbox {
      * notice) once however many channels it goes to.
      */
     public <E> Announcer<E> announcer(Function<E, Message> render, Instant now) {
-        Map<E, Message> rendered = new HashMap<>();
-        return (c, dedupKey, channel, event) ->
-                insert(c, dedupKey, channel, rendered.computeIfAbsent(event, render), now, false);
+        Objects.requireNonNull(render, "render");
+        Objects.requireNonNull(now, "now");
+        Map<E, Long> stored = new HashMap<>();
+        return (c, dedupKey, channel, event) -> {
+            Long messageId = stored.get(event);
+            if (messageId == null) {
+                messageId = storeMessage(c, render.apply(event));
+                stored.put(event, messageId);
+            }
+            return insert(c, dedupKey, channel, messageId, now, Optional.empty(), false);
+        };
     }
 
     /**
@@ -74,23 +86,31 @@ public final class Outbox {
             List<AlertEvent> events = new ArrayList<>(entry == null ? List.of() : entry.events());
             events.add(event);
             Message message = rendered.computeIfAbsent(List.copyOf(events), render);
-            if (!insert(c, dedupKey, channel, message, now, entry != null)) {
+            long messageId = entry != null ? entry.messageId() : storeMessage(c, message);
+            if (!insert(c, dedupKey, channel, messageId, now, Optional.empty(), entry != null)) {
                 return false;
             }
-            long id = entry != null ? entry.id() : idOf(c, dedupKey);
             if (entry != null) {
-                Sql.update(c, "UPDATE outbox SET message = ? WHERE id = ?", ps -> {
+                Sql.update(c, "UPDATE outbox_message SET message = ? WHERE id = ?", ps -> {
                     ps.setString(1, write(message));
-                    ps.setLong(2, id);
+                    ps.setLong(2, messageId);
                 });
             }
-            queued.put(target, new Queued(id, List.copyOf(events)));
+            queued.put(target, new Queued(messageId, List.copyOf(events)));
             return true;
         };
     }
 
-    /** The entry an announcer queued for a message key and channel, and the events its message holds. */
-    private record Queued(long id, List<AlertEvent> events) {
+    /** The message an announcer queued for a message key and channel, and the events it holds. */
+    private record Queued(long messageId, List<AlertEvent> events) {
+    }
+
+    /** Where one copy of a message goes: a channel, and the key that makes it go there once. */
+    public record Target(String dedupKey, String channel) {
+        public Target {
+            Objects.requireNonNull(dedupKey, "dedupKey");
+            Objects.requireNonNull(channel, "channel");
+        }
     }
 
     /**
@@ -99,11 +119,51 @@ public final class Outbox {
      * @return false when an entry with this key exists already (it is not queued again)
      */
     public boolean enqueue(String dedupKey, String channel, Message m, Instant now) {
-        Objects.requireNonNull(dedupKey, "dedupKey");
-        Objects.requireNonNull(channel, "channel");
+        return !enqueue(List.of(new Target(dedupKey, channel)), m, now, Optional.empty()).isEmpty();
+    }
+
+    /**
+     * Queues one message for several channels in one transaction, its body stored once however many channels
+     * get it (a digest's chart is most of it).
+     *
+     * @param keepUntil keep the entries' dedup keys until then, also once delivered and older than the retention
+     * @return the targets it was queued for; the others had an entry with their key already
+     */
+    public List<Target> enqueue(List<Target> targets, Message m, Instant now, Optional<Instant> keepUntil) {
         Objects.requireNonNull(m, "m");
         Objects.requireNonNull(now, "now");
-        return store.inTransaction("queue " + dedupKey, c -> insert(c, dedupKey, channel, m, now, false));
+        Objects.requireNonNull(keepUntil, "keepUntil");
+        return store.inTransaction("queue " + m.kind() + " \"" + m.subject() + "\"", c -> {
+            long messageId = storeMessage(c, m);
+            List<Target> queued = new ArrayList<>();
+            for (Target t : targets) {
+                if (insert(c, t.dedupKey(), t.channel(), messageId, now, keepUntil, false)) {
+                    queued.add(t);
+                }
+            }
+            return queued;
+        });
+    }
+
+    /**
+     * Forgets entries delivered before {@code sentBefore} whose dedup key is not kept past {@code now}, and the
+     * messages no entry refers to any more. Undelivered entries are never forgotten.
+     *
+     * @return how many entries were forgotten
+     */
+    public int purge(Instant sentBefore, Instant now) {
+        Objects.requireNonNull(sentBefore, "sentBefore");
+        Objects.requireNonNull(now, "now");
+        return store.inTransaction("purge the outbox", c -> {
+            int entries = Sql.update(c, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? "
+                    + "AND (keep_until IS NULL OR keep_until < ?)", ps -> {
+                ps.setObject(1, Sql.timestamp(sentBefore));
+                ps.setObject(2, Sql.timestamp(now));
+            });
+            Sql.update(c, "DELETE FROM outbox_message WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM outbox o WHERE o.message_id = outbox_message.id)", ps -> { });
+            return entries;
+        });
     }
 
     /**
@@ -164,6 +224,11 @@ public final class Outbox {
         return store.autoCommit("read the outbox", this::pending);
     }
 
+    /** The undelivered notifications per channel, by channel name; reads no message bodies. */
+    public List<Backlog> backlog() {
+        return store.autoCommit("read the outbox", this::backlog);
+    }
+
     int countPending() {
         return store.autoCommit("count the outbox", this::countPending);
     }
@@ -173,18 +238,31 @@ public final class Outbox {
      *
      * @param merged the message goes out with another entry: this row only holds the key, done at once
      */
-    private boolean insert(Connection c, String dedupKey, String channel, Message message, Instant now,
-                           boolean merged) throws SQLException {
-        String body = write(message);
-        return Sql.insertUnlessDuplicate(c, "INSERT INTO outbox (dedup_key, channel, message, attempts, created_at, "
-                + "next_attempt, sent_at) VALUES (?, ?, ?, 0, ?, ?, ?)", ps -> {
+    private boolean insert(Connection c, String dedupKey, String channel, long messageId, Instant now,
+                           Optional<Instant> keepUntil, boolean merged) throws SQLException {
+        return Sql.insertUnlessDuplicate(c, "INSERT INTO outbox (dedup_key, channel, message_id, attempts, "
+                + "created_at, next_attempt, keep_until, sent_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)", ps -> {
             ps.setString(1, dedupKey);
             ps.setString(2, channel);
-            ps.setString(3, body);
+            ps.setLong(3, messageId);
             ps.setObject(4, Sql.timestamp(now));
             ps.setObject(5, Sql.timestamp(now));
-            ps.setObject(6, merged ? Sql.timestamp(now) : null);
+            ps.setObject(6, Sql.timestamp(keepUntil.orElse(null)));
+            ps.setObject(7, merged ? Sql.timestamp(now) : null);
         });
+    }
+
+    /** Stores a message once for the entries that send it; an entry that turns out a duplicate leaves it unused. */
+    private long storeMessage(Connection c, Message message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox_message (message) VALUES (?)",
+                new String[]{"id"})) {
+            ps.setString(1, write(message));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     /**
@@ -210,7 +288,7 @@ public final class Outbox {
                 ps.setObject(5, Sql.timestamp(now));
             });
             if (updated == 1) {
-                claimed.addAll(Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE id = ?",
+                claimed.addAll(Sql.query(c, "SELECT " + COLUMNS + " WHERE o.id = ?",
                         ps -> ps.setLong(1, id), this::entry));
             }
         }
@@ -255,19 +333,24 @@ public final class Outbox {
         });
     }
 
-    private long idOf(Connection c, String dedupKey) throws SQLException {
-        return Sql.query(c, "SELECT id FROM outbox WHERE dedup_key = ?", ps -> ps.setString(1, dedupKey),
-                rs -> rs.getLong(1)).get(0);
-    }
-
     private boolean isQueued(Connection c, String dedupKey) throws SQLException {
         return !Sql.query(c, "SELECT id FROM outbox WHERE dedup_key = ?",
                 ps -> ps.setString(1, dedupKey), rs -> rs.getLong(1)).isEmpty();
     }
 
     private List<OutboxEntry> pending(Connection c) throws SQLException {
-        return Sql.query(c, "SELECT " + COLUMNS + " FROM outbox WHERE sent_at IS NULL ORDER BY id", ps -> { },
+        return Sql.query(c, "SELECT " + COLUMNS + " WHERE o.sent_at IS NULL ORDER BY o.id", ps -> { },
                 this::entry);
+    }
+
+    private List<Backlog> backlog(Connection c) throws SQLException {
+        Map<String, String> lastErrors = new HashMap<>();
+        Sql.query(c, "SELECT channel, last_error FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL "
+                + "ORDER BY id DESC", ps -> { }, rs -> lastErrors.putIfAbsent(rs.getString(1), rs.getString(2)));
+        return Sql.query(c, "SELECT channel, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox "
+                + "WHERE sent_at IS NULL GROUP BY channel ORDER BY channel", ps -> { },
+                rs -> new Backlog(rs.getString("channel"), rs.getInt("pending"), Sql.instant(rs, "oldest"),
+                        Optional.ofNullable(lastErrors.get(rs.getString("channel")))));
     }
 
     private int countPending(Connection c) throws SQLException {

@@ -75,7 +75,7 @@ public final class DigestBuilder {
         boolean priced = plan.series().stream().anyMatch(s -> price(s).isPresent());
         Optional<String> currency = priced ? Optional.ofNullable(cfg.prices().currency()) : Optional.empty();
         return new DigestReport(plan.digest().name(), plan.period(), plan.calendar().zone(), plan.report(),
-                plan.comparison(), currency, groups, overall, plan.at(), plan.late());
+                plan.comparison(), currency, groups, overall, plan.at(), plan.late(), List.of());
     }
 
     private GroupReport group(DigestGroup g) {

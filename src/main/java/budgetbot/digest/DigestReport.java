@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param overall  the sum over every covered series (each once); present when there is more than one group
  * @param at       when the digest was made
  * @param late     why it was made after its time, when it was
+ * @param silences the silences holding at {@code at}
  */
 public record DigestReport(String name, PeriodUnit period, ZoneId zone, Window report, Window comparison,
                            Optional<String> currency, List<GroupReport> groups, Optional<GroupReport> overall,
-                           Instant at, Optional<Lateness> late) {
+                           Instant at, Optional<Lateness> late, List<ActiveSilence> silences) {
     public DigestReport {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(period, "period");
@@ -34,6 +35,12 @@ public record DigestReport(String name, PeriodUnit period, ZoneId zone, Window r
         Objects.requireNonNull(overall, "overall");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(late, "late");
+        silences = List.copyOf(silences);
+    }
+
+    /** The same report listing {@code active} as the silences holding. */
+    public DigestReport withSilences(List<ActiveSilence> active) {
+        return new DigestReport(name, period, zone, report, comparison, currency, groups, overall, at, late, active);
     }
 
     /** The section that sums up the whole digest: the overall total, or the only group. */

@@ -3,12 +3,15 @@ package budgetbot.fetch;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.time.Window;
 import budgetbot.usage.LazyList;
+import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
 import budgetbot.usage.UsageException;
 import budgetbot.usage.UsageSource;
 import budgetbot.usage.UsageTotals;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,15 +57,18 @@ public final class UsageFetcher implements AutoCloseable {
     private final Duration settle;
     private final Clock clock;
     private final ExecutorService pool;
+    private final Counter cachedDays;
+    private final Counter fetchedDays;
 
     /**
      * @param cache  empty to ask the source for every window as it is
      * @param zone   where days start
      * @param settle how long after its end a day's usage is taken as final
      * @param clock  decides which days have settled
+     * @param meters counts the settled days served from the cache and those fetched
      */
     public UsageFetcher(UsageSource source, Optional<SliceCache> cache, ZoneId zone, Duration settle, Clock clock,
-                        int parallelism) {
+                        int parallelism, MeterRegistry meters) {
         this.source = Objects.requireNonNull(source, "source");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -73,6 +79,13 @@ public final class UsageFetcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.cachedDays = days(meters, "cache");
+        this.fetchedDays = days(meters, "ucloud");
+    }
+
+    private static Counter days(MeterRegistry meters, String source) {
+        return Counter.builder("budgetbot.usage.cache.days").description("Settled days of a series' usage, by "
+                + "whether the usage cache had them or they were fetched").tag("source", source).register(meters);
     }
 
     /** @throws UsageException the first failure, after the source's own retries */
@@ -115,7 +128,7 @@ public final class UsageFetcher implements AutoCloseable {
     private Map<Series, Map<Window, Usage>> direct(Collection<Map.Entry<Series, List<Window>>> missing) {
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         missing.forEach(e -> e.getValue().forEach(w -> calls.put(new Part(e.getKey(), w),
-                pool.submit(() -> source.fetch(e.getKey(), w)))));
+                pool.submit(LogContext.carried(() -> source.fetch(e.getKey(), w))))));
         Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
         awaitAll(calls).forEach((p, u) -> out.computeIfAbsent(p.series(), s -> new LinkedHashMap<>()).put(p.window(), u));
         return out;
@@ -136,17 +149,20 @@ public final class UsageFetcher implements AutoCloseable {
 
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         plans.forEach((s, plan) -> {
+            int fromCache = cached.getOrDefault(s, Map.of()).size();
+            cachedDays.increment(fromCache);
+            fetchedDays.increment(plan.closedDays().size() - fromCache);
             for (Window day : plan.closedDays()) {
                 if (!cached.getOrDefault(s, Map.of()).containsKey(day)) {
-                    calls.put(new Part(s, day), pool.submit(() -> {
+                    calls.put(new Part(s, day), pool.submit(LogContext.carried(() -> {
                         Usage u = source.fetchOnce(s, day);
                         cache.get().store(u);
                         return u;
-                    }));
+                    })));
                 }
             }
-            plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(() ->
-                    open.length().compareTo(ONE_REQUEST) <= 0 ? source.fetchOnce(s, open) : source.fetch(s, open))));
+            plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(LogContext.carried(() ->
+                    open.length().compareTo(ONE_REQUEST) <= 0 ? source.fetchOnce(s, open) : source.fetch(s, open)))));
         });
         Map<Part, Usage> fetched = awaitAll(calls);
         Instant done = clock.instant();

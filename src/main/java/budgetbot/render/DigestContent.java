@@ -56,7 +56,12 @@ final class DigestContent {
 
     static List<Section> sections(DigestReport r) {
         DigestContent c = new DigestContent(r);
-        return scoped(r).stream().map(s -> c.section(s.group(), s.sameScopeAs())).toList();
+        List<Section> out = new ArrayList<>(scoped(r).stream().map(s -> c.section(s.group(), s.sameScopeAs())).toList());
+        if (!r.silences().isEmpty()) {
+            out.add(new Section("Silences", List.of("Alerts of these are recorded but not sent until the silence "
+                    + "ends."), List.of(silences(r))));
+        }
+        return out;
     }
 
     /** The note that stands in for the tables of a scope shown already. */
@@ -128,6 +133,12 @@ final class DigestContent {
             }
         }
         return new Section(g.name(), notes, tables);
+    }
+
+    private static Table silences(DigestReport r) {
+        return new Table("Active silences", List.of("Rule", "Group", "Until", "Reason"), r.silences().stream()
+                .map(s -> List.of(Cell.of(s.rule()), Cell.of(s.group().orElse("every group")),
+                        Cell.of(Format.moment(s.until(), r.zone())), Cell.of(s.reason()))).toList());
     }
 
     private String noUsage(GroupReport g) {

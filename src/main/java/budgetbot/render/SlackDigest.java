@@ -25,7 +25,7 @@ final class SlackDigest {
                         + Mrkdwn.escape(DigestContent.periodLine(r))
                         + DigestContent.lateLine(r).map(late -> "\n:hourglass: " + Mrkdwn.escape(late)).orElse("")));
         List<DigestContent.Scoped> sections = DigestContent.scoped(r);
-        int room = BlockKit.BLOCKS_MAX - kit.size();
+        int room = BlockKit.BLOCKS_MAX - kit.size() - (r.silences().isEmpty() ? 0 : 1);
         int shown = sections.size() <= room ? sections.size() : room - 1;
         sections.subList(0, shown).forEach(s -> section(kit, r, s.group(), s.sameScopeAs()));
         if (shown < sections.size()) {
@@ -33,6 +33,12 @@ final class SlackDigest {
                     .map(DigestContent.Scoped::group).toList();
             kit.context(List.of("…and " + rest.size() + " more: " + rest.stream()
                     .map(g -> Mrkdwn.escape(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
+                    .collect(Collectors.joining(", "))));
+        }
+        if (!r.silences().isEmpty()) {
+            kit.context(List.of(":no_bell: Silenced: " + r.silences().stream()
+                    .map(s -> Mrkdwn.escape(s.rule() + s.group().map(g -> " (" + g + ")").orElse("")) + " until "
+                            + Format.moment(s.until(), r.zone()))
                     .collect(Collectors.joining(", "))));
         }
         return kit.toJson();

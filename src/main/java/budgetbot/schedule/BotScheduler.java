@@ -4,9 +4,9 @@ import budgetbot.app.App;
 import budgetbot.config.BotConfig;
 import budgetbot.config.DigestConfig;
 import budgetbot.config.RuleConfig;
-import budgetbot.digest.Lateness;
 import budgetbot.delivery.Dispatcher;
 import budgetbot.delivery.Lessee;
+import budgetbot.digest.Lateness;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.DateBuilder;
@@ -29,7 +29,6 @@ import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -44,12 +43,13 @@ import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /**
  * Quartz, set up from one configuration: a job per rule and per digest on its cron in the configured timezone,
- * plus the outbox drain and the discovery of keys and models (at start and every {@code ucloud.discoveryInterval}).
- * In memory by default; with {@code state.cluster: true} a JDBC cluster on the state database, where each fire
- * runs on one instance.
+ * plus the outbox drain, the hourly retention purge and the discovery of keys and models (at start and every
+ * {@code ucloud.discoveryInterval}). In memory by default; with {@code state.cluster: true} a JDBC cluster on the
+ * state database, where each fire runs on one instance.
  */
 public final class BotScheduler implements AutoCloseable {
     static final String GROUP = "budgetbot";
@@ -63,6 +63,8 @@ public final class BotScheduler implements AutoCloseable {
     /** Quartz's default: how long a scheduler with nothing to fire waits before it looks in the job store again. */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Purging is cheap and nothing waits for it: hourly, at a minute no rule's default cron uses. */
+    private static final String RETENTION_SCHEDULE = "0 17 * * * ?";
     /** Why a digest caught up at start was not sent at its time, as far as a starting scheduler can tell. */
     private static final String NOT_RUNNING = "budgetbot was not running";
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
@@ -175,6 +177,11 @@ public final class BotScheduler implements AutoCloseable {
                 .withIntervalInSeconds((int) outboxInterval.toSeconds()).repeatForever()
                 .withMisfireHandlingInstructionNextWithRemainingCount()));
 
+        JobDetail retention = JobBuilder.newJob(RetentionJob.class).withIdentity("retention", GROUP).build();
+        jobs.put(retention.getKey(), retention);
+        wanted.put(retention.getKey(), trigger(retention, CronScheduleBuilder.cronSchedule(RETENTION_SCHEDULE)
+                .inTimeZone(tz).withMisfireHandlingInstructionDoNothing()));
+
         for (JobKey stored : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!wanted.containsKey(stored)) {
                 scheduler.deleteJob(stored);
@@ -244,6 +251,15 @@ public final class BotScheduler implements AutoCloseable {
 
     Scheduler quartz() {
         return scheduler;
+    }
+
+    /** Started, not paused and not shut down: its triggers fire. */
+    boolean running() {
+        try {
+            return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+        } catch (SchedulerException e) {
+            return false;
+        }
     }
 
     /** Waits for running jobs to finish, then stops. */

@@ -94,10 +94,12 @@ public final class ConfigWatch implements AutoCloseable {
         } catch (ConfigException e) {
             content = now.get();
             log.error("{} changed but is invalid; still running the last good configuration:\n{}", file, e.getMessage());
+            rejected(e.getMessage());
             return false;
         } catch (RuntimeException e) {
             log.error("{} changed but cannot be used yet; still running the last good configuration, trying again "
                     + "at the next poll: {}", file, e.getMessage());
+            rejected(e.getMessage());
             return false;
         }
         closeScheduler();
@@ -107,6 +109,7 @@ public final class ConfigWatch implements AutoCloseable {
             fresh.close();
             log.error("{} changed but its scheduler did not start; starting the last good configuration again: {}",
                     file, e.getMessage());
+            rejected("its scheduler did not start: " + e.getMessage());
             scheduler = restart(e);
             return false;
         }
@@ -115,7 +118,12 @@ public final class ConfigWatch implements AutoCloseable {
         app = fresh;
         old.close();
         log.info("reloaded {}: {} rules, {} digests", file, next.rules().size(), next.digests().size());
+        app.telemetry().reloaded(app.clock().instant(), Optional.empty());
         return true;
+    }
+
+    private void rejected(String error) {
+        app.telemetry().reloaded(app.clock().instant(), Optional.of(error));
     }
 
     /** The app of the configuration running now. */
@@ -125,6 +133,11 @@ public final class ConfigWatch implements AutoCloseable {
 
     synchronized BotScheduler scheduler() {
         return scheduler;
+    }
+
+    /** Whether the scheduler of the running configuration is started and not shut down. */
+    public synchronized boolean schedulerRunning() {
+        return !closed && scheduler.running();
     }
 
     /** Waits for running jobs, then stops the scheduler and closes the app; once. */

@@ -6,9 +6,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
 
-/** One announcement from the append-only alert log, as digests read it. */
+/**
+ * One announcement from the append-only alert log, as digests read it.
+ *
+ * @param silenced decided while a silence held: recorded, not sent
+ */
 public record AlertLogEntry(String rule, String condition, String group, String channel, Kind kind,
-                            AlertStatus status, BigDecimal level, Instant at, Instant periodStart) {
+                            AlertStatus status, BigDecimal level, Instant at, Instant periodStart, boolean silenced) {
     public AlertLogEntry {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(condition, "condition");

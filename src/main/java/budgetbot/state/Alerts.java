@@ -27,6 +27,7 @@ final class Alerts {
     List<Announcement> apply(Connection c, RuleConfig rule, List<Finding> findings, Instant now,
                              Announcer<AlertEvent> announcer, String currency, ZoneId zone, boolean dryRun) throws SQLException {
         List<Announcement> announced = new ArrayList<>();
+        List<Silence> silences = Silences.active(c, Optional.of(rule.name()), now);
         for (Finding f : findings) {
             if (!f.rule().equals(rule.name())) {
                 throw new IllegalArgumentException("finding of rule " + f.rule() + " applied to rule " + rule.name());
@@ -37,6 +38,16 @@ final class Alerts {
                 if (status.isEmpty()) {
                     continue;
                 }
+                Optional<Silence> silence = silences.stream().filter(s -> s.mutes(f.rule(), f.group(), now)).findFirst();
+                if (silence.isPresent()) {
+                    // the state stays as last announced, so once the silence ends a condition that holds is news
+                    if (!dryRun && !recordedSilenced(c, f, channel, status.get())) {
+                        appendEvent(c, f, channel, status.get(), now, true);
+                        log.info("{} {} on {} is silenced until {} (silence #{}): recorded, not sent", status.get(),
+                                f.fingerprint(), channel, silence.get().endsAt(), silence.get().id());
+                    }
+                    continue;
+                }
                 AlertEvent event = new AlertEvent(f, status.get(), currency, zone);
                 if (!dryRun) {
                     if (!announcer.queue(c, dedupKey(f, channel, status.get(), last), channel, event)) {
@@ -44,7 +55,7 @@ final class Alerts {
                         continue;
                     }
                     save(c, last.isPresent(), AlertPolicy.after(last, f, channel, status.get(), now));
-                    appendEvent(c, f, channel, status.get(), now);
+                    appendEvent(c, f, channel, status.get(), now, false);
                 }
                 announced.add(new Announcement(channel, event));
             }
@@ -80,15 +91,15 @@ final class Alerts {
             return List.of();
         }
         List<String> names = List.copyOf(rules);
-        return Sql.query(c, "SELECT rule, condition, grp, channel, kind, status, level, announced_at, period_start "
-                + "FROM alert_events WHERE rule IN (" + Sql.placeholders(names.size()) + ") AND announced_at >= ? "
-                + "AND announced_at < ? ORDER BY announced_at, id", ps -> {
+        return Sql.query(c, "SELECT rule, condition, grp, channel, kind, status, level, announced_at, period_start, "
+                + "silenced FROM alert_events WHERE rule IN (" + Sql.placeholders(names.size()) + ") "
+                + "AND announced_at >= ? AND announced_at < ? ORDER BY announced_at, id", ps -> {
             int next = Sql.bind(ps, 1, names);
             ps.setObject(next, Sql.timestamp(window.start()));
             ps.setObject(next + 1, Sql.timestamp(window.end()));
         }, rs -> new AlertLogEntry(rs.getString("rule"), rs.getString("condition"), rs.getString("grp"),
                 rs.getString("channel"), Kind.valueOf(rs.getString("kind")), AlertStatus.valueOf(rs.getString("status")),
-                level(rs), Sql.instant(rs, "announced_at"), Sql.instant(rs, "period_start")));
+                level(rs), Sql.instant(rs, "announced_at"), Sql.instant(rs, "period_start"), rs.getBoolean("silenced")));
     }
 
     private static void save(Connection c, boolean exists, AlertRecord r) throws SQLException {
@@ -114,10 +125,27 @@ final class Alerts {
         });
     }
 
-    private static void appendEvent(Connection c, Finding f, String channel, AlertStatus status, Instant now)
+    /**
+     * Whether the alert's latest log entry on {@code channel} is this very decision, silenced: a silence records
+     * each transition once, not once per check.
+     */
+    private static boolean recordedSilenced(Connection c, Finding f, String channel, AlertStatus status)
             throws SQLException {
+        return Sql.query(c, "SELECT status, level, period_start, silenced FROM alert_events WHERE rule = ? "
+                + "AND condition = ? AND grp = ? AND channel = ? ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", ps -> {
+            ps.setString(1, f.rule());
+            ps.setString(2, f.condition());
+            ps.setString(3, f.group());
+            ps.setString(4, channel);
+        }, rs -> rs.getBoolean("silenced") && rs.getString("status").equals(status.name())
+                && level(rs).compareTo(f.level()) == 0
+                && Sql.instant(rs, "period_start").equals(f.window().start())).stream().anyMatch(same -> same);
+    }
+
+    private static void appendEvent(Connection c, Finding f, String channel, AlertStatus status, Instant now,
+                                    boolean silenced) throws SQLException {
         Sql.update(c, "INSERT INTO alert_events (rule, condition, grp, channel, kind, status, level, announced_at, "
-                + "period_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                + "period_start, silenced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, f.rule());
             ps.setString(2, f.condition());
             ps.setString(3, f.group());
@@ -127,6 +155,7 @@ final class Alerts {
             ps.setBigDecimal(7, f.level());
             ps.setObject(8, Sql.timestamp(now));
             ps.setObject(9, Sql.timestamp(f.window().start()));
+            ps.setBoolean(10, silenced);
         });
     }
 

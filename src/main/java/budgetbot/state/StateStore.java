@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collection;
@@ -132,7 +133,9 @@ public final class StateStore implements AutoCloseable {
     /** An empty, migrated state in memory: what a dry run reads when there is no database yet. */
     private static StateStore scratch() {
         String url = H2Url.PREFIX + "mem:budgetbot-scratch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        return new StateStore(migrated(connect(new StateConfig(url, "", new Secret(""), false), url, false)), false, true, false);
+        // nothing purges a scratch state: it lives until close
+        StateConfig scratch = new StateConfig(url, "", new Secret(""), false, Duration.ZERO);
+        return new StateStore(migrated(connect(scratch, url, false)), false, true, false);
     }
 
     /** {@code ds} with its schema brought up to date; closed when that fails. */
@@ -308,6 +311,45 @@ public final class StateStore implements AutoCloseable {
     public List<AlertLogEntry> alertEvents(Collection<String> rules, Window window) {
         Objects.requireNonNull(window, "window");
         return inTransaction("read the alert log", c -> alerts.events(c, rules, window));
+    }
+
+    /**
+     * Silences {@code rule}'s alerts, or those of one of its groups, until {@code endsAt}.
+     *
+     * @throws IllegalArgumentException when it would end by {@code now} or has no reason
+     */
+    public Silence addSilence(String rule, Optional<String> group, Instant endsAt, String reason, Instant now) {
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(endsAt, "endsAt");
+        Objects.requireNonNull(reason, "reason");
+        return inTransaction("add a silence", c -> Silences.add(c, rule, group, endsAt, reason, now));
+    }
+
+    /** The silences holding at {@code at}, soonest ending first. */
+    public List<Silence> silences(Instant at) {
+        Objects.requireNonNull(at, "at");
+        return inTransaction("read the silences", c -> Silences.active(c, Optional.empty(), at));
+    }
+
+    /**
+     * Forgets the alert log's entries made before {@code before} and the silences that ended by then. The alert
+     * state, which decides what is news, is kept whatever its age.
+     *
+     * @return how many log entries were forgotten
+     */
+    public int purgeBefore(Instant before) {
+        Objects.requireNonNull(before, "before");
+        return inTransaction("purge the alert log", c -> {
+            Sql.update(c, "DELETE FROM silence WHERE ends_at < ?", ps -> ps.setObject(1, Sql.timestamp(before)));
+            return Sql.update(c, "DELETE FROM alert_events WHERE announced_at < ?",
+                    ps -> ps.setObject(1, Sql.timestamp(before)));
+        });
+    }
+
+    /** Ends a silence now; false when there is none with this id. */
+    public boolean removeSilence(long id) {
+        return inTransaction("remove silence " + id, c -> Silences.remove(c, id));
     }
 
     @Override

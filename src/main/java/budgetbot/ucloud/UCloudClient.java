@@ -5,6 +5,7 @@ import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.ApiKey;
 import budgetbot.usage.KeyDirectory;
+import budgetbot.usage.LogContext;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageSource;
@@ -21,6 +22,7 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -143,7 +145,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
         }
         List<Window> parts = DaySlices.split(window, zone);
         SliceUsage merged;
-        try {
+        try (LogContext.Scope logged = LogContext.series(series)) {
             merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
         } catch (UCloudException e) {
             logFailure(series, window, e);
@@ -159,7 +161,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
             return Usage.none(series, window);
         }
         SliceUsage usage;
-        try {
+        try (LogContext.Scope logged = LogContext.series(series)) {
             usage = fetchSlice(series, window);
         } catch (UCloudException e) {
             logFailure(series, window, e);
@@ -233,16 +235,19 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
             return;
         }
         String slice = e.slice().filter(s -> !s.equals(window)).map(s -> " (day slice " + s + ")").orElse("");
-        log.warn("{} failed for KeyId {}, Model {}, {}{}: {}; request id {}, {} {}", ACTION, series.keyId(),
-                series.model(), window, slice, e.reason(), e.requestId().orElse("(none)"), e.attempts(),
-                e.attempts() == 1 ? "attempt" : "attempts");
+        try (LogContext.Scope logged = LogContext.series(series);
+             MDC.MDCCloseable id = MDC.putCloseable(LogContext.REQUEST_ID, e.requestId().orElse("(none)"))) {
+            log.warn("{} failed for KeyId {}, Model {}, {}{}: {}; request id {}, {} {}", ACTION, series.keyId(),
+                    series.model(), window, slice, e.reason(), e.requestId().orElse("(none)"), e.attempts(),
+                    e.attempts() == 1 ? "attempt" : "attempts");
+        }
     }
 
     private SliceUsage fetchInParallel(Series series, List<Window> parts) {
         // slices are taken as they finish, so the first one to fail for good fails the window at once
         CompletionService<SliceUsage> done = new ExecutorCompletionService<>(slices);
         List<Future<SliceUsage>> futures = new ArrayList<>();
-        parts.forEach(part -> futures.add(done.submit(() -> fetchSlice(series, part))));
+        parts.forEach(part -> futures.add(done.submit(LogContext.carried(() -> fetchSlice(series, part)))));
         SliceUsage merged = SliceUsage.EMPTY;
         try {
             for (int i = 0; i < parts.size(); i++) {
@@ -292,8 +297,10 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
             try {
                 return limitedAttempt(call);
             } catch (AttemptFailure f) {
-                log.debug("{}: attempt {}/{} failed: {}; request id {}", call.what(), attempt, maxAttempts,
-                        f.getMessage(), f.requestIdText());
+                try (MDC.MDCCloseable id = MDC.putCloseable(LogContext.REQUEST_ID, f.requestIdText())) {
+                    log.debug("{}: attempt {}/{} failed: {}; request id {}", call.what(), attempt, maxAttempts,
+                            f.getMessage(), f.requestIdText());
+                }
                 if (!f.retryable || attempt == maxAttempts) {
                     throw f.toException(call, attempt);
                 }

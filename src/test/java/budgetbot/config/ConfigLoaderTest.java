@@ -44,7 +44,7 @@ class ConfigLoaderTest {
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("http://127.0.0.1:8089"), "pub-key",
                 new Secret("priv-key"), "org-1", Duration.ofSeconds(10), 2, 3, Duration.ofHours(2), Duration.ofMinutes(15)));
         assertThat(c.state()).isEqualTo(new StateConfig("jdbc:postgresql://db.example.com/budgetbot", "bot",
-                new Secret("db-pw"), true));
+                new Secret("db-pw"), true, Duration.ofDays(30)));
         assertThat(c.prices()).isEqualTo(new Prices("USD", Map.of(
                 "m1", new ModelPrice(new BigDecimal("4"), new BigDecimal("16"), BigDecimal.ZERO),
                 "m2", new ModelPrice(new BigDecimal("0.5"), new BigDecimal("1.5"), new BigDecimal("0.1")))));
@@ -60,8 +60,8 @@ class ConfigLoaderTest {
                 Map.entry("out", new ChannelConfig.Console("out")));
         assertThat(c.rules()).containsExactly(
                 new RuleConfig("r1", "0 */10 * * * ?",
-                        names(name("rules[0].keys[0]", 35, 12, "k1"), name("rules[0].keys[1]", 35, 16, "k2")),
-                        names(name("rules[0].models[0]", 36, 14, "m1"), name("rules[0].models[1]", 36, 18, "m2")),
+                        names(name("rules[0].keys[0]", 36, 12, "k1"), name("rules[0].keys[1]", 36, 16, "k2")),
+                        names(name("rules[0].models[0]", 37, 14, "m1"), name("rules[0].models[1]", 37, 18, "m2")),
                         GroupBy.SERIES,
                         List.of(new Budget(Metric.COST, PeriodUnit.MONTH, new BigDecimal("1500"),
                                         List.of(new BigDecimal("0.125"), new BigDecimal("0.5"), BigDecimal.ONE),
@@ -71,8 +71,8 @@ class ConfigLoaderTest {
                         List.of(new Growth(Metric.REQUESTS, PeriodUnit.WEEK, new BigDecimal("1.5"),
                                 new BigDecimal("20"))),
                         List.of("hook", "mail"), Optional.of(Duration.ofMinutes(90)), Duration.ofMinutes(10)),
-                new RuleConfig("r2", "0 */5 * * * ?", names(name("rules[1].keys", 52, 11, "*")),
-                        names(name("rules[1].models[0]", 53, 14, "m3")), GroupBy.ALL, List.of(),
+                new RuleConfig("r2", "0 */5 * * * ?", names(name("rules[1].keys", 53, 11, "*")),
+                        names(name("rules[1].models[0]", 54, 14, "m3")), GroupBy.ALL, List.of(),
                         List.of(new Growth(Metric.IMAGES, PeriodUnit.DAY, new BigDecimal("0.5"), BigDecimal.ZERO)),
                         List.of("out"), Optional.of(Duration.ofHours(6)), Duration.ofMinutes(30)));
         assertThat(c.rules().get(1).keys().every()).isTrue();
@@ -88,7 +88,9 @@ class ConfigLoaderTest {
         assertThat(c.calendar()).isEqualTo(new PeriodCalendar(ZoneId.of("Asia/Shanghai"), DayOfWeek.MONDAY, 1));
         assertThat(c.ucloud()).isEqualTo(new UCloudConfig(URI.create("https://api.ucloud.cn"), "pk",
                 new Secret("sk"), "", Duration.ofSeconds(30), 4, 16, Duration.ofHours(2), Duration.ofHours(1)));
-        assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false));
+        assertThat(c.state()).isEqualTo(new StateConfig("jdbc:h2:file:./data/budgetbot", "", new Secret(""), false,
+                Duration.ofDays(90)));
+        assertThat(c.server()).isEmpty();
         assertThat(c.prices()).isEqualTo(new Prices("CNY", Map.of()));
         RuleConfig rule = c.rules().get(0);
         assertThat(rule.schedule()).isEqualTo("0 */5 * * * ?");
@@ -113,6 +115,7 @@ class ConfigLoaderTest {
         assertThat(c.rules().get(0).budgets()).extracting(Budget::limit)
                 .containsExactly(new BigDecimal("20000000"), new BigDecimal("3000"));
         assertThat(c.digests()).extracting(DigestConfig::name).containsExactly("daily-summary");
+        assertThat(c.server()).map(ServerConfig::listen).contains("127.0.0.1:9464");
     }
 
     @Test
@@ -227,6 +230,38 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(file, Map.of(), ConfigLoader.Purpose.INSPECT)).errors())
                 .as("UCloud's key is needed to read usage").singleElement()
                 .satisfies(e -> assertThat(e.path()).isEqualTo("ucloud.privateKey"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'{}'                              | 127.0.0.1:9464",
+            "'{ listen: 9100 }'                | 127.0.0.1:9100",
+            "'{ listen: \"127.0.0.1:0\" }'      | 127.0.0.1:0",
+            "'{ listen: \"0.0.0.0:9464\" }'     | 0.0.0.0:9464",
+            "'{ listen: \"[::1]:9464\" }'       | [::1]:9464",
+            "'{ listen: \"bot.internal:80\" }'  | bot.internal:80",
+    })
+    void serverListensOnLoopbackUnlessAnotherAddressIsWrittenOut(String server, String listen, @TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml")) + "server: " + server + "\n");
+
+        assertThat(ConfigLoader.load(file, Map.of()).server()).map(ServerConfig::listen).contains(listen);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "':9464'      | the address is missing: write 127.0.0.1:9464 for this machine only, or 0.0.0.0:9464 for"
+                    + " every address",
+            "'host:70000' | port must be between 0 and 65535, got 70000",
+            "'a:b'        | expected host:port such as 127.0.0.1:9464 (or 0.0.0.0:9464 for every address), got \"a:b\"",
+    })
+    void serverListenErrorsSayWhatToWrite(String listen, String expected, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, Files.readString(fixture("minimal.yml")) + "server: { listen: \"" + listen + "\" }\n");
+
+        assertThat(failure(file, Map.of()).errors()).singleElement()
+                .satisfies(e -> assertThat(e.path() + ": " + e.message()).isEqualTo("server.listen: " + expected));
     }
 
     private static Path withProjectId(Path dir, String value) throws IOException {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static budgetbot.digest.Fixture.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +49,8 @@ class DigestPlanTest {
     @Test
     void monthDigestFollowsTheBillingDay() {
         BotConfig cfg = new BotConfig(Fixture.config().file(), new PeriodCalendar(ZONE, DayOfWeek.MONDAY, 15),
-                null, null, Fixture.PRICES, Map.of(), List.of(Fixture.prod()), List.of());
+                null, null, Fixture.PRICES, Map.of(), List.of(Fixture.prod()), List.of(),
+                Optional.empty());
         DigestPlan plan = DigestPlan.of(Fixture.digest(PeriodUnit.MONTH, List.of("prod"), List.of(), List.of()),
                 cfg, local("2026-11-20T09:00"));
 

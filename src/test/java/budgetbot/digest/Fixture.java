@@ -20,13 +20,13 @@ import budgetbot.usage.UsageTotals;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +87,8 @@ public final class Fixture {
     }
 
     public static BotConfig config(Prices prices, List<RuleConfig> rules, DigestConfig... digests) {
-        return new BotConfig(Path.of("rules.yml"), CALENDAR, null, null, prices, Map.of(), rules, List.of(digests));
+        return new BotConfig(Path.of("rules.yml"), CALENDAR, null, null, prices, Map.of(), rules, List.of(digests),
+                Optional.empty());
     }
 
     public static BotConfig config() {

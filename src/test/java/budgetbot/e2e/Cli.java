@@ -164,9 +164,10 @@ public final class Cli {
             return new Run(process.exitValue(), out.toString(), err.toString());
         }
 
-        /** SIGTERM, as a service manager stops it, and waits for its graceful end. */
+        /** SIGTERM, as a service manager stops it, and waits for its graceful end; what it prints meanwhile is kept. */
         Run stop() {
-            process.destroy();
+            // Process.destroy() would also close the pipes the output is read from; the handle only signals
+            process.toHandle().destroy();
             return await();
         }
 

@@ -7,7 +7,6 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +82,11 @@ class SecretsE2ETest {
             runs.put("digest", run(secrets, "digest", "--config", config, "--name", "daily-summary",
                     "--at", MORNING_AFTER));
             runs.put("cache clear", run(secrets, "cache", "clear", "--config", config, "--key", Scenario.PROD));
+            runs.put("silence add", run(secrets, "silence", "add", "--config", config, "--rule", "prod-daily",
+                    "--until", "+1h", "--reason", "secrets test"));
+            runs.put("silence list", run(secrets, "silence", "list", "--config", config));
+            runs.put("silence remove", run(secrets, "silence", "remove", "--config", config, "1"));
+            runs.put("notify-test", run(secrets, "notify-test", "--config", config, "--channel", "team-slack"));
             runs.put("run", briefly(secrets, r -> r.err().contains("check prod-daily at"),
                     "run", "--config", config, "--outbox-interval", "1", "--reload-interval", "1"));
             runs.put("demo", run(secrets, "demo", "--out", out.resolve("demo").toString()));

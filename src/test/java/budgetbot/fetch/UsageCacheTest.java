@@ -10,6 +10,8 @@ import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,7 @@ class UsageCacheTest {
 
     UsageLedgerServer server;
     UCloudClient client;
+    final MeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() throws Exception {
@@ -66,7 +69,7 @@ class UsageCacheTest {
         MutableClock clock = new MutableClock(t("2026-11-20T10:37+08:00"));
         List<Window> windows = monthAndPreviousSpan(SHANGHAI, clock.instant());
         UsageSnapshot direct;
-        try (UsageFetcher uncached = new UsageFetcher(client, Optional.empty(), SHANGHAI, SETTLE, clock, 4)) {
+        try (UsageFetcher uncached = new UsageFetcher(client, Optional.empty(), SHANGHAI, SETTLE, clock, 4, meters)) {
             direct = uncached.fetch(windows, SERIES);
         }
         try (TestDb db = TestDb.create(kind, tmp)) {
@@ -76,6 +79,8 @@ class UsageCacheTest {
             }
             // Nov 1..19 and Oct 1..20 (the last one whole, for its part up to 10:37), and the open Nov 20
             assertThat(server.requests() - before).isEqualTo(SERIES.size() * (19 + 20 + 1));
+            assertThat(days("ucloud")).isEqualTo(SERIES.size() * (19 + 20));
+            assertThat(days("cache")).isZero();
 
             clock.advance(Duration.ofMinutes(5));
             before = server.requests();
@@ -84,7 +89,9 @@ class UsageCacheTest {
                         SERIES);
                 assertThat(server.requests() - before).as("one request per series after a restart")
                         .isEqualTo(SERIES.size());
-                try (UsageFetcher uncached = new UsageFetcher(client, Optional.empty(), SHANGHAI, SETTLE, clock, 4)) {
+                assertThat(days("cache")).isEqualTo(SERIES.size() * (19 + 20));
+                assertThat(days("ucloud")).as("unchanged").isEqualTo(SERIES.size() * (19 + 20));
+                try (UsageFetcher uncached = new UsageFetcher(client, Optional.empty(), SHANGHAI, SETTLE, clock, 4, meters)) {
                     List<Window> now = monthAndPreviousSpan(SHANGHAI, clock.instant());
                     assertSame(uncached.fetch(now, SERIES), warm, now);
                 }
@@ -149,10 +156,10 @@ class UsageCacheTest {
             List<Window> windows = monthAndPreviousSpan(utc, clock.instant());
             int before = server.requests();
             UsageSnapshot cached = new UsageFetcher(utcClient, Optional.of(new SliceCache(store, clock)), utc, SETTLE,
-                    clock, 4).fetch(windows, SERIES);
+                    clock, 4, meters).fetch(windows, SERIES);
             assertThat(server.requests() - before).as("Nov 1..19, Oct 1..20 and the open Nov 20, all in UTC")
                     .isEqualTo(SERIES.size() * (19 + 20 + 1));
-            try (UsageFetcher uncached = new UsageFetcher(utcClient, Optional.empty(), utc, SETTLE, clock, 4)) {
+            try (UsageFetcher uncached = new UsageFetcher(utcClient, Optional.empty(), utc, SETTLE, clock, 4, meters)) {
                 assertSame(uncached.fetch(windows, SERIES), cached, windows);
             }
         }
@@ -173,8 +180,12 @@ class UsageCacheTest {
         }
     }
 
+    private double days(String source) {
+        return meters.get("budgetbot.usage.cache.days").tag("source", source).counter().count();
+    }
+
     private UsageFetcher fetcher(StateStore store, MutableClock clock) {
-        return new UsageFetcher(client, Optional.of(new SliceCache(store, clock)), SHANGHAI, SETTLE, clock, 4);
+        return new UsageFetcher(client, Optional.of(new SliceCache(store, clock)), SHANGHAI, SETTLE, clock, 4, meters);
     }
 
     /** The month so far and the same span of the previous month: a monthly budget with month-over-month growth. */

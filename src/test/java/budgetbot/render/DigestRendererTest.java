@@ -5,6 +5,7 @@ import budgetbot.config.DigestConfig;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
+import budgetbot.digest.ActiveSilence;
 import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
 import budgetbot.digest.DigestReport;
@@ -257,6 +258,28 @@ class DigestRendererTest {
         assertThat(blocks.size()).isEqualTo(50);
         // header, context, the total and 46 rules shown: 14 left
         assertThat(blocks.get(49).at("/elements/0/text").asText()).startsWith("…and 14 more: rule-46 ");
+    }
+
+    @Test
+    void activeSilencesAreListedInEveryFormatEvenWhenTheGroupsFillTheBlocks() throws IOException {
+        List<RuleConfig> rules = IntStream.range(0, 60).mapToObj(i -> Fixture.rule("rule-" + i, GroupBy.ALL,
+                List.of("k1"), List.of("big"), Fixture.DAILY_TOKENS)).toList();
+        DigestConfig d = Fixture.digest(PeriodUnit.DAY, rules.stream().map(RuleConfig::name).toList(), List.of(),
+                List.of());
+        BotConfig cfg = Fixture.config(Fixture.PRICES, rules, d);
+        DigestPlan plan = DigestPlan.of(d, cfg, Fixture.AT);
+        ActiveSilence silence = new ActiveSilence("rule-3", Optional.of("k1"), Fixture.AT.plusSeconds(7200),
+                "INC-9 <batch> rerun");
+
+        RenderedDigest r = DigestRenderer.render(DigestBuilder.build(plan, cfg, Fixture.snapshot(plan), List.of(),
+                List.of()).withSilences(List.of(silence)));
+
+        assertThat(r.text()).contains("Active silences", "rule-3", "INC-9 <batch> rerun");
+        assertThat(r.message().html()).contains("INC-9 &lt;batch&gt; rerun").doesNotContain("<batch>");
+        JsonNode blocks = blocks(r.message());
+        assertWithinBlockKitLimits(blocks);
+        assertThat(blocks.get(blocks.size() - 1).at("/elements/0/text").asText())
+                .startsWith(":no_bell: Silenced: rule-3 (k1) until ");
     }
 
     @Test

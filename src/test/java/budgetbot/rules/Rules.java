@@ -9,8 +9,8 @@ import budgetbot.config.Selection;
 import budgetbot.time.PeriodUnit;
 
 import java.math.BigDecimal;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 

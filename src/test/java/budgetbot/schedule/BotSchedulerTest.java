@@ -71,12 +71,14 @@ class BotSchedulerTest {
         ZonedDateTime nextDigest = digest.getNextFireTime().toInstant().atZone(ZoneId.of("Asia/Shanghai"));
         assertThat(List.of(nextDigest.getHour(), nextDigest.getMinute(), nextDigest.getSecond())).containsExactly(9, 0, 0);
         assertThat(outbox.getRepeatInterval()).isEqualTo(OUTBOX.toMillis());
+        CronTrigger retention = (CronTrigger) quartz.getTrigger(TriggerKey.triggerKey("retention", BotScheduler.GROUP));
+        assertThat(retention.getCronExpression()).isEqualTo("0 17 * * * ?");
         // keys and models are listed at start (a one-off trigger) and then every ucloud.discoveryInterval
         SimpleTrigger discovery = (SimpleTrigger) quartz.getTrigger(TriggerKey.triggerKey("discovery", BotScheduler.GROUP));
         assertThat(discovery.getRepeatInterval()).isEqualTo(Duration.ofHours(1).toMillis());
         assertThat(discovery.getStartTime().toInstant()).isAfter(Instant.now().plus(Duration.ofMinutes(59)));
         for (JobKey job : List.of(BotScheduler.ruleKey(RULE), BotScheduler.digestKey(DIGEST), JobKey.jobKey("outbox", BotScheduler.GROUP),
-                BotScheduler.DISCOVERY)) {
+                BotScheduler.DISCOVERY, JobKey.jobKey("retention", BotScheduler.GROUP))) {
             assertThat(quartz.getJobDetail(job).isConcurrentExecutionDisallowed()).as(job.toString()).isTrue();
         }
         assertThat(scheduler.caughtUp()).isEmpty();

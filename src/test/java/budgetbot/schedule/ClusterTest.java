@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quartz.SchedulerException;
 import org.quartz.TriggerKey;
 
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ class ClusterTest {
         assertThat(scheduler.quartz().getMetaData().isJobStoreClustered()).isTrue();
         assertThat(scheduler.quartz().getMetaData().isJobStoreSupportsPersistence()).isTrue();
         assertThat(query(app, "SELECT job_name FROM qrtz_job_details ORDER BY job_name"))
-                .containsExactlyInAnyOrder("outbox", "discovery", "rule:" + RULE, "digest:" + TestBot.DIGEST);
+                .containsExactlyInAnyOrder("outbox", "retention", "discovery", "rule:" + RULE, "digest:" + TestBot.DIGEST);
         assertThat(query(app, "SELECT instance_name FROM qrtz_scheduler_state"))
                 .containsExactly(scheduler.quartz().getSchedulerInstanceId());
     }

@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +42,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "6");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -64,7 +65,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "6");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6");
             }
         }
     }
@@ -118,7 +119,7 @@ class StateStoreTest {
 
     @Test
     void twoStoresShareOneH2FileLikeRunAndCheck() {
-        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false);
+        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false, Duration.ofDays(90));
         try (StateStore run = StateStore.open(cfg); StateStore check = StateStore.open(cfg)) {
             assertThat(new Outbox(run).enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1)).isTrue();
             assertThat(new Outbox(check).pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
@@ -127,7 +128,7 @@ class StateStoreTest {
 
     @Test
     void unsupportedUrlIsRejected() {
-        StateConfig cfg = new StateConfig("jdbc:mysql://db/x?password=hunter2", "", new Secret(""), false);
+        StateConfig cfg = new StateConfig("jdbc:mysql://db/x?password=hunter2", "", new Secret(""), false, Duration.ofDays(90));
         assertThatThrownBy(() -> StateStore.open(cfg))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jdbc:mysql://db/x")
@@ -137,7 +138,7 @@ class StateStoreTest {
     @Test
     void unreachableDatabaseNamesItWithoutTheSecret() {
         StateConfig cfg = new StateConfig("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1", "bot",
-                new Secret("hunter2"), false);
+                new Secret("hunter2"), false, Duration.ofDays(90));
         assertThatThrownBy(() -> StateStore.open(cfg))
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none")
@@ -194,14 +195,15 @@ class StateStoreTest {
                     .hasMessageContaining("a dry run does not migrate it");
 
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "6");
+                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "5", "6");
             }
         }
     }
 
     @Test
     void aReadOnlyOpenOfAnH2FileInUseInThisProcessReadsIt() {
-        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false);
+        StateConfig cfg = new StateConfig("jdbc:h2:file:" + tmp.resolve("shared/state"), "", new Secret(""), false,
+                Duration.ofDays(90));
         try (StateStore run = StateStore.open(cfg)) {
             new Outbox(run).enqueue("k", "ops", Fixtures.message("hello"), Fixtures.DAY1);
             try (StateStore dryRun = StateStore.openReadOnly(cfg)) {

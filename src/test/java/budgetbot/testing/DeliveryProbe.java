@@ -77,7 +77,7 @@ public final class DeliveryProbe implements AutoCloseable {
     /** A probe for the notifier of {@code channel}, with its state under {@code dir}; it closes the notifier. */
     public static DeliveryProbe open(Path dir, String channel, Notifier notifier) {
         StateStore store = StateStore.open(new StateConfig("jdbc:h2:file:" + dir.resolve("probe/state").toAbsolutePath(),
-                "", new Secret(""), false));
+                "", new Secret(""), false, java.time.Duration.ofDays(90)));
         return new DeliveryProbe(store, channel, notifier);
     }
 

@@ -5,6 +5,7 @@ import budgetbot.config.StateConfig;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * A fresh, empty database for one test: an H2 file in a temporary directory, or a new schema in the
@@ -31,7 +32,7 @@ public final class TestDb implements AutoCloseable {
     }
 
     private static StateConfig config(String url) {
-        return new StateConfig(url, "", new Secret(""), false);
+        return new StateConfig(url, "", new Secret(""), false, Duration.ofDays(90));
     }
 
     public StateConfig config() {

@@ -1,0 +1,130 @@
+package budgetbot.cli;
+
+import budgetbot.config.BotConfig;
+import budgetbot.state.Silence;
+import budgetbot.state.StateStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+@Command(name = "silence", mixinStandardHelpOptions = true,
+        description = {"Mute a known incident: a silenced rule's alerts are recorded but not sent; when the silence "
+                + "ends, what still holds is sent then."},
+        subcommands = {SilenceCommand.Add.class, SilenceCommand.ListSilences.class, SilenceCommand.Remove.class})
+final class SilenceCommand {
+    private static final Pattern FROM_NOW = Pattern.compile("\\+([0-9]+)([mhd])");
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Silence a rule, or one group of it.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--rule", required = true, paramLabel = "NAME", description = "the rule to silence")
+        String rule;
+
+        @Option(names = "--group", paramLabel = "GROUP",
+                description = "only this group of the rule, as alerts name it (a key, a model, 'key x model'); "
+                        + "default every group")
+        String group;
+
+        @Option(names = "--until", required = true, paramLabel = "TIME",
+                description = "when it ends: ISO-8601, a date, unix seconds, or from now: +30m, +4h, +2d")
+        String until;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why: shown with the silence")
+        String reason;
+
+        @Override
+        public Integer call() {
+            BotConfig cfg = config.load();
+            if (cfg.rule(rule).isEmpty()) {
+                throw new InputException("no rule named '" + rule + "' in " + cfg.file());
+            }
+            Clock clock = Clock.systemUTC();
+            Instant now = clock.instant();
+            Instant end = end(until, cfg.calendar().zone(), now);
+            if (!end.isAfter(now)) {
+                throw new InputException("a silence must end in the future, not at " + end);
+            }
+            if (reason.isBlank()) {
+                throw new InputException("a silence needs a reason: say why with --reason");
+            }
+            try (StateStore store = StateStore.open(cfg.state())) {
+                Silence s = store.addSilence(rule, Optional.ofNullable(group), end, reason, now);
+                System.out.println("silence #" + s.id() + ": " + describe(s, cfg.calendar().zone()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the silences holding now.")
+    static final class ListSilences implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Override
+        public Integer call() {
+            BotConfig cfg = config.load();
+            try (StateStore store = StateStore.open(cfg.state())) {
+                List<Silence> silences = store.silences(Clock.systemUTC().instant());
+                if (silences.isEmpty()) {
+                    System.out.println("no silences");
+                }
+                silences.forEach(s -> System.out.println("#" + s.id() + "  " + describe(s, cfg.calendar().zone())));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "End a silence now; alerts that still hold are sent at the rule's next check.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(paramLabel = "ID", description = "the silence's number, as silence list shows it")
+        long id;
+
+        @Override
+        public Integer call() {
+            BotConfig cfg = config.load();
+            try (StateStore store = StateStore.open(cfg.state())) {
+                if (!store.removeSilence(id)) {
+                    throw new InputException("no silence #" + id + " (silence list shows those holding)");
+                }
+            }
+            System.out.println("removed silence #" + id);
+            return 0;
+        }
+    }
+
+    /** {@code +4h} from now, or a moment as every command reads one. */
+    static Instant end(String text, ZoneId zone, Instant now) {
+        Matcher m = FROM_NOW.matcher(text.trim());
+        if (!m.matches()) {
+            return Times.parse(text, zone, now);
+        }
+        long n = Long.parseLong(m.group(1));
+        return now.plus(switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        });
+    }
+
+    private static String describe(Silence s, ZoneId zone) {
+        return s.rule() + s.group().map(g -> " (group " + g + ")").orElse(" (every group)") + " until "
+                + s.endsAt().atZone(zone).toOffsetDateTime().withNano(0) + ": " + s.reason();
+    }
+}

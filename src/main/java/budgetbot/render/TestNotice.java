@@ -1,0 +1,28 @@
+package budgetbot.render;
+
+import budgetbot.notify.Message;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+/** The message {@code notify-test} sends: clearly a test, saying which channel it tried and when. */
+public final class TestNotice {
+    private TestNotice() {
+    }
+
+    public static Message of(String channel, Instant at, ZoneId zone) {
+        String title = "TEST: channel " + channel + " works";
+        String when = at.atZone(zone).toOffsetDateTime().withNano(0).toString();
+        String body = "This is a test message from budgetbot, sent by `notify-test` at " + when + " to check that "
+                + "the channel " + channel + " delivers. No budget is affected; nothing needs doing.";
+        String html = "<div style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d1c1d\"><h2 "
+                + "style=\"margin:0 0 12px;font-size:18px\">" + Html.escape(title)
+                + "</h2><p>" + Html.escape(body) + "</p></div>";
+        String blocks = BlockKit.builder().header(":test_tube: " + title)
+                .section(Mrkdwn.escape(body)).toJson();
+        String text = title + "\n\n" + body + "\n";
+        return new Message("test", Amounts.SUBJECT_PREFIX + title, text, Mrkdwn.fallback(text), html, blocks,
+                List.of());
+    }
+}

@@ -1,0 +1,128 @@
+package budgetbot.server;
+
+import budgetbot.app.App;
+import budgetbot.config.RuleConfig;
+import budgetbot.observe.FetchHealth;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What {@code /healthz} answers: healthy when the scheduler runs, the state database answers, and no rule's
+ * usage has failed to be fetched for longer than its {@code staleAfter}. Otherwise it names each failing part and
+ * since when: a rule since its first failing check, the scheduler and database since the first health check
+ * that found them failing.
+ */
+final class Health {
+    /** Longer than this and the database counts as not answering; a probe must not hang on a dead pool. */
+    static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One failing part. */
+    record Failure(String component, String problem, Instant since) {
+    }
+
+    /** The answer: healthy when nothing fails. */
+    record Report(Instant at, List<Failure> failures, List<RuleFetch> rules) {
+        boolean healthy() {
+            return failures.isEmpty();
+        }
+
+        String json() {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("status", healthy() ? "ok" : "failing").put("at", at.toString());
+            ArrayNode failing = root.putArray("failing");
+            failures.forEach(f -> failing.addObject().put("component", f.component()).put("problem", f.problem())
+                    .put("since", f.since().toString()));
+            ArrayNode ruleNodes = root.putArray("rules");
+            for (RuleFetch r : rules) {
+                ObjectNode n = ruleNodes.addObject().put("rule", r.rule()).put("stale", r.stale())
+                        .put("staleAfter", r.staleAfter().toString());
+                r.status().flatMap(FetchHealth.Status::lastSuccess).ifPresent(t -> n.put("lastSuccess", t.toString()));
+                r.status().flatMap(FetchHealth.Status::failingSince).ifPresent(t -> n.put("failingSince", t.toString()));
+                r.status().flatMap(FetchHealth.Status::lastError).ifPresent(e -> n.put("lastError", e));
+            }
+            return root.toPrettyString() + "\n";
+        }
+    }
+
+    /** A rule's fetching as the report states it; {@code status} is empty until the rule's first check. */
+    record RuleFetch(String rule, Duration staleAfter, Optional<FetchHealth.Status> status, boolean stale) {
+    }
+
+    private final BooleanSupplier schedulerRunning;
+    private final ExecutorService executor;
+    private final Map<String, Instant> firstSeenFailing = new ConcurrentHashMap<>();
+
+    /** @param executor runs the database probe, so that it can be given up on */
+    Health(BooleanSupplier schedulerRunning, ExecutorService executor) {
+        this.schedulerRunning = Objects.requireNonNull(schedulerRunning, "schedulerRunning");
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    Report check(App app) {
+        Instant now = app.clock().instant();
+        List<Failure> failures = new ArrayList<>();
+        track(failures, "scheduler", schedulerRunning.getAsBoolean() ? Optional.empty()
+                : Optional.of("not running"), now);
+        track(failures, "database", database(app), now);
+        List<RuleFetch> rules = new ArrayList<>();
+        for (RuleConfig rule : app.config().rules()) {
+            Optional<FetchHealth.Status> status = app.telemetry().fetches().of(rule.name());
+            boolean stale = status.filter(s -> s.staleAt(now, rule.staleAfter())).isPresent();
+            if (stale) {
+                failures.add(new Failure("rule " + rule.name(), "usage could not be fetched for longer than "
+                        + "staleAfter " + text(rule.staleAfter()) + ": "
+                        + status.get().lastError().orElse(""), status.get().failingSince().orElseThrow()));
+            }
+            rules.add(new RuleFetch(rule.name(), rule.staleAfter(), status, stale));
+        }
+        return new Report(now, failures, rules);
+    }
+
+    /** {@code 30m}, {@code 1h30m}: a duration as rules.yml writes it. */
+    static String text(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    private void track(List<Failure> failures, String component, Optional<String> problem, Instant now) {
+        if (problem.isEmpty()) {
+            firstSeenFailing.remove(component);
+            return;
+        }
+        failures.add(new Failure(component, problem.get(), firstSeenFailing.computeIfAbsent(component, c -> now)));
+    }
+
+    private Optional<String> database(App app) {
+        Future<Boolean> probe = executor.submit(() -> app.store().autoCommit("probe the state database",
+                c -> c.isValid((int) DATABASE_TIMEOUT.toSeconds())));
+        try {
+            return probe.get(DATABASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) ? Optional.empty()
+                    : Optional.of("the connection is not valid");
+        } catch (TimeoutException e) {
+            probe.cancel(true);
+            return Optional.of("no answer within " + DATABASE_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            return Optional.of(e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+}

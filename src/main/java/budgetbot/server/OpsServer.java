@@ -1,0 +1,151 @@
+package budgetbot.server;
+
+import budgetbot.app.App;
+import budgetbot.config.ServerConfig;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The operator's HTTP endpoint of {@code run} on the JDK's own server: {@code GET /healthz}, {@code GET /metrics}
+ * (Prometheus text) and the status page at {@code /}. Each request reads the app of the configuration running at
+ * that moment, so a reload is seen at once.
+ */
+public final class OpsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ExecutorService probes;
+
+    private OpsServer(HttpServer server, ExecutorService executor, ExecutorService probes) {
+        this.server = server;
+        this.executor = executor;
+        this.probes = probes;
+    }
+
+    /**
+     * Binds {@code cfg}'s address and serves until closed.
+     *
+     * @param app              the app of the configuration running now
+     * @param schedulerRunning whether the scheduler fires its triggers
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static OpsServer start(ServerConfig cfg, Supplier<App> app, BooleanSupplier schedulerRunning) {
+        Objects.requireNonNull(app, "app");
+        ExecutorService executor = Executors.newFixedThreadPool(2, daemons("ops-http-"));
+        // probes of the database get threads of their own: a request must not wait for its own probe's thread
+        ExecutorService probes = Executors.newCachedThreadPool(daemons("ops-probe-"));
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 16);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            probes.shutdownNow();
+            throw new UncheckedIOException("cannot listen on " + cfg.listen() + " (server.listen): " + e.getMessage(), e);
+        }
+        Health health = new Health(schedulerRunning, probes);
+        server.createContext("/healthz", exchange -> serve(exchange, () -> {
+            Health.Report report = health.check(app.get());
+            return new Response(report.healthy() ? 200 : 503, "application/json", report.json());
+        }));
+        server.createContext("/metrics", exchange -> serve(exchange, () -> {
+            App current = app.get();
+            return new Response(200, PROMETHEUS_TEXT, current.telemetry().scrape(current.config().rules(),
+                    current.outbox().backlog(), current.clock().instant()));
+        }));
+        server.createContext("/", exchange -> serve(exchange, () -> {
+            if (!exchange.getRequestURI().getPath().equals("/")) {
+                return new Response(404, "text/plain; charset=utf-8", "not found: try /, /healthz or /metrics\n");
+            }
+            App current = app.get();
+            // nothing on the page runs or loads: a name that slipped past escaping still could not
+            exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+            return new Response(200, "text/html; charset=utf-8", StatusPage.render(current, health.check(current)));
+        }));
+        server.setExecutor(executor);
+        server.start();
+        log.info("serving /healthz, /metrics and the status page on http://{}/", address(server));
+        return new OpsServer(server, executor, probes);
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger threads = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The bound address, {@code host:port}; the port is the real one when the config asked for 0. */
+    public String address() {
+        return address(server);
+    }
+
+    private static String address(HttpServer server) {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** Stops listening; a request in flight gets a second to finish. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+        probes.shutdownNow();
+    }
+
+    private record Response(int status, String contentType, String body) {
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Response handle();
+    }
+
+    private static void serve(HttpExchange exchange, Handler handler) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            Response response;
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                response = new Response(405, "text/plain; charset=utf-8", "only GET\n");
+            } else {
+                try {
+                    response = handler.handle();
+                } catch (RuntimeException e) {
+                    log.warn("{} {} failed: {}", method, exchange.getRequestURI().getPath(), e.toString());
+                    response = new Response(500, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
+                }
+            }
+            byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            boolean head = method.equals("HEAD");
+            exchange.sendResponseHeaders(response.status(), head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+}

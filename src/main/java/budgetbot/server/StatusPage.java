@@ -1,0 +1,274 @@
+package budgetbot.server;
+
+import budgetbot.app.App;
+import budgetbot.config.Metric;
+import budgetbot.config.RuleConfig;
+import budgetbot.delivery.Backlog;
+import budgetbot.observe.FetchHealth;
+import budgetbot.observe.LastEvaluations;
+import budgetbot.observe.Telemetry;
+import budgetbot.render.Amounts;
+import budgetbot.render.Html;
+import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+import budgetbot.state.Silence;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The status page: one screen that tells an operator whether the bot works and a finance lead where each budget
+ * stands. Server-rendered HTML with inline CSS, no scripts and nothing loaded from elsewhere; it reloads itself,
+ * and every name in it is escaped.
+ */
+final class StatusPage {
+    static final int REFRESH_SECONDS = 30;
+    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
+    private static final String CSS = """
+            *{box-sizing:border-box}
+            body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2937;background:#f3f4f6}
+            main{max-width:960px;margin:0 auto;padding:12px}
+            h1{font-size:22px;margin:4px 0}h2{font-size:18px;margin:20px 0 8px}h3{font-size:16px;margin:0 0 4px}
+            .card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:12px;margin:8px 0}
+            .meta{color:#6b7280;font-size:13px;margin:2px 0}
+            .ok{color:#067647}.bad{color:#b42318}.muted{color:#6b7280}
+            .banner{font-weight:600;padding:8px 12px;border-radius:6px}
+            .banner.ok{background:#ecfdf3}.banner.bad{background:#fef3f2}
+            .budget{margin:10px 0 0}
+            .label{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px}
+            .pct{font-weight:700}
+            .bar{position:relative;height:14px;background:#e5e7eb;border-radius:7px;overflow:hidden;margin:4px 0}
+            .fill{height:100%;background:#12b76a}.fill.warn{background:#f79009}.fill.over{background:#d92d20}
+            .nums{font-size:13px;color:#4b5563}
+            .scroll{overflow-x:auto}
+            table{border-collapse:collapse;width:100%;font-size:14px}
+            th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eef0f3;vertical-align:top}
+            th{color:#6b7280;font-weight:500}
+            code{font-size:13px;word-break:break-all}
+            """;
+
+    private final App app;
+    private final Health.Report health;
+    private final Instant now;
+    private final ZoneId zone;
+    private final String currency;
+    private final StringBuilder h = new StringBuilder(16_384);
+
+    private StatusPage(App app, Health.Report health) {
+        this.app = app;
+        this.health = health;
+        this.now = health.at();
+        this.zone = app.config().calendar().zone();
+        this.currency = app.config().prices().currency();
+    }
+
+    static String render(App app, Health.Report health) {
+        return new StatusPage(app, health).page();
+    }
+
+    private String page() {
+        Optional<List<Silence>> silences = read(() -> app.store().silences(now));
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
+                .append("<title>budgetbot status</title><style>").append(CSS).append("</style></head>\n<body><main>\n");
+        header();
+        h.append("<h2>Budgets</h2>\n");
+        for (RuleConfig rule : app.config().rules()) {
+            rule(rule, silences.orElse(List.of()));
+        }
+        alerts(silences.orElse(List.of()));
+        silences(silences);
+        deliveries();
+        footer();
+        h.append("</main></body></html>\n");
+        return h.toString();
+    }
+
+    private void header() {
+        h.append("<h1>budgetbot</h1>\n<p class=\"meta\">As of ").append(moment(now)).append(" (")
+                .append(e(zone.getId())).append(") · config <code>").append(e(app.config().file().toString()))
+                .append("</code> · reloads every ").append(REFRESH_SECONDS).append(" s</p>\n");
+        if (health.healthy()) {
+            h.append("<p class=\"banner ok\" id=\"health\">Working: the scheduler runs, the database answers and "
+                    + "usage is being fetched.</p>\n");
+            return;
+        }
+        h.append("<div class=\"banner bad\" id=\"health\">Not healthy:<ul>");
+        for (Health.Failure f : health.failures()) {
+            h.append("<li>").append(e(f.component())).append(": ").append(e(f.problem())).append(" (since ")
+                    .append(moment(f.since())).append(")</li>");
+        }
+        h.append("</ul></div>\n");
+    }
+
+    private void rule(RuleConfig rule, List<Silence> silences) {
+        h.append("<section class=\"card rule\" data-rule=\"").append(e(rule.name())).append("\"><h3>")
+                .append(e(rule.name())).append("</h3>");
+        Optional<FetchHealth.Status> fetch = app.telemetry().fetches().of(rule.name());
+        if (fetch.isEmpty()) {
+            h.append("<p class=\"meta fetch\">Not checked yet.</p>");
+        } else if (fetch.get().failingSince().isPresent()) {
+            h.append("<p class=\"meta fetch bad\">Usage cannot be fetched since ")
+                    .append(moment(fetch.get().failingSince().get())).append(fetch.get().lastSuccess()
+                            .map(t -> " (last fetched " + moment(t) + ")").orElse("")).append(": ")
+                    .append(e(fetch.get().lastError().orElse(""))).append("</p>");
+        } else {
+            h.append("<p class=\"meta fetch ok\">Usage fetched ").append(moment(fetch.get().lastSuccess().orElseThrow()))
+                    .append(" (").append(ago(fetch.get().lastSuccess().get())).append(")</p>");
+        }
+        silences.stream().filter(s -> s.rule().equals(rule.name())).forEach(s -> h.append("<p class=\"meta\">")
+                .append("Silenced").append(s.group().map(g -> " for " + e(g)).orElse("")).append(" until ")
+                .append(moment(s.endsAt())).append(": ").append(e(s.reason())).append("</p>"));
+        List<Finding> findings = app.telemetry().evaluations().of(rule.name())
+                .map(LastEvaluations.Evaluation::findings).orElse(List.of());
+        findings.stream().filter(f -> f.kind() == Kind.BUDGET).forEach(this::budget);
+        if (findings.isEmpty() && !rule.budgets().isEmpty()) {
+            h.append("<p class=\"muted\">No standing yet: it appears after the rule's first successful check.</p>");
+        }
+        h.append("</section>\n");
+    }
+
+    private void budget(Finding f) {
+        BigDecimal limit = f.limit().orElseThrow();
+        BigDecimal ratio = limit.signum() == 0 ? BigDecimal.ONE : f.used().divide(limit, MathContext.DECIMAL64);
+        double width = Math.min(100.0, ratio.doubleValue() * 100.0);
+        String tone = ratio.compareTo(BigDecimal.ONE) >= 0 ? " over" : f.active() ? " warn" : "";
+        h.append("<div class=\"budget\" data-group=\"").append(e(f.group())).append("\" data-ratio=\"")
+                .append(ratio.setScale(4, RoundingMode.HALF_UP).toPlainString()).append("\">")
+                .append("<div class=\"label\"><span>").append(e(Amounts.unit(f.metric()))).append(" per ")
+                .append(f.period().yamlName()).append(" · <b>").append(e(f.group())).append("</b></span>")
+                .append("<span class=\"pct\">").append(Amounts.percent(ratio, 0, RoundingMode.DOWN)).append("</span></div>")
+                .append("<div class=\"bar\" role=\"img\" aria-label=\"").append(Amounts.percent(ratio, 0, RoundingMode.DOWN))
+                .append(" of the limit\"><div class=\"fill").append(tone).append("\" style=\"width:")
+                .append(String.format(Locale.ROOT, "%.2f", width)).append("%\"></div></div>")
+                .append("<div class=\"nums\">").append(e(amount(f.metric(), f.used()))).append(" of ")
+                .append(e(amount(f.metric(), limit)));
+        f.forecast().ifPresent(p -> h.append(" · forecast ").append(e(amount(f.metric(), p.total())))
+                .append(p.limitReachedAt().map(t -> ", limit reached " + moment(t)).orElse("")));
+        h.append(" · period ends ").append(moment(f.window().end())).append("</div></div>");
+    }
+
+    private void alerts(List<Silence> silences) {
+        h.append("<h2>Active alerts</h2>\n<div class=\"card scroll\">");
+        StringBuilder rows = new StringBuilder();
+        for (RuleConfig rule : app.config().rules()) {
+            for (Finding f : app.telemetry().evaluations().of(rule.name()).map(LastEvaluations.Evaluation::findings)
+                    .orElse(List.of())) {
+                if (f.active()) {
+                    boolean silenced = silences.stream().anyMatch(s -> s.mutes(f.rule(), f.group(), now));
+                    rows.append("<tr><td>").append(e(f.rule())).append("</td><td>").append(e(f.group()))
+                            .append("</td><td>").append(e(what(f))).append("</td><td>").append(e(level(f)))
+                            .append("</td><td>").append(silenced ? "silenced" : "announced").append("</td></tr>");
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            h.append("<p class=\"ok\">None.</p>");
+        } else {
+            h.append("<table><tr><th>Rule</th><th>Group</th><th>Condition</th><th>Level</th><th>State</th></tr>")
+                    .append(rows).append("</table>");
+        }
+        h.append("</div>\n");
+    }
+
+    private void silences(Optional<List<Silence>> silences) {
+        h.append("<h2>Silences</h2>\n<div class=\"card scroll\" id=\"silences\">");
+        if (silences.isEmpty()) {
+            h.append("<p class=\"bad\">The silences cannot be read from the state database.</p>");
+        } else if (silences.get().isEmpty()) {
+            h.append("<p class=\"muted\">None. <code>budgetbot silence add --rule R --until TIME --reason TEXT</code>"
+                    + " mutes a rule's alerts.</p>");
+        } else {
+            h.append("<table><tr><th>#</th><th>Rule</th><th>Group</th><th>Until</th><th>Reason</th></tr>");
+            for (Silence s : silences.get()) {
+                h.append("<tr><td>").append(s.id()).append("</td><td>").append(e(s.rule())).append("</td><td>")
+                        .append(e(s.group().orElse("every group"))).append("</td><td>").append(moment(s.endsAt()))
+                        .append("</td><td>").append(e(s.reason())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        h.append("</div>\n");
+    }
+
+    private void deliveries() {
+        h.append("<h2>Pending deliveries</h2>\n<div class=\"card scroll\" id=\"deliveries\">");
+        Optional<List<Backlog>> backlog = read(() -> app.outbox().backlog());
+        if (backlog.isEmpty()) {
+            h.append("<p class=\"bad\">The outbox cannot be read from the state database.</p>");
+        } else if (backlog.get().isEmpty()) {
+            h.append("<p class=\"ok\">None: every notification has been delivered.</p>");
+        } else {
+            h.append("<table><tr><th>Channel</th><th>Waiting</th><th>Oldest since</th><th>Last error</th></tr>");
+            for (Backlog b : backlog.get()) {
+                h.append("<tr><td>").append(e(b.channel())).append("</td><td>").append(b.pending())
+                        .append("</td><td>").append(moment(b.oldest())).append("</td><td>")
+                        .append(e(b.lastError().orElse("–"))).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        h.append("</div>\n");
+    }
+
+    private void footer() {
+        h.append("<p class=\"meta\">");
+        Optional<Telemetry.Reload> reload = app.telemetry().lastReload();
+        reload.ifPresent(r -> h.append(r.error().isEmpty() ? "Config reloaded " + moment(r.at()) + ". "
+                : "<span class=\"bad\">The config changed " + moment(r.at()) + " but was not applied: "
+                + e(r.error().get()) + "</span> "));
+        h.append("Machine-readable: <a href=\"/healthz\">/healthz</a> · <a href=\"/metrics\">/metrics</a></p>\n");
+    }
+
+    private String amount(Metric metric, BigDecimal value) {
+        return Amounts.of(metric, value, currency);
+    }
+
+    private static String what(Finding f) {
+        String measure = Amounts.unit(f.metric()) + " per " + f.period().yamlName();
+        return switch (f.kind()) {
+            case BUDGET -> measure + " budget";
+            case FORECAST -> measure + " forecast";
+            case GROWTH -> measure + " growth";
+        };
+    }
+
+    private static String level(Finding f) {
+        return switch (f.kind()) {
+            case BUDGET -> Amounts.percent(f.level(), 1, RoundingMode.DOWN);
+            case FORECAST -> f.forecast().map(p -> "heading for " + Amounts.percent(p.total().divide(
+                    f.limit().orElseThrow(), MathContext.DECIMAL64), 0, RoundingMode.DOWN)).orElse("forecast");
+            case GROWTH -> f.increase().map(i -> "+" + Amounts.percent(i, 0, RoundingMode.DOWN)).orElse("grew");
+        };
+    }
+
+    private String moment(Instant t) {
+        return MOMENT.format(t.atZone(zone));
+    }
+
+    private String ago(Instant t) {
+        long minutes = Duration.between(t, now).toMinutes();
+        return minutes < 1 ? "just now" : minutes < 120 ? minutes + " min ago" : minutes / 60 + " h ago";
+    }
+
+    /** A part of the page that reads the database shows what it could read, or that it could not. */
+    private static <T> Optional<T> read(Supplier<T> query) {
+        try {
+            return Optional.of(query.get());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String e(String s) {
+        return Html.escape(s);
+    }
+}

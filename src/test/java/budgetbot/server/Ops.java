@@ -1,0 +1,120 @@
+package budgetbot.server;
+
+import budgetbot.app.App;
+import budgetbot.app.Checker;
+import budgetbot.config.BotConfig;
+import budgetbot.config.ConfigLoader;
+import budgetbot.config.ServerConfig;
+import budgetbot.notify.Message;
+import budgetbot.notify.Notifier;
+import budgetbot.observe.Telemetry;
+import budgetbot.simulator.Simulator;
+import budgetbot.simulator.SimulatorOptions;
+import budgetbot.testing.MutableClock;
+import budgetbot.time.Window;
+import budgetbot.ucloud.UCloudClient;
+import budgetbot.usage.Series;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A bot as {@code run} serves it, without the scheduler: the simulator as UCloud, H2 in a folder, a channel that
+ * records what it is sent, and the operator's server on a free loopback port. Tests run checks by hand.
+ */
+final class Ops implements AutoCloseable {
+    static final Instant AT = Instant.parse("2026-11-20T07:00:00Z");
+    static final String PROD = "uminferapikey-prod";
+    static final String EVIL = "<script>alert(1)</script>";
+    static final String MODEL = "Qwen/Qwen3-32B";
+    /** The share of its daily budget the production key has used at {@link #AT}. */
+    static final double PROD_SHARE = 0.62;
+
+    final Simulator sim;
+    final MutableClock clock = new MutableClock(AT);
+    final Telemetry telemetry = Telemetry.create();
+    final AtomicBoolean schedulerRunning = new AtomicBoolean(true);
+    final List<Message> sent = new CopyOnWriteArrayList<>();
+    final App app;
+    final OpsServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    Ops(Path dir) throws IOException {
+        sim = Simulator.start(SimulatorOptions.defaults().withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL))
+                .withClock(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC)));
+        long prodToday = sim.expected(new Series(PROD, MODEL), new Window(
+                Instant.parse("2026-11-19T16:00:00Z"), AT)).totalTokens();
+        Path file = Files.writeString(dir.resolve("rules.yml"), """
+                timezone: Asia/Shanghai
+                ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s", maxRetries: 0, timeout: 5s }
+                state: { url: "jdbc:h2:file:%s" }
+                channels: { ops: { type: console } }
+                server: { listen: "127.0.0.1:0" }
+                rules:
+                  - name: prod-daily
+                    keys: [%s, "%s"]
+                    models: [%s]
+                    groupBy: key
+                    budgets: [{ metric: tokens, period: day, limit: %d, thresholds: [50%%, 100%%] }]
+                    notify: [ops]
+                    staleAfter: 30m
+                """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
+                dir.resolve("state").resolve("db").toAbsolutePath(), PROD, EVIL, MODEL,
+                Math.round(prodToday / PROD_SHARE)));
+        BotConfig cfg = ConfigLoader.load(file, Map.of());
+        Notifier recording = sent::add;
+        UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+        app = App.open(cfg, ucloud, ucloud, Map.of("ops", recording), clock, telemetry);
+        ServerConfig listen = cfg.server().orElseThrow();
+        server = OpsServer.start(listen, () -> app, schedulerRunning::get);
+    }
+
+    /** Checks every rule as of the clock and delivers, as a fire of each rule's job does. */
+    List<Checker.Outcome> cycle() {
+        List<Checker.Outcome> outcomes = new Checker(app).check(clock.instant(), Optional.empty(), false);
+        app.dispatcher().drain();
+        return outcomes;
+    }
+
+    String url(String path) {
+        return "http://" + server.address() + path;
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        app.close();
+        sim.close();
+        telemetry.close();
+    }
+}
