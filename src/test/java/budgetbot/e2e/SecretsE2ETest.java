@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * {@code notify.SecretLeakTest} does the same for each transport's exceptions and logs.
  */
 class SecretsE2ETest {
-    private static final String TOKEN = "xoxb-e2e-secrets-TOKEN-5c1f";
+    private static final String TOKEN = "test-bot-e2e-secrets-TOKEN-5c1f";
     private static final String SMTP_PASSWORD = "smtp-e2e-PASSWORD-9c2d";
     private static final String DB_PASSWORD = "db-e2e-PASSWORD-77aa";
     private static final String DB_USER = "bot";
