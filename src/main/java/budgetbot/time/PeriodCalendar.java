@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.time.zone.ZoneOffsetTransition;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Calendar periods as people in the configured timezone see them: days start at local midnight,
@@ -107,18 +109,8 @@ public record PeriodCalendar(ZoneId zone, DayOfWeek weekStart, int monthStartDay
      * Island) make such an hour 30 or 90 minutes long, which keeps hours tiling time without gaps or overlaps.
      */
     private ZonedDateTime hourStart(ZonedDateTime t) {
-        for (LocalDateTime hour = t.toLocalDateTime().truncatedTo(ChronoUnit.HOURS); ; hour = hour.minusHours(1)) {
-            Instant best = null;
-            for (ZoneOffset offset : zone.getRules().getValidOffsets(hour)) {
-                Instant i = hour.toInstant(offset);
-                if (!i.isAfter(t.toInstant()) && (best == null || i.isAfter(best))) {
-                    best = i;
-                }
-            }
-            if (best != null) {
-                return best.atZone(zone);
-            }
-        }
+        return wholeHour(t.toLocalDateTime().truncatedTo(ChronoUnit.HOURS), -1,
+                i -> !i.isAfter(t.toInstant()), Comparator.reverseOrder());
     }
 
     /**
@@ -126,16 +118,21 @@ public record PeriodCalendar(ZoneId zone, DayOfWeek weekStart, int monthStartDay
      * wall-clock hour, which a switch back to winter time shows twice.
      */
     private ZonedDateTime nextHour(ZonedDateTime start) {
-        for (LocalDateTime hour = start.toLocalDateTime().truncatedTo(ChronoUnit.HOURS); ; hour = hour.plusHours(1)) {
-            Instant best = null;
-            for (ZoneOffset offset : zone.getRules().getValidOffsets(hour)) {
-                Instant i = hour.toInstant(offset);
-                if (i.isAfter(start.toInstant()) && (best == null || i.isBefore(best))) {
-                    best = i;
-                }
-            }
-            if (best != null) {
-                return best.atZone(zone);
+        return wholeHour(start.toLocalDateTime().truncatedTo(ChronoUnit.HOURS), 1,
+                i -> i.isAfter(start.toInstant()), Comparator.naturalOrder());
+    }
+
+    /**
+     * Walks wall-clock hours from {@code hour} in {@code step}s until one has an instant that {@code accept}s (a
+     * skipped hour has none, a repeated one two), and returns the first of those by {@code order}.
+     */
+    private ZonedDateTime wholeHour(LocalDateTime hour, int step, Predicate<Instant> accept, Comparator<Instant> order) {
+        for (LocalDateTime h = hour; ; h = h.plusHours(step)) {
+            LocalDateTime local = h;
+            Optional<Instant> found = zone.getRules().getValidOffsets(h).stream().map(local::toInstant)
+                    .filter(accept).min(order);
+            if (found.isPresent()) {
+                return found.get().atZone(zone);
             }
         }
     }

@@ -46,6 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The UCloud usage source: signed {@code GetUMInferTokenUsage} form posts, retried with backoff, long windows
@@ -140,29 +141,25 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
 
     @Override
     public Usage fetch(Series series, Window window) {
-        if (window.length().isZero()) {
-            return Usage.none(series, window);
-        }
         List<Window> parts = DaySlices.split(window, zone);
-        SliceUsage merged;
-        try (LogContext.Scope logged = LogContext.series(series)) {
-            merged = parts.size() == 1 ? fetchSlice(series, parts.get(0)) : fetchInParallel(series, parts);
-        } catch (UCloudException e) {
-            logFailure(series, window, e);
-            throw e;
-        }
-        return new Usage(series, window, merged.totals(), merged.bucketList());
+        return usage(series, window, () -> parts.size() == 1 ? fetchSlice(series, parts.get(0))
+                : fetchInParallel(series, parts));
     }
 
     /** One request, however long the window: the caller keeps it short (UCloud times out beyond about 10 days). */
     @Override
     public Usage fetchOnce(Series series, Window window) {
+        return usage(series, window, () -> fetchSlice(series, window));
+    }
+
+    /** The usage {@code fetch} gets, with the series in the log context and one WARN when it fails for good. */
+    private Usage usage(Series series, Window window, Supplier<SliceUsage> fetch) {
         if (window.length().isZero()) {
             return Usage.none(series, window);
         }
         SliceUsage usage;
         try (LogContext.Scope logged = LogContext.series(series)) {
-            usage = fetchSlice(series, window);
+            usage = fetch.get();
         } catch (UCloudException e) {
             logFailure(series, window, e);
             throw e;
