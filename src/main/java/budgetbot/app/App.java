@@ -3,6 +3,8 @@ package budgetbot.app;
 import budgetbot.config.BotConfig;
 import budgetbot.delivery.Dispatcher;
 import budgetbot.delivery.Outbox;
+import budgetbot.fetch.HeldDays;
+import budgetbot.fetch.SettledDays;
 import budgetbot.fetch.SliceCache;
 import budgetbot.fetch.UsageFetcher;
 import budgetbot.notify.Notifier;
@@ -28,8 +30,12 @@ import java.util.Optional;
 public final class App implements AutoCloseable {
     private final BotConfig config;
     private final StateStore store;
-    /** The source and the directory, once each: usually one UCloud client is both. */
+    private final UsageSource source;
+    private final KeyDirectory directory;
+    /** What closing this app closes besides the store: the source and the directory, once each (usually one UCloud
+     * client is both), unless they are another app's. */
     private final List<Object> clients;
+    private final SliceCache usageCache;
     private final UsageFetcher fetcher;
     private final Discovery discovery;
     private final Evaluator evaluator;
@@ -41,13 +47,24 @@ public final class App implements AutoCloseable {
 
     private App(BotConfig config, UsageSource source, KeyDirectory directory, StateStore store,
                 Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry) {
+        this(config, source, directory, clients(source, directory), store, new SliceCache(store, clock), notifiers,
+                clock, telemetry, false);
+    }
+
+    private App(BotConfig config, UsageSource source, KeyDirectory directory, List<Object> owned, StateStore store,
+                SliceCache usageCache, Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry,
+                boolean holdDays) {
         this.config = config;
         this.store = store;
-        this.clients = clients(source, directory);
+        this.source = source;
+        this.directory = directory;
+        this.clients = owned;
+        this.usageCache = usageCache;
         this.clock = clock;
         this.telemetry = telemetry;
         this.notifiers = notifiers;
-        this.fetcher = new UsageFetcher(telemetry.metered(source), Optional.of(new SliceCache(store, clock)),
+        SettledDays days = holdDays ? new HeldDays(usageCache) : usageCache;
+        this.fetcher = new UsageFetcher(telemetry.metered(source), Optional.of(days),
                 config.calendar().zone(), config.ucloud().settle(), clock, config.ucloud().maxConcurrency(),
                 telemetry.registry());
         this.discovery = new Discovery(directory, config, clock);
@@ -69,6 +86,12 @@ public final class App implements AutoCloseable {
         UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
         return open(config, ucloud, ucloud, Notifiers.create(config.channels(), clock, System.out), clock,
                 Telemetry.create(), readOnly);
+    }
+
+    /** Talks to UCloud for real and to no channel, for a command that sends nothing but keeps the usage cache. */
+    public static App openWithoutChannels(BotConfig config, Clock clock) {
+        UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
+        return open(config, ucloud, ucloud, Map.of(), clock);
     }
 
     /** Talks to UCloud and the configured channels for real, reporting to {@code telemetry}, which outlives it. */
@@ -108,6 +131,23 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             closeAll(clients(source, directory), notifiers);
+            throw e;
+        }
+    }
+
+    /**
+     * An app that checks as this one does, with its configuration, clock, UCloud client and usage cache, but
+     * records into an empty state in memory and has no channels: what a series of checks would announce on a fresh
+     * database, with nothing sent and this app's state untouched. The settled days it reads stay in memory, since
+     * a backtest reads them at every step. Closing it drops that state and leaves this app open.
+     */
+    public App replica() {
+        StateStore scratch = StateStore.scratch();
+        try {
+            return new App(config, source, directory, List.of(), scratch, usageCache, Map.of(), clock,
+                    Telemetry.create(), true);
+        } catch (RuntimeException e) {
+            scratch.close();
             throw e;
         }
     }

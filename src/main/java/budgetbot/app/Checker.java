@@ -45,8 +45,11 @@ public final class Checker {
         this.app = app;
     }
 
-    /** What one rule's evaluation found and announced; {@code error} when its usage could not be fetched. */
-    public record Outcome(String rule, List<Finding> findings, List<Announcement> announced,
+    /**
+     * What one rule's evaluation found and announced: alerts, and notices about what it cannot see (each to all
+     * of the rule's channels); {@code error} when its usage could not be fetched.
+     */
+    public record Outcome(String rule, List<Finding> findings, List<Announcement> announced, List<Notice> notices,
                           Optional<String> error) {
         public long active() {
             return findings.stream().filter(Finding::active).count();
@@ -110,10 +113,11 @@ public final class Checker {
     private Outcome checkRule(RuleConfig rule, Instant at, boolean dryRun, Map<Window, Map<Series, Usage>> fetched) {
         BotConfig cfg = app.config();
         ZoneId zone = cfg.calendar().zone();
+        List<Notice> notices = new ArrayList<>();
         try (MDC.MDCCloseable logged = MDC.putCloseable(LogContext.RULE, rule.name())) {
             Coverage coverage = app.discovery().coverage(rule, at);
             if (!dryRun) {
-                reviewScope(rule, coverage, at);
+                notices.addAll(reviewScope(rule, coverage, at));
             }
             RuleConfig scope = coverage.rule();
             Set<Window> windows = app.evaluator().windows(scope, at);
@@ -121,33 +125,40 @@ public final class Checker {
             UsageSnapshot usage = app.fetcher().fetch(windows, coverage.series(), fetched)
                     .withNone(windows, Grouping.series(scope));
             if (!dryRun) {
-                app.store().usageAvailable(rule, at, zone, notices(at))
-                        .ifPresent(n -> log.info("rule {}: usage can be fetched again", rule.name()));
+                app.store().usageAvailable(rule, at, zone, notices(at)).ifPresent(n -> {
+                    log.info("rule {}: usage can be fetched again", rule.name());
+                    notices.add(n);
+                });
             }
             List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
             List<Announcement> announced = app.store().apply(scope, findings, at,
                     app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey, at), cfg.prices().currency(), zone, dryRun);
-            Outcome outcome = new Outcome(rule.name(), findings, announced, Optional.empty());
+            Outcome outcome = new Outcome(rule.name(), findings, announced, notices, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {
             log.warn("check {} at {}: usage could not be fetched: {}", rule.name(), at, e.getMessage());
             app.telemetry().checkFailed(rule.name(), app.clock().instant(), e.getMessage());
             if (!dryRun) {
-                app.store().usageUnavailable(rule, e.getMessage(), at, zone, notices(at)).ifPresent(n -> log.warn(
-                        "rule {}: usage has been unavailable since {}; announced", rule.name(), n.since()));
+                app.store().usageUnavailable(rule, e.getMessage(), at, zone, notices(at)).ifPresent(n -> {
+                    log.warn("rule {}: usage has been unavailable since {}; announced", rule.name(), n.since());
+                    notices.add(n);
+                });
             }
-            return new Outcome(rule.name(), List.of(), List.of(), Optional.of(e.getMessage()));
+            return new Outcome(rule.name(), List.of(), List.of(), notices, Optional.of(e.getMessage()));
         }
     }
 
     /** Announces each problem of the rule's scope once; nothing when UCloud's keys are not known. */
-    private void reviewScope(RuleConfig rule, Coverage coverage, Instant at) {
-        if (coverage.checked()) {
-            app.store().reviewScope(rule, coverage.problems(), at, app.config().calendar().zone(), notices(at))
-                    .forEach(n -> log.warn("rule {} is misconfigured: {}", rule.name(), n.detail()));
+    private List<Notice> reviewScope(RuleConfig rule, Coverage coverage, Instant at) {
+        if (!coverage.checked()) {
+            return List.of();
         }
+        List<Notice> announced = app.store().reviewScope(rule, coverage.problems(), at, app.config().calendar().zone(),
+                notices(at));
+        announced.forEach(n -> log.warn("rule {} is misconfigured: {}", rule.name(), n.detail()));
+        return announced;
     }
 
     private Announcer<Notice> notices(Instant at) {

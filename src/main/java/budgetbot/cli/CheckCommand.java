@@ -5,8 +5,7 @@ import budgetbot.app.Checker;
 import budgetbot.app.Delivery;
 import budgetbot.config.BotConfig;
 import budgetbot.delivery.DrainResult;
-import budgetbot.render.AlertFormatter;
-import budgetbot.state.AlertEvent;
+import budgetbot.render.Outgoing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,8 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,12 +56,8 @@ final class CheckCommand implements Callable<Integer> {
             for (Checker.Outcome o : outcomes) {
                 System.out.println(o.summary());
                 if (dryRun) {
-                    // one message per rule, group and channel, as the outbox queues them
-                    Map<List<Object>, List<AlertEvent>> messages = new LinkedHashMap<>();
-                    o.announced().forEach(a -> messages.computeIfAbsent(List.of(a.channel(),
-                            AlertFormatter.messageKey(a.event())), k -> new ArrayList<>()).add(a.event()));
-                    messages.forEach((to, events) -> System.out.println("  would send to " + to.get(0) + ": "
-                            + AlertFormatter.format(events).subject()));
+                    Outgoing.of(o.announced()).forEach(m -> System.out.println("  would send to " + m.channel() + ": "
+                            + m.message().subject()));
                 }
             }
             boolean unevaluated = outcomes.stream().anyMatch(o -> o.error().isPresent());

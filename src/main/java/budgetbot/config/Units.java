@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * durations ({@code 6h}, {@code PT6H}). Failures are {@link IllegalArgumentException}s whose message is the
  * user-facing explanation, quoting the text.
  */
-final class Units {
+public final class Units {
     private static final Pattern QUANTITY = Pattern.compile("([+-]?[0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]*)");
     private static final Pattern PERCENT = Pattern.compile("([+-]?[0-9]+(?:\\.[0-9]+)?)\\s*%");
     private static final Pattern NUMBER = Pattern.compile("[+-]?[0-9]+(?:\\.[0-9]+)?");
@@ -64,7 +64,7 @@ final class Units {
     }
 
     /** {@code 90s}, {@code 30m}, {@code 6h}, {@code 1d}, {@code 1w}, {@code 1h30m}, or ISO-8601 {@code PT6H}. */
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         String plain = text.strip();
         if (plain.toUpperCase(Locale.ROOT).startsWith("P")) {
             try {

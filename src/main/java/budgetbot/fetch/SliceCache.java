@@ -30,7 +30,7 @@ import java.util.Set;
  * instances of a cluster and later runs share them. A row is written once and never updated; {@link #clear}
  * is how a correction that arrived after the settle time is fetched again.
  */
-public final class SliceCache {
+public final class SliceCache implements SettledDays {
     private static final Logger log = LoggerFactory.getLogger(SliceCache.class);
     /** The size of the column. */
     static final int MAX_BUCKETS_TEXT = 200_000;
@@ -48,12 +48,14 @@ public final class SliceCache {
      * The totals of the cached days among {@code wanted}, by series and day. One query for all series: a query per
      * series cost milliseconds each, which made a warm check of 1,000 series spend seconds here.
      */
-    Map<Series, Map<Window, UsageTotals>> totals(Map<Series, ? extends Collection<Window>> wanted) {
+    @Override
+    public Map<Series, Map<Window, UsageTotals>> totals(Map<Series, ? extends Collection<Window>> wanted) {
         return select(wanted, "usage_slice", COLUMNS, rs -> totals(rs));
     }
 
     /** The buckets of the cached days among {@code wanted}, by series and day, in one query. */
-    Map<Series, Map<Window, List<UsageBucket>>> buckets(Map<Series, ? extends Collection<Window>> wanted) {
+    @Override
+    public Map<Series, Map<Window, List<UsageBucket>>> buckets(Map<Series, ? extends Collection<Window>> wanted) {
         return select(wanted, "usage_slice_buckets", "buckets", rs -> decode(rs.getString("buckets")));
     }
 
@@ -99,7 +101,8 @@ public final class SliceCache {
      * very many buckets (UCloud does not document their width) is not kept, and is fetched again next time; a
      * dry run keeps nothing.
      */
-    void store(Usage day) {
+    @Override
+    public void store(Usage day) {
         if (store.isReadOnly()) {
             return;
         }

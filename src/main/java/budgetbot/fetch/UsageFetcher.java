@@ -38,8 +38,9 @@ import java.util.function.Supplier;
 /**
  * Fetches every (window, series) pair an evaluation needs into a snapshot, a bounded number of requests at a time.
  *
- * <p>With a {@link SliceCache}, each series' windows are cut into local days (see {@link SlicePlan}): closed days
- * come from the cache, or are fetched whole once and kept; the open part of all windows is one request. So a
+ * <p>With a place for settled days (the usage cache, {@link SliceCache}), each series' windows are cut into local
+ * days (see {@link SlicePlan}): closed days come from the cache, or are fetched whole once and kept; the open part
+ * of all windows is one request. So a
  * steady cycle makes one request per series, plus one per day that closed since the last cycle, whatever the
  * periods. A window's part of a day or of the open range is the sum of the buckets whose timestamp lies in it;
  * a whole day or the whole open range keeps the totals UCloud reported for it. The buckets of whole cached days
@@ -52,7 +53,7 @@ public final class UsageFetcher implements AutoCloseable {
     private static final Duration ONE_REQUEST = Duration.ofDays(2);
 
     private final UsageSource source;
-    private final Optional<SliceCache> cache;
+    private final Optional<SettledDays> cache;
     private final ZoneId zone;
     private final Duration settle;
     private final Clock clock;
@@ -67,7 +68,7 @@ public final class UsageFetcher implements AutoCloseable {
      * @param clock  decides which days have settled
      * @param meters counts the settled days served from the cache and those fetched
      */
-    public UsageFetcher(UsageSource source, Optional<SliceCache> cache, ZoneId zone, Duration settle, Clock clock,
+    public UsageFetcher(UsageSource source, Optional<SettledDays> cache, ZoneId zone, Duration settle, Clock clock,
                         int parallelism, MeterRegistry meters) {
         this.source = Objects.requireNonNull(source, "source");
         this.cache = Objects.requireNonNull(cache, "cache");

@@ -112,7 +112,7 @@ public final class AlertFormatter {
      * The condition a finding is about, as a person reads it: "daily token budget", "daily token budget
      * forecast", "daily token growth".
      */
-    private static String condition(Finding f) {
+    static String condition(Finding f) {
         String what = f.period().adjective() + " " + Amounts.noun(f.metric());
         return switch (f.kind()) {
             case BUDGET -> what + " budget";

@@ -130,8 +130,11 @@ public final class StateStore implements AutoCloseable {
                 .toString(), true));
     }
 
-    /** An empty, migrated state in memory: what a dry run reads when there is no database yet. */
-    private static StateStore scratch() {
+    /**
+     * An empty, migrated state in memory, dropped on close: what a dry run reads when there is no database yet, and
+     * where a backtest replays checks.
+     */
+    public static StateStore scratch() {
         String url = H2Url.PREFIX + "mem:budgetbot-scratch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         // nothing purges a scratch state: it lives until close
         StateConfig scratch = new StateConfig(url, "", new Secret(""), false, Duration.ZERO);

@@ -42,6 +42,11 @@ final class Bot implements AutoCloseable {
 
     /** Writes {@code dir/rules.yml} and its H2 database lives in {@code dir/state}; the SMTP server is not up yet. */
     static Bot install(Path dir) {
+        return install(dir, "bot.yml");
+    }
+
+    /** As {@link #install(Path)}, from the template {@code /e2e/<template>} with bot.yml's placeholders. */
+    static Bot install(Path dir, String template) {
         Simulator sim = Scenario.simulator();
         SlackServer slack = SlackServer.start();
         int smtpPort = freePort();
@@ -50,7 +55,7 @@ final class Bot implements AutoCloseable {
         values.put("WEBHOOK_URL", slack.url(SlackServer.HOOK));
         values.put("SLACK_API_URL", slack.url("/api/"));
         values.put("SMTP_PORT", Integer.toString(smtpPort));
-        return new Bot(sim, slack, smtpPort, Scenario.config(dir, "bot.yml", values));
+        return new Bot(sim, slack, smtpPort, Scenario.config(dir, template, values));
     }
 
     private static int freePort() {

@@ -1,0 +1,154 @@
+package budgetbot.backtest;
+
+import budgetbot.config.RuleConfig;
+import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Collects what a backtest's checks found and would have sent, step after step, into a {@link BacktestReport}. It
+ * keeps every notification, each rule's peaks, and what the chart draws; not every finding.
+ */
+public final class ReplayLog {
+    /** More points than a chart is wide in pixels draws nothing more. */
+    static final int MAX_POINTS = 720;
+    /** Groups drawn in one chart: those that came closest to the condition. */
+    static final int MAX_LINES = 5;
+
+    private final Instant from;
+    private final Instant to;
+    private final Duration step;
+    private final ZoneId zone;
+    private final String currency;
+    private final List<Instant> times = new ArrayList<>();
+    private final Map<String, Track> rules = new LinkedHashMap<>();
+
+    /** @param rules the rules replayed, in the order the report lists them */
+    public ReplayLog(List<RuleConfig> rules, Instant from, Instant to, Duration step, ZoneId zone, String currency) {
+        this.from = from;
+        this.to = to;
+        this.step = step;
+        this.zone = zone;
+        this.currency = currency;
+        rules.forEach(r -> this.rules.put(r.name(), new Track(r)));
+    }
+
+    /** Starts the next step; what {@link #checked} records next belongs to it. */
+    public void step(Instant at) {
+        times.add(at);
+    }
+
+    /** What one rule's check at the current step found and would have sent. */
+    public void checked(String rule, List<Finding> findings, List<Notification> sent) {
+        Track track = rules.get(rule);
+        if (track == null) {
+            throw new IllegalArgumentException("rule " + rule + " is not replayed");
+        }
+        track.record(times.size() - 1, times.get(times.size() - 1), findings, sent);
+    }
+
+    public BacktestReport report() {
+        return new BacktestReport(from, to, step, times.size(), zone, currency,
+                rules.values().stream().map(t -> t.report(times)).toList());
+    }
+
+    /** One rule's notifications, peaks and chart values so far. */
+    private static final class Track {
+        private final RuleConfig rule;
+        private final List<Notification> notifications = new ArrayList<>();
+        /** The condition charted: the first budget's, else the first growth check's. */
+        private final Optional<String> charted;
+        private final Map<String, List<BigDecimal>> usedByGroup = new LinkedHashMap<>();
+        private final Map<String, BigDecimal> closest = new HashMap<>();
+        private Finding chartedFinding;
+        private Peak budgetPeak;
+        private Peak growthPeak;
+
+        Track(RuleConfig rule) {
+            this.rule = rule;
+            this.charted = !rule.budgets().isEmpty() ? Optional.of(Kind.BUDGET.name())
+                    : !rule.growth().isEmpty() ? Optional.of(Kind.GROWTH.name()) : Optional.empty();
+        }
+
+        void record(int index, Instant at, List<Finding> findings, List<Notification> sent) {
+            notifications.addAll(sent);
+            for (Finding f : findings) {
+                Optional<BigDecimal> value = value(f);
+                if (f.kind() == Kind.BUDGET && value.isPresent()) {
+                    budgetPeak = Peak.higher(budgetPeak, new Peak(at, f, value.get()));
+                } else if (f.kind() == Kind.GROWTH && value.isPresent()) {
+                    growthPeak = Peak.higher(growthPeak, new Peak(at, f, value.get()));
+                }
+                if (charted.isPresent() && f.kind().name().equals(charted.get())
+                        && (chartedFinding == null || chartedFinding.condition().equals(f.condition()))) {
+                    chartedFinding = f;
+                    List<BigDecimal> used = usedByGroup.computeIfAbsent(f.group(), g -> new ArrayList<>());
+                    while (used.size() < index) {
+                        used.add(BigDecimal.ZERO);
+                    }
+                    used.add(f.used());
+                    value.ifPresent(v -> closest.merge(f.group(), v, BigDecimal::max));
+                }
+            }
+        }
+
+        /** How close a finding is: its share of the limit, or its increase. */
+        private static Optional<BigDecimal> value(Finding f) {
+            if (f.kind() == Kind.BUDGET && f.limit().isPresent() && f.limit().get().signum() > 0) {
+                return Optional.of(f.used().divide(f.limit().get(), MathContext.DECIMAL64));
+            }
+            return f.kind() == Kind.GROWTH ? f.increase() : Optional.empty();
+        }
+
+        RuleReport report(List<Instant> times) {
+            return new RuleReport(rule, notifications.stream().sorted(Comparator.comparing(Notification::at)).toList(),
+                    Optional.ofNullable(budgetPeak), Optional.ofNullable(growthPeak), chart(times));
+        }
+
+        private Optional<Chart> chart(List<Instant> times) {
+            if (chartedFinding == null) {
+                return Optional.empty();
+            }
+            int per = Math.max(1, (times.size() + MAX_POINTS - 1) / MAX_POINTS);
+            List<Instant> drawn = new ArrayList<>();
+            for (int i = 0; i < times.size(); i += per) {
+                drawn.add(times.get(i));
+            }
+            List<Chart.Line> lines = usedByGroup.keySet().stream()
+                    .sorted(Comparator.comparing((String g) -> closest.getOrDefault(g, BigDecimal.ZERO)).reversed()
+                            .thenComparing(g -> g))
+                    .limit(MAX_LINES)
+                    .map(g -> new Chart.Line(g, highest(usedByGroup.get(g), times.size(), per))).toList();
+            // the first budget's findings come first, so the one charted is budget[0]
+            List<BigDecimal> thresholds = chartedFinding.kind() == Kind.BUDGET ? rule.budgets().get(0).thresholds()
+                    : List.of();
+            return Optional.of(new Chart(chartedFinding.condition(), chartedFinding.metric(), chartedFinding.period(),
+                    chartedFinding.limit(), thresholds, drawn, lines));
+        }
+
+        /** The highest value of each run of {@code per} steps; a group not evaluated at a step used nothing then. */
+        private static List<BigDecimal> highest(List<BigDecimal> used, int steps, int per) {
+            List<BigDecimal> points = new ArrayList<>();
+            for (int i = 0; i < steps; i += per) {
+                BigDecimal max = BigDecimal.ZERO;
+                for (int j = i; j < Math.min(steps, i + per) && j < used.size(); j++) {
+                    max = max.max(used.get(j));
+                }
+                points.add(max);
+            }
+            return points;
+        }
+    }
+}
