@@ -7,6 +7,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.render.NoticeFormatter;
 import budgetbot.render.Outgoing;
 import budgetbot.state.Notice;
+import budgetbot.usage.LogContext;
 import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Replays the rules over past usage: {@code check} as of every step from one moment to another, on a fresh state in
@@ -33,7 +38,9 @@ public final class Backtest {
     }
 
     /**
-     * Checks as of {@code from}, {@code from + step}, … up to and including {@code to}.
+     * Checks as of {@code from}, {@code from + step}, … up to and including {@code to}. Each rule's checks depend
+     * on nothing of the other rules' (their states, notices and messages are apart), so rules are replayed side by
+     * side, each in time order.
      *
      * @throws UsageException when a rule's usage could not be fetched at some step: a timeline with a gap would
      *                        say less than the truth
@@ -47,23 +54,57 @@ public final class Backtest {
         ReplayLog replay = new ReplayLog(rules, from, to, step, app.config().calendar().zone(),
                 app.config().prices().currency());
         Instant started = app.clock().instant();
+        int threads = Math.max(1, Math.min(rules.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "backtest");
+            t.setDaemon(true);
+            return t;
+        });
         try (App replica = app.replica()) {
             Checker checker = new Checker(replica);
-            for (Instant at = from; !at.isAfter(to); at = at.plus(step)) {
-                replay.step(at);
-                for (Checker.Outcome o : checker.check(at, onlyRule, false)) {
-                    if (o.error().isPresent()) {
-                        throw new UsageException("usage of rule " + o.rule() + " as of " + at
-                                + " could not be fetched: " + o.error().get(), null);
-                    }
-                    replay.checked(o.rule(), o.findings(), notifications(at, o));
-                }
+            List<Future<?>> running = rules.stream().<Future<?>>map(rule -> pool.submit(LogContext.carried(() -> {
+                replayRule(checker, rule.name(), replay);
+                return null;
+            }))).toList();
+            for (Future<?> f : running) {
+                await(f, running);
             }
+        } finally {
+            pool.shutdownNow();
         }
         BacktestReport report = replay.report();
         log.info("backtest of {} rules over {} steps: {} notifications in {} ms", rules.size(), report.steps(),
                 report.timeline().size(), Duration.between(started, app.clock().instant()).toMillis());
         return report;
+    }
+
+    private void replayRule(Checker checker, String rule, ReplayLog replay) {
+        List<Instant> times = replay.times();
+        for (int i = 0; i < times.size() && !Thread.currentThread().isInterrupted(); i++) {
+            Instant at = times.get(i);
+            for (Checker.Outcome o : checker.check(at, Optional.of(rule), false)) {
+                if (o.error().isPresent()) {
+                    throw new UsageException("usage of rule " + o.rule() + " as of " + at
+                            + " could not be fetched: " + o.error().get(), null);
+                }
+                replay.checked(o.rule(), i, o.findings(), notifications(at, o));
+            }
+        }
+    }
+
+    /** Waits for one rule's replay; its failure stops the others and is thrown. */
+    private static void await(Future<?> f, List<Future<?>> all) {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            all.forEach(other -> other.cancel(true));
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new IllegalStateException("backtest failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            all.forEach(other -> other.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("backtest interrupted", e);
+        }
     }
 
     /** What the check sent: notices to each of the rule's channels, and one message per channel, rule and group. */

@@ -32,31 +32,38 @@ public final class ReplayLog {
     private final Duration step;
     private final ZoneId zone;
     private final String currency;
-    private final List<Instant> times = new ArrayList<>();
+    private final List<Instant> times;
     private final Map<String, Track> rules = new LinkedHashMap<>();
 
-    /** @param rules the rules replayed, in the order the report lists them */
+    /**
+     * @param rules the rules replayed, in the order the report lists them; each may be recorded from its own thread
+     */
     public ReplayLog(List<RuleConfig> rules, Instant from, Instant to, Duration step, ZoneId zone, String currency) {
         this.from = from;
         this.to = to;
         this.step = step;
         this.zone = zone;
         this.currency = currency;
+        List<Instant> steps = new ArrayList<>();
+        for (Instant at = from; !at.isAfter(to); at = at.plus(step)) {
+            steps.add(at);
+        }
+        this.times = List.copyOf(steps);
         rules.forEach(r -> this.rules.put(r.name(), new Track(r)));
     }
 
-    /** Starts the next step; what {@link #checked} records next belongs to it. */
-    public void step(Instant at) {
-        times.add(at);
+    /** The moments to check: {@code from}, {@code from + step}, … up to and including {@code to}. */
+    public List<Instant> times() {
+        return times;
     }
 
-    /** What one rule's check at the current step found and would have sent. */
-    public void checked(String rule, List<Finding> findings, List<Notification> sent) {
+    /** What one rule's check at step {@code index} of {@link #times()} found and would have sent. */
+    public void checked(String rule, int index, List<Finding> findings, List<Notification> sent) {
         Track track = rules.get(rule);
         if (track == null) {
             throw new IllegalArgumentException("rule " + rule + " is not replayed");
         }
-        track.record(times.size() - 1, times.get(times.size() - 1), findings, sent);
+        track.record(index, times.get(index), findings, sent);
     }
 
     public BacktestReport report() {

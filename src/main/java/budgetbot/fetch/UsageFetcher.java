@@ -142,7 +142,9 @@ public final class UsageFetcher implements AutoCloseable {
         Map<Series, List<Window>> windows = new LinkedHashMap<>();
         missing.forEach(e -> windows.put(e.getKey(), e.getValue()));
         Map<Series, SlicePlan> plans = new LinkedHashMap<>();
-        windows.forEach((s, ws) -> plans.put(s, SlicePlan.of(ws, zone, settledBefore)));
+        // series asked for the same windows (all of a rule's) share one plan: cutting days is calendar arithmetic
+        Map<List<Window>, SlicePlan> planned = new HashMap<>();
+        windows.forEach((s, ws) -> plans.put(s, planned.computeIfAbsent(ws, w -> SlicePlan.of(w, zone, settledBefore))));
         Map<Series, Map<Window, UsageTotals>> cached = cache.get().totals(closedDays(plans, d -> true));
         Map<Series, Map<Window, List<UsageBucket>>> partial = cache.get().buckets(closedDays(plans,
                 d -> isCached(cached, d) && coveredInPart(windows, d)));

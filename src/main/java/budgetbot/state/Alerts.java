@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The alert_state and alert_events tables' SQL; every method runs on a connection the caller owns. */
@@ -28,12 +30,13 @@ final class Alerts {
                              Announcer<AlertEvent> announcer, String currency, ZoneId zone, boolean dryRun) throws SQLException {
         List<Announcement> announced = new ArrayList<>();
         List<Silence> silences = Silences.active(c, Optional.of(rule.name()), now);
+        Map<List<String>, AlertRecord> states = all(c, rule.name(), !dryRun);
         for (Finding f : findings) {
             if (!f.rule().equals(rule.name())) {
                 throw new IllegalArgumentException("finding of rule " + f.rule() + " applied to rule " + rule.name());
             }
             for (String channel : rule.channels()) {
-                Optional<AlertRecord> last = find(c, f.rule(), f.condition(), f.group(), channel, !dryRun);
+                Optional<AlertRecord> last = Optional.ofNullable(states.get(List.of(f.condition(), f.group(), channel)));
                 Optional<AlertStatus> status = AlertPolicy.decide(last, f, now, rule.repeat());
                 if (status.isEmpty()) {
                     continue;
@@ -73,11 +76,24 @@ final class Alerts {
                 + "|" + last.map(r -> r.lastNotified().toString()).orElse("new");
     }
 
-    Optional<AlertRecord> find(Connection c, String rule, String condition, String group, String channel,
-                               boolean lock) throws SQLException {
-        // FOR UPDATE makes a concurrent apply of the same alert wait and then decide from our result
+    /**
+     * Every alert state of a rule, by condition, group and channel: one query, where one per finding made a rule
+     * of thousands of groups (and a backtest of thousands of checks) spend its time in the database.
+     */
+    private static Map<List<String>, AlertRecord> all(Connection c, String rule, boolean lock) throws SQLException {
+        // FOR UPDATE makes a concurrent apply of the same rule wait and then decide from our result
+        String sql = "SELECT " + STATE_COLUMNS + " FROM alert_state WHERE rule = ?" + (lock ? " FOR UPDATE" : "");
+        Map<List<String>, AlertRecord> states = new HashMap<>();
+        for (AlertRecord r : Sql.query(c, sql, ps -> ps.setString(1, rule), Alerts::record)) {
+            states.put(List.of(r.condition(), r.group(), r.channel()), r);
+        }
+        return states;
+    }
+
+    Optional<AlertRecord> find(Connection c, String rule, String condition, String group, String channel)
+            throws SQLException {
         String sql = "SELECT " + STATE_COLUMNS + " FROM alert_state WHERE rule = ? AND condition = ? AND grp = ? "
-                + "AND channel = ?" + (lock ? " FOR UPDATE" : "");
+                + "AND channel = ?";
         return Sql.query(c, sql, ps -> {
             ps.setString(1, rule);
             ps.setString(2, condition);

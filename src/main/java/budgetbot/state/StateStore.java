@@ -307,7 +307,7 @@ public final class StateStore implements AutoCloseable {
 
     /** The last announced state of one alert on one channel. */
     public Optional<AlertRecord> alertRecord(String rule, String condition, String group, String channel) {
-        return inTransaction("read alert state", c -> alerts.find(c, rule, condition, group, channel, false));
+        return inTransaction("read alert state", c -> alerts.find(c, rule, condition, group, channel));
     }
 
     /** Announcements of these rules made during {@code window}, oldest first. */
