@@ -13,6 +13,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,6 +55,10 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--spike-hours", defaultValue = "3", description = "how many hours before now the spike covers (default: ${DEFAULT-VALUE})")
     int spikeHours;
 
+    @Option(names = "--spike-at", paramLabel = "TIME", description = "start the spike at this moment instead (ISO-8601 "
+            + "with offset, or unix seconds): a known spike in the history, e.g. for backtest")
+    String spikeAt;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "accepted like every budgetbot command; the simulator takes its keys and models from the options above")
     Path config;
@@ -71,7 +77,9 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     /** Starts the simulator and prints how to point budgetbot at it. */
     Simulator start(PrintWriter out) {
-        Optional<Spike> spikeOption = Optional.ofNullable(spike).map(t -> Spike.lastHours(t, spikeHours, spikeFactor));
+        Optional<Instant> start = Optional.ofNullable(spikeAt).map(t -> Times.parse(t, ZoneOffset.UTC, Instant.EPOCH));
+        Optional<Spike> spikeOption = Optional.ofNullable(spike).map(t -> new Spike(t, start,
+                Duration.ofHours(spikeHours), spikeFactor));
         List<String> served = syntheticKeys == null ? keys : SimulatorOptions.syntheticKeys(syntheticKeys);
         Simulator sim = Simulator.start(new SimulatorOptions(port, seed, served, models, spikeOption, Clock.systemUTC(),
                 Duration.ofDays(maxWindowDays)));
@@ -88,8 +96,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         out.println("Keys:   " + (syntheticKeys == null ? String.join(", ", keys)
                 : served.get(0) + " .. " + served.get(served.size() - 1) + " (" + served.size() + ")"));
         out.println("Models: " + String.join(", ", models));
-        spikeOption.ifPresent(s -> out.println("Spike:  x" + trim(s.factor()) + " on " + s.target() + " for the last "
-                + spikeHours + " hours"));
+        spikeOption.ifPresent(s -> out.println("Spike:  x" + trim(s.factor()) + " on " + s.target() + " for "
+                + s.start().map(t -> spikeHours + " hours from " + t).orElse("the last " + spikeHours + " hours")));
         out.println("Stats:  curl '" + base + "_sim/stats'");
         out.println("Faults: curl -X POST '" + base + "_sim/faults?kind=http500&count=2'");
         out.println("        kinds: " + Fault.Kind.names() + " (slow takes &delayMs=)");

@@ -9,6 +9,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +34,20 @@ class SimulatorCommandTest {
             assertThat(opts.keys()).containsExactly("k1", "k2");
             assertThat(opts.models()).containsExactly("m1");
             assertThat(opts.spike()).contains(Spike.lastHours("k2", 2, 4));
+        }
+    }
+
+    @Test
+    void startsASpikeAtAKnownMomentOfTheHistory() {
+        SimulatorCommand cmd = new SimulatorCommand();
+        new CommandLine(cmd).parseArgs("--port", "0", "--keys", "k1", "--spike", "k1", "--spike-at",
+                "2026-11-20T12:00+08:00", "--spike-hours", "3", "--spike-factor", "6");
+        StringWriter out = new StringWriter();
+
+        try (Simulator sim = cmd.start(new PrintWriter(out))) {
+            assertThat(sim.options().spike()).contains(new Spike("k1", Optional.of(Instant.parse("2026-11-20T04:00:00Z")),
+                    Duration.ofHours(3), 6));
+            assertThat(out.toString()).contains("Spike:  x6 on k1 for 3 hours from 2026-11-20T04:00:00Z\n");
         }
     }
 

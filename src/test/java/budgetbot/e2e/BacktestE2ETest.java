@@ -6,6 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static budgetbot.e2e.Bot.FINANCE_EMAIL;
@@ -110,6 +112,47 @@ class BacktestE2ETest {
     /** A headline as Slack shows it: mrkdwn escapes a backtick (it would start code) with a look-alike. */
     private static String unescaped(String slackText) {
         return slackText.replace("ˋ", "`").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
+    @Test
+    void printsOnlyJsonOnStdoutWritesHtmlAndRefusesBadInput() throws Exception {
+        try (Bot bot = Bot.install(dir)) {
+            String from = Scenario.arg(Scenario.at("2026-11-20T00:00"));
+            String to = Scenario.arg(Scenario.at("2026-11-21T00:00"));
+            // the logging of the released jar, not the tests': nothing of it may reach stdout, which carries the JSON
+            Path logback = Path.of("src/main/resources/logback.xml").toAbsolutePath();
+            Cli.Run json;
+            try (Cli.Running p = Cli.start(Optional.empty(), Map.of(), Set.of("BUDGETBOT_LOG_FORMAT",
+                    "BUDGETBOT_LOG_LEVEL"), List.of("-Dlogback.configurationFile=" + logback), "backtest", "--config",
+                    bot.config.toString(), "--rule", "prod-daily", "--from", from, "--to", to, "--step", "1h",
+                    "--format", "json")) {
+                json = p.await().exits(0);
+            }
+            JsonNode report = JSON.readTree(json.out());
+            assertThat(report.path("checks").asInt()).isEqualTo(25);
+            assertThat(report.path("rules")).hasSize(1);
+            assertThat(report.path("rules").get(0).path("summary").asText()).startsWith("prod-daily: 3 alerts in 1 day: "
+                    + "1 at 25%, 1 at 50%, 1 at 80%; highest ");
+
+            Cli.Run html = bot.run("backtest", "--from", from, "--to", to, "--step", "1h", "--format", "html",
+                    "--out", dir.resolve("out").toString()).exits(0);
+            Path page = dir.resolve("out").resolve("backtest-20261120T0000-20261121T0000.html");
+            assertThat(html.out()).contains("wrote " + page);
+            assertThat(Files.readString(page)).contains("<svg", "prod-daily", "prod-growth");
+
+            assertThat(bot.run("backtest", "--from", from, "--to", "2099-01-01").exits(2).err())
+                    .contains("--to 2099-01-01 is in the future");
+            assertThat(bot.run("backtest", "--from", to, "--to", from).exits(2).err()).contains("is before --from");
+            assertThat(bot.run("backtest", "--from", from, "--to", to, "--step", "0m").exits(2).err())
+                    .contains("--step: a step must be longer than zero");
+            assertThat(bot.run("backtest", "--from", from, "--to", to, "--step", "5").exits(2).err())
+                    .contains("--step: expected a duration, got the bare number 5");
+            assertThat(bot.run("backtest", "--from", from, "--to", to, "--rule", "nope").exits(2).err())
+                    .contains("no rule named 'nope'");
+            assertThat(bot.run("backtest", "--from", "2020-01-01", "--to", to, "--step", "1s").exits(2).err())
+                    .contains("too many (at most 500000)");
+            assertThat(bot.slack.delivered(SlackServer.HOOK)).isEmpty();
+        }
     }
 
     private static List<Sent> sorted(List<Sent> sent, Comparator<Sent> order) {
