@@ -5,8 +5,14 @@ import budgetbot.time.Window;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -17,8 +23,11 @@ import java.util.TreeSet;
  *
  * @param closedDays the closed days the windows touch, in time order
  * @param open       the open range, empty when no window reaches it
+ * @param partial    the closed days some window covers only in part: their buckets are summed
+ * @param parts      per window, the closed days and the open range it overlaps, in time order
  */
-record SlicePlan(SortedSet<Window> closedDays, Optional<Window> open) {
+record SlicePlan(SortedSet<Window> closedDays, Optional<Window> open, Set<Window> partial,
+                 Map<Window, List<Window>> parts) {
     static SlicePlan of(Collection<Window> windows, ZoneId zone, Instant settledBefore) {
         Instant boundary = startOfDay(settledBefore, zone);
         SortedSet<Window> days = new TreeSet<>(Comparator.comparing(Window::start));
@@ -38,7 +47,31 @@ record SlicePlan(SortedSet<Window> closedDays, Optional<Window> open) {
                 openEnd = openEnd == null ? w.end() : max(openEnd, w.end());
             }
         }
-        return new SlicePlan(days, openStart == null ? Optional.empty() : Optional.of(new Window(openStart, openEnd)));
+        Optional<Window> open = openStart == null ? Optional.empty() : Optional.of(new Window(openStart, openEnd));
+        Set<Window> partial = new HashSet<>();
+        Map<Window, List<Window>> parts = new HashMap<>();
+        for (Window w : windows) {
+            List<Window> overlapping = new ArrayList<>();
+            for (Window day : days) {
+                if (overlaps(day, w)) {
+                    overlapping.add(day);
+                    if (!within(day, w)) {
+                        partial.add(day);
+                    }
+                }
+            }
+            open.filter(o -> overlaps(o, w)).ifPresent(overlapping::add);
+            parts.put(w, List.copyOf(overlapping));
+        }
+        return new SlicePlan(days, open, Set.copyOf(partial), Map.copyOf(parts));
+    }
+
+    static boolean overlaps(Window a, Window b) {
+        return a.start().isBefore(b.end()) && b.start().isBefore(a.end());
+    }
+
+    static boolean within(Window inner, Window outer) {
+        return !inner.start().isBefore(outer.start()) && !inner.end().isAfter(outer.end());
     }
 
     private static Instant startOfDay(Instant t, ZoneId zone) {

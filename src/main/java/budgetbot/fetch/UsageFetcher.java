@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -139,29 +138,30 @@ public final class UsageFetcher implements AutoCloseable {
         // one moment for all series, so that they agree on which days are closed
         Instant started = clock.instant();
         Instant settledBefore = started.minus(settle);
-        Map<Series, List<Window>> windows = new LinkedHashMap<>();
-        missing.forEach(e -> windows.put(e.getKey(), e.getValue()));
         Map<Series, SlicePlan> plans = new LinkedHashMap<>();
         // series asked for the same windows (all of a rule's) share one plan: cutting days is calendar arithmetic
         Map<List<Window>, SlicePlan> planned = new HashMap<>();
-        windows.forEach((s, ws) -> plans.put(s, planned.computeIfAbsent(ws, w -> SlicePlan.of(w, zone, settledBefore))));
-        Map<Series, Map<Window, UsageTotals>> cached = cache.get().totals(closedDays(plans, d -> true));
-        Map<Series, Map<Window, List<UsageBucket>>> partial = cache.get().buckets(closedDays(plans,
-                d -> isCached(cached, d) && coveredInPart(windows, d)));
+        missing.forEach(e -> plans.put(e.getKey(), planned.computeIfAbsent(e.getValue(),
+                w -> SlicePlan.of(w, zone, settledBefore))));
+        Map<Series, Map<Window, UsageTotals>> cached = cache.get().totals(days(plans, SlicePlan::closedDays, null));
+        Map<Series, Map<Window, List<UsageBucket>>> partial = cache.get().buckets(days(plans, SlicePlan::partial,
+                cached));
         Instant loaded = clock.instant();
 
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
         plans.forEach((s, plan) -> {
-            int fromCache = cached.getOrDefault(s, Map.of()).size();
-            cachedDays.increment(fromCache);
-            fetchedDays.increment(plan.closedDays().size() - fromCache);
-            for (Window day : plan.closedDays()) {
-                if (!cached.getOrDefault(s, Map.of()).containsKey(day)) {
-                    calls.put(new Part(s, day), pool.submit(LogContext.carried(() -> {
-                        Usage u = source.fetchOnce(s, day);
-                        cache.get().store(u);
-                        return u;
-                    })));
+            Map<Window, UsageTotals> have = cached.getOrDefault(s, Map.of());
+            cachedDays.increment(have.size());
+            fetchedDays.increment(plan.closedDays().size() - have.size());
+            if (have.size() < plan.closedDays().size()) {
+                for (Window day : plan.closedDays()) {
+                    if (!have.containsKey(day)) {
+                        calls.put(new Part(s, day), pool.submit(LogContext.carried(() -> {
+                            Usage u = source.fetchOnce(s, day);
+                            cache.get().store(u);
+                            return u;
+                        })));
+                    }
                 }
             }
             plan.open().ifPresent(open -> calls.put(new Part(s, open), pool.submit(LogContext.carried(() ->
@@ -172,7 +172,7 @@ public final class UsageFetcher implements AutoCloseable {
 
         // the buckets of whole cached days, for all series at once, only if something reads them
         Supplier<Map<Series, Map<Window, List<UsageBucket>>>> whole = memoize(() -> cache.get().buckets(
-                closedDays(plans, d -> isCached(cached, d) && !coveredInPart(windows, d))));
+                wholeDays(plans, cached)));
         Function<Part, UsageTotals> totalsOf = p -> fetched.containsKey(p) ? fetched.get(p).totals()
                 : cached.get(p.series()).get(p.window());
         Function<Part, List<UsageBucket>> bucketsOf = p -> {
@@ -183,13 +183,12 @@ public final class UsageFetcher implements AutoCloseable {
             return some != null ? some : whole.get().getOrDefault(p.series(), Map.of()).getOrDefault(p.window(), List.of());
         };
         Map<Series, Map<Window, Usage>> out = new LinkedHashMap<>();
-        windows.forEach((s, ws) -> {
+        missing.forEach(e -> {
+            Series s = e.getKey();
             SlicePlan plan = plans.get(s);
             Map<Window, Usage> byWindow = new LinkedHashMap<>();
-            for (Window w : ws) {
-                List<Part> parts = new ArrayList<>();
-                plan.closedDays().stream().filter(d -> overlaps(d, w)).forEach(d -> parts.add(new Part(s, d)));
-                plan.open().filter(o -> overlaps(o, w)).ifPresent(o -> parts.add(new Part(s, o)));
+            for (Window w : e.getValue()) {
+                List<Part> parts = plan.parts().get(w).stream().map(d -> new Part(s, d)).toList();
                 byWindow.put(w, compose(s, w, parts, totalsOf, bucketsOf));
             }
             out.put(s, byWindow);
@@ -203,30 +202,38 @@ public final class UsageFetcher implements AutoCloseable {
         return out;
     }
 
-    /** The closed days of every plan that {@code keep} accepts, by series. */
-    private static Map<Series, List<Window>> closedDays(Map<Series, SlicePlan> plans, Predicate<Part> keep) {
-        Map<Series, List<Window>> days = new HashMap<>();
-        plans.forEach((s, plan) -> plan.closedDays().stream().filter(d -> keep.test(new Part(s, d)))
-                .forEach(d -> days.computeIfAbsent(s, k -> new ArrayList<>()).add(d)));
+    /**
+     * Some days of every plan, by series: the plan's own collection, unless {@code cachedOnly} says that only the
+     * days the cache has are wanted and the cache lacks some of them.
+     */
+    private static Map<Series, Collection<Window>> days(Map<Series, SlicePlan> plans,
+            Function<SlicePlan, Collection<Window>> which, Map<Series, Map<Window, UsageTotals>> cachedOnly) {
+        Map<Series, Collection<Window>> days = new HashMap<>();
+        plans.forEach((s, plan) -> {
+            Collection<Window> all = which.apply(plan);
+            if (all.isEmpty()) {
+                return;
+            }
+            Map<Window, UsageTotals> have = cachedOnly == null ? null : cachedOnly.getOrDefault(s, Map.of());
+            days.put(s, have == null || have.size() == plan.closedDays().size() ? all
+                    : all.stream().filter(have::containsKey).toList());
+        });
         return days;
     }
 
-    private static boolean isCached(Map<Series, Map<Window, UsageTotals>> cached, Part day) {
-        return cached.getOrDefault(day.series(), Map.of()).containsKey(day.window());
-    }
-
-    /** Whether one of the series' windows covers the day only in part, so that its buckets must be summed. */
-    private static boolean coveredInPart(Map<Series, List<Window>> windows, Part day) {
-        return windows.get(day.series()).stream()
-                .anyMatch(w -> overlaps(day.window(), w) && !within(day.window(), w));
-    }
-
-    private static boolean overlaps(Window a, Window b) {
-        return a.start().isBefore(b.end()) && b.start().isBefore(a.end());
-    }
-
-    private static boolean within(Window inner, Window outer) {
-        return !inner.start().isBefore(outer.start()) && !inner.end().isAfter(outer.end());
+    /** The cached days of every plan that no window covers in part. */
+    private static Map<Series, List<Window>> wholeDays(Map<Series, SlicePlan> plans,
+                                                       Map<Series, Map<Window, UsageTotals>> cached) {
+        Map<Series, List<Window>> days = new HashMap<>();
+        plans.forEach((s, plan) -> {
+            Map<Window, UsageTotals> have = cached.getOrDefault(s, Map.of());
+            List<Window> whole = plan.closedDays().stream()
+                    .filter(d -> have.containsKey(d) && !plan.partial().contains(d)).toList();
+            if (!whole.isEmpty()) {
+                days.put(s, whole);
+            }
+        });
+        return days;
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> compute) {
@@ -268,12 +275,12 @@ public final class UsageFetcher implements AutoCloseable {
                                  Function<Part, List<UsageBucket>> bucketsOf) {
         UsageTotals totals = UsageTotals.ZERO;
         for (Part p : parts) {
-            totals = totals.plus(within(p.window(), window) ? totalsOf.apply(p) : bucketsOf.apply(p).stream()
+            totals = totals.plus(SlicePlan.within(p.window(), window) ? totalsOf.apply(p) : bucketsOf.apply(p).stream()
                     .filter(b -> window.contains(b.timestamp())).map(UsageBucket::totals)
                     .reduce(UsageTotals.ZERO, UsageTotals::plus));
         }
         return new Usage(series, window, totals, new LazyList<>(() -> parts.stream()
-                .flatMap(p -> within(p.window(), window) ? bucketsOf.apply(p).stream()
+                .flatMap(p -> SlicePlan.within(p.window(), window) ? bucketsOf.apply(p).stream()
                         : bucketsOf.apply(p).stream().filter(b -> window.contains(b.timestamp())))
                 .toList()));
     }
