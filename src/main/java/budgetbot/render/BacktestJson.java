@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Locale;
@@ -44,7 +46,8 @@ public final class BacktestJson {
             o.put("summary", BacktestText.summary(rule, r));
             o.put("alerts", rule.alerts().size());
             o.put("notifications", rule.notifications().size());
-            o.put("alertsPerDay", r.days() > 0 ? rule.alerts().size() / r.days() : 0);
+            o.put("alertsPerDay", BigDecimal.valueOf(r.days() > 0 ? rule.alerts().size() / r.days() : 0)
+                    .setScale(2, RoundingMode.HALF_UP));
             BacktestText.hints(rule, r).forEach(o.putArray("hints")::add);
             rule.budgetPeak().ifPresent(p -> peak(o.putObject("budgetPeak"), p, r.zone()));
             rule.growthPeak().ifPresent(p -> peak(o.putObject("growthPeak"), p, r.zone()));
@@ -96,7 +99,7 @@ public final class BacktestJson {
     }
 
     private static void peak(ObjectNode o, Peak p, ZoneId zone) {
-        o.put("value", p.value());
+        o.put("value", p.value().setScale(4, RoundingMode.HALF_UP).stripTrailingZeros());
         o.put("condition", p.finding().condition());
         o.put("group", p.finding().group());
         o.put("at", time(p.at(), zone));

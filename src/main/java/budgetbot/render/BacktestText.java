@@ -178,7 +178,10 @@ public final class BacktestText {
             case GROWTH -> Amounts.of(f.metric(), f.used(), currency) + f.baseline()
                     .map(b -> " against " + Amounts.of(f.metric(), b, currency)).orElse("");
         };
-        return status(e.status()) + ": " + AlertFormatter.summary(f) + " (" + numbers + ")";
+        // a resolved condition no longer holds: its summary ("+151%", "from zero") would read as if it did
+        String what = e.status() == AlertStatus.RESOLVED ? AlertFormatter.condition(f) + " back to normal"
+                + ("all".equals(f.group()) ? "" : " for " + f.group()) : AlertFormatter.summary(f);
+        return status(e.status()) + ": " + what + " (" + numbers + ")";
     }
 
     static String status(AlertStatus s) {
