@@ -84,8 +84,9 @@ public final class Backtest {
             Instant at = times.get(i);
             for (Checker.Outcome o : checker.check(at, Optional.of(rule), false)) {
                 if (o.error().isPresent()) {
-                    throw new UsageException("usage of rule " + o.rule() + " as of " + at
-                            + " could not be fetched: " + o.error().get(), null);
+                    throw new UsageException("usage of rule " + o.rule() + " as of "
+                            + at.atZone(app.config().calendar().zone()).toOffsetDateTime() + " could not be fetched: "
+                            + o.error().get(), null);
                 }
                 replay.checked(o.rule(), i, o.findings(), notifications(at, o));
             }

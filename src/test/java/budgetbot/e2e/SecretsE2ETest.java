@@ -89,6 +89,10 @@ class SecretsE2ETest {
             runs.put("notify-test", run(secrets, "notify-test", "--config", config, "--channel", "team-slack"));
             runs.put("run", briefly(secrets, r -> r.err().contains("check prod-daily at"),
                     "run", "--config", config, "--outbox-interval", "1", "--reload-interval", "1"));
+            runs.put("backtest", run(secrets, "backtest", "--config", config, "--from", "2026-11-20",
+                    "--to", AFTERNOON, "--step", "1h", "--format", "json"));
+            runs.put("backtest --out", run(secrets, "backtest", "--config", config, "--from", "2026-11-20",
+                    "--to", AFTERNOON, "--step", "1h", "--format", "html", "--out", out.resolve("backtest").toString()));
             runs.put("demo", run(secrets, "demo", "--out", out.resolve("demo").toString()));
             runs.put("simulator", briefly(secrets, r -> r.out().contains("listening on"), "simulator", "--port", "0"));
 
