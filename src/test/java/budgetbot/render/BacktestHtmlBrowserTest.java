@@ -1,8 +1,8 @@
 package budgetbot.render;
 
 import budgetbot.backtest.RuleReport;
+import budgetbot.testing.Chromium;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +13,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +21,12 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The backtest page as a browser shows it from disk: Debian's headless Chromium driven by Selenium. Skipped where
  * Chromium or its driver is missing, unless {@code CI=true}. The screenshot is left in target/backtest.png.
  */
 class BacktestHtmlBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path dir;
 
@@ -39,17 +34,7 @@ class BacktestHtmlBrowserTest {
 
     @BeforeEach
     void start() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing: apt-get install chromium "
-                        + "chromium-driver (.ci/run does)");
-            }
-            Assumptions.abort("no " + CHROMIUM + " and " + CHROMEDRIVER);
-        }
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        browser = new ChromeDriver(new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--no-first-run"));
+        browser = Chromium.start();
     }
 
     @AfterEach

@@ -12,20 +12,17 @@ import budgetbot.digest.Fixture;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.rules.Projection;
+import budgetbot.testing.Chromium;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -36,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The digest HTML as a browser lays it out: nothing wider than a mail pane of 600 pixels or a phone of 375, for a
@@ -44,8 +40,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * are not installed, failed when also {@code CI=true}). Screenshots are left in target/digest-layout to look at.
  */
 class DigestLayoutBrowserTest {
-    private static final File DRIVER = new File("/usr/bin/chromedriver");
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final String OVERFLOW = """
             const width = document.documentElement.clientWidth;
             let widest = {right: 0, what: ''};
@@ -67,16 +61,7 @@ class DigestLayoutBrowserTest {
 
     @BeforeAll
     static void start() {
-        if (!DRIVER.canExecute() || !CHROMIUM.canExecute()) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true but " + DRIVER + " or " + CHROMIUM + " is missing: apt-get install chromium chromium-driver");
-            }
-            Assumptions.abort("chromium and chromium-driver are not installed");
-        }
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--allow-file-access-from-files");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).build(), options);
+        browser = Chromium.start("--allow-file-access-from-files");
     }
 
     @AfterAll
