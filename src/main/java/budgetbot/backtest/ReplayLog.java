@@ -49,7 +49,8 @@ public final class ReplayLog {
             steps.add(at);
         }
         this.times = List.copyOf(steps);
-        rules.forEach(r -> this.rules.put(r.name(), new Track(r)));
+        int per = Math.max(1, (times.size() + MAX_POINTS - 1) / MAX_POINTS);
+        rules.forEach(r -> this.rules.put(r.name(), new Track(r, per)));
     }
 
     /** The moments to check: {@code from}, {@code from + step}, … up to and including {@code to}. */
@@ -77,14 +78,18 @@ public final class ReplayLog {
         private final List<Notification> notifications = new ArrayList<>();
         /** The condition charted: the first budget's, else the first growth check's. */
         private final Optional<String> charted;
+        /** Steps per point of the chart: the points are kept as the steps come, not every step of every group. */
+        private final int per;
+        /** Per group, the highest value of each run of {@code per} steps so far. */
         private final Map<String, List<BigDecimal>> usedByGroup = new LinkedHashMap<>();
         private final Map<String, BigDecimal> closest = new HashMap<>();
         private Finding chartedFinding;
         private Peak budgetPeak;
         private Peak growthPeak;
 
-        Track(RuleConfig rule) {
+        Track(RuleConfig rule, int per) {
             this.rule = rule;
+            this.per = per;
             this.charted = !rule.budgets().isEmpty() ? Optional.of(Kind.BUDGET.name())
                     : !rule.growth().isEmpty() ? Optional.of(Kind.GROWTH.name()) : Optional.empty();
         }
@@ -101,11 +106,13 @@ public final class ReplayLog {
                 if (charted.isPresent() && f.kind().name().equals(charted.get())
                         && (chartedFinding == null || chartedFinding.condition().equals(f.condition()))) {
                     chartedFinding = f;
-                    List<BigDecimal> used = usedByGroup.computeIfAbsent(f.group(), g -> new ArrayList<>());
-                    while (used.size() < index) {
-                        used.add(BigDecimal.ZERO);
+                    List<BigDecimal> points = usedByGroup.computeIfAbsent(f.group(), g -> new ArrayList<>());
+                    int point = index / per;
+                    // a group not evaluated at a step used nothing then
+                    while (points.size() <= point) {
+                        points.add(BigDecimal.ZERO);
                     }
-                    used.add(f.used());
+                    points.set(point, points.get(point).max(f.used()));
                     value.ifPresent(v -> closest.merge(f.group(), v, BigDecimal::max));
                 }
             }
@@ -128,7 +135,6 @@ public final class ReplayLog {
             if (chartedFinding == null) {
                 return Optional.empty();
             }
-            int per = Math.max(1, (times.size() + MAX_POINTS - 1) / MAX_POINTS);
             List<Instant> drawn = new ArrayList<>();
             for (int i = 0; i < times.size(); i += per) {
                 drawn.add(times.get(i));
@@ -137,7 +143,7 @@ public final class ReplayLog {
                     .sorted(Comparator.comparing((String g) -> closest.getOrDefault(g, BigDecimal.ZERO)).reversed()
                             .thenComparing(g -> g))
                     .limit(MAX_LINES)
-                    .map(g -> new Chart.Line(g, highest(usedByGroup.get(g), times.size(), per))).toList();
+                    .map(g -> new Chart.Line(g, padded(usedByGroup.get(g), drawn.size()))).toList();
             // the first budget's findings come first, so the one charted is budget[0]
             List<BigDecimal> thresholds = chartedFinding.kind() == Kind.BUDGET ? rule.budgets().get(0).thresholds()
                     : List.of();
@@ -145,17 +151,13 @@ public final class ReplayLog {
                     chartedFinding.limit(), thresholds, drawn, lines));
         }
 
-        /** The highest value of each run of {@code per} steps; a group not evaluated at a step used nothing then. */
-        private static List<BigDecimal> highest(List<BigDecimal> used, int steps, int per) {
-            List<BigDecimal> points = new ArrayList<>();
-            for (int i = 0; i < steps; i += per) {
-                BigDecimal max = BigDecimal.ZERO;
-                for (int j = i; j < Math.min(steps, i + per) && j < used.size(); j++) {
-                    max = max.max(used.get(j));
-                }
-                points.add(max);
+        /** A group last evaluated before the end used nothing after. */
+        private static List<BigDecimal> padded(List<BigDecimal> points, int size) {
+            List<BigDecimal> all = new ArrayList<>(points);
+            while (all.size() < size) {
+                all.add(BigDecimal.ZERO);
             }
-            return points;
+            return all;
         }
     }
 }
