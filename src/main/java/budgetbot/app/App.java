@@ -4,6 +4,7 @@ import budgetbot.config.BotConfig;
 import budgetbot.delivery.Dispatcher;
 import budgetbot.delivery.Outbox;
 import budgetbot.fetch.HeldDays;
+import budgetbot.fetch.OnceEach;
 import budgetbot.fetch.SettledDays;
 import budgetbot.fetch.SliceCache;
 import budgetbot.fetch.UsageFetcher;
@@ -139,12 +140,13 @@ public final class App implements AutoCloseable {
      * An app that checks as this one does, with its configuration, clock, UCloud client and usage cache, but
      * records into an empty state in memory and has no channels: what a series of checks would announce on a fresh
      * database, with nothing sent and this app's state untouched. The settled days it reads stay in memory, since
-     * a backtest reads them at every step. Closing it drops that state and leaves this app open.
+     * a backtest reads them at every step, and so do its answers from UCloud (each series and window is asked for
+     * once, however many rules ask). Closing it drops that state and leaves this app open.
      */
     public App replica() {
         StateStore scratch = StateStore.scratch();
         try {
-            return new App(config, source, directory, List.of(), scratch, usageCache, Map.of(), clock,
+            return new App(config, new OnceEach(source), directory, List.of(), scratch, usageCache, Map.of(), clock,
                     Telemetry.create(), true);
         } catch (RuntimeException e) {
             scratch.close();
