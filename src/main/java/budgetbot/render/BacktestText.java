@@ -111,15 +111,18 @@ public final class BacktestText {
     /** The highest share of a budget and the highest growth, with where and when. */
     private static Optional<String> highest(RuleReport rule, ZoneId zone, String currency) {
         List<String> parts = new ArrayList<>();
-        rule.budgetPeak().ifPresent(p -> parts.add(Format.share(p.value()) + " of the " + AlertFormatter.condition(p.finding())
-                + " (" + Amounts.of(p.finding().metric(), p.finding().used(), currency) + where(p, zone) + ")"));
-        rule.growthPeak().ifPresent(p -> parts.add(Format.signedPercent(p.value()) + " " + AlertFormatter.condition(p.finding())
-                + " against a threshold of " + threshold(rule, p.finding()) + " (" + where(p, zone).substring(2) + ")"));
+        rule.budgetPeak().ifPresent(p -> parts.add(Format.share(p.value()) + " of the "
+                + AlertFormatter.condition(p.finding()) + " (" + Amounts.of(p.finding().metric(), p.finding().used(),
+                currency) + ", " + where(p, zone) + ")"));
+        rule.growthPeak().ifPresent(p -> parts.add(Format.signedPercent(p.value()) + " "
+                + AlertFormatter.condition(p.finding()) + " against a threshold of " + threshold(rule, p.finding())
+                + " (" + where(p, zone) + ")"));
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", parts));
     }
 
+    /** "uminferapikey-prod, Fri 20 Nov 2026 14:05"; the moment alone for a rule's only group. */
     private static String where(Peak p, ZoneId zone) {
-        return (p.finding().group().equals("all") ? "" : ", " + p.finding().group()) + ", " + Format.moment(p.at(), zone);
+        return (p.finding().group().equals("all") ? "" : p.finding().group() + ", ") + Format.moment(p.at(), zone);
     }
 
     private static String threshold(RuleReport rule, Finding growth) {
