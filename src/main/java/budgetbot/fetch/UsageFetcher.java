@@ -39,8 +39,7 @@ import java.util.function.Supplier;
  *
  * <p>With a place for settled days (the usage cache, {@link SliceCache}), each series' windows are cut into local
  * days (see {@link SlicePlan}): closed days come from the cache, or are fetched whole once and kept; the open part
- * of all windows is one request. So a
- * steady cycle makes one request per series, plus one per day that closed since the last cycle, whatever the
+ * of all windows is one request. So a steady cycle makes one request per series, plus one per day that closed since the last cycle, whatever the
  * periods. A window's part of a day or of the open range is the sum of the buckets whose timestamp lies in it;
  * a whole day or the whole open range keeps the totals UCloud reported for it. The buckets of whole cached days
  * are read from the database only when a window's buckets are (a forecast, a digest's chart), so read them
@@ -143,9 +142,8 @@ public final class UsageFetcher implements AutoCloseable {
         Map<List<Window>, SlicePlan> planned = new HashMap<>();
         missing.forEach(e -> plans.put(e.getKey(), planned.computeIfAbsent(e.getValue(),
                 w -> SlicePlan.of(w, zone, settledBefore))));
-        Map<Series, Map<Window, UsageTotals>> cached = cache.get().totals(days(plans, SlicePlan::closedDays, null));
-        Map<Series, Map<Window, List<UsageBucket>>> partial = cache.get().buckets(days(plans, SlicePlan::partial,
-                cached));
+        Map<Series, Map<Window, UsageTotals>> cached = cache.get().totals(closedDays(plans));
+        Map<Series, Map<Window, List<UsageBucket>>> partial = cache.get().buckets(cachedPartialDays(plans, cached));
         Instant loaded = clock.instant();
 
         Map<Part, Future<Usage>> calls = new LinkedHashMap<>();
@@ -202,21 +200,23 @@ public final class UsageFetcher implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Some days of every plan, by series: the plan's own collection, unless {@code cachedOnly} says that only the
-     * days the cache has are wanted and the cache lacks some of them.
-     */
-    private static Map<Series, Collection<Window>> days(Map<Series, SlicePlan> plans,
-            Function<SlicePlan, Collection<Window>> which, Map<Series, Map<Window, UsageTotals>> cachedOnly) {
+    /** The closed days of every plan, by series: the plan's own set, which the series sharing it share. */
+    private static Map<Series, Collection<Window>> closedDays(Map<Series, SlicePlan> plans) {
+        Map<Series, Collection<Window>> days = new HashMap<>();
+        plans.forEach((s, plan) -> days.put(s, plan.closedDays()));
+        return days;
+    }
+
+    /** The cached days of every plan that a window covers only in part (their buckets are summed), by series. */
+    private static Map<Series, Collection<Window>> cachedPartialDays(Map<Series, SlicePlan> plans,
+                                                                     Map<Series, Map<Window, UsageTotals>> cached) {
         Map<Series, Collection<Window>> days = new HashMap<>();
         plans.forEach((s, plan) -> {
-            Collection<Window> all = which.apply(plan);
-            if (all.isEmpty()) {
-                return;
+            Map<Window, UsageTotals> have = cached.getOrDefault(s, Map.of());
+            if (!plan.partial().isEmpty()) {
+                days.put(s, have.size() == plan.closedDays().size() ? plan.partial()
+                        : plan.partial().stream().filter(have::containsKey).toList());
             }
-            Map<Window, UsageTotals> have = cachedOnly == null ? null : cachedOnly.getOrDefault(s, Map.of());
-            days.put(s, have == null || have.size() == plan.closedDays().size() ? all
-                    : all.stream().filter(have::containsKey).toList());
         });
         return days;
     }
