@@ -21,6 +21,8 @@ MODELS=deepseek-ai/DeepSeek-R1,deepseek-ai/DeepSeek-V3-0324,Qwen/Qwen3-32B,moons
 
 say() { printf 'backtest-bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 for tool in java curl jq awk; do
     command -v "$tool" >/dev/null || die "needs $tool (Debian: apt-get install curl jq gawk)"
 done
@@ -28,10 +30,7 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/budgetbot-backtest.XXXXXX")
 SIM_PID=
 cleanup() {
-    if [[ -n $SIM_PID ]]; then
-        kill "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    stop "$SIM_PID"
     if [[ ${BENCH_KEEP:-} == 1 ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -41,23 +40,14 @@ if [[ ! -f $JAR ]]; then
     (cd "$ROOT" && mvn -B -q -DskipTests package) || die "build failed"
 fi
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo 18089)
-java -jar "$JAR" simulator --port "$PORT" --synthetic-keys 25 --models "$MODELS" --max-window-days 31 \
-    >"$WORK/sim.out" 2>"$WORK/sim.err" &
-SIM_PID=$!
-BASE=http://127.0.0.1:$PORT/
-for _ in $(seq 1 100); do curl -sf "${BASE}_sim/stats" >/dev/null && break; sleep 0.2; done
-curl -sf "${BASE}_sim/stats" >/dev/null || die "the simulator did not start: $(cat "$WORK/sim.err")"
-PUBLIC=$(awk '/publicKey:/ {print $2; exit}' "$WORK/sim.out")
-PRIVATE=$(awk '/privateKey:/ {print $2; exit}' "$WORK/sim.out")
+start_simulator "$WORK" --synthetic-keys 25 --models "$MODELS" --max-window-days 31
 
 cat >"$WORK/rules.yml" <<EOF
 timezone: $ZONE
 ucloud:
   baseUrl: $BASE
-  publicKey: $PUBLIC
-  privateKey: "$PRIVATE"
+  publicKey: $PUBLIC_KEY
+  privateKey: "$PRIVATE_KEY"
 state:
   url: "jdbc:h2:file:$WORK/state/budgetbot"
 prices:

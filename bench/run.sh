@@ -32,15 +32,14 @@ MODELS=(deepseek-ai/DeepSeek-R1 deepseek-ai/DeepSeek-V3-0324 Qwen/Qwen3-32B moon
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 join() { local IFS=$1; shift; printf '%s' "$*"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/budgetbot-bench.XXXXXX")
 SIM_PID=
 cleanup() {
-    if [[ -n $SIM_PID ]]; then
-        kill "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    stop "$SIM_PID"
     if [[ ${BENCH_KEEP:-} == 1 ]]; then say "bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -56,22 +55,9 @@ fi
 BB="java $JAVA_OPTS -jar $JAR"
 
 # ---------------------------------------------------------------- simulator
-# --port 0: the simulator binds a free port on 127.0.0.1 and prints its base URL
-java -jar "$JAR" simulator --port 0 --keys "$(join , "${KEYS[@]}")" --models "$(join , "${MODELS[@]}")" \
-    >"$WORK/simulator.out" 2>"$WORK/simulator.log" &
-SIM_PID=$!
-for _ in $(seq 600); do
-    grep -q '^Ctrl-C' "$WORK/simulator.out" 2>/dev/null && break
-    kill -0 "$SIM_PID" 2>/dev/null || die "simulator exited: $(tail -5 "$WORK/simulator.log")"
-    sleep 0.1
-done
-grep -q '^Ctrl-C' "$WORK/simulator.out" || die "simulator did not start within 60 s"
-BASE=$(awk '$1 == "baseUrl:" {print $2}' "$WORK/simulator.out")
-PUBLIC_KEY=$(awk '$1 == "publicKey:" {print $2}' "$WORK/simulator.out")
+start_simulator "$WORK" --keys "$(join , "${KEYS[@]}")" --models "$(join , "${MODELS[@]}")"
 # the configs refer to ${BENCH_UCLOUD_PRIVATE_KEY} as a real one would; the key is the simulator's demo key
-BENCH_UCLOUD_PRIVATE_KEY=$(awk '$1 == "privateKey:" {print $2}' "$WORK/simulator.out")
-export BENCH_UCLOUD_PRIVATE_KEY
-[[ $BASE == http://127.0.0.1:* ]] || die "unexpected simulator address '$BASE'"
+export BENCH_UCLOUD_PRIVATE_KEY=$PRIVATE_KEY
 
 # Faults are queued on the simulator and consumed by the next requests; a "slow" fault delays one answer.
 queue_slow() { echo "curl -sf -X POST '${BASE}_sim/faults?kind=slow&count=$1&delayMs=$LATENCY_MS' >/dev/null"; }

@@ -52,6 +52,8 @@ BIG=10000
 say() { printf 'scale: %s\n' "$*" >&2; }
 commas() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 for tool in java curl jq sha1sum awk; do
     command -v "$tool" >/dev/null || die "needs $tool (Debian: apt-get install curl jq coreutils gawk)"
@@ -61,14 +63,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/budgetbot-scale.XXXXXX")
 SIM_PID= STEP_PID= BIG_WARM= BIG_WARM_FLOOR= BIG_WARM_RC= SMALL_WARM_FLOOR=
 cleanup() {
     # a step runs under its own timeout, in its own process group: stop it (timeout passes the signal on)
-    if [[ -n $STEP_PID ]]; then
-        kill "$STEP_PID" 2>/dev/null || true
-        wait "$STEP_PID" 2>/dev/null || true
-    fi
-    if [[ -n $SIM_PID ]]; then
-        kill "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    stop "$STEP_PID" "$SIM_PID"
     if [[ ${BENCH_KEEP:-} == 1 ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -172,21 +167,10 @@ WINDOWS=(--window "$MONTH_S,$AT_S" --window "$PREV_S,$PREV_END_S")
 # 2,500 synthetic keys x 4 models = the 10,000 series; the N = 1,000 config uses the first 250 keys. Windows up to
 # 31 days so that the curl loop's one-request-per-month gets an answer (budgetbot sends day slices anyway).
 say "starting the simulator"
-java -jar "$JAR" simulator --port 0 --synthetic-keys $((BIG / ${#MODELS[@]})) --max-window-days 31 \
-    --models "$(IFS=,; echo "${MODELS[*]}")" >"$WORK/simulator.out" 2>"$WORK/simulator.log" &
-SIM_PID=$!
-for _ in $(seq 600); do
-    grep -q '^Ctrl-C' "$WORK/simulator.out" 2>/dev/null && break
-    kill -0 "$SIM_PID" 2>/dev/null || die "simulator exited: $(tail -5 "$WORK/simulator.log")"
-    sleep 0.1
-done
-grep -q '^Ctrl-C' "$WORK/simulator.out" || die "simulator did not start within 60 s"
-BASE=$(awk '$1 == "baseUrl:" {print $2}' "$WORK/simulator.out")
-PUBLIC_KEY=$(awk '$1 == "publicKey:" {print $2}' "$WORK/simulator.out")
+start_simulator "$WORK" --synthetic-keys $((BIG / ${#MODELS[@]})) --max-window-days 31 \
+    --models "$(IFS=,; echo "${MODELS[*]}")"
 # the configs refer to ${BENCH_UCLOUD_PRIVATE_KEY} as a real one would; the key is the simulator's demo key
-BENCH_UCLOUD_PRIVATE_KEY=$(awk '$1 == "privateKey:" {print $2}' "$WORK/simulator.out")
-export BENCH_UCLOUD_PRIVATE_KEY
-[[ $BASE == http://127.0.0.1:* ]] || die "unexpected simulator address '$BASE'"
+export BENCH_UCLOUD_PRIVATE_KEY=$PRIVATE_KEY
 curl -sf "${BASE}_sim/stats" >/dev/null || die "the simulator has no /_sim/stats: rebuild target/budgetbot.jar"
 
 # ---------------------------------------------------------------- configs

@@ -26,17 +26,14 @@ FAULT_KINDS=(http500 ret153 http503)
 
 say() { printf 'soak: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 for tool in java jcmd jstat python3 curl; do
     command -v "$tool" >/dev/null || die "needs $tool"
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/budgetbot-soak.XXXXXX")
 SIM_PID= SLACK_PID= RUN_PID= FAULTS_PID=
-stop() { # stop PID...: SIGTERM each that runs, then wait for it
-    for pid in "$@"; do
-        if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-    done
-}
 cleanup() {
     stop "$FAULTS_PID" "$RUN_PID" "$SLACK_PID" "$SIM_PID"
     if [[ ${SOAK_KEEP:-} == 1 ]]; then say "kept $WORK"; else rm -rf "$WORK"; fi
@@ -63,11 +60,7 @@ await_line() {
 
 # ---------------------------------------------------------------- the simulator and Slack
 models_csv=$(IFS=,; echo "${MODELS[*]}")
-java -jar "$JAR" simulator --port 0 --synthetic-keys "$KEYS" --models "$models_csv" >"$WORK/sim.out" 2>"$WORK/sim.err" &
-SIM_PID=$!
-BASE=$(await_line "$WORK/sim.out" 'listening on' "$SIM_PID" | awk '{print $NF}')
-PUBLIC=$(await_line "$WORK/sim.out" 'publicKey:' "$SIM_PID" | awk '{print $2}')
-PRIVATE=$(await_line "$WORK/sim.out" 'privateKey:' "$SIM_PID" | awk '{print $2}')
+start_simulator "$WORK" --synthetic-keys "$KEYS" --models "$models_csv"
 python3 "$ROOT/bench/flaky_slack.py" "$WORK/received.jsonl" "0.$(printf '%02d' "$FAIL")" 12 >"$WORK/slack.out" &
 SLACK_PID=$!
 SLACK=http://127.0.0.1:$(await_line "$WORK/slack.out" '^READY' "$SLACK_PID" | awk '{print $2}')
@@ -82,8 +75,8 @@ cat >"$WORK/rules.yml" <<YAML
 timezone: "$(printf '%+03d:00' "$offset")"
 ucloud:
   baseUrl: $BASE
-  publicKey: $PUBLIC
-  privateKey: "$PRIVATE"
+  publicKey: $PUBLIC_KEY
+  privateKey: "$PRIVATE_KEY"
 state:
   url: "jdbc:h2:file:$WORK/state/budgetbot"
 channels:
