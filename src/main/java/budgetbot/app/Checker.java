@@ -26,10 +26,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Evaluates rules as of a moment and records what must be announced; delivery is the dispatcher's. Besides alerts,
@@ -55,7 +57,7 @@ public final class Checker {
             return findings.stream().filter(Finding::active).count();
         }
 
-        /** One line for the console and the log, naming every active condition. */
+        /** One line for the console and the log, naming every active condition and what was announced. */
         public String summary() {
             if (error.isPresent()) {
                 return rule + ": FAILED: " + error.get();
@@ -63,7 +65,10 @@ public final class Checker {
             List<String> active = findings.stream().filter(Finding::active).map(AlertFormatter::summary).toList();
             return rule + ": " + Amounts.count(findings.size(), "condition") + ", "
                     + (active.isEmpty() ? "all clear" : active.size() + " active (" + String.join("; ", active) + ")")
-                    + ", " + Amounts.count(announced.size(), "notification");
+                    + ", " + Amounts.count(announced.size(), "notification") + (notices.isEmpty() ? ""
+                    : ", " + Amounts.count(notices.size(), "notice") + " (" + notices.stream()
+                    .map(n -> n.kind().name().toLowerCase(Locale.ROOT)).distinct().collect(Collectors.joining(", "))
+                    + ")");
         }
     }
 

@@ -143,6 +143,7 @@ class DiscoveryE2ETest {
                 "named is misconfigured: key \"" + OFF + "\" is disabled in UCloud",
                 "named is misconfigured: key \"" + BATCH + "\" may not call model \"" + QWQ + "\"",
                 "delivery: 3 sent, 0 failed, 0 pending");
+        assertThat(first.out()).as("the check's summary line").contains(", 3 notices (misconfigured)");
         assertThat(second.out()).doesNotContain("misconfigured").contains("delivery: 0 sent, 0 failed, 0 pending");
         assertThat(sim.requests()).filteredOn(r -> Simulator.TOKEN_USAGE.equals(r.get("Action")))
                 .extracting(r -> r.get("KeyId")).doesNotContain("uminferapikey-prdo", OFF);
