@@ -151,8 +151,12 @@ java -jar "$JAR" check --config "$WORK/rules.yml" >"$WORK/flush.out" 2>"$WORK/fl
 slack_counts=$(curl -sf "$SLACK/_flaky")
 
 # ---------------------------------------------------------------- the count
+# one row per message and channel: bodies live in outbox_message since schema 5, and an alert merged into another's
+# message keeps its dedup key in a row recorded as done without a send (no attempt)
 java -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/state/budgetbot" -user "" -password "" -sql \
-    "CALL CSVWRITE('$WORK/outbox.csv', 'SELECT id, attempts, sent_at, message FROM outbox ORDER BY id');
+    "CALL CSVWRITE('$WORK/outbox.csv', 'SELECT o.id, o.attempts, o.sent_at, COALESCE(o.message, m.message) AS message
+         FROM outbox o LEFT JOIN outbox_message m ON m.id = o.message_id
+         WHERE NOT (o.attempts = 0 AND o.sent_at IS NOT NULL) ORDER BY o.id');
      CALL CSVWRITE('$WORK/events.csv', 'SELECT COUNT(*) AS n FROM alert_events');" >/dev/null
 python3 - "$WORK" "$RAN" "$FAIL" "$(cat "$WORK/faults.queued" 2>/dev/null || echo 0)" "$pending_faults" "$stats" \
     "$slack_counts" "$HEAP_BEFORE" "$THREADS_BEFORE" "$RSS_BEFORE" "$HEAP_AFTER" "$THREADS_AFTER" "$RSS_AFTER" \
