@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +46,8 @@ class UsageCacheTest {
     UsageLedgerServer server;
     UCloudClient client;
     final MeterRegistry meters = new SimpleMeterRegistry();
+    /** Each holds a pool of threads: closed after the test, so that none lingers into tests that count threads. */
+    final List<UsageFetcher> fetchers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -59,6 +62,7 @@ class UsageCacheTest {
 
     @AfterEach
     void stop() {
+        fetchers.forEach(UsageFetcher::close);
         client.close();
         server.close();
     }
@@ -155,8 +159,8 @@ class UsageCacheTest {
 
             List<Window> windows = monthAndPreviousSpan(utc, clock.instant());
             int before = server.requests();
-            UsageSnapshot cached = new UsageFetcher(utcClient, Optional.of(new SliceCache(store, clock)), utc, SETTLE,
-                    clock, 4, meters).fetch(windows, SERIES);
+            UsageSnapshot cached = opened(new UsageFetcher(utcClient, Optional.of(new SliceCache(store, clock)), utc,
+                    SETTLE, clock, 4, meters)).fetch(windows, SERIES);
             assertThat(server.requests() - before).as("Nov 1..19, Oct 1..20 and the open Nov 20, all in UTC")
                     .isEqualTo(SERIES.size() * (19 + 20 + 1));
             try (UsageFetcher uncached = new UsageFetcher(utcClient, Optional.empty(), utc, SETTLE, clock, 4, meters)) {
@@ -185,7 +189,13 @@ class UsageCacheTest {
     }
 
     private UsageFetcher fetcher(StateStore store, MutableClock clock) {
-        return new UsageFetcher(client, Optional.of(new SliceCache(store, clock)), SHANGHAI, SETTLE, clock, 4, meters);
+        return opened(new UsageFetcher(client, Optional.of(new SliceCache(store, clock)), SHANGHAI, SETTLE, clock, 4,
+                meters));
+    }
+
+    private UsageFetcher opened(UsageFetcher fetcher) {
+        fetchers.add(fetcher);
+        return fetcher;
     }
 
     /** The month so far and the same span of the previous month: a monthly budget with month-over-month growth. */
