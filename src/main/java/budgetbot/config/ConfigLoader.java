@@ -33,6 +33,7 @@ public final class ConfigLoader {
     static final Duration DEFAULT_SETTLE = Duration.ofHours(2);
     static final int MAX_CONCURRENCY = 256;
     static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
+    static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(250);
     static final String LOOPBACK = "127.0.0.1";
     static final int DEFAULT_SERVER_PORT = 9464;
     static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofHours(1);
@@ -97,7 +98,8 @@ public final class ConfigLoader {
         UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
                 "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle",
                 "discoveryInterval"), values);
-        StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster", "retention"),
+        StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster", "retention",
+                "connectTimeout"),
                 values);
         Prices prices = prices(top.section("prices", false, "currency", "models"), values);
         Map<String, ChannelConfig> channels = Channels.read(top, values);
@@ -158,7 +160,9 @@ public final class ConfigLoader {
         }
         return new StateConfig(url, s.optional("username", "", values.string()),
                 s.optional("password", new Secret(""), values.secret()), cluster,
-                s.optional("retention", DEFAULT_RETENTION, values.duration()));
+                s.optional("retention", DEFAULT_RETENTION, values.duration()),
+                s.optional("connectTimeout", StateConfig.DEFAULT_CONNECT_TIMEOUT, values.check(values.duration(),
+                        d -> d.compareTo(MIN_CONNECT_TIMEOUT) >= 0, d -> "at least 250ms (the pool's minimum)")));
     }
 
     /** {@code listen}: {@code host:port}, or a port alone on loopback; any other address must be written out. */

@@ -164,6 +164,7 @@ public final class StateStore implements AutoCloseable {
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(cfg.cluster() ? CLUSTER_POOL_SIZE : MAX_POOL_SIZE);
         hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(cfg.connectTimeout().toMillis());
         hc.setReadOnly(readOnly);
         if (readOnly && url.startsWith(POSTGRES)) {
             hc.addDataSourceProperty("readOnlyMode", "always");
@@ -377,7 +378,7 @@ public final class StateStore implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -394,12 +395,25 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** Rolls back, keeping {@code cause} the error: a connection that broke cannot roll back either. */
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     /**
      * The pool's timeout names only the pool ("Connection is not available"); why no connection could be made
      * (refused, unknown host, wrong password) is the driver's exception underneath.
      */
     private static String describe(SQLException e) {
-        return e instanceof SQLTransientConnectionException && e.getCause() != null
-                ? "the state database is unreachable: " + e.getCause().getMessage() : e.getMessage();
+        if (e instanceof SQLTransientConnectionException && e.getCause() != null) {
+            return "the state database is unreachable: " + e.getCause().getMessage();
+        }
+        // SQLSTATE class 08: the connection broke (the server went away while it was in use)
+        return e.getSQLState() != null && e.getSQLState().startsWith("08")
+                ? "the state database is unreachable: " + e.getMessage() : e.getMessage();
     }
 }

@@ -32,6 +32,7 @@ final class TestBot implements AutoCloseable {
     final Path file;
     private final String stateUrl;
     private final boolean cluster;
+    private String connectTimeout = "30s";
 
     private TestBot(Simulator sim, Clock clock, Path file, String stateUrl, boolean cluster) {
         this.sim = sim;
@@ -66,6 +67,12 @@ final class TestBot implements AutoCloseable {
         return new TestBot(sim, clock, dir.resolve("rules.yml"), stateUrl, cluster);
     }
 
+    /** Writes {@code state.connectTimeout} into the config files it writes from now on. */
+    TestBot withConnectTimeout(String timeout) {
+        this.connectTimeout = timeout;
+        return this;
+    }
+
     /** Writes the config file with these crons (and an extra rule when {@code extraRule} is not empty). */
     TestBot write(String ruleCron, String digestCron, String extraRule) {
         String extra = extraRule.isEmpty() ? "" : """
@@ -87,6 +94,7 @@ final class TestBot implements AutoCloseable {
                 state:
                   url: "%s"
                   cluster: %s
+                  connectTimeout: %s
                 channels:
                   ops: { type: console }
                 rules:
@@ -104,7 +112,7 @@ final class TestBot implements AutoCloseable {
                     rules: [%s]
                     notify: [ops]
                 """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(), stateUrl, cluster,
-                RULE, ruleCron, extra, DIGEST, digestCron, RULE);
+                connectTimeout, RULE, ruleCron, extra, DIGEST, digestCron, RULE);
         return write(yaml);
     }
 

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A new, empty schema in the PostgreSQL named by {@code BUDGETBOT_TEST_PG_URL}, dropped on close; the test is
- * skipped when the variable is unset, and fails when {@code CI=true} as well.
+ * A new, empty schema in the PostgreSQL named by {@code BUDGETBOT_TEST_PG_URL}, dropped on close. Without the
+ * variable, in a {@link LocalPostgres} that this JVM starts on first use and stops when it exits.
  */
 public final class PgSchema implements AutoCloseable {
     private final String baseUrl;
@@ -21,9 +21,7 @@ public final class PgSchema implements AutoCloseable {
     }
 
     public static PgSchema create() throws SQLException {
-        String base = System.getenv("BUDGETBOT_TEST_PG_URL");
-        Needs.that(base != null && !base.isBlank(),
-                "BUDGETBOT_TEST_PG_URL is not set: start one with bash .ci/start-postgres.sh");
+        String base = Shared.URL;
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
         execute(base, "CREATE SCHEMA " + schema);
         return new PgSchema(base, schema);
@@ -37,6 +35,21 @@ public final class PgSchema implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         execute(baseUrl, "DROP SCHEMA " + schema + " CASCADE");
+    }
+
+    /** The server every schema of this JVM is made in, chosen (and started) once. */
+    private static final class Shared {
+        static final String URL = url();
+
+        private static String url() {
+            String given = System.getenv("BUDGETBOT_TEST_PG_URL");
+            if (given != null && !given.isBlank()) {
+                return given;
+            }
+            LocalPostgres pg = LocalPostgres.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "local-postgres-stop"));
+            return pg.url();
+        }
     }
 
     private static void execute(String url, String sql) throws SQLException {

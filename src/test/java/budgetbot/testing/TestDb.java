@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * A fresh, empty database for one test: an H2 file in a temporary directory, or a new schema in the
- * PostgreSQL named by {@code BUDGETBOT_TEST_PG_URL} (skipped when unset, failed when also {@code CI=true}).
+ * test PostgreSQL ({@link PgSchema}).
  */
 public final class TestDb implements AutoCloseable {
     public enum Kind { H2, POSTGRES }
