@@ -9,10 +9,21 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
-/** {@code --config FILE}, default {@code $BUDGETBOT_CONFIG} or {@code ./rules.yml}; mixed into every command. */
+/**
+ * {@code --config FILE}, default {@code $BUDGETBOT_CONFIG} or {@code ./rules.yml}; mixed into every command. The
+ * environment it reads ({@code BUDGETBOT_CONFIG}, {@code ${VAR}} in the file) is the one {@link Main} was given.
+ */
 final class ConfigOption {
     private static final String ENV = "BUDGETBOT_CONFIG";
+
+    private final Map<String, String> environment;
+
+    ConfigOption(Map<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+    }
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "rules.yml to use (default: $BUDGETBOT_CONFIG or ./rules.yml)")
@@ -22,11 +33,11 @@ final class ConfigOption {
         if (file != null) {
             return file;
         }
-        return fromEnvironment() ? Path.of(System.getenv(ENV)) : Path.of("rules.yml");
+        return fromEnvironment() ? Path.of(environment.get(ENV)) : Path.of("rules.yml");
     }
 
-    private static boolean fromEnvironment() {
-        String env = System.getenv(ENV);
+    private boolean fromEnvironment() {
+        String env = environment.get(ENV);
         return env != null && !env.isBlank();
     }
 
@@ -48,6 +59,6 @@ final class ConfigOption {
             throw new ConfigException(List.of(new ConfigError(path, 0, 0, "", "no such file (" + source
                     + "); name the configuration with --config FILE or the environment variable " + ENV)));
         }
-        return ConfigLoader.load(path, System.getenv(), purpose);
+        return ConfigLoader.load(path, environment, purpose);
     }
 }

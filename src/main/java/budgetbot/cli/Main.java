@@ -8,6 +8,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
+import java.util.Map;
+
 /**
  * The budgetbot command line: one subcommand per job. Exit codes: 0 ok, 2 fix your input (configuration or
  * command line), 1 something failed while running.
@@ -39,7 +41,20 @@ public final class Main implements Runnable {
 
     /** The command line with budgetbot's exit codes and error messages; {@link #main} runs it and exits. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, reading {@code environment} instead of the process's (tests run it in one JVM). */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ConfigOption.class ? (K) new ConfigOption(environment) : defaults.create(type);
+            }
+        };
+        CommandLine cl = new CommandLine(new Main(), factory);
         cl.setExecutionExceptionHandler(new Failures());
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine.UnmatchedArgumentException.printSuggestions(e, e.getCommandLine().getErr());

@@ -1,6 +1,10 @@
 package budgetbot.e2e;
 
 import budgetbot.cli.Main;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +13,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +50,12 @@ public final class Cli {
      * {@code budgetbot args...} in this JVM. The commands print to {@code System.out} and the error handler and
      * logging to {@code System.err}, so both are swapped for the run; tests run one at a time.
      */
-    public static synchronized Run run(String... args) {
+    public static Run run(String... args) {
+        return run(System.getenv(), args);
+    }
+
+    /** As {@link #run(String...)}, the command reading {@code environment} instead of this process's. */
+    public static synchronized Run run(Map<String, String> environment, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -55,12 +65,37 @@ public final class Cli {
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            exit = Main.commandLine().execute(args);
+            exit = Main.commandLine(environment).execute(args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * As {@link #run(Map, String...)} with logging configured from {@code logback} (a resource) for the run: what it
+     * logs, from any thread, is in the run's stderr. The tests' own logging is configured again afterwards.
+     */
+    static synchronized Run run(String logback, Map<String, String> environment, String... args) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        configure(context, Cli.class.getClassLoader().getResource(logback));
+        try {
+            return run(environment, args);
+        } finally {
+            configure(context, Cli.class.getClassLoader().getResource("logback-test.xml"));
+        }
+    }
+
+    private static void configure(LoggerContext context, URL file) {
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        try {
+            configurator.doConfigure(file);
+        } catch (JoranException e) {
+            throw new IllegalStateException("cannot configure logging from " + file, e);
+        }
     }
 
     /**

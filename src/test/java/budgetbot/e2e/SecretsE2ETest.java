@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every command, each a process with every logger at DEBUG (libraries too) and known secrets in its environment
- * (UCloud private key, Slack webhook URL and bot token, SMTP and database passwords), while Slack answers errors
- * that quote them back: no secret appears in what a command prints, in the state database or in a file it writes.
+ * Every command with every logger at DEBUG (libraries too) and known secrets in its environment (UCloud private
+ * key, Slack webhook URL and bot token, SMTP and database passwords), while Slack answers errors that quote them
+ * back: no secret appears in what a command prints, in the state database or in a file it writes. The commands
+ * that end by themselves run in this JVM with that environment; {@code run} and {@code simulator}, which only stop
+ * on a signal, run as processes.
  * {@code notify.SecretLeakTest} does the same for each transport's exceptions and logs.
  */
 class SecretsE2ETest {
@@ -41,7 +44,8 @@ class SecretsE2ETest {
     private static final long SEED = 7071;
     private static final String AFTERNOON = Scenario.arg(Scenario.at("2026-11-20T16:00"));
     private static final String MORNING_AFTER = Scenario.arg(Scenario.at("2026-11-21T09:00"));
-    private static final List<String> DEBUG = List.of("-Dlogback.configurationFile=e2e/logback-debug.xml");
+    private static final String DEBUG_LOGGING = "e2e/logback-debug.xml";
+    private static final List<String> DEBUG = List.of("-Dlogback.configurationFile=" + DEBUG_LOGGING);
     private static final Duration BRIEF_RUN_LIMIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -128,7 +132,9 @@ class SecretsE2ETest {
     }
 
     private static Cli.Run run(Map<String, String> env, String... args) {
-        return Cli.start(env, Set.of(), DEBUG, args).await();
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(env);
+        return Cli.run(DEBUG_LOGGING, environment, args);
     }
 
     /** Starts a long-running command, lets it work until {@code working} holds, then stops it with SIGTERM. */
