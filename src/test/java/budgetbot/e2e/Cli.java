@@ -17,6 +17,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,14 @@ public final class Cli {
      */
     public static Run run(String... args) {
         return run(System.getenv(), args);
+    }
+
+    /** This process's environment with {@code set} set and {@code unset} removed, for {@link #run(Map, String...)}. */
+    public static Map<String, String> environment(Map<String, String> set, Set<String> unset) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeAll(unset);
+        env.putAll(set);
+        return env;
     }
 
     /** As {@link #run(String...)}, the command reading {@code environment} instead of this process's. */

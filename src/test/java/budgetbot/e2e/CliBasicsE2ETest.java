@@ -66,7 +66,7 @@ class CliBasicsE2ETest {
         Path nowhere = dir.resolve("nope.yml");
 
         Cli.Run given = Cli.run("validate", "--config", nowhere.toString()).exits(2);
-        Cli.Run fromEnv = Cli.process(Map.of("BUDGETBOT_CONFIG", nowhere.toString()), Set.of(), "validate").exits(2);
+        Cli.Run fromEnv = Cli.run(Cli.environment(Map.of("BUDGETBOT_CONFIG", nowhere.toString()), Set.of()), "validate").exits(2);
 
         assertThat(given.err()).contains(nowhere + ": no such file (given with --config); name the configuration"
                 + " with --config FILE or the environment variable BUDGETBOT_CONFIG");

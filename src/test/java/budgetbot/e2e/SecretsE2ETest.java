@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +131,7 @@ class SecretsE2ETest {
     }
 
     private static Cli.Run run(Map<String, String> env, String... args) {
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.putAll(env);
-        return Cli.run(DEBUG_LOGGING, environment, args);
+        return Cli.run(DEBUG_LOGGING, Cli.environment(env, Set.of()), args);
     }
 
     /** Starts a long-running command, lets it work until {@code working} holds, then stops it with SIGTERM. */

@@ -23,7 +23,7 @@ class ValidateE2ETest {
 
     @Test
     void theRepositoryRulesPassWhenTheirEnvironmentIsSet() {
-        Cli.Run run = Cli.process(ENV, Set.of("UCLOUD_PROJECT_ID"), "validate", "--config", REPO_RULES.toString());
+        Cli.Run run = Cli.run(Cli.environment(ENV, Set.of("UCLOUD_PROJECT_ID")), "validate", "--config", REPO_RULES.toString());
 
         run.exits(0);
         assertThat(run.out()).isEqualTo("OK: 1 rule, 4 channels" + System.lineSeparator());
@@ -32,7 +32,7 @@ class ValidateE2ETest {
 
     @Test
     void theRepositoryRulesNameEveryMissingVariable() {
-        Cli.Run run = Cli.process(Map.of(), ENV.keySet(), "validate", "--config", REPO_RULES.toString());
+        Cli.Run run = Cli.run(Cli.environment(Map.of(), ENV.keySet()), "validate", "--config", REPO_RULES.toString());
 
         run.exits(2);
         assertThat(run.out()).doesNotContain("OK");
