@@ -17,6 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,9 +40,10 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * {@code kill -9} of {@code run} while it is sending, then a restart on the same state: every alert arrives, soon
- * (not after the dead process's 5-minute leases), and only a message that was on the wire when it died may
- * arrive twice; on H2 also one sent within H2's write delay before it, since such a commit dies with the process.
- * Stopped with SIGTERM instead, {@code run} finishes and records what it is sending: nothing arrives twice.
+ * (not after the dead process's 5-minute leases), and only a message that was on the wire when it died may arrive
+ * twice. Slack holds its answers from one post on while the test stops the process, and the test waits until the
+ * posts answered before are recorded as sent: "on the wire" is an event, not a guess from timestamps. Stopped with
+ * SIGTERM instead, {@code run} finishes and records what it is sending: nothing arrives twice.
  */
 class CrashE2ETest {
     private static final List<String> KEYS = SimulatorOptions.syntheticKeys(5);
@@ -44,22 +51,19 @@ class CrashE2ETest {
             "Qwen/Qwen3-32B", "moonshotai/Kimi-K2-Instruct");
     private static final int ALERTS = KEYS.size() * MODELS.size();
     private static final String HOOK = "/services/T0CRASH/B0CRASH/crash-webhook";
-    /** How long Slack takes to answer each post: the process is killed while it waits for one. */
-    private static final Duration ANSWER_DELAY = Duration.ofMillis(400);
-    /** Sending, recording it and the kill are not one instant: a post this close to the kill counts as on the wire. */
-    private static final Duration ON_THE_WIRE_MARGIN = Duration.ofMillis(500);
-    /** H2 writes a commit to its file up to this long after it (its WRITE_DELAY); a kill -9 loses such commits. */
-    private static final Duration H2_WRITE_DELAY = Duration.ofMillis(500);
+    /** From this post on Slack holds its answers back: the process is stopped while it waits for them. */
+    private static final int HELD = 6;
+    /**
+     * H2 writes a commit to its file up to 500 ms after it (its WRITE_DELAY), and a kill -9 loses such commits; the
+     * test waits this much longer than that before the kill, so that what was answered before is on disk.
+     */
+    private static final Duration H2_WRITE_DELAY_PASSED = Duration.ofSeconds(2);
     /** Well below the 5-minute lease a restart would otherwise wait out, and above a JVM start on a busy machine. */
     private static final Duration RESTART_BOUND = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
-
-    /** One post that reached Slack, and when. */
-    record Post(Instant at, String text) {
-    }
 
     enum Stop { KILL, TERM }
 
@@ -71,111 +75,135 @@ class CrashE2ETest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("stops")
     void aRunStoppedWhileSendingDeliversEveryAlertSoonAfterARestart(TestDb.Kind kind, Stop stop) throws Exception {
-        List<Post> posts = new ArrayList<>();
-        Duration lostCommits = kind == TestDb.Kind.H2 ? H2_WRITE_DELAY : Duration.ZERO;
         try (TestDb db = TestDb.create(kind, dir);
              Simulator sim = Simulator.start(SimulatorOptions.defaults().withKeys(KEYS).withModels(MODELS));
-             MockWebServer slack = slowSlack(posts)) {
+             HoldingSlack slack = HoldingSlack.start()) {
             Path config = Scenario.config(dir, "crash.yml", Map.of(
                     "ZONE", noonZone(), "SIM_URL", sim.baseUrl().toString(), "PUBLIC_KEY", sim.publicKey(),
                     "PRIVATE_KEY", sim.privateKey().reveal(), "STATE_URL", db.config().url(),
-                    "WEBHOOK_URL", "http://127.0.0.1:" + slack.getPort() + HOOK,
+                    "WEBHOOK_URL", "http://127.0.0.1:" + slack.server.getPort() + HOOK,
                     "KEYS", String.join(", ", KEYS), "MODELS", String.join(", ", MODELS)));
 
             Cli.Running first = run(config);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
-                    .failFast(() -> !first.isAlive())
-                    .until(() -> count(posts) >= 5);
-            Instant signalled = Instant.now();
-            assertThat(count(posts)).as("the signal comes in the middle of sending").isLessThan(ALERTS);
+            await().atMost(Duration.ofSeconds(120)).failFast(() -> !first.isAlive()).until(slack::holding);
+            // every post answered so far is recorded as sent (and, on H2, written to its file)
+            await().atMost(Duration.ofSeconds(30)).until(() -> sent(db) == HELD - 1);
+            if (kind == TestDb.Kind.H2) {
+                Thread.sleep(H2_WRITE_DELAY_PASSED.toMillis());
+            }
+            List<String> onTheWire = slack.posts().subList(HELD - 1, slack.posts().size());
+            assertThat(slack.posts().size()).as("the signal comes in the middle of sending").isLessThan(ALERTS);
             if (stop == Stop.KILL) {
                 first.kill();
             } else {
-                first.stop();
+                // a graceful stop waits for the answer it is waiting for, and records it
+                Thread stopping = new Thread(first::stop);
+                stopping.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> first.err().contains("stopping: waiting for running"));
+                slack.release();
+                stopping.join();
             }
-            List<Post> beforeRestart = snapshot(posts);
+            slack.release();
 
             Instant restartedAt = Instant.now();
             Cli.Running second = run(config);
             try {
-                await().atMost(RESTART_BOUND).pollInterval(Duration.ofMillis(100))
-                        .failFast(() -> !second.isAlive())
-                        .until(() -> distinct(posts) == ALERTS);
+                await().atMost(RESTART_BOUND).failFast(() -> !second.isAlive())
+                        .until(() -> slack.posts().stream().distinct().count() == ALERTS);
             } catch (ConditionTimeoutException e) {
-                throw new AssertionError(distinct(posts) + " of " + ALERTS + " alerts after the restart; its log:\n"
-                        + second.err(), e);
+                throw new AssertionError(slack.posts().stream().distinct().count() + " of " + ALERTS
+                        + " alerts after the restart; its log:\n" + second.err(), e);
             }
             Duration took = Duration.between(restartedAt, Instant.now());
-            // a moment longer: anything sent twice now would be counted below
-            Thread.sleep(2 * ANSWER_DELAY.toMillis());
+            // a graceful stop ends what it sends: whatever it sent twice is counted below
             second.stop();
 
-            Map<String, Long> times = snapshot(posts).stream()
-                    .collect(Collectors.groupingBy(Post::text, Collectors.counting()));
-            // a graceful stop finishes what it sends and records it: then nothing was on the wire
-            Instant window = stop == Stop.TERM ? Instant.MAX
-                    : signalled.minus(ANSWER_DELAY).minus(ON_THE_WIRE_MARGIN).minus(lostCommits);
-            List<String> onTheWire = beforeRestart.stream().filter(p -> p.at().isAfter(window)).map(Post::text)
-                    .toList();
+            Map<String, Long> times = slack.posts().stream()
+                    .collect(Collectors.groupingBy(text -> text, Collectors.counting()));
             assertThat(times).hasSize(ALERTS);
-            assertThat(times.values()).as("no alert more than twice").allMatch(n -> n <= 2);
             assertThat(times.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey))
-                    .as("sent twice: only what was on the wire at a kill (or, on H2, answered within its write"
-                            + " delay before it); took %s after the restart", took)
-                    .isSubsetOf(onTheWire);
-            System.out.printf("crash test on %s, %s: %d alerts, %d posted before the restart, %d duplicates, all"
-                    + " delivered %.1f s after the restart%n", kind, stop, ALERTS, beforeRestart.size(),
-                    count(posts) - ALERTS, took.toMillis() / 1000.0);
+                    .as("sent twice: only what was on the wire at a kill; took %s after the restart", took)
+                    .isSubsetOf(stop == Stop.KILL ? onTheWire : List.of());
+            assertThat(times.values()).as("no alert more than twice").allMatch(n -> n <= 2);
+            System.out.printf("crash test on %s, %s: %d alerts, %d posts, all delivered %.1f s after the restart%n",
+                    kind, stop, ALERTS, slack.posts().size(), took.toMillis() / 1000.0);
+        }
+    }
+
+    /** How many alerts the state records as sent; H2's file is reached through the process that holds it. */
+    private static int sent(TestDb db) throws SQLException {
+        String url = db.config().url() + (db.config().url().startsWith("jdbc:h2:") ? ";AUTO_SERVER=TRUE" : "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
     private static Cli.Running run(Path config) {
-        return Cli.start(Map.of(), Set.of(), List.of(), "run", "--config", config.toString(), "--outbox-interval", "1",
+        // the released logging (INFO), which says when a stop begins
+        return Cli.start(Map.of(), Set.of(), List.of("-Dlogback.configurationFile=logback.xml"), "run", "--config", config.toString(), "--outbox-interval", "1",
                 "--reload-interval", "0");
     }
 
-    /** A webhook that records each post when it arrives and answers {@link #ANSWER_DELAY} later. */
-    private static MockWebServer slowSlack(List<Post> posts) throws IOException {
-        MockWebServer server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                if (!request.getUrl().encodedPath().equals(HOOK)) {
-                    return new MockResponse.Builder().code(404).build();
-                }
-                try {
-                    String text = JSON.readTree(request.getBody().utf8()).get("text").asText();
-                    synchronized (posts) {
-                        posts.add(new Post(Instant.now(), text));
+    /** A webhook that records each post as it arrives and answers at once, until post {@link #HELD}: from there on it
+     *  holds its answers until released. */
+    private static final class HoldingSlack implements AutoCloseable {
+        final MockWebServer server = new MockWebServer();
+        private final List<String> posts = new ArrayList<>();
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        static HoldingSlack start() throws IOException {
+            HoldingSlack slack = new HoldingSlack();
+            slack.server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                    if (!request.getUrl().encodedPath().equals(HOOK)) {
+                        return new MockResponse.Builder().code(404).build();
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    int number = slack.add(request);
+                    if (number >= HELD) {
+                        slack.released.await(2, TimeUnit.MINUTES);
+                    }
+                    return new MockResponse.Builder().code(200).body("ok").build();
                 }
-                return new MockResponse.Builder().code(200).body("ok")
-                        .headersDelay(ANSWER_DELAY.toMillis(), TimeUnit.MILLISECONDS).build();
+            });
+            slack.server.start();
+            return slack;
+        }
+
+        private synchronized int add(RecordedRequest request) {
+            try {
+                posts.add(JSON.readTree(request.getBody().utf8()).get("text").asText());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        });
-        server.start();
-        return server;
+            return posts.size();
+        }
+
+        synchronized List<String> posts() {
+            return List.copyOf(posts);
+        }
+
+        /** Whether it holds answers now. */
+        boolean holding() {
+            return posts().size() >= HELD && released.getCount() > 0;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+            server.close();
+        }
     }
 
     /** An offset whose local time is near noon now: every series has used tokens today, and the day lasts. */
     private static String noonZone() {
         int hour = Instant.now().atOffset(ZoneOffset.UTC).getHour();
         return String.format("%+03d:00", 12 - hour);
-    }
-
-    private static List<Post> snapshot(List<Post> posts) {
-        synchronized (posts) {
-            return List.copyOf(posts);
-        }
-    }
-
-    private static int count(List<Post> posts) {
-        return snapshot(posts).size();
-    }
-
-    private static long distinct(List<Post> posts) {
-        return snapshot(posts).stream().map(Post::text).distinct().count();
     }
 }
