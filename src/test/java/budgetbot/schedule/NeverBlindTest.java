@@ -45,6 +45,7 @@ class NeverBlindTest {
 
     Simulator sim;
     final List<AutoCloseable> running = new ArrayList<>();
+    Fires fires;
 
     @AfterEach
     void stop() throws Exception {
@@ -101,14 +102,14 @@ class NeverBlindTest {
         assertThat(unavailable.subject()).startsWith("[budgetbot] spend: usage data unavailable since ");
         assertThat(unavailable.text()).contains("Cause: ").contains("UCloud still failing after 1 attempts: no answer"
                 + " from 127.0.0.1: java.net.ConnectException");
-        Thread.sleep(3000);
+        afterMoreChecks(2);
         assertThat(ops.sent("notice")).hasSize(1);
 
         sim = simulator(sim.port());
         await().atMost(WAIT).until(() -> ops.sent("notice").size() == 2);
         assertThat(ops.sent("notice").get(1).subject()).isEqualTo("[budgetbot] RECOVERED spend: usage data available"
                 + " again");
-        Thread.sleep(2000);
+        afterMoreChecks(2);
         assertThat(ops.sent("notice")).hasSize(2);
     }
 
@@ -154,7 +155,17 @@ class NeverBlindTest {
         UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
         App app = App.open(cfg, ucloud, ucloud, Map.of("ops", ops), Clock.systemUTC());
         running.add(app);
-        running.add(BotScheduler.start(app, Duration.ofSeconds(1)));
+        BotScheduler scheduler = BotScheduler.start(app, Duration.ofSeconds(1));
+        running.add(scheduler);
+        fires = Fires.on(scheduler);
+    }
+
+    /** Returns once the rule has been checked {@code n} more times, and the outbox drained after the last. */
+    private void afterMoreChecks(int n) {
+        int checks = fires.of("rule:spend").size();
+        await().atMost(WAIT).until(() -> fires.of("rule:spend").size() >= checks + n);
+        int drains = fires.of("outbox").size();
+        await().atMost(WAIT).until(() -> fires.of("outbox").size() > drains);
     }
 
     private void restart(Path config, Recorder ops) throws Exception {
