@@ -1,6 +1,7 @@
 package budgetbot.e2e;
 
 import budgetbot.cli.Main;
+import budgetbot.testing.OwnJvm;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -141,7 +142,7 @@ public final class Cli {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath(), Main.class.getName()));
+        command.addAll(List.of("-cp", OwnJvm.classpath(), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         workDir.ifPresent(d -> pb.directory(d.toFile()));
@@ -237,11 +238,5 @@ public final class Cli {
         } catch (IOException e) {
             // a killed or stopped process's pipes are closed under the reader: its output ends here
         }
-    }
-
-    /** Surefire may start tests from a manifest-only jar; it then keeps the real classpath in a property. */
-    private static String classpath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }

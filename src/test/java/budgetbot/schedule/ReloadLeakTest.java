@@ -4,6 +4,7 @@ import budgetbot.app.App;
 import budgetbot.app.Checker;
 import budgetbot.config.Secret;
 import budgetbot.notify.slack.SlackWebhookNotifier;
+import budgetbot.testing.OwnJvm;
 import budgetbot.ucloud.UCloudClient;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -24,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code run} reloads for months: each reload opens a new app (UCloud client, Slack client, database pool,
- * scheduler) and must release every thread of the old one.
+ * scheduler) and must release every thread of the old one. The reloads run in a JVM of their own, where every
+ * live thread is theirs.
  */
 class ReloadLeakTest {
     private static final int RELOADS = 20;
@@ -35,7 +37,25 @@ class ReloadLeakTest {
     Path dir;
 
     @Test
-    void twentyReloadsInARunningSchedulerLeaveTheThreadCountFlat() throws Exception {
+    void twentyReloadsInARunningSchedulerLeaveTheThreadCountFlat() {
+        OwnJvm.Result reloads = OwnJvm.run(ReloadLeakTest.class, Duration.ofMinutes(3), dir.toString());
+
+        assertThat(reloads.exit()).as("the reloads in their own JVM printed:%n%s", reloads.output()).isZero();
+        assertThat(reloads.output()).contains("live threads after " + RELOADS + " reloads");
+    }
+
+    /** The reloads, in a JVM of their own: exits 0 when the thread count stayed flat, fails otherwise. */
+    public static void main(String[] args) throws Exception {
+        try {
+            reloads(Path.of(args[0]));
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void reloads(Path dir) throws Exception {
         try (MockWebServer slack = new MockWebServer();
              TestBot bot = TestBot.inMemory(dir, ConfigWatchTest.MORNING).write(NEVER, NEVER, "batch0")) {
             for (int i = 0; i < RELOADS + 2; i++) {
@@ -58,9 +78,10 @@ class ReloadLeakTest {
 
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(slack.getRequestCount())
                         .as("each app posted to Slack").isEqualTo(RELOADS + 1));
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threads())
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(threads())
                         .as("live threads after %d reloads, were %d before:%n%s", RELOADS, before, names())
                         .isLessThanOrEqualTo(before + TOLERANCE));
+                System.out.printf("live threads after %d reloads: %d, were %d before%n", RELOADS, threads(), before);
             }
         }
     }
