@@ -30,6 +30,8 @@ class DatabaseOutageTest {
     private static final Duration OUTBOX = Duration.ofSeconds(1);
     /** Far more than the pool's wait for a connection ({@code state.connectTimeout: 2s}) before a job fails. */
     private static final Duration FAILS_WITHIN = Duration.ofSeconds(60);
+    /** The pool holds at most this many connections (StateStore.MAX_POOL_SIZE), each of which the crash may break. */
+    private static final int POOLED_CONNECTIONS = 4;
 
     @TempDir
     Path dir;
@@ -47,10 +49,11 @@ class DatabaseOutageTest {
             try (App app = bot.open(bot.load(), ops); BotScheduler scheduler = BotScheduler.start(app, OUTBOX)) {
                 Fires fires = Fires.on(scheduler);
                 pg.stop();
-                // the rule's next fires, during the outage: a pooled connection the crash broke may fail the first
-                // one with the driver's I/O error; the next one cannot connect at all, and says why
+                // the rule's next fires, during the outage: each pooled connection the crash broke fails one with the
+                // driver's I/O error (and leaves the pool); then no connection can be made at all, which says why
                 List<String> failures = checkFailures(logs);
-                for (int fire = 1; fire <= 2 && failures.stream().noneMatch(m -> m.contains("refused")); fire++) {
+                for (int fire = 1; fire <= POOLED_CONNECTIONS + 1 && failures.stream().noneMatch(m -> m.contains("refused"));
+                     fire++) {
                     scheduler.quartz().triggerJob(BotScheduler.ruleKey(RULE));
                     int seen = fire;
                     await().atMost(FAILS_WITHIN).until(() -> checkFailures(logs).size() == seen);
