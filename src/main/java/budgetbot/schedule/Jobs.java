@@ -29,8 +29,8 @@ final class Jobs {
     }
 
     /**
-     * Runs {@code work}; a failure is logged here in one line, because Quartz would log it with a stack trace,
-     * or not at all below its WARN level, and the next fire simply tries again.
+     * Runs {@code work}; a failure is logged here, its cause in the first line and the stack trace under it, because
+     * Quartz would log it below its WARN level, or not at all; the next fire simply tries again.
      */
     static void run(JobExecutionContext ctx, String what, BiConsumer<App, Dispatcher> work) throws JobExecutionException {
         App app;
@@ -44,7 +44,7 @@ final class Jobs {
         try {
             work.accept(app, dispatcher);
         } catch (RuntimeException e) {
-            log.error("{} failed: {}", what, e.toString());
+            log.error("{} failed: {}", what, e.toString(), e);
             throw new JobExecutionException(e);
         }
     }

@@ -131,7 +131,7 @@ public final class OpsServer implements AutoCloseable {
                 try {
                     response = handler.handle();
                 } catch (RuntimeException e) {
-                    log.warn("{} {} failed: {}", method, exchange.getRequestURI().getPath(), e.toString());
+                    log.warn("{} {} failed: {}", method, exchange.getRequestURI().getPath(), e.toString(), e);
                     response = new Response(500, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
                 }
             }
