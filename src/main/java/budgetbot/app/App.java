@@ -68,7 +68,7 @@ public final class App implements AutoCloseable {
         this.fetcher = new UsageFetcher(telemetry.metered(source), Optional.of(days),
                 config.calendar().zone(), config.ucloud().settle(), clock, config.ucloud().maxConcurrency(),
                 telemetry.registry());
-        this.discovery = new Discovery(directory, config, clock);
+        this.discovery = new Discovery(directory, config, clock, new RememberedKeys(store, config.ucloud()));
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);

@@ -16,14 +16,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
  * The project's API keys and the models each may call, as UCloud last listed them, and what each rule watches by
  * that list ({@link Coverage}). The list is renewed once it is older than {@code ucloud.discoveryInterval}, so a key
- * created today is watched by {@code keys: "*"} without a restart. A failed listing keeps the last good list and is
- * tried again after a minute (or the interval, when that is shorter); with no list yet and rules with {@code *},
- * at the next use, since those rules see nothing until then.
+ * created today is watched by {@code keys: "*"} without a restart, and it is remembered in the state database
+ * ({@link RememberedKeys}), so a command run within the interval of the last listing asks UCloud nothing. A failed
+ * listing keeps the last good list and is tried again after a minute (or the interval, when that is shorter); with
+ * no list yet and rules with {@code *}, at the next use, since those rules see nothing until then.
+ *
+ * <p>UCloud is asked outside the lock: checks go on with the last list while it is renewed, and only a check that
+ * has no list at all waits for the listing in flight.
  */
 public final class Discovery {
     private static final Logger log = LoggerFactory.getLogger(Discovery.class);
@@ -32,38 +38,86 @@ public final class Discovery {
     private final KeyDirectory directory;
     private final BotConfig config;
     private final Clock clock;
+    private final RememberedKeys remembered;
     private Optional<List<ApiKey>> keys = Optional.empty();
     private Instant listedAt;
     private Instant nextListing = Instant.MIN;
     private Optional<UsageException> failure = Optional.empty();
+    /** The listing under way, if any. */
+    private CompletableFuture<List<ApiKey>> inFlight;
+    private boolean loaded;
 
-    Discovery(KeyDirectory directory, BotConfig config, Clock clock) {
+    Discovery(KeyDirectory directory, BotConfig config, Clock clock, RememberedKeys remembered) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.remembered = Objects.requireNonNull(remembered, "remembered");
     }
 
     /**
-     * Lists the keys now.
+     * Lists the keys now (or waits for the listing already under way).
      *
      * @throws UsageException when UCloud cannot list them; the last good list stays in use
      */
-    public synchronized List<ApiKey> refresh() {
+    public List<ApiKey> refresh() {
+        CompletableFuture<List<ApiKey>> listing;
+        boolean mine = false;
+        synchronized (this) {
+            if (inFlight == null) {
+                inFlight = new CompletableFuture<>();
+                mine = true;
+            }
+            listing = inFlight;
+        }
+        if (mine) {
+            list(listing);
+        }
+        try {
+            return listing.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof UsageException u ? u : e;
+        }
+    }
+
+    /** Asks UCloud, with no lock held, and records the outcome. */
+    private void list(CompletableFuture<List<ApiKey>> listing) {
         Instant now = clock.instant();
         Duration interval = config.ucloud().discoveryInterval();
         try {
             List<ApiKey> listed = directory.apiKeys();
-            logNew(listed);
-            keys = Optional.of(listed);
-            listedAt = now;
-            nextListing = now.plus(interval);
-            failure = Optional.empty();
-            return listed;
+            synchronized (this) {
+                logNew(listed);
+                keys = Optional.of(listed);
+                listedAt = now;
+                nextListing = now.plus(interval);
+                failure = Optional.empty();
+                inFlight = null;
+            }
+            remember(listed, now);
+            listing.complete(listed);
         } catch (UsageException e) {
-            failure = Optional.of(e);
-            boolean blind = keys.isEmpty() && config.rules().stream().anyMatch(RuleConfig::discovers);
-            nextListing = blind ? now : now.plus(interval.compareTo(RETRY) < 0 ? interval : RETRY);
+            synchronized (this) {
+                failure = Optional.of(e);
+                boolean blind = keys.isEmpty() && config.rules().stream().anyMatch(RuleConfig::discovers);
+                nextListing = blind ? now : now.plus(interval.compareTo(RETRY) < 0 ? interval : RETRY);
+                inFlight = null;
+            }
+            listing.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                inFlight = null;
+            }
+            listing.completeExceptionally(e);
             throw e;
+        }
+    }
+
+    /** A listing that cannot be remembered is still used: the next command merely lists again. */
+    private void remember(List<ApiKey> listed, Instant at) {
+        try {
+            remembered.save(listed, at);
+        } catch (RuntimeException e) {
+            log.warn("the key listing could not be remembered in the state database: {}", e.getMessage());
         }
     }
 
@@ -73,14 +127,18 @@ public final class Discovery {
      *
      * @throws UsageException when the rule names {@code *} and UCloud never listed the keys: it can watch nothing
      */
-    public synchronized Coverage coverage(RuleConfig rule, Instant at) {
+    public Coverage coverage(RuleConfig rule, Instant at) {
         Optional<List<ApiKey>> listed = keys();
         if (listed.isPresent()) {
             return Coverage.of(rule, listed.get(), at, config.prices());
         }
         if (rule.discovers()) {
+            Optional<UsageException> failed;
+            synchronized (this) {
+                failed = failure;
+            }
             throw new UsageException("rule " + rule.name() + " watches \"*\", and UCloud's API keys could not be "
-                    + "listed: " + failure.map(Throwable::getMessage).orElse("not tried yet"), failure.orElse(null));
+                    + "listed: " + failed.map(Throwable::getMessage).orElse("not tried yet"), failed.orElse(null));
         }
         return Coverage.asWritten(rule);
     }
@@ -94,18 +152,54 @@ public final class Discovery {
         return config.withRules(config.rules().stream().map(r -> coverage(r, at).rule()).toList());
     }
 
-    /** The last list, renewed first when it is due; empty while no listing has worked. */
-    private synchronized Optional<List<ApiKey>> keys() {
-        if (!clock.instant().isBefore(nextListing)) {
+    /**
+     * The last list, renewed first when it is due by the first caller that finds it due; meanwhile the others use the
+     * last list, and only a caller that has none waits for the listing under way.
+     */
+    private Optional<List<ApiKey>> keys() {
+        loadRemembered();
+        boolean due;
+        synchronized (this) {
+            due = !clock.instant().isBefore(nextListing) && (inFlight == null || keys.isEmpty());
+        }
+        if (due) {
             try {
                 refresh();
             } catch (UsageException e) {
-                log.warn("UCloud's API keys could not be listed ({}); {}", e.getMessage(), keys.isPresent()
-                        ? "keeping the list of " + listedAt
-                        : "rules are checked as written, rules with \"*\" not at all");
+                synchronized (this) {
+                    log.warn("UCloud's API keys could not be listed ({}); {}", e.getMessage(), keys.isPresent()
+                            ? "keeping the list of " + listedAt
+                            : "rules are checked as written, rules with \"*\" not at all");
+                }
             }
         }
-        return keys;
+        synchronized (this) {
+            return keys;
+        }
+    }
+
+    /** The listing a previous command or run remembered, read once (outside the lock), unless one was made here. */
+    private void loadRemembered() {
+        synchronized (this) {
+            if (loaded) {
+                return;
+            }
+            loaded = true;
+        }
+        Optional<RememberedKeys.Listing> last;
+        try {
+            last = remembered.load();
+        } catch (RuntimeException e) {
+            log.warn("the remembered key listing could not be read: {}; listing the keys again", e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            if (keys.isEmpty() && last.isPresent()) {
+                keys = Optional.of(last.get().keys());
+                listedAt = last.get().listedAt();
+                nextListing = last.get().listedAt().plus(config.ucloud().discoveryInterval());
+            }
+        }
     }
 
     private void logNew(List<ApiKey> listed) {

@@ -153,6 +153,22 @@ class DiscoveryE2ETest {
         secrets.forEach(secret -> assertThat(everything).doesNotContain(secret));
     }
 
+    @Test
+    void aCheckWithinTheDiscoveryIntervalOfTheLastListingAsksUCloudForNoKeys() {
+        Path config = config();
+
+        Cli.run("check", "--config", config.toString(), "--at", "2026-11-20T12:00").exits(0);
+        int afterFirst = sim.requests().size();
+        Cli.Run second = Cli.run("check", "--config", config.toString(), "--at", "2026-11-20T12:05").exits(0);
+
+        assertThat(sim.requests().subList(0, afterFirst)).as("the first check lists the keys and their models")
+                .extracting(r -> r.get("Action")).contains(Simulator.LIST_KEYS, Simulator.LIST_MODELS);
+        assertThat(sim.requests().subList(afterFirst, sim.requests().size())).as("the second remembers the listing")
+                .extracting(r -> r.get("Action")).doesNotContain(Simulator.LIST_KEYS, Simulator.LIST_MODELS);
+        assertThat(second.out()).as("it still knows what the rule cannot see, without announcing it again")
+                .doesNotContain("misconfigured");
+    }
+
     /** Every row of the state database, as H2 scripts it. */
     private String database() throws Exception {
         StringBuilder all = new StringBuilder();

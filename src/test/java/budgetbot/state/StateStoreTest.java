@@ -42,7 +42,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -65,7 +65,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7");
             }
         }
     }
@@ -191,11 +191,11 @@ class StateStoreTest {
 
             assertThatThrownBy(() -> StateStore.openReadOnly(db.config()))
                     .isInstanceOf(StateException.class)
-                    .hasMessageContaining("has schema version 1 and this budgetbot needs 6")
+                    .hasMessageContaining("has schema version 1 and this budgetbot needs 7")
                     .hasMessageContaining("a dry run does not migrate it");
 
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "5", "6");
+                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "5", "6", "7");
             }
         }
     }
