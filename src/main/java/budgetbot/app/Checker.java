@@ -2,6 +2,7 @@ package budgetbot.app;
 
 import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
+import budgetbot.observe.Scopes;
 import budgetbot.render.AlertFormatter;
 import budgetbot.render.Amounts;
 import budgetbot.render.NoticeFormatter;
@@ -121,6 +122,10 @@ public final class Checker {
         List<Notice> notices = new ArrayList<>();
         try (MDC.MDCCloseable logged = MDC.putCloseable(LogContext.RULE, rule.name())) {
             Coverage coverage = app.discovery().coverage(rule, at);
+            if (coverage.checked()) {
+                app.telemetry().scopes().record(rule.name(), new Scopes.Scope(app.clock().instant(),
+                        coverage.series().size(), coverage.problems().stream().map(Coverage.Problem::message).toList()));
+            }
             if (!dryRun) {
                 notices.addAll(reviewScope(rule, coverage, at));
             }

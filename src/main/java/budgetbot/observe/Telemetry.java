@@ -45,11 +45,13 @@ public final class Telemetry implements AutoCloseable {
     private final Optional<JvmGcMetrics> gc;
     private final FetchHealth fetches = new FetchHealth();
     private final LastEvaluations evaluations = new LastEvaluations();
+    private final Scopes scopes = new Scopes();
     private final AtomicReference<Optional<Reload>> lastReload = new AtomicReference<>(Optional.empty());
     private final MultiGauge activeAlerts;
     private final MultiGauge usage;
     private final MultiGauge budgetRatio;
     private final MultiGauge pending;
+    private final MultiGauge scopeProblems;
     private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
 
     /** A config reload: applied when {@code error} is empty. */
@@ -83,6 +85,9 @@ public final class Telemetry implements AutoCloseable {
         budgetRatio = MultiGauge.builder("budgetbot.budget.ratio")
                 .description("Usage as a share of the budget's limit at the rule's last check (1 = all used)")
                 .register(registry);
+        scopeProblems = MultiGauge.builder("budgetbot.rule.scope.problems")
+                .description("Keys and models a rule names that UCloud cannot serve, at its last check")
+                .register(registry);
         pending = MultiGauge.builder("budgetbot.notifications.pending")
                 .description("Notifications waiting for delivery, per channel").register(registry);
         Gauge.builder("budgetbot.outbox.oldest.pending.age", oldestPending, AtomicReference::get).baseUnit("seconds")
@@ -114,6 +119,11 @@ public final class Telemetry implements AutoCloseable {
 
     public LastEvaluations evaluations() {
         return evaluations;
+    }
+
+    /** What each rule could see at its last check. */
+    public Scopes scopes() {
+        return scopes;
     }
 
     public Optional<Reload> lastReload() {
@@ -180,6 +190,8 @@ public final class Telemetry implements AutoCloseable {
             byLevel.forEach((level, n) -> alerts.add(MultiGauge.Row.of(Tags.of("rule", rule.name(), "level", level), n)));
         }
         activeAlerts.register(alerts, true);
+        scopeProblems.register(rules.stream().flatMap(r -> scopes.of(r.name()).stream()
+                .map(s -> MultiGauge.Row.of(Tags.of("rule", r.name()), s.problems().size()))).toList(), true);
         usage.register(used.entrySet().stream().map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(), true);
         budgetRatio.register(ratios, true);
         pending.register(backlog.stream().map(b -> MultiGauge.Row.of(Tags.of("channel", b.channel()), b.pending()))

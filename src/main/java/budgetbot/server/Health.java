@@ -3,6 +3,7 @@ package budgetbot.server;
 import budgetbot.app.App;
 import budgetbot.config.RuleConfig;
 import budgetbot.observe.FetchHealth;
+import budgetbot.observe.Scopes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,10 +25,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * What {@code /healthz} answers: healthy when the scheduler runs, the state database answers, and no rule's
- * usage has failed to be fetched for longer than its {@code staleAfter}. Otherwise it names each failing part and
- * since when: a rule since its first failing check, the scheduler and database since the first health check
- * that found them failing.
+ * What {@code /healthz} answers: healthy when the scheduler runs, the state database answers, and no rule's usage
+ * has failed to be fetched for longer than its {@code staleAfter}. Otherwise it names each failing part and since
+ * when: a rule since its first failing check, the scheduler and database since the first health check that found
+ * them failing. A rule that names only keys and models UCloud cannot serve sees nothing: the bot is then
+ * {@code degraded} (still 200, since restarting it would not mend its configuration), and each rule lists what it
+ * names that UCloud cannot serve, blind or not.
  */
 final class Health {
     /** Longer than this and the database counts as not answering; a probe must not hang on a dead pool. */
@@ -38,17 +41,24 @@ final class Health {
     record Failure(String component, String problem, Instant since) {
     }
 
-    /** The answer: healthy when nothing fails. */
-    record Report(Instant at, List<Failure> failures, List<RuleFetch> rules) {
+    /** The answer: healthy when nothing fails; degraded when it works but a rule sees nothing. */
+    record Report(Instant at, List<Failure> failures, List<Failure> blind, List<RuleFetch> rules) {
         boolean healthy() {
             return failures.isEmpty();
         }
 
+        String status() {
+            return !healthy() ? "failing" : blind.isEmpty() ? "ok" : "degraded";
+        }
+
         String json() {
             ObjectNode root = JSON.createObjectNode();
-            root.put("status", healthy() ? "ok" : "failing").put("at", at.toString());
+            root.put("status", status()).put("at", at.toString());
             ArrayNode failing = root.putArray("failing");
             failures.forEach(f -> failing.addObject().put("component", f.component()).put("problem", f.problem())
+                    .put("since", f.since().toString()));
+            ArrayNode blindNodes = root.putArray("blind");
+            blind.forEach(f -> blindNodes.addObject().put("component", f.component()).put("problem", f.problem())
                     .put("since", f.since().toString()));
             ArrayNode ruleNodes = root.putArray("rules");
             for (RuleFetch r : rules) {
@@ -57,13 +67,22 @@ final class Health {
                 r.status().flatMap(FetchHealth.Status::lastSuccess).ifPresent(t -> n.put("lastSuccess", t.toString()));
                 r.status().flatMap(FetchHealth.Status::failingSince).ifPresent(t -> n.put("failingSince", t.toString()));
                 r.status().flatMap(FetchHealth.Status::lastError).ifPresent(e -> n.put("lastError", e));
+                r.scope().ifPresent(s -> {
+                    n.put("series", s.series());
+                    ArrayNode problems = n.putArray("problems");
+                    s.problems().forEach(problems::add);
+                });
             }
             return root.toPrettyString() + "\n";
         }
     }
 
-    /** A rule's fetching as the report states it; {@code status} is empty until the rule's first check. */
-    record RuleFetch(String rule, Duration staleAfter, Optional<FetchHealth.Status> status, boolean stale) {
+    /**
+     * A rule's fetching as the report states it; {@code status} and {@code scope} are empty until the rule's first
+     * check ({@code scope} also while UCloud's keys could not be listed).
+     */
+    record RuleFetch(String rule, Duration staleAfter, Optional<FetchHealth.Status> status, boolean stale,
+                     Optional<Scopes.Scope> scope) {
     }
 
     private final BooleanSupplier schedulerRunning;
@@ -83,6 +102,7 @@ final class Health {
                 : Optional.of("not running"), now);
         track(failures, "database", database(app), now);
         List<RuleFetch> rules = new ArrayList<>();
+        List<Failure> blind = new ArrayList<>();
         for (RuleConfig rule : app.config().rules()) {
             Optional<FetchHealth.Status> status = app.telemetry().fetches().of(rule.name());
             boolean stale = status.filter(s -> s.staleAt(now, rule.staleAfter())).isPresent();
@@ -91,9 +111,13 @@ final class Health {
                         + "staleAfter " + text(rule.staleAfter()) + ": "
                         + status.get().lastError().orElse(""), status.get().failingSince().orElseThrow()));
             }
-            rules.add(new RuleFetch(rule.name(), rule.staleAfter(), status, stale));
+            Optional<Scopes.Scope> scope = app.telemetry().scopes().of(rule.name());
+            scope.filter(Scopes.Scope::blind).ifPresent(s -> blind.add(new Failure("rule " + rule.name(),
+                    "UCloud serves none of the keys and models it names: " + String.join("; ", s.problems()),
+                    s.at())));
+            rules.add(new RuleFetch(rule.name(), rule.staleAfter(), status, stale, scope));
         }
-        return new Report(now, failures, rules);
+        return new Report(now, failures, blind, rules);
     }
 
     /** {@code 30m}, {@code 1h30m}: a duration as rules.yml writes it. */

@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.function.Supplier;
 
 /**
@@ -98,13 +99,14 @@ final class StatusPage {
         h.append("<h1>budgetbot</h1>\n<p class=\"meta\">As of ").append(moment(now)).append(" (")
                 .append(e(zone.getId())).append(") · config <code>").append(e(app.config().file().toString()))
                 .append("</code> · reloads every ").append(REFRESH_SECONDS).append(" s</p>\n");
-        if (health.healthy()) {
+        if (health.healthy() && health.blind().isEmpty()) {
             h.append("<p class=\"banner ok\" id=\"health\">Working: the scheduler runs, the database answers and "
                     + "usage is being fetched.</p>\n");
             return;
         }
-        h.append("<div class=\"banner bad\" id=\"health\">Not healthy:<ul>");
-        for (Health.Failure f : health.failures()) {
+        h.append("<div class=\"banner bad\" id=\"health\">").append(health.healthy() ? "Working, but blind:"
+                : "Not healthy:").append("<ul>");
+        for (Health.Failure f : Stream.concat(health.failures().stream(), health.blind().stream()).toList()) {
             h.append("<li>").append(e(f.component())).append(": ").append(e(f.problem())).append(" (since ")
                     .append(moment(f.since())).append(")</li>");
         }
@@ -126,6 +128,12 @@ final class StatusPage {
             h.append("<p class=\"meta fetch ok\">Usage fetched ").append(moment(fetch.get().lastSuccess().orElseThrow()))
                     .append(" (").append(ago(fetch.get().lastSuccess().get())).append(")</p>");
         }
+        app.telemetry().scopes().of(rule.name()).filter(s -> !s.problems().isEmpty()).ifPresent(s -> {
+            h.append("<div class=\"meta scope bad\">").append(s.blind() ? "Sees nothing: UCloud serves none of the"
+                    + " keys and models it names" : "Sees " + s.series() + " series; UCloud cannot serve").append(":<ul>");
+            s.problems().forEach(p -> h.append("<li>").append(e(p)).append("</li>"));
+            h.append("</ul></div>");
+        });
         silences.stream().filter(s -> s.rule().equals(rule.name())).forEach(s -> h.append("<p class=\"meta\">")
                 .append("Silenced").append(s.group().map(g -> " for " + e(g)).orElse("")).append(" until ")
                 .append(moment(s.endsAt())).append(": ").append(e(s.reason())).append("</p>"));

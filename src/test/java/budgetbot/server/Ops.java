@@ -55,6 +55,12 @@ final class Ops implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     Ops(Path dir) throws IOException {
+        this(dir, "[" + PROD + ", \"" + EVIL + "\"]");
+    }
+
+    /** With the rule's {@code keys} as given (YAML). */
+    Ops(Path dir, String keys) throws IOException {
+        Files.createDirectories(dir);
         sim = Simulator.start(SimulatorOptions.defaults().withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL))
                 .withClock(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC)));
         long prodToday = sim.expected(new Series(PROD, MODEL), new Window(
@@ -67,14 +73,14 @@ final class Ops implements AutoCloseable {
                 server: { listen: "127.0.0.1:0" }
                 rules:
                   - name: prod-daily
-                    keys: [%s, "%s"]
+                    keys: %s
                     models: [%s]
                     groupBy: key
                     budgets: [{ metric: tokens, period: day, limit: %d, thresholds: [50%%, 100%%] }]
                     notify: [ops]
                     staleAfter: 30m
                 """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
-                dir.resolve("state").resolve("db").toAbsolutePath(), PROD, EVIL, MODEL,
+                dir.resolve("state").resolve("db").toAbsolutePath(), keys, MODEL,
                 Math.round(prodToday / PROD_SHARE)));
         BotConfig cfg = ConfigLoader.load(file, Map.of());
         Notifier recording = sent::add;

@@ -66,6 +66,29 @@ class OpsServerTest {
     }
 
     @Test
+    void aRuleWhoseOnlyKeyIsMisspeltIsDegradedAndHealthzAndTheStatusPageNameTheKey() throws Exception {
+        ops.close();
+        ops = new Ops(dir.resolve("misspelt"), "[uminferapikey-prdo]");
+        ops.cycle();
+
+        HttpResponse<String> health = ops.get("/healthz");
+        assertThat(health.statusCode()).as("restarting would not mend the configuration").isEqualTo(200);
+        JsonNode body = JSON.readTree(health.body());
+        assertThat(body.path("status").asText()).isEqualTo("degraded");
+        String didYouMean = "unknown key \"uminferapikey-prdo\"; did you mean `" + Ops.PROD + "`?";
+        assertThat(body.path("blind").get(0).path("component").asText()).isEqualTo("rule prod-daily");
+        assertThat(body.path("blind").get(0).path("problem").asText()).contains(didYouMean);
+        assertThat(body.path("rules").get(0).path("series").asInt()).isZero();
+        assertThat(body.path("rules").get(0).path("problems").get(0).asText()).contains(didYouMean);
+
+        String page = ops.get("/").body();
+        assertThat(page).contains("Working, but blind:", "Sees nothing: UCloud serves none of the keys and models",
+                "unknown key &quot;uminferapikey-prdo&quot;; did you mean `" + Ops.PROD + "`?");
+        assertThat(PrometheusText.parse(ops.get("/metrics").body())
+                .value("budgetbot_rule_scope_problems", Map.of("rule", "prod-daily"))).contains(1.0);
+    }
+
+    @Test
     void healthzIs503WhenTheSchedulerDoesNotRunAndSaysSince() throws Exception {
         ops.schedulerRunning.set(false);
         HttpResponse<String> down = ops.get("/healthz");
