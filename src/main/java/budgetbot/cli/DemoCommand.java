@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("budgetbot-demo-");
         Clock clock = Clock.systemUTC();
         Instant now = clock.instant();
-        SimulatorOptions opts = SimulatorOptions.defaults().withKeys(KEYS).withModels(MODELS).withClock(clock)
+        SimulatorOptions opts = SimulatorOptions.defaults(clock).withKeys(KEYS).withModels(MODELS)
                 .withSpike(Spike.lastHours(KEYS.get(0), 3, 6));
         try (Simulator sim = Simulator.start(opts)) {
             Path file = writeConfig(dir);

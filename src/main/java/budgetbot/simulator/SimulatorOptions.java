@@ -48,9 +48,9 @@ public record SimulatorOptions(int port, long seed, List<String> keys, List<Stri
         this(port, seed, keys, models, spike, clock, DEFAULT_MAX_WINDOW);
     }
 
-    /** Any free port, seed 42, two demo keys, three models, no spike, the system clock. */
-    public static SimulatorOptions defaults() {
-        return new SimulatorOptions(0, 42, DEFAULT_KEYS, DEFAULT_MODELS, Optional.empty(), Clock.systemUTC());
+    /** Any free port, seed 42, two demo keys, three models, no spike, {@code clock} (the command line's). */
+    public static SimulatorOptions defaults(Clock clock) {
+        return new SimulatorOptions(0, 42, DEFAULT_KEYS, DEFAULT_MODELS, Optional.empty(), clock);
     }
 
     /**

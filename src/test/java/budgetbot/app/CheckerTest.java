@@ -38,7 +38,7 @@ class CheckerTest {
 
     @Test
     void rulesSharingKeysModelsAndPeriodsFetchEachPairOnce() throws IOException {
-        try (Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(AT, ZoneOffset.UTC)))) {
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT, ZoneOffset.UTC)))) {
             int oneRule = requestsFor(sim, 1);
             int threeRules = requestsFor(sim, 3);
 
@@ -50,7 +50,7 @@ class CheckerTest {
 
     @Test
     void aDryRunNeitherAnnouncesNorRecordsWhatARuleCannotSee() throws IOException {
-        try (Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(AT, ZoneOffset.UTC)))) {
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT, ZoneOffset.UTC)))) {
             Path file = Files.writeString(dir.resolve("rules.yml"), """
                     ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
                     state: { url: "jdbc:h2:file:%s" }
@@ -78,7 +78,7 @@ class CheckerTest {
 
     @Test
     void aThresholdAndAForecastDueTogetherAreOneMessagePerChannel() throws IOException {
-        try (Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(AT, ZoneOffset.UTC)))) {
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT, ZoneOffset.UTC)))) {
             Series series = new Series("uminferapikey-demo1", "Qwen/Qwen3-32B");
             long today = sim.expected(series, PeriodCalendar.of(ZoneId.of("Asia/Shanghai")).soFar(PeriodUnit.DAY, AT))
                     .totalTokens();

@@ -45,8 +45,8 @@ class SilencedAlertTest {
         List<Message> sent = new CopyOnWriteArrayList<>();
         Notifier slack = sent::add;
         MutableClock clock = new MutableClock(AT);
-        try (Simulator sim = Simulator.start(SimulatorOptions.defaults()
-                .withClock(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC)));
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults(
+                Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC)));
              TestDb db = TestDb.create(kind, dir)) {
             Path file = Files.writeString(dir.resolve("rules.yml"), """
                     ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }

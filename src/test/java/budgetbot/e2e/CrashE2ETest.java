@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ class CrashE2ETest {
     @MethodSource("stops")
     void aRunStoppedWhileSendingDeliversEveryAlertSoonAfterARestart(TestDb.Kind kind, Stop stop) throws Exception {
         try (TestDb db = TestDb.create(kind, dir);
-             Simulator sim = Simulator.start(SimulatorOptions.defaults().withKeys(KEYS).withModels(MODELS));
+             Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.systemUTC()).withKeys(KEYS).withModels(MODELS));
              HoldingSlack slack = HoldingSlack.start()) {
             Path config = Scenario.config(dir, "crash.yml", Map.of(
                     "ZONE", noonZone(), "SIM_URL", sim.baseUrl().toString(), "PUBLIC_KEY", sim.publicKey(),

@@ -5,6 +5,7 @@ import budgetbot.simulator.SimulatorOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class RunE2ETest {
     @Test
     void aReloadThatCanStartNeitherTheNewNorTheLastGoodConfigurationEndsRunWithExitOneAndSaysWhy() throws Exception {
         String stateUrl = "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath();
-        try (Simulator sim = Simulator.start(SimulatorOptions.defaults());
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.systemUTC()));
              Cli.Running run = Cli.start(Optional.empty(), Map.of(), Set.of(), "run", "--config",
                      config(sim, stateUrl, "").toString(), "--reload-interval", "1", "--outbox-interval", "1")) {
             // the scheduler started: it caught the digest up and the outbox job printed it

@@ -54,8 +54,8 @@ final class Scenario {
 
     /** The scenario's simulator, before it is started. */
     static SimulatorOptions options() {
-        return SimulatorOptions.defaults().withKeys(List.of(PROD, BATCH)).withModels(MODELS)
-                .withSpike(SPIKE).withClock(Clock.fixed(SIM_NOW, ZoneOffset.UTC));
+        return SimulatorOptions.defaults(Clock.fixed(SIM_NOW, ZoneOffset.UTC)).withKeys(List.of(PROD, BATCH))
+                .withModels(MODELS).withSpike(SPIKE);
     }
 
     /** A local date-time in China as an instant. */

@@ -63,7 +63,7 @@ final class TestBot implements AutoCloseable {
     }
 
     private static TestBot create(Path dir, Clock clock, String stateUrl, boolean cluster) {
-        Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(clock));
+        Simulator sim = Simulator.start(SimulatorOptions.defaults(clock));
         return new TestBot(sim, clock, dir.resolve("rules.yml"), stateUrl, cluster);
     }
 

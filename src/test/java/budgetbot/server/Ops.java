@@ -61,8 +61,8 @@ final class Ops implements AutoCloseable {
     /** With the rule's {@code keys} as given (YAML). */
     Ops(Path dir, String keys) throws IOException {
         Files.createDirectories(dir);
-        sim = Simulator.start(SimulatorOptions.defaults().withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL))
-                .withClock(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC)));
+        sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC))
+                .withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL)));
         long prodToday = sim.expected(new Series(PROD, MODEL), new Window(
                 Instant.parse("2026-11-19T16:00:00Z"), AT)).totalTokens();
         Path file = Files.writeString(dir.resolve("rules.yml"), """

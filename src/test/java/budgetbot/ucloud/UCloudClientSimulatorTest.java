@@ -43,7 +43,7 @@ class UCloudClientSimulatorTest {
     /** March 2026 in China time. */
     static final Window MARCH = new Window(Instant.parse("2026-02-28T16:00:00Z"), Instant.parse("2026-03-31T16:00:00Z"));
 
-    final Simulator sim = Simulator.start(SimulatorOptions.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+    final Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(NOW, ZoneOffset.UTC)));
 
     @AfterEach
     void stop() {
