@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 /**
  * Calendar periods as people in the configured timezone see them: days start at local midnight,
- * weeks on {@code weekStart}, months on {@code monthStartDay} (a billing day; clamped to the month's length).
+ * weeks on {@code weekStart}, months on {@code monthStartDay} (a billing day, 1..28, so that every month has it).
  */
 public record PeriodCalendar(ZoneId zone, DayOfWeek weekStart, int monthStartDay) {
     public PeriodCalendar {
