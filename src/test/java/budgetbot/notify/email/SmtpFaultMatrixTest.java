@@ -32,7 +32,7 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /**
  * The SMTP fault matrix: each way a relay can fail, played by a real server on loopback (a closed port, a server
- * that never answers, {@link ScriptedSmtpServer}'s 4xx and 5xx replies, aiosmtpd with STARTTLS and AUTH), sent
+ * that never answers, {@link ScriptedSmtpServer}'s 4xx and 5xx replies, SubEtha SMTP with STARTTLS and AUTH, in this JVM), sent
  * through the real outbox and dispatcher. A failure that may pass is tried again after the backoff; one that
  * will not is kept, logged as an error and tried hourly, never hammered.
  */
@@ -148,7 +148,7 @@ class SmtpFaultMatrixTest {
         return tls(starttls, password, trusted, null);
     }
 
-    /** Logs in as the aiosmtpd user; {@code trusted}: with a socket factory that trusts its certificate. */
+    /** Logs in as the TLS server's user; {@code trusted}: with a socket factory that trusts its certificate. */
     private EmailNotifier tls(boolean starttls, String password, boolean trusted, String mechanism) throws Exception {
         synchronized (SmtpFaultMatrixTest.class) {
             if (tls == null) {
