@@ -28,7 +28,10 @@ import java.util.Map;
 import static budgetbot.rules.Rules.budgetRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Forecasts never throw and never contradict their period, whatever the numbers. */
+/**
+ * Forecasts never throw and never contradict their period, whatever the numbers; the cases are counted, so that the
+ * properties are known to have been checked on forecasts that reach the limit and on ones that do not.
+ */
 class ForecastPropertiesTest {
     private static final Series SERIES = new Series("k1", "m1");
     private static final Prices PRICES = new Prices("CNY", Map.of("m1",
@@ -38,6 +41,8 @@ class ForecastPropertiesTest {
     void hugeLimitsTinyRatesAndEveryMagnitudeInBetweenGiveAForecastOrNone() {
         PeriodCalendar calendar = PeriodCalendar.of(ZoneId.of("Asia/Shanghai"));
         Evaluator evaluator = new Evaluator(calendar, PRICES);
+        int[] reaching = new int[1];
+        int[] notReaching = new int[1];
         Seeded.cases(3000, g -> {
             PeriodUnit unit = g.oneOf(PeriodUnit.values());
             Metric metric = g.oneOf(Metric.TOKENS, Metric.COST, Metric.REQUESTS);
@@ -68,7 +73,10 @@ class ForecastPropertiesTest {
                 // ahead of `at` while under the limit, when it was crossed once over it: within the period either way
                 p.limitReachedAt().ifPresent(t -> assertThat(t).as("reached within the period")
                         .isAfterOrEqualTo(calendar.periodOf(unit, at).start()).isBefore(calendar.periodOf(unit, at).end()));
+                (p.limitReachedAt().isPresent() ? reaching : notReaching)[0]++;
             });
         });
+        assertThat(reaching[0]).as("forecasts that reach the limit within the period").isGreaterThan(200);
+        assertThat(notReaching[0]).as("forecasts that do not").isGreaterThan(200);
     }
 }
