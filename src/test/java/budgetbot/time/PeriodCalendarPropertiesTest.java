@@ -7,7 +7,9 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
@@ -64,21 +66,50 @@ class PeriodCalendarPropertiesTest {
         });
     }
 
+    /**
+     * The start of each period against an oracle that shares nothing with the code: the earliest second from which on
+     * the wall clock names the same period as at {@code at} (the same local day; the same week counted from
+     * {@code weekStart}; the same billing month; the same local hour at the same offset), found by bisecting the
+     * seconds before {@code at}.
+     */
     @Test
-    void periodsStartWhereTheCalendarSays() {
+    void periodsStartWhereABisectionOfTheWallClockFindsTheirFirstSecond() {
         Seeded.cases(CASES, g -> {
             PeriodCalendar cal = calendar(g);
-            ZoneId zone = cal.zone();
-            Instant at = instant(g, zone);
-            LocalDate day = at.atZone(zone).toLocalDate();
+            Instant at = instant(g, cal.zone());
+            PeriodUnit unit = g.oneOf(PeriodUnit.values());
 
-            assertThat(cal.periodOf(PeriodUnit.DAY, at).start()).isEqualTo(day.atStartOfDay(zone).toInstant());
-            assertThat(cal.periodOf(PeriodUnit.WEEK, at).start().atZone(zone).getDayOfWeek())
-                    .isEqualTo(cal.weekStart());
-            assertThat(cal.periodOf(PeriodUnit.MONTH, at).start().atZone(zone).getDayOfMonth())
-                    .isEqualTo(cal.monthStartDay());
-            assertThat(cal.periodOf(PeriodUnit.HOUR, at).start().atZone(zone).toLocalTime().getMinute()).isZero();
+            assertThat(cal.periodOf(unit, at).start()).as("%s of %s in %s", unit, at, cal)
+                    .isEqualTo(firstSecondOfTheSamePeriod(cal, unit, at));
         });
+    }
+
+    private static Instant firstSecondOfTheSamePeriod(PeriodCalendar cal, PeriodUnit unit, Instant at) {
+        Object period = wallClockPeriod(cal, unit, at);
+        long lo = at.getEpochSecond() - 33L * 86400;   // further back than any period is long
+        long hi = at.getEpochSecond();                 // the same period, by definition
+        while (lo + 1 < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (wallClockPeriod(cal, unit, Instant.ofEpochSecond(mid)).equals(period)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return Instant.ofEpochSecond(hi);
+    }
+
+    /** What the wall clock at {@code t} says the period is, as a value equal for every second of the period. */
+    private static Object wallClockPeriod(PeriodCalendar cal, PeriodUnit unit, Instant t) {
+        ZonedDateTime local = t.atZone(cal.zone());
+        LocalDate day = local.toLocalDate();
+        return switch (unit) {
+            case HOUR -> List.of(day, local.getHour(), local.getOffset());
+            case DAY -> day;
+            case WEEK -> day.minusDays(Math.floorMod(day.getDayOfWeek().getValue() - cal.weekStart().getValue(), 7));
+            case MONTH -> day.getDayOfMonth() >= cal.monthStartDay() ? YearMonth.from(day)
+                    : YearMonth.from(day).minusMonths(1);
+        };
     }
 
     @Test
