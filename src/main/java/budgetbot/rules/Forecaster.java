@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Projects a group's total at the end of a period from its recent rate (method and reasons: README.md, "Forecasts").
+ * Projects a group's total at the end of a period from its recent rate (method and reasons: docs/rules.md, "Forecasts").
  *
  * <p>The recent rate is the usage of the last quarter of the elapsed time (at least an hour) divided by that
  * span. It reacts to a burst within hours, unlike the average since the period start, while the span grows
