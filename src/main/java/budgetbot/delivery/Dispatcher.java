@@ -3,6 +3,8 @@ package budgetbot.delivery;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.time.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,6 @@ public final class Dispatcher {
     /** Long enough for a batch of slow sends; a crashed instance's entries are retried after it. */
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final int BATCH = 10;
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
-    private static final Duration MAX_RETRY = Duration.ofMinutes(15);
     private static final Duration PERMANENT_FAILURE_RETRY = Duration.ofHours(1);
     private static final Duration SHORT_PAUSE = Duration.ofSeconds(5);
     private static final int SHORT_RETRIES = 2;
@@ -42,29 +42,35 @@ public final class Dispatcher {
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Jitter jitter;
     private final Lessee lessee;
 
     /** A dispatcher of a one-shot command. */
     public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock) {
-        this(outbox, notifiers, clock, Sleeper.REAL);
+        this(outbox, notifiers, clock, Sleeper.REAL, Jitter.RANDOM);
     }
 
-    /** @param sleeper waits out a short {@code Retry-After} */
-    public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper) {
-        this(outbox, notifiers, clock, sleeper, Lessee.command());
+    /**
+     * @param sleeper waits out a short {@code Retry-After}
+     * @param jitter  spreads the retries of what failed together ({@link Backoff#DELIVERY})
+     */
+    public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper, Jitter jitter) {
+        this(outbox, notifiers, clock, sleeper, jitter, Lessee.command());
     }
 
-    private Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper, Lessee lessee) {
+    private Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock, Sleeper sleeper, Jitter jitter,
+                       Lessee lessee) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.notifiers = Map.copyOf(notifiers);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.jitter = Objects.requireNonNull(jitter, "jitter");
         this.lessee = Objects.requireNonNull(lessee, "lessee");
     }
 
     /** This dispatcher taking its leases as {@code lessee}: a scheduler instance's. */
     public Dispatcher leasingAs(Lessee lessee) {
-        return new Dispatcher(outbox, notifiers, clock, sleeper, lessee);
+        return new Dispatcher(outbox, notifiers, clock, sleeper, jitter, lessee);
     }
 
     /**
@@ -134,7 +140,7 @@ public final class Dispatcher {
             send(notifier, m);
         } catch (DeliveryException e) {
             Instant next = clock.instant().plus(e.retryable()
-                    ? retryDelay(entry.attempts(), e.retryAfter())
+                    ? Backoff.DELIVERY.delay(entry.attempts(), e.retryAfter(), jitter)
                     : PERMANENT_FAILURE_RETRY);
             outbox.markFailed(entry.id(), e.getMessage(), next);
             if (e.retryable()) {
@@ -147,7 +153,7 @@ public final class Dispatcher {
             return false;
         } catch (RuntimeException e) {
             // a notifier bug must not stop the drain nor park the entry until its lease runs out
-            Instant next = clock.instant().plus(retryDelay(entry.attempts(), Optional.empty()));
+            Instant next = clock.instant().plus(Backoff.DELIVERY.delay(entry.attempts(), Optional.empty(), jitter));
             outbox.markFailed(entry.id(), e.toString(), next);
             log.error("Delivery of {} \"{}\" to channel {} failed unexpectedly (outbox #{}); retrying at {}",
                     m.kind(), m.subject(), entry.channel(), entry.id(), next, e);
@@ -181,19 +187,5 @@ public final class Dispatcher {
                 }
             }
         }
-    }
-
-    /**
-     * How long to wait after the {@code attempts}-th failed attempt: 30 s doubling per attempt up to 15 min,
-     * or what the server asked for when that is longer.
-     */
-    static Duration retryDelay(int attempts, Optional<Duration> retryAfter) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts < 1: " + attempts);
-        }
-        // 30 s * 2^5 already exceeds the cap; a smaller shift also cannot overflow
-        Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 6));
-        Duration capped = backoff.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff;
-        return retryAfter.filter(asked -> asked.compareTo(capped) > 0).orElse(capped);
     }
 }

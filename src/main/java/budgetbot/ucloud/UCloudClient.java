@@ -1,6 +1,8 @@
 package budgetbot.ucloud;
 
 import budgetbot.config.UCloudConfig;
+import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.ApiKey;
@@ -42,7 +44,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -121,7 +122,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
      * counts days in China Standard Time).
      */
     public static UCloudClient create(UCloudConfig cfg, ZoneId zone) {
-        return create(cfg, zone, Backoff.DEFAULT, Sleeper.REAL);
+        return create(cfg, zone, Backoff.UCLOUD, Sleeper.REAL);
     }
 
     static UCloudClient create(UCloudConfig cfg, ZoneId zone, Backoff backoff, Sleeper sleeper) {
@@ -302,7 +303,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
                     throw f.toException(call, attempt);
                 }
                 try {
-                    sleeper.sleep(backoff.delay(attempt, f.retryAfter, ThreadLocalRandom.current()));
+                    sleeper.sleep(backoff.delay(attempt, f.retryAfter, Jitter.RANDOM));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw interrupted("interrupted while waiting to retry " + call.what(), call.slice(), e);

@@ -1,16 +1,19 @@
 package budgetbot.delivery;
 
 import budgetbot.notify.DeliveryException;
+import budgetbot.notify.Notifier;
 import budgetbot.state.Fixtures;
 import budgetbot.state.StateStore;
 import budgetbot.testing.CapturedLogs;
 import budgetbot.testing.MutableClock;
 import budgetbot.testing.TestDb;
+import budgetbot.time.Jitter;
+import budgetbot.time.Sleeper;
 import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
@@ -19,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -44,21 +46,26 @@ class DispatcherTest {
 
     private final MutableClock clock = new MutableClock(T0);
 
-    @ParameterizedTest(name = "attempt {0}, Retry-After {1}s -> {2}s")
-    @CsvSource({
-            "1,   , 30",
-            "2,   , 60",
-            "3,   , 120",
-            "5,   , 480",
-            "6,   , 900",
-            "60,  , 900",
-            "1, 10, 30",
-            "2, 90, 90",
-            "6, 1200, 1200",
-    })
-    void retryDelayDoublesUpToACapUnlessTheServerAsksForMore(int attempts, Long retryAfterSeconds, long expected) {
-        Optional<Duration> retryAfter = Optional.ofNullable(retryAfterSeconds).map(Duration::ofSeconds);
-        assertThat(Dispatcher.retryDelay(attempts, retryAfter)).isEqualTo(Duration.ofSeconds(expected));
+    /** Twenty alerts that failed together (Slack down) are retried spread over the first backoff, not all at once. */
+    @Test
+    void retriesOfWhatFailedTogetherAreSpreadOverTheBackoff() throws Exception {
+        ScriptedNotifier ops = new ScriptedNotifier();
+        for (int i = 0; i < 20; i++) {
+            ops.failWith(DeliveryException.retryable("HTTP 503", null));
+        }
+        try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            for (int i = 0; i < 20; i++) {
+                outbox.enqueue("k" + i, "ops", message("budget " + i), T0);
+            }
+            Dispatcher dispatcher = new Dispatcher(outbox, Map.of("ops", ops), clock, Sleeper.REAL, Jitter.RANDOM);
+
+            assertThat(dispatcher.drain().failed()).isEqualTo(20);
+
+            List<Instant> next = outbox.pending().stream().map(OutboxEntry::nextAttempt).toList();
+            assertThat(next).hasSize(20).allSatisfy(t -> assertThat(t).isBetween(T0, T0.plusSeconds(30)));
+            assertThat(next.stream().distinct().count()).as("next attempts, spread by the jitter").isGreaterThan(10);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,7 +76,7 @@ class DispatcherTest {
                 .failWith(new DeliveryException("HTTP 429", true, Duration.ofMinutes(5), null));
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("budget"), T0);
-            Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+            Dispatcher dispatcher = unjittered(new Outbox(store), Map.of("ops", ops));
 
             assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 1, 1));
             clock.advance(Duration.ofSeconds(29));
@@ -101,7 +108,7 @@ class DispatcherTest {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             Outbox outbox = new Outbox(store);
             outbox.enqueue("k", "ops", message("budget"), T0);
-            Dispatcher dispatcher = new Dispatcher(outbox, Map.of("ops", ops), clock, slept::add);
+            Dispatcher dispatcher = new Dispatcher(outbox, Map.of("ops", ops), clock, slept::add, Jitter.NONE);
 
             assertThat(dispatcher.drain()).as("6 s is too long to wait in place").isEqualTo(new DrainResult(0, 1, 1));
             assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -122,11 +129,11 @@ class DispatcherTest {
         try (TestDb db = TestDb.create(kind, tmp)) {
             try (StateStore store = StateStore.open(db.config())) {
                 new Outbox(store).enqueue("k", "ops", message("budget"), T0);
-                assertThat(new Dispatcher(new Outbox(store), Map.of("ops", ops), clock).drain()).isEqualTo(new DrainResult(0, 1, 1));
+                assertThat(unjittered(new Outbox(store), Map.of("ops", ops)).drain()).isEqualTo(new DrainResult(0, 1, 1));
             }
             clock.advance(Duration.ofSeconds(30));
             try (StateStore store = StateStore.open(db.config())) {
-                Dispatcher restarted = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+                Dispatcher restarted = unjittered(new Outbox(store), Map.of("ops", ops));
                 assertThat(restarted.drain()).isEqualTo(new DrainResult(1, 0, 0));
                 clock.advance(Duration.ofHours(1));
                 assertThat(restarted.drain()).isEqualTo(new DrainResult(0, 0, 0));
@@ -141,7 +148,7 @@ class DispatcherTest {
         ScriptedNotifier ops = new ScriptedNotifier().failWith(DeliveryException.permanent("channel_not_found", null));
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("budget"), T0);
-            Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+            Dispatcher dispatcher = unjittered(new Outbox(store), Map.of("ops", ops));
 
             assertThat(dispatcher.drain()).isEqualTo(new DrainResult(0, 1, 1));
             assertThat(new Outbox(store).pending()).singleElement().satisfies(e -> {
@@ -167,7 +174,7 @@ class DispatcherTest {
             new Outbox(store).enqueue("k1", "removed", message("orphan"), T0);
             new Outbox(store).enqueue("k2", "ops", message("budget"), T0);
 
-            assertThat(new Dispatcher(new Outbox(store), Map.of("ops", ops), clock).drain()).isEqualTo(new DrainResult(1, 1, 1));
+            assertThat(unjittered(new Outbox(store), Map.of("ops", ops)).drain()).isEqualTo(new DrainResult(1, 1, 1));
             assertThat(new Outbox(store).pending()).singleElement().satisfies(e -> {
                 assertThat(e.channel()).isEqualTo("removed");
                 assertThat(e.lastError()).hasValueSatisfying(err -> assertThat(err).contains("\"removed\"", "not configured"));
@@ -183,7 +190,7 @@ class DispatcherTest {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k1", "ops", message("first"), T0);
             new Outbox(store).enqueue("k2", "ops", message("second"), T0);
-            Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+            Dispatcher dispatcher = unjittered(new Outbox(store), Map.of("ops", ops));
 
             assertThat(dispatcher.drain()).isEqualTo(new DrainResult(1, 1, 1));
             clock.advance(Duration.ofSeconds(30));
@@ -207,7 +214,7 @@ class DispatcherTest {
                 CyclicBarrier start = new CyclicBarrier(2);
                 List<Future<DrainResult>> drains = new ArrayList<>();
                 for (StateStore store : List.of(a, b)) {
-                    Dispatcher dispatcher = new Dispatcher(new Outbox(store), Map.of("ops", ops), clock);
+                    Dispatcher dispatcher = unjittered(new Outbox(store), Map.of("ops", ops));
                     drains.add(pool.submit((Callable<DrainResult>) () -> {
                         start.await();
                         return dispatcher.drain();
@@ -232,7 +239,7 @@ class DispatcherTest {
             outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.scheduler("host-dead"));
             outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.command());
             clock.advance(Duration.ofSeconds(3));
-            Dispatcher restarted = new Dispatcher(outbox, Map.of("ops", ops), clock)
+            Dispatcher restarted = unjittered(outbox, Map.of("ops", ops))
                     .leasingAs(Lessee.scheduler("host-new"));
 
             assertThat(restarted.releaseLeasesOfOtherRuns()).isEqualTo(1);
@@ -251,7 +258,7 @@ class DispatcherTest {
             outbox.enqueue("k2", "ops", message("leased by a live instance"), T0);
             outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.scheduler("gone"));
             outbox.claimDue(T0, Duration.ofMinutes(5), 1, Lessee.scheduler("alive"));
-            Dispatcher me = new Dispatcher(outbox, Map.of("ops", ops), clock).leasingAs(Lessee.scheduler("me"));
+            Dispatcher me = unjittered(outbox, Map.of("ops", ops)).leasingAs(Lessee.scheduler("me"));
 
             clock.advance(Duration.ofSeconds(9));
             assertThat(me.releaseLeasesOfInstancesNotIn(Set.of("alive", "me")))
@@ -261,5 +268,10 @@ class DispatcherTest {
             assertThat(me.drain()).isEqualTo(new DrainResult(1, 0, 1));
             assertThat(ops.deliveredSubjects()).containsExactly("leased by a gone instance");
         }
+    }
+
+    /** A dispatcher whose retries wait the whole backoff, so that the test knows when they come. */
+    private Dispatcher unjittered(Outbox outbox, Map<String, ? extends Notifier> notifiers) {
+        return new Dispatcher(outbox, Map.copyOf(notifiers), clock, Sleeper.REAL, Jitter.NONE);
     }
 }

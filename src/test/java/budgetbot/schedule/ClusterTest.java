@@ -5,6 +5,8 @@ import budgetbot.delivery.Lessee;
 import budgetbot.notify.Message;
 import budgetbot.simulator.Fault;
 import budgetbot.testing.PgSchema;
+import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +117,7 @@ class ClusterTest {
         bot = TestBot.clustered(dir, MORNING, pg.url()).write(NEVER, NEVER, "");
         Recorder ops = Recorder.open();
         BotScheduler scheduler = open(BotScheduler.start(open(bot.open(bot.load(), ops)), OUTBOX, IDLE_WAIT,
-                new DigestRetry(Duration.ofMillis(300), Duration.ofMillis(300))));
+                new DigestRetry(new Backoff(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ZERO), Jitter.NONE)));
         Fires fires = Fires.on(scheduler);
         bot.sim.faults().enqueue(Fault.of(Fault.Kind.HTTP500), 100_000);
 

@@ -3,6 +3,8 @@ package budgetbot.schedule;
 import budgetbot.app.App;
 import budgetbot.simulator.Fault;
 import budgetbot.testing.MutableClock;
+import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -32,7 +34,8 @@ class DigestRetryTest {
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     static final Duration OUTBOX = Duration.ofSeconds(1);
     /** Long enough between attempts for the test to act between two of them. */
-    static final DigestRetry FAST = new DigestRetry(Duration.ofMillis(300), Duration.ofMillis(600));
+    static final DigestRetry FAST = new DigestRetry(new Backoff(Duration.ofMillis(300), Duration.ofMillis(600),
+            Duration.ZERO), Jitter.NONE);
     static final String JOB = BotScheduler.digestKey(DIGEST).getName();
 
     @TempDir
@@ -129,12 +132,13 @@ class DigestRetryTest {
 
     @Test
     void eachAttemptWaitsTwiceAsLongAsTheOneBeforeUpToTheMaximum() {
-        DigestRetry retry = new DigestRetry(Duration.ofMinutes(1), Duration.ofMinutes(15));
+        DigestRetry retry = new DigestRetry(Backoff.DIGEST, Jitter.NONE);
 
         assertThat(IntStream.rangeClosed(1, 6).mapToObj(retry::delay).map(Duration::toMinutes))
                 .containsExactly(1L, 2L, 4L, 8L, 15L, 15L);
         assertThat(retry.delay(1000)).isEqualTo(Duration.ofMinutes(15));
-        assertThat(DigestRetry.DEFAULT).isEqualTo(retry);
+        assertThat(DigestRetry.DEFAULT.backoff()).isEqualTo(Backoff.DIGEST);
+        assertThat(DigestRetry.DEFAULT.jitter()).as("production spreads retries").isSameAs(Jitter.RANDOM);
     }
 
     private static Instant shanghai(String localDateTime) {

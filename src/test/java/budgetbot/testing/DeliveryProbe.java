@@ -9,6 +9,7 @@ import budgetbot.delivery.OutboxEntry;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
 import budgetbot.state.StateStore;
+import budgetbot.time.Jitter;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -68,7 +69,7 @@ public final class DeliveryProbe implements AutoCloseable {
             sends.incrementAndGet();
             notifier.send(m);
         };
-        this.dispatcher = new Dispatcher(outbox, Map.of(channel, counting), clock, waited::add);
+        this.dispatcher = new Dispatcher(outbox, Map.of(channel, counting), clock, waited::add, Jitter.NONE);
         outbox.enqueue("probe", channel, MESSAGE, T0);
         logs.start();
         dispatcherLog().addAppender(logs);

@@ -1,17 +1,18 @@
 package budgetbot.ucloud;
 
+import budgetbot.config.Secret;
+import budgetbot.config.UCloudConfig;
 import budgetbot.testing.Seeded;
+import budgetbot.time.Backoff;
+import budgetbot.time.Window;
+import budgetbot.usage.Series;
+import budgetbot.usage.Usage;
+import budgetbot.usage.UsageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import budgetbot.config.Secret;
-import budgetbot.config.UCloudConfig;
-import budgetbot.time.Window;
-import budgetbot.usage.Series;
-import budgetbot.usage.Usage;
-import budgetbot.usage.UsageException;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,7 @@ class ResponseFuzzTest {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
             UCloudConfig cfg = new UCloudConfig(url, "fuzz-public", new Secret("fuzz-private"), "",
                     Duration.ofSeconds(5), 0, 1, Duration.ofHours(2), Duration.ofHours(1));
-            try (UCloudClient client = UCloudClient.create(cfg, ZoneOffset.UTC, Backoff.DEFAULT, d -> { })) {
+            try (UCloudClient client = UCloudClient.create(cfg, ZoneOffset.UTC, Backoff.UCLOUD, d -> { })) {
                 assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Seeded.cases(600, g -> {
                     String body = mutate(g, VALID_ANSWER);
                     answers.add(body);

@@ -6,6 +6,7 @@ import budgetbot.simulator.Fault;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
 import budgetbot.testing.CapturedLogs;
+import budgetbot.time.Backoff;
 import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
@@ -68,7 +69,7 @@ class UCloudClientSimulatorTest {
     void sumsHoursThatTwoSlicesShare() {
         // Kathmandu is UTC+05:45, so its midnights cut UCloud's hours in two
         try (UCloudClient client = UCloudClient.create(cfg(sim.privateKey(), "", Duration.ofSeconds(10)),
-                ZoneId.of("Asia/Kathmandu"), new Backoff(Duration.ofMillis(1), Duration.ofMillis(10)), Sleeper.REAL)) {
+                ZoneId.of("Asia/Kathmandu"), new Backoff(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(10)), Sleeper.REAL)) {
             Window week = new Window(MARCH.start(), MARCH.start().plus(Duration.ofDays(7)));
 
             Usage usage = client.fetch(SERIES, week);
@@ -123,7 +124,7 @@ class UCloudClientSimulatorTest {
 
     private UCloudClient client(Secret privateKey, String projectId, Duration timeout) {
         return UCloudClient.create(cfg(privateKey, projectId, timeout), CHINA,
-                new Backoff(Duration.ofMillis(1), Duration.ofMillis(10)), Sleeper.REAL);
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(10)), Sleeper.REAL);
     }
 
     private UCloudConfig cfg(Secret privateKey, String projectId, Duration timeout) {

@@ -3,6 +3,7 @@ package budgetbot.ucloud;
 import budgetbot.config.Secret;
 import budgetbot.config.UCloudConfig;
 import budgetbot.testing.CapturedLogs;
+import budgetbot.time.Backoff;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -446,7 +447,7 @@ class UCloudClientTest {
         server.enqueue(ok("{}"));
         List<Integer> inFlightWhileWaiting = new CopyOnWriteArrayList<>();
         AtomicReference<UCloudClient> client = new AtomicReference<>();
-        client.set(UCloudClient.create(cfg("", 3, 1), CHINA, Backoff.DEFAULT,
+        client.set(UCloudClient.create(cfg("", 3, 1), CHINA, Backoff.UCLOUD,
                 d -> inFlightWhileWaiting.add(client.get().limit().inFlight())));
 
         try (UCloudClient c = client.get()) {
@@ -512,7 +513,7 @@ class UCloudClientTest {
     }
 
     private UCloudClient client(UCloudConfig cfg) {
-        return UCloudClient.create(cfg, CHINA, Backoff.DEFAULT, sleeps::add);
+        return UCloudClient.create(cfg, CHINA, Backoff.UCLOUD, sleeps::add);
     }
 
     private UCloudConfig cfg(String projectId, int maxRetries, int maxConcurrency) {
