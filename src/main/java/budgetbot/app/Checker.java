@@ -123,8 +123,9 @@ public final class Checker {
         try (MDC.MDCCloseable logged = MDC.putCloseable(LogContext.RULE, rule.name())) {
             Coverage coverage = app.discovery().coverage(rule, at);
             if (coverage.checked()) {
+                List<String> problems = coverage.problems().stream().map(Coverage.Problem::message).toList();
                 app.telemetry().scopes().record(rule.name(), new Scopes.Scope(app.clock().instant(),
-                        coverage.series().size(), coverage.problems().stream().map(Coverage.Problem::message).toList()));
+                        coverage.series().size(), problems));
             }
             if (!dryRun) {
                 notices.addAll(reviewScope(rule, coverage, at));

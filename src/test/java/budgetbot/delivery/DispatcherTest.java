@@ -129,7 +129,8 @@ class DispatcherTest {
         try (TestDb db = TestDb.create(kind, tmp)) {
             try (StateStore store = StateStore.open(db.config())) {
                 new Outbox(store).enqueue("k", "ops", message("budget"), T0);
-                assertThat(unjittered(new Outbox(store), Map.of("ops", ops)).drain()).isEqualTo(new DrainResult(0, 1, 1));
+                assertThat(unjittered(new Outbox(store), Map.of("ops", ops)).drain())
+                        .isEqualTo(new DrainResult(0, 1, 1));
             }
             clock.advance(Duration.ofSeconds(30));
             try (StateStore store = StateStore.open(db.config())) {

@@ -60,7 +60,7 @@ class KeyDirectoryTest {
     @CsvSource({"0, -1", "1, -1", "99, -1", "100, -1", "130, -1", "250, 250", "100, 100", "200, 200"})
     void listsEveryPageUntilAShortOneOrTheTotal(int keys, int totalCount) {
         // disabled keys: no models to ask for, only pages
-        serve(offset -> page(IntStream.range(offset, Math.min(keys, offset + UCloudClient.PAGE_SIZE))
+        serve(offset -> page(IntStream.range(offset, Math.min(keys, offset + UCloudKeys.PAGE_SIZE))
                 .mapToObj(i -> key("uminferapikey-" + i, "0", "-1")).toList(), totalCount), keyId -> "[]");
 
         List<ApiKey> listed = client().apiKeys();
@@ -68,7 +68,7 @@ class KeyDirectoryTest {
         assertThat(listed).extracting(ApiKey::id).containsExactlyElementsOf(IntStream.range(0, keys)
                 .mapToObj(i -> "uminferapikey-" + i).toList());
         List<Map<String, String>> pages = requests.stream()
-                .filter(r -> r.get("Action").equals(UCloudClient.LIST_KEYS)).toList();
+                .filter(r -> r.get("Action").equals(UCloudKeys.LIST_KEYS)).toList();
         // a full last page needs one more (empty) page, unless TotalCount says it was the last
         int expectedPages = totalCount >= 0 ? Math.max(1, (keys + 99) / 100) : keys / 100 + 1;
         assertThat(pages).hasSize(expectedPages).allSatisfy(p -> assertThat(p).containsEntry("Limit", "100"));
@@ -108,7 +108,7 @@ class KeyDirectoryTest {
                         Optional.of(Instant.ofEpochSecond(1900000000)), Optional.of(List.of("Qwen/QwQ-32B"))),
                 new ApiKey("uminferapikey-off", "name of uminferapikey-off", false, Optional.empty(), Optional.of(List.of())),
                 new ApiKey("uminferapikey-cut", "name of uminferapikey-cut", false, Optional.empty(), Optional.of(List.of())));
-        assertThat(requests).filteredOn(r -> r.get("Action").equals(UCloudClient.LIST_MODELS))
+        assertThat(requests).filteredOn(r -> r.get("Action").equals(UCloudKeys.LIST_MODELS))
                 .extracting(r -> r.get("KeyId") + "/" + r.get("ModelType"))
                 .containsExactly("uminferapikey-on/1", "uminferapikey-on/2", "uminferapikey-text-status/1",
                         "uminferapikey-text-status/2");
@@ -119,7 +119,7 @@ class KeyDirectoryTest {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                if (!form(request).get("Action").equals(UCloudClient.LIST_KEYS)) {
+                if (!form(request).get("Action").equals(UCloudKeys.LIST_KEYS)) {
                     return UCloudClientTest.retCode(161, "Action [GetUMInferAPIModel] not exist");
                 }
                 return new MockResponse.Builder().body(page(List.of(
@@ -198,10 +198,10 @@ class KeyDirectoryTest {
             public MockResponse dispatch(RecordedRequest request) {
                 Map<String, String> form = form(request);
                 requests.add(form);
-                String body = form.get("Action").equals(UCloudClient.LIST_KEYS)
+                String body = form.get("Action").equals(UCloudKeys.LIST_KEYS)
                         ? pages.apply(Integer.parseInt(form.get("Offset")))
                         : "{\"RetCode\":0,\"Data\":" + models.apply(form.get("KeyId")) + "}";
-                return new MockResponse.Builder().setHeader(UCloudClient.REQUEST_ID, "req-" + requests.size())
+                return new MockResponse.Builder().setHeader(SignedTransport.REQUEST_ID, "req-" + requests.size())
                         .body(body).build();
             }
         });

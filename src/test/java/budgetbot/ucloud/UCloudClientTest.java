@@ -227,7 +227,7 @@ class UCloudClientTest {
                 Arguments.of(retCode(299, "IAM"), 299, "IAM check failed"),
                 Arguments.of(retCode(160, "Missing Action"), 160, "UCloud answered (RetCode 160: Missing Action)"),
                 Arguments.of(retCode(230, "Params [KeyId] not available"), 230, "RetCode 230"),
-                Arguments.of(new MockResponse.Builder().code(403).setHeader(UCloudClient.REQUEST_ID, "req-1").build(),
+                Arguments.of(new MockResponse.Builder().code(403).setHeader(SignedTransport.REQUEST_ID, "req-1").build(),
                         -1, "UCloud answered HTTP 403"));
     }
 
@@ -260,8 +260,8 @@ class UCloudClientTest {
 
     @Test
     void anOversizedAnswerIsRefusedWithoutReadingItWhole() {
-        server.enqueue(new MockResponse.Builder().setHeader(UCloudClient.REQUEST_ID, "req-1")
-                .body("{\"RetCode\":0,\"Data\":{}}" + " ".repeat((int) UCloudClient.MAX_BODY)).build());
+        server.enqueue(new MockResponse.Builder().setHeader(SignedTransport.REQUEST_ID, "req-1")
+                .body("{\"RetCode\":0,\"Data\":{}}" + " ".repeat((int) SignedTransport.MAX_BODY)).build());
 
         assertThatThrownBy(() -> client(cfg("", 3, 1)).fetch(SERIES, DAY)).isInstanceOf(UCloudException.class)
                 .hasMessageContaining("the answer is larger than 16 MiB, not an answer from UCloud")
@@ -272,7 +272,7 @@ class UCloudClientTest {
     @Test
     void givesUpAfterMaxRetriesAndSaysSo() {
         for (int i = 0; i < 3; i++) {
-            server.enqueue(status(503).newBuilder().setHeader(UCloudClient.REQUEST_ID, "req-" + i).build());
+            server.enqueue(status(503).newBuilder().setHeader(SignedTransport.REQUEST_ID, "req-" + i).build());
         }
 
         assertThatThrownBy(() -> client(cfg("", 2, 1)).fetch(SERIES, DAY))
@@ -533,12 +533,12 @@ class UCloudClientTest {
     }
 
     static MockResponse ok(String data) {
-        return new MockResponse.Builder().setHeader(UCloudClient.REQUEST_ID, "req-ok")
+        return new MockResponse.Builder().setHeader(SignedTransport.REQUEST_ID, "req-ok")
                 .body("{\"Action\":\"GetUMInferTokenUsageResponse\",\"RetCode\":0,\"Data\":" + data + "}").build();
     }
 
     static MockResponse retCode(int code, String message) {
-        return new MockResponse.Builder().setHeader(UCloudClient.REQUEST_ID, "req-1")
+        return new MockResponse.Builder().setHeader(SignedTransport.REQUEST_ID, "req-1")
                 .body("{\"Action\":\"GetUMInferTokenUsageResponse\",\"RetCode\":" + code + ",\"Message\":\""
                         + message + "\"}").build();
     }
