@@ -8,7 +8,6 @@ import budgetbot.digest.DigestBuilder;
 import budgetbot.digest.DigestPlan;
 import budgetbot.digest.FiredAlert;
 import budgetbot.digest.Lateness;
-import budgetbot.render.Amounts;
 import budgetbot.render.DigestRenderer;
 import budgetbot.render.RenderedDigest;
 import budgetbot.rules.Finding;
@@ -16,22 +15,17 @@ import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.AlertLogEntry;
-import budgetbot.state.StateException;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
-import budgetbot.usage.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,17 +83,6 @@ public final class DigestService {
         return new Result(plan, Optional.of(rendered), queued, lost);
     }
 
-    /** Why a digest could not be made, as its late note says it: "usage could not be fetched from UCloud". */
-    public static String failure(RuntimeException e) {
-        if (e instanceof UsageException) {
-            return "usage could not be fetched from UCloud";
-        }
-        if (e instanceof StateException) {
-            return "the state database could not be used";
-        }
-        return "it could not be built";
-    }
-
     /** The plan over the rules' scopes as UCloud serves them: what {@code *} stands for, without unknown names. */
     private DigestPlan plan(DigestConfig digest, Instant at, Optional<Lateness> late) {
         return DigestPlan.of(digest, app.discovery().resolved(at), at, late);
@@ -128,20 +111,15 @@ public final class DigestService {
                 .withSilences(silences));
     }
 
-    /** A budget's threshold as alerts state it; forecasts and growth have no level beyond firing. */
-    static String level(Kind kind, BigDecimal level) {
-        return kind == Kind.BUDGET ? Amounts.percent(level, 1, RoundingMode.DOWN) : "–";
-    }
-
     /** The alert log has a row per channel; a digest lists each announcement once. */
     private List<FiredAlert> fired(List<String> rules, Window window) {
         Map<List<Object>, FiredAlert> unique = new LinkedHashMap<>();
         for (AlertLogEntry e : app.store().alertEvents(rules, window)) {
             // every channel's row of one announcement has the same time; a re-fire or reminder has another
             unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.at()),
-                    new FiredAlert(e.rule(), e.group(), e.kind().name(), e.status().name().toLowerCase(Locale.ROOT)
-                            + (e.silenced() ? " (silenced)" : ""),
-                            level(e.kind(), e.level()), e.at()));
+                    new FiredAlert(e.rule(), e.group(), e.kind().name(),
+                            DigestRenderer.firedStatus(e.status(), e.silenced()),
+                            DigestRenderer.firedLevel(e.kind(), e.level()), e.at()));
         }
         return List.copyOf(unique.values());
     }

@@ -4,19 +4,14 @@ import budgetbot.app.App;
 import budgetbot.config.BotConfig;
 import budgetbot.config.Selection;
 import budgetbot.config.Suggest;
+import budgetbot.render.UsageTable;
 import budgetbot.rules.UsageSnapshot;
-import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.ApiKey;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
-import budgetbot.usage.UsageBucket;
-import budgetbot.usage.UsageTotals;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,12 +20,9 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "usage", mixinStandardHelpOptions = true,
@@ -41,11 +33,6 @@ import java.util.concurrent.Callable;
 final class UsageCommand implements Callable<Integer> {
     enum By { hour, day }
 
-    enum Format { table, csv, json }
-
-    /** The counts' names in CSV and JSON alike. */
-    private static final List<String> COLUMNS = List.of("inputTokens", "outputTokens", "totalTokens", "requests",
-            "images");
 
     @Mixin
     ConfigOption config;
@@ -70,7 +57,7 @@ final class UsageCommand implements Callable<Integer> {
     boolean noCache;
 
     @Option(names = "--format", defaultValue = "table", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    Format format;
+    UsageTable.Format format;
 
     @Override
     public Integer call() throws Exception {
@@ -92,14 +79,14 @@ final class UsageCommand implements Callable<Integer> {
                 for (Series series : series(client, several, now)) {
                     usages.add(client.fetch(series, window));
                 }
-                print(usages, several, cfg.calendar(), System.out);
+                print(usages, several, cfg);
             }
         } else {
             // no channels: usage sends nothing; printed while the app is open, since cached buckets load lazily
             try (App app = App.open(cfg, client, client, Map.of(), Clock.systemUTC())) {
                 List<Series> series = series(client, several, now);
                 UsageSnapshot snapshot = app.fetcher().fetch(List.of(window), series);
-                print(series.stream().map(s -> snapshot.get(window, s)).toList(), several, cfg.calendar(), System.out);
+                print(series.stream().map(s -> snapshot.get(window, s)).toList(), several, cfg);
             }
         }
         return 0;
@@ -114,7 +101,7 @@ final class UsageCommand implements Callable<Integer> {
      * stdout before a table, on stderr for csv and json, which stdout then carries alone.
      */
     private List<Series> expand(List<ApiKey> listed, Instant now) {
-        PrintStream note = format == Format.table ? System.out : System.err;
+        PrintStream note = format == UsageTable.Format.table ? System.out : System.err;
         List<ApiKey> keys = key.equals(Selection.EVERY) ? listed.stream().filter(k -> k.usableAt(now)).toList()
                 : listed.stream().filter(k -> k.id().equals(key)).toList();
         List<String> ids = listed.stream().map(ApiKey::id).toList();
@@ -137,67 +124,8 @@ final class UsageCommand implements Callable<Integer> {
         return series;
     }
 
-    /**
-     * Prints the buckets and the total of each usage; several (from {@code *}) with their key and model on every csv
-     * row, or as a json list. Times are ISO-8601 with the config's offset, to the second; CSV has one row per bucket
-     * under the column names JSON uses (camelCase), and no total row: a total is a sum of the rows.
-     */
-    private void print(List<Usage> usages, boolean several, PeriodCalendar calendar, PrintStream out) throws Exception {
-        ZoneId zone = calendar.zone();
-        DateTimeFormatter fmt = by == By.hour ? DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm") : DateTimeFormatter.ISO_LOCAL_DATE;
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode list = json.createArrayNode();
-        if (format == Format.csv) {
-            out.println((several ? "key,model," : "") + "start," + String.join(",", COLUMNS));
-        }
-        for (Usage usage : usages) {
-            Map<Instant, UsageTotals> rows = rebucket(usage.buckets(), calendar);
-            switch (format) {
-                case table -> {
-                    out.printf("%s x %s, %s .. %s (%s)%n", usage.series().keyId(), usage.series().model(),
-                            time(usage.window().start(), zone), time(usage.window().end(), zone), zone);
-                    String row = "%-16s %14s %14s %14s %10s %8s%n";
-                    out.printf(row, by == By.hour ? "hour" : "day", "input", "output", "total", "requests", "images");
-                    rows.forEach((t, u) -> out.printf(row, fmt.format(t.atZone(zone)), u.inputTokens(), u.outputTokens(),
-                            u.totalTokens(), u.requests(), u.images()));
-                    UsageTotals t = usage.totals();
-                    out.printf(row, "TOTAL", t.inputTokens(), t.outputTokens(), t.totalTokens(), t.requests(), t.images());
-                }
-                case csv -> {
-                    String series = several ? usage.series().keyId() + "," + usage.series().model() + "," : "";
-                    rows.forEach((t, u) -> out.println(series + time(t, zone) + "," + u.inputTokens() + ","
-                            + u.outputTokens() + "," + u.totalTokens() + "," + u.requests() + "," + u.images()));
-                }
-                case json -> {
-                    ObjectNode root = list.addObject();
-                    root.put("key", usage.series().keyId()).put("model", usage.series().model())
-                            .put("from", time(usage.window().start(), zone)).put("to", time(usage.window().end(), zone));
-                    ArrayNode buckets = root.putArray("buckets");
-                    rows.forEach((t, u) -> totals(buckets.addObject().put("start", time(t, zone)), u));
-                    totals(root.putObject("total"), usage.totals());
-                }
-            }
-        }
-        if (format == Format.json) {
-            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(several ? list : list.get(0)));
-        }
-    }
-
-    private static String time(Instant t, ZoneId zone) {
-        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.truncatedTo(ChronoUnit.SECONDS).atZone(zone));
-    }
-
-    private Map<Instant, UsageTotals> rebucket(List<UsageBucket> buckets, PeriodCalendar calendar) {
-        PeriodUnit unit = by == By.hour ? PeriodUnit.HOUR : PeriodUnit.DAY;
-        Map<Instant, UsageTotals> rows = new TreeMap<>();
-        for (UsageBucket b : buckets) {
-            rows.merge(calendar.periodOf(unit, b.timestamp()).start(), b.totals(), UsageTotals::plus);
-        }
-        return rows;
-    }
-
-    private static void totals(ObjectNode node, UsageTotals u) {
-        node.put(COLUMNS.get(0), u.inputTokens()).put(COLUMNS.get(1), u.outputTokens())
-                .put(COLUMNS.get(2), u.totalTokens()).put(COLUMNS.get(3), u.requests()).put(COLUMNS.get(4), u.images());
+    private void print(List<Usage> usages, boolean several, BotConfig cfg) throws Exception {
+        UsageTable.print(usages, several, cfg.calendar(), by == By.hour ? PeriodUnit.HOUR : PeriodUnit.DAY, format,
+                System.out);
     }
 }

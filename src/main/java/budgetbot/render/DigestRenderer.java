@@ -4,8 +4,15 @@ import budgetbot.digest.DigestReport;
 import budgetbot.digest.GroupReport;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
+import budgetbot.rules.Kind;
+import budgetbot.state.AlertStatus;
+import budgetbot.state.StateException;
+import budgetbot.usage.UsageException;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Renders a {@link DigestReport} as an email (HTML + text + inline chart), Slack blocks and files. */
@@ -29,6 +36,27 @@ public final class DigestRenderer {
                 SlackDigest.render(title, r), chart.stream().toList());
         String fileHtml = HtmlDigest.render(title, r, sections, chart.map(Image::filename));
         return new RenderedDigest(baseName, message, fileHtml, text, chart);
+    }
+
+    /** Why a digest could not be made, as its late note says it: "usage could not be fetched from UCloud". */
+    public static String lateReason(RuntimeException e) {
+        if (e instanceof UsageException) {
+            return "usage could not be fetched from UCloud";
+        }
+        if (e instanceof StateException) {
+            return "the state database could not be used";
+        }
+        return "it could not be built";
+    }
+
+    /** An announcement's status as a digest lists it: {@code firing}, {@code resolved (silenced)}. */
+    public static String firedStatus(AlertStatus status, boolean silenced) {
+        return status.name().toLowerCase(Locale.ROOT) + (silenced ? " (silenced)" : "");
+    }
+
+    /** A budget's threshold as alerts state it; forecasts and growth have no level beyond firing. */
+    public static String firedLevel(Kind kind, BigDecimal level) {
+        return kind == Kind.BUDGET ? Amounts.percent(level, 1, RoundingMode.DOWN) : "–";
     }
 
     /** {@code 12.3M tokens, CNY 84.20 (+12%)} for the subject line. */

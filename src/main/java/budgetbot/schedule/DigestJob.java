@@ -2,6 +2,7 @@ package budgetbot.schedule;
 
 import budgetbot.app.App;
 import budgetbot.app.DigestService;
+import budgetbot.render.DigestRenderer;
 import budgetbot.config.DigestConfig;
 import budgetbot.digest.Lateness;
 import budgetbot.time.Window;
@@ -68,7 +69,7 @@ public final class DigestJob implements Job {
         try {
             new DigestService(app).send(digest, now, false, late);
         } catch (RuntimeException e) {
-            retry(ctx, app, digest, late.orElseGet(() -> new Lateness(now, DigestService.failure(e))), attempt, e);
+            retry(ctx, app, digest, late.orElseGet(() -> new Lateness(now, DigestRenderer.lateReason(e))), attempt, e);
             throw e;
         }
     }
