@@ -30,6 +30,8 @@ public final class Dispatcher {
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final int BATCH = 10;
     private static final Duration PERMANENT_FAILURE_RETRY = Duration.ofHours(1);
+    /** Full jitter may draw a wait of nothing; a channel that just failed is not asked again within a second. */
+    private static final Duration MIN_RETRY = Duration.ofSeconds(1);
     private static final Duration SHORT_PAUSE = Duration.ofSeconds(5);
     private static final int SHORT_RETRIES = 2;
     /**
@@ -44,6 +46,9 @@ public final class Dispatcher {
     private final Sleeper sleeper;
     private final Jitter jitter;
     private final Lessee lessee;
+    /** Whether a drain runs now, and whether another was asked for meanwhile. */
+    private boolean draining;
+    private boolean again;
 
     /** A dispatcher of a one-shot command. */
     public Dispatcher(Outbox outbox, Map<String, Notifier> notifiers, Clock clock) {
@@ -97,15 +102,57 @@ public final class Dispatcher {
         return outbox.releaseLeases(keep, clock.instant().minus(CLUSTER_LEASE_GRACE).plus(LEASE));
     }
 
-    /** Sends every entry due now; failed entries are rescheduled, never dropped. */
+    /**
+     * Sends every entry due now; failed entries are rescheduled, never dropped. One drain runs at a time in a process
+     * (every job of {@code run} asks for one after its work): a drain asked for while another runs returns at once,
+     * and the running one looks again before it ends, so the process has one sender, each channel gets one message
+     * at a time, and a crash can have at most one message on the wire.
+     */
     public DrainResult drain() {
-        // claiming against the drain's start keeps a drain finite: every failure is rescheduled past it
+        synchronized (this) {
+            if (draining) {
+                again = true;
+                return new DrainResult(0, 0, outbox.countPending());
+            }
+            draining = true;
+        }
+        int sent = 0;
+        int failed = 0;
+        try {
+            boolean more = true;
+            while (more) {
+                DrainResult once = drainOnce();
+                sent += once.sent();
+                failed += once.failed();
+                synchronized (this) {
+                    more = again;
+                    again = false;
+                }
+            }
+        } finally {
+            synchronized (this) {
+                draining = false;
+            }
+        }
+        return new DrainResult(sent, failed, outbox.countPending());
+    }
+
+    private DrainResult drainOnce() {
+        // claiming what was due at the drain's start keeps a drain finite: every failure is rescheduled past it
         Instant start = clock.instant();
         int sent = 0;
         int failed = 0;
         List<OutboxEntry> batch;
-        while (!(batch = outbox.claimDue(start, LEASE, BATCH, lessee)).isEmpty()) {
-            for (OutboxEntry entry : batch) {
+        while (!(batch = outbox.claimDue(start, clock.instant(), LEASE, BATCH, lessee)).isEmpty()) {
+            for (int i = 0; i < batch.size(); i++) {
+                OutboxEntry entry = batch.get(i);
+                // the batch was leased before the sends ahead of this one: what is left is leased again from now
+                Set<Long> held = outbox.renew(batch.subList(i, batch.size()).stream().map(OutboxEntry::id).toList(),
+                        clock.instant().plus(LEASE), lessee);
+                if (!held.contains(entry.id())) {
+                    log.warn("outbox #{}: its lease ran out and another sender took it; not sent here", entry.id());
+                    continue;
+                }
                 if (deliver(entry)) {
                     sent++;
                 } else {
@@ -113,7 +160,7 @@ public final class Dispatcher {
                 }
             }
         }
-        return new DrainResult(sent, failed, outbox.countPending());
+        return new DrainResult(sent, failed, 0);
     }
 
     /**
@@ -131,7 +178,7 @@ public final class Dispatcher {
         if (notifier == null) {
             String error = "channel \"" + entry.channel() + "\" is not configured";
             Instant next = clock.instant().plus(PERMANENT_FAILURE_RETRY);
-            outbox.markFailed(entry.id(), error, next);
+            outbox.markFailed(entry.id(), error, next, lessee);
             log.error("Cannot deliver {} \"{}\" (outbox #{}): {}; kept, next try at {}",
                     m.kind(), m.subject(), entry.id(), error, next);
             return false;
@@ -140,9 +187,9 @@ public final class Dispatcher {
             send(notifier, m);
         } catch (DeliveryException e) {
             Instant next = clock.instant().plus(e.retryable()
-                    ? Backoff.DELIVERY.delay(entry.attempts(), e.retryAfter(), jitter)
+                    ? retryDelay(entry.attempts(), e.retryAfter())
                     : PERMANENT_FAILURE_RETRY);
-            outbox.markFailed(entry.id(), e.getMessage(), next);
+            outbox.markFailed(entry.id(), e.getMessage(), next, lessee);
             if (e.retryable()) {
                 log.warn("Delivery of {} \"{}\" to channel {} failed (outbox #{}, attempt {}): {}; retrying at {}",
                         m.kind(), m.subject(), entry.channel(), entry.id(), entry.attempts(), e.getMessage(), next);
@@ -153,13 +200,16 @@ public final class Dispatcher {
             return false;
         } catch (RuntimeException e) {
             // a notifier bug must not stop the drain nor park the entry until its lease runs out
-            Instant next = clock.instant().plus(Backoff.DELIVERY.delay(entry.attempts(), Optional.empty(), jitter));
-            outbox.markFailed(entry.id(), e.toString(), next);
+            Instant next = clock.instant().plus(retryDelay(entry.attempts(), Optional.empty()));
+            outbox.markFailed(entry.id(), e.toString(), next, lessee);
             log.error("Delivery of {} \"{}\" to channel {} failed unexpectedly (outbox #{}); retrying at {}",
                     m.kind(), m.subject(), entry.channel(), entry.id(), next, e);
             return false;
         }
-        outbox.markSent(entry.id(), clock.instant());
+        if (!outbox.markSent(entry.id(), clock.instant(), lessee)) {
+            log.warn("outbox #{} was sent, but its lease had passed to another sender, which may send it again",
+                    entry.id());
+        }
         log.info("Sent {} \"{}\" to channel {} (outbox #{}, attempt {})",
                 m.kind(), m.subject(), entry.channel(), entry.id(), entry.attempts());
         return true;
@@ -187,5 +237,10 @@ public final class Dispatcher {
                 }
             }
         }
+    }
+
+    private Duration retryDelay(int attempts, Optional<Duration> retryAfter) {
+        Duration delay = Backoff.DELIVERY.delay(attempts, retryAfter, jitter);
+        return delay.compareTo(MIN_RETRY) < 0 ? MIN_RETRY : delay;
     }
 }

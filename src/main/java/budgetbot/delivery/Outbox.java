@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -172,6 +174,16 @@ public final class Outbox {
      * for each.
      */
     public List<OutboxEntry> claimDue(Instant now, Duration lease, int max, Lessee lessee) {
+        return claimDue(now, now, lease, max, lessee);
+    }
+
+    /**
+     * As {@link #claimDue(Instant, Duration, int, Lessee)}, but only entries due by {@code dueBy} (a drain's start,
+     * so that what fails in the drain waits for the next one), leased from {@code now} on: a long drain's later
+     * batches get whole leases.
+     */
+    public List<OutboxEntry> claimDue(Instant dueBy, Instant now, Duration lease, int max, Lessee lessee) {
+        Objects.requireNonNull(dueBy, "dueBy");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(lessee, "lessee");
         if (lease.isNegative() || lease.isZero()) {
@@ -180,7 +192,34 @@ public final class Outbox {
         if (max < 1) {
             throw new IllegalArgumentException("max < 1: " + max);
         }
-        return store.autoCommit("claim outbox entries", c -> claimDue(c, now, lease, max, lessee));
+        return store.autoCommit("claim outbox entries", c -> claimDue(c, dueBy, now, lease, max, lessee));
+    }
+
+    /**
+     * Extends {@code lessee}'s leases on {@code ids} to {@code until}: a batch whose sends are slow keeps the leases
+     * of what it has yet to send. Returns the ids whose lease is still {@code lessee}'s; one that ran out and that
+     * another sender took is not, and must not be sent.
+     */
+    public Set<Long> renew(Collection<Long> ids, Instant until, Lessee lessee) {
+        Objects.requireNonNull(until, "until");
+        Objects.requireNonNull(lessee, "lessee");
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return store.autoCommit("renew outbox leases", c -> {
+            Set<Long> held = new HashSet<>();
+            for (long id : ids) {
+                if (Sql.update(c, "UPDATE outbox SET lease_until = ? WHERE id = ? AND leased_by = ? AND sent_at IS NULL",
+                        ps -> {
+                            ps.setObject(1, Sql.timestamp(until));
+                            ps.setLong(2, id);
+                            ps.setString(3, lessee.id());
+                        }) == 1) {
+                    held.add(id);
+                }
+            }
+            return held;
+        });
     }
 
     /**
@@ -195,16 +234,23 @@ public final class Outbox {
         return store.autoCommit("release orphaned outbox leases", c -> releaseLeases(c, kept, leasedUntilAtMost));
     }
 
-    public void markSent(long id, Instant now) {
+    /** Records a delivery by the holder of the entry's lease; false (nothing changed) for anyone else. */
+    public boolean markSent(long id, Instant now, Lessee holder) {
         Objects.requireNonNull(now, "now");
-        store.autoCommit("mark outbox entry " + id + " sent", c -> markSent(c, id, now));
+        Objects.requireNonNull(holder, "holder");
+        return store.autoCommit("mark outbox entry " + id + " sent", c -> markSent(c, id, now, holder)) == 1;
     }
 
-    /** Records a failed attempt and releases the lease; the entry is due again at {@code nextAttempt}. */
-    public void markFailed(long id, String error, Instant nextAttempt) {
+    /**
+     * Records a failed attempt by the holder of the entry's lease and releases the lease; the entry is due again at
+     * {@code nextAttempt}. False (nothing changed) for anyone else: a late report must not reschedule another's try.
+     */
+    public boolean markFailed(long id, String error, Instant nextAttempt, Lessee holder) {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(nextAttempt, "nextAttempt");
-        store.autoCommit("mark outbox entry " + id + " failed", c -> markFailed(c, id, error, nextAttempt));
+        Objects.requireNonNull(holder, "holder");
+        return store.autoCommit("mark outbox entry " + id + " failed",
+                c -> markFailed(c, id, error, nextAttempt, holder)) == 1;
     }
 
     /** Ends every undelivered entry's backoff: the next drain tries them all. Returns how many waited. */
@@ -269,11 +315,11 @@ public final class Outbox {
      * Leases up to {@code max} due entries. Each row is taken by its own conditional UPDATE on an auto-commit
      * connection: of two instances racing for a row only one sees an update count of 1.
      */
-    private List<OutboxEntry> claimDue(Connection c, Instant now, Duration lease, int max, Lessee lessee)
-            throws SQLException {
+    private List<OutboxEntry> claimDue(Connection c, Instant dueBy, Instant now, Duration lease, int max,
+                                       Lessee lessee) throws SQLException {
         List<Long> candidates = Sql.query(c, "SELECT id FROM outbox WHERE " + CLAIMABLE
                 + " ORDER BY next_attempt, id FETCH FIRST ? ROWS ONLY", ps -> {
-            ps.setObject(1, Sql.timestamp(now));
+            ps.setObject(1, Sql.timestamp(dueBy));
             ps.setObject(2, Sql.timestamp(now));
             ps.setInt(3, max);
         }, rs -> rs.getLong(1));
@@ -284,7 +330,7 @@ public final class Outbox {
                 ps.setObject(1, Sql.timestamp(now.plus(lease)));
                 ps.setString(2, lessee.id());
                 ps.setLong(3, id);
-                ps.setObject(4, Sql.timestamp(now));
+                ps.setObject(4, Sql.timestamp(dueBy));
                 ps.setObject(5, Sql.timestamp(now));
             });
             if (updated == 1) {
@@ -308,21 +354,25 @@ public final class Outbox {
         });
     }
 
-    private int markSent(Connection c, long id, Instant now) throws SQLException {
-        return Sql.update(c, "UPDATE outbox SET sent_at = ?, lease_until = NULL, leased_by = NULL WHERE id = ?", ps -> {
+    private int markSent(Connection c, long id, Instant now, Lessee holder) throws SQLException {
+        return Sql.update(c, "UPDATE outbox SET sent_at = ?, lease_until = NULL, leased_by = NULL WHERE id = ?"
+                + " AND leased_by = ?", ps -> {
             ps.setObject(1, Sql.timestamp(now));
             ps.setLong(2, id);
+            ps.setString(3, holder.id());
         });
     }
 
-    private int markFailed(Connection c, long id, String error, Instant nextAttempt) throws SQLException {
+    private int markFailed(Connection c, long id, String error, Instant nextAttempt, Lessee holder)
+            throws SQLException {
         String truncated = error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
         // sent_at guard: a late failure report from an instance whose lease ran out must not undo a delivery
         return Sql.update(c, "UPDATE outbox SET last_error = ?, next_attempt = ?, lease_until = NULL, leased_by = NULL "
-                + "WHERE id = ? AND sent_at IS NULL", ps -> {
+                + "WHERE id = ? AND sent_at IS NULL AND leased_by = ?", ps -> {
             ps.setString(1, truncated);
             ps.setObject(2, Sql.timestamp(nextAttempt));
             ps.setLong(3, id);
+            ps.setString(4, holder.id());
         });
     }
 

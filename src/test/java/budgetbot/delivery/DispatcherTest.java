@@ -24,10 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static budgetbot.state.Fixtures.DAY1;
@@ -45,6 +49,71 @@ class DispatcherTest {
     Path tmp;
 
     private final MutableClock clock = new MutableClock(T0);
+
+    /**
+     * A backlog whose sending takes twice the 5-minute lease (each send a minute on a moving clock), while
+     * another sender claims whatever it can before every send: the drain renews the leases of what it has yet to
+     * send, so the other sender takes only what the drain had not claimed, and every message goes out once.
+     */
+    @Test
+    void aDrainLongerThanItsLeaseSendsEveryMessageOnceWhileAnotherSenderLooks() throws Exception {
+        try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            for (int i = 0; i < 20; i++) {
+                outbox.enqueue("k" + i, "ops", message("alert " + i), T0);
+            }
+            List<String> sent = new ArrayList<>();
+            Lessee other = Lessee.scheduler("other");
+            Notifier slow = m -> {
+                for (OutboxEntry taken : outbox.claimDue(clock.instant(), Duration.ofMinutes(5), 10, other)) {
+                    sent.add(taken.message().subject());
+                    outbox.markSent(taken.id(), clock.instant(), other);
+                }
+                sent.add(m.subject());
+                clock.advance(Duration.ofMinutes(1));
+            };
+
+            DrainResult drained = unjittered(outbox, Map.of("ops", slow)).drain();
+
+            assertThat(clock.instant()).as("longer than the lease").isAfter(T0.plus(Duration.ofMinutes(5)));
+            assertThat(drained.sent()).as("the drain's first batch, whatever the time it took").isEqualTo(10);
+            assertThat(sent).hasSize(20).doesNotHaveDuplicates();
+            assertThat(outbox.pending()).isEmpty();
+        }
+    }
+
+    /** Jobs of one process ask for drains at once: one sends, the others leave it to that one. */
+    @Test
+    void aDrainAskedForWhileOneRunsIsLeftToTheRunningOne() throws Exception {
+        try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            outbox.enqueue("first", "ops", message("first"), T0);
+            CountDownLatch sending = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> sent = new CopyOnWriteArrayList<>();
+            Notifier held = m -> {
+                sending.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                sent.add(m.subject());
+            };
+            Dispatcher dispatcher = unjittered(outbox, Map.of("ops", held));
+            CompletableFuture<DrainResult> running = CompletableFuture.supplyAsync(dispatcher::drain);
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+
+            outbox.enqueue("second", "ops", message("second"), T0);
+            assertThat(dispatcher.drain()).as("returns at once, sending nothing itself")
+                    .isEqualTo(new DrainResult(0, 0, 2));
+            release.countDown();
+
+            assertThat(running.get(30, TimeUnit.SECONDS)).as("the running drain looked again")
+                    .isEqualTo(new DrainResult(2, 0, 0));
+            assertThat(sent).containsExactly("first", "second");
+        }
+    }
 
     /** Twenty alerts that failed together (Slack down) are retried spread over the first backoff, not all at once. */
     @Test

@@ -55,7 +55,7 @@ class OutboxTest {
             assertThat(Fixtures.sent(new Outbox(store), key)).isFalse();
 
             OutboxEntry entry = new Outbox(store).claimDue(DAY1, LEASE, 10, ME).get(0);
-            new Outbox(store).markSent(entry.id(), DAY1.plusSeconds(2));
+            new Outbox(store).markSent(entry.id(), DAY1.plusSeconds(2), ME);
             assertThat(Fixtures.sent(new Outbox(store), key)).isTrue();
             assertThat(new Outbox(store).enqueue(key, "ops", message("third"), DAY1.plusSeconds(3)))
                     .as("a sent key still counts").isFalse();
@@ -162,7 +162,7 @@ class OutboxTest {
             new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
             long id = new Outbox(store).claimDue(DAY1, LEASE, 10, ME).get(0).id();
             Instant next = DAY1.plusSeconds(30);
-            new Outbox(store).markFailed(id, "HTTP 503", next);
+            new Outbox(store).markFailed(id, "HTTP 503", next, ME);
 
             assertThat(new Outbox(store).claimDue(next.minusSeconds(1), LEASE, 10, ME)).isEmpty();
             assertThat(new Outbox(store).pending()).extracting(OutboxEntry::nextAttempt).containsExactly(next);
@@ -178,10 +178,32 @@ class OutboxTest {
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             new Outbox(store).enqueue("k", "ops", message("m"), DAY1);
             long id = new Outbox(store).claimDue(DAY1, LEASE, 10, ME).get(0).id();
-            new Outbox(store).markSent(id, DAY1.plusSeconds(1));
-            new Outbox(store).markFailed(id, "timeout", DAY1.plusSeconds(60));
+            assertThat(new Outbox(store).markSent(id, DAY1.plusSeconds(1), ME)).isTrue();
+            assertThat(new Outbox(store).markFailed(id, "timeout", DAY1.plusSeconds(60), ME)).isFalse();
             assertThat(Fixtures.sent(new Outbox(store), "k")).isTrue();
             assertThat(new Outbox(store).pending()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void onlyTheHolderOfALeaseRenewsOrMarksIt(TestDb.Kind kind) throws Exception {
+        Lessee other = Lessee.scheduler("other");
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            outbox.enqueue("k", "ops", message("m"), DAY1);
+            long id = outbox.claimDue(DAY1, LEASE, 10, ME).get(0).id();
+            // the lease ran out and another sender took the entry
+            assertThat(outbox.claimDue(DAY1.plus(LEASE), LEASE, 10, other)).hasSize(1);
+
+            assertThat(outbox.renew(List.of(id), DAY1.plus(LEASE).plusSeconds(60), ME)).isEmpty();
+            assertThat(outbox.markFailed(id, "late", DAY1.plusSeconds(30), ME)).isFalse();
+            assertThat(outbox.markSent(id, DAY1.plus(LEASE), ME)).isFalse();
+            assertThat(outbox.pending()).singleElement().satisfies(e -> assertThat(e.lastError()).isEmpty());
+
+            assertThat(outbox.renew(List.of(id), DAY1.plus(LEASE).plusSeconds(60), other)).containsExactly(id);
+            assertThat(outbox.markSent(id, DAY1.plus(LEASE).plusSeconds(1), other)).isTrue();
+            assertThat(outbox.pending()).isEmpty();
         }
     }
 

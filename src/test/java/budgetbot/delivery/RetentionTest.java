@@ -59,9 +59,10 @@ class RetentionTest {
             outbox.enqueue("alert", "ops", message("alert"), DAY1);
             Instant keepUntil = DAY1.plus(Duration.ofDays(7));
             outbox.enqueue(List.of(new Outbox.Target("digest", "ops")), message("digest"), DAY1, Optional.of(keepUntil));
-            outbox.claimDue(DAY1, LEASE, 10, Lessee.command()).forEach(e -> outbox.markSent(e.id(), DAY1));
+            outbox.claimDue(DAY1, LEASE, 10, Lessee.command()).forEach(e -> outbox.markSent(e.id(), DAY1, Lessee.command()));
             outbox.enqueue("waiting", "ops", message("waiting"), DAY1);
-            outbox.markFailed(outbox.claimDue(DAY1, LEASE, 10, Lessee.command()).get(0).id(), "HTTP 503", LATER);
+            outbox.markFailed(outbox.claimDue(DAY1, LEASE, 10, Lessee.command()).get(0).id(), "HTTP 503", LATER,
+                    Lessee.command());
 
             assertThat(outbox.purge(DAY1, LATER)).as("sent at, not before, the cut").isZero();
             assertThat(outbox.purge(DAY1.plusSeconds(1), LATER)).isEqualTo(1);

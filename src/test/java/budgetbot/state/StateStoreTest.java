@@ -2,6 +2,7 @@ package budgetbot.state;
 
 import budgetbot.config.Secret;
 import budgetbot.config.StateConfig;
+import budgetbot.delivery.Lessee;
 import budgetbot.delivery.Outbox;
 import budgetbot.delivery.OutboxEntry;
 import budgetbot.testing.TestDb;
@@ -174,7 +175,7 @@ class StateStoreTest {
                 assertThat(outbox.pending()).extracting(OutboxEntry::dedupKey).containsExactly("k");
                 assertThatThrownBy(() -> outbox.enqueue("k2", "ops", Fixtures.message("no"), Fixtures.DAY1))
                         .isInstanceOf(StateException.class).hasMessageContaining("read");
-                assertThatThrownBy(() -> outbox.markSent(1, Fixtures.DAY1))
+                assertThatThrownBy(() -> outbox.markSent(1, Fixtures.DAY1, Lessee.command()))
                         .isInstanceOf(StateException.class).hasMessageContaining("read");
             }
 
