@@ -74,7 +74,7 @@ final class RunCommand implements Runnable {
         Optional<ServerConfig> listen = watch.app().config().server();
         Optional<OpsServer> server;
         try {
-            server = listen.map(s -> OpsServer.start(s, watch::app, watch::schedulerRunning));
+            server = listen.map(s -> OpsServer.start(s, watch::app, watch::schedulerRunning, watch::reloading));
         } catch (RuntimeException e) {
             watch.close();
             throw e;

@@ -35,9 +35,11 @@ public final class ConfigWatch implements AutoCloseable {
     private final Duration outboxInterval;
     /** The content last applied, or rejected as invalid; a change that failed for another reason is retried. */
     private byte[] content;
-    private boolean closed;
-    private App app;
-    private BotScheduler scheduler;
+    // read without the lock: the operator's endpoints must answer while a reload waits for running jobs
+    private volatile boolean closed;
+    private volatile boolean reloading;
+    private volatile App app;
+    private volatile BotScheduler scheduler;
 
     private ConfigWatch(Path file, Supplier<BotConfig> load, Function<BotConfig, App> open, Duration outboxInterval,
                         byte[] content, App app, BotScheduler scheduler) {
@@ -86,13 +88,22 @@ public final class ConfigWatch implements AutoCloseable {
         if (closed || now.isEmpty() || Arrays.equals(now.get(), content)) {
             return false;
         }
+        reloading = true;
+        try {
+            return reload(now.get());
+        } finally {
+            reloading = false;
+        }
+    }
+
+    private boolean reload(byte[] now) {
         BotConfig next;
         App fresh;
         try {
             next = load.get();
             fresh = open.apply(next);
         } catch (ConfigException e) {
-            content = now.get();
+            content = now;
             log.error("{} changed but is invalid; still running the last good configuration:\n{}", file, e.getMessage());
             rejected(e.getMessage());
             return false;
@@ -113,7 +124,7 @@ public final class ConfigWatch implements AutoCloseable {
             scheduler = restart(e);
             return false;
         }
-        content = now.get();
+        content = now;
         App old = app;
         app = fresh;
         old.close();
@@ -126,18 +137,23 @@ public final class ConfigWatch implements AutoCloseable {
         app.telemetry().reloaded(app.clock().instant(), Optional.of(error));
     }
 
-    /** The app of the configuration running now. */
-    public synchronized App app() {
+    /** The app of the configuration running now (during a reload, the last one until the new one runs). */
+    public App app() {
         return app;
     }
 
-    synchronized BotScheduler scheduler() {
+    BotScheduler scheduler() {
         return scheduler;
     }
 
     /** Whether the scheduler of the running configuration is started and not shut down. */
-    public synchronized boolean schedulerRunning() {
+    public boolean schedulerRunning() {
         return !closed && scheduler.running();
+    }
+
+    /** Whether a changed file is being applied now: the old scheduler finishing its jobs, the new one starting. */
+    public boolean reloading() {
+        return reloading;
     }
 
     /** Waits for running jobs, then stops the scheduler and closes the app; once. */

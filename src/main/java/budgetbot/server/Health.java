@@ -41,14 +41,17 @@ final class Health {
     record Failure(String component, String problem, Instant since) {
     }
 
-    /** The answer: healthy when nothing fails; degraded when it works but a rule sees nothing. */
-    record Report(Instant at, List<Failure> failures, List<Failure> blind, List<RuleFetch> rules) {
+    /**
+     * The answer: healthy when nothing fails; {@code reloading} while a changed configuration is applied; degraded
+     * when it works but a rule sees nothing.
+     */
+    record Report(Instant at, boolean reloading, List<Failure> failures, List<Failure> blind, List<RuleFetch> rules) {
         boolean healthy() {
             return failures.isEmpty();
         }
 
         String status() {
-            return !healthy() ? "failing" : blind.isEmpty() ? "ok" : "degraded";
+            return !healthy() ? "failing" : reloading ? "reloading" : blind.isEmpty() ? "ok" : "degraded";
         }
 
         String json() {
@@ -86,19 +89,26 @@ final class Health {
     }
 
     private final BooleanSupplier schedulerRunning;
+    private final BooleanSupplier reloading;
     private final ExecutorService executor;
     private final Map<String, Instant> firstSeenFailing = new ConcurrentHashMap<>();
 
-    /** @param executor runs the database probe, so that it can be given up on */
-    Health(BooleanSupplier schedulerRunning, ExecutorService executor) {
+    /**
+     * @param reloading whether a changed configuration is being applied: the scheduler is then between the old and
+     *                  the new one, which is no failure
+     * @param executor  runs the database probe, so that it can be given up on
+     */
+    Health(BooleanSupplier schedulerRunning, BooleanSupplier reloading, ExecutorService executor) {
         this.schedulerRunning = Objects.requireNonNull(schedulerRunning, "schedulerRunning");
+        this.reloading = Objects.requireNonNull(reloading, "reloading");
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
     Report check(App app) {
         Instant now = app.clock().instant();
         List<Failure> failures = new ArrayList<>();
-        track(failures, "scheduler", schedulerRunning.getAsBoolean() ? Optional.empty()
+        boolean reload = reloading.getAsBoolean();
+        track(failures, "scheduler", reload || schedulerRunning.getAsBoolean() ? Optional.empty()
                 : Optional.of("not running"), now);
         track(failures, "database", database(app), now);
         List<RuleFetch> rules = new ArrayList<>();
@@ -117,7 +127,7 @@ final class Health {
                     s.at())));
             rules.add(new RuleFetch(rule.name(), rule.staleAfter(), status, stale, scope));
         }
-        return new Report(now, failures, blind, rules);
+        return new Report(now, reload, failures, blind, rules);
     }
 
     /** {@code 30m}, {@code 1h30m}: a duration as rules.yml writes it. */

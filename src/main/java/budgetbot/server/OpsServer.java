@@ -42,11 +42,13 @@ public final class OpsServer implements AutoCloseable {
     /**
      * Binds {@code cfg}'s address and serves until closed.
      *
-     * @param app              the app of the configuration running now
+     * @param app              the app of the configuration running now; read without waiting, also during a reload
      * @param schedulerRunning whether the scheduler fires its triggers
+     * @param reloading        whether a changed configuration is being applied now
      * @throws UncheckedIOException when the address cannot be bound
      */
-    public static OpsServer start(ServerConfig cfg, Supplier<App> app, BooleanSupplier schedulerRunning) {
+    public static OpsServer start(ServerConfig cfg, Supplier<App> app, BooleanSupplier schedulerRunning,
+                                  BooleanSupplier reloading) {
         Objects.requireNonNull(app, "app");
         ExecutorService executor = Executors.newFixedThreadPool(2, daemons("ops-http-"));
         // probes of the database get threads of their own: a request must not wait for its own probe's thread
@@ -59,7 +61,7 @@ public final class OpsServer implements AutoCloseable {
             probes.shutdownNow();
             throw new UncheckedIOException("cannot listen on " + cfg.listen() + " (server.listen): " + e.getMessage(), e);
         }
-        Health health = new Health(schedulerRunning, probes);
+        Health health = new Health(schedulerRunning, reloading, probes);
         server.createContext("/healthz", exchange -> serve(exchange, () -> {
             Health.Report report = health.check(app.get());
             return new Response(report.healthy() ? 200 : 503, "application/json", report.json());

@@ -48,6 +48,7 @@ final class Ops implements AutoCloseable {
     final Simulator sim;
     final MutableClock clock = new MutableClock(AT);
     final Telemetry telemetry = Telemetry.create();
+    final AtomicBoolean reloading = new AtomicBoolean(false);
     final AtomicBoolean schedulerRunning = new AtomicBoolean(true);
     final List<Message> sent = new CopyOnWriteArrayList<>();
     final App app;
@@ -87,7 +88,7 @@ final class Ops implements AutoCloseable {
         UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
         app = App.open(cfg, ucloud, ucloud, Map.of("ops", recording), clock, telemetry);
         ServerConfig listen = cfg.server().orElseThrow();
-        server = OpsServer.start(listen, () -> app, schedulerRunning::get);
+        server = OpsServer.start(listen, () -> app, schedulerRunning::get, reloading::get);
     }
 
     /** Checks every rule as of the clock and delivers, as a fire of each rule's job does. */
