@@ -1,8 +1,10 @@
 package budgetbot.app;
 
 import budgetbot.config.BotConfig;
+import budgetbot.config.RuleConfig;
 import budgetbot.delivery.Dispatcher;
 import budgetbot.delivery.Outbox;
+import budgetbot.fetch.FreshAnswers;
 import budgetbot.fetch.HeldDays;
 import budgetbot.fetch.OnceEach;
 import budgetbot.fetch.SettledDays;
@@ -15,14 +17,20 @@ import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.KeyDirectory;
 import budgetbot.usage.UsageSource;
+import org.quartz.CronExpression;
 
+import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TimeZone;
 
 /**
  * budgetbot put together for one configuration: the usage source, the key directory, the state database, the
@@ -65,7 +73,10 @@ public final class App implements AutoCloseable {
         this.telemetry = telemetry;
         this.notifiers = notifiers;
         SettledDays days = holdDays ? new HeldDays(usageCache) : usageCache;
-        this.fetcher = new UsageFetcher(telemetry.metered(source), Optional.of(days),
+        // a backtest replays past steps through OnceEach; only live checks share fresh answers between rules
+        UsageSource metered = telemetry.metered(source);
+        this.fetcher = new UsageFetcher(holdDays ? metered : new FreshAnswers(metered, freshFor(config, clock.instant()),
+                clock, telemetry.registry()), Optional.of(days),
                 config.calendar().zone(), config.ucloud().settle(), clock, config.ucloud().maxConcurrency(),
                 telemetry.registry());
         this.discovery = new Discovery(directory, config, clock, new RememberedKeys(store, config.ucloud()));
@@ -224,5 +235,28 @@ public final class App implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * {@code ucloud.freshFor}, but at most half the shortest time between two checks of a rule: the rules due in one
+     * cycle share an answer, and a rule's next check always asks UCloud again.
+     */
+    static Duration freshFor(BotConfig config, Instant now) {
+        Duration fresh = config.ucloud().freshFor();
+        for (RuleConfig rule : config.rules()) {
+            try {
+                CronExpression cron = new CronExpression(rule.schedule());
+                cron.setTimeZone(TimeZone.getTimeZone(config.calendar().zone()));
+                Date next = cron.getNextValidTimeAfter(Date.from(now));
+                Date after = next == null ? null : cron.getNextValidTimeAfter(next);
+                if (after != null) {
+                    Duration interval = Duration.ofMillis(after.getTime() - next.getTime()).dividedBy(2);
+                    fresh = interval.compareTo(fresh) < 0 ? interval : fresh;
+                }
+            } catch (ParseException e) {
+                throw new IllegalStateException("the loader accepted an invalid cron: " + rule.schedule(), e);
+            }
+        }
+        return fresh;
     }
 }

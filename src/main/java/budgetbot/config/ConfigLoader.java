@@ -34,6 +34,7 @@ public final class ConfigLoader {
     static final int MAX_CONCURRENCY = 256;
     static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
     static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(250);
+    static final Duration MAX_FRESH_FOR = Duration.ofMinutes(10);
     static final String LOOPBACK = "127.0.0.1";
     static final int DEFAULT_SERVER_PORT = 9464;
     static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofHours(1);
@@ -97,7 +98,7 @@ public final class ConfigLoader {
                 top.optional("monthStartDay", 1, values.integer(1, 28)));
         UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
                 "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle",
-                "discoveryInterval"), values);
+                "discoveryInterval", "freshFor"), values);
         StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster", "retention",
                 "connectTimeout"),
                 values);
@@ -131,7 +132,9 @@ public final class ConfigLoader {
                         d -> d.compareTo(Duration.ofDays(1)) <= 0, d -> "must be at most 24h")),
                 s.optional("discoveryInterval", DEFAULT_DISCOVERY_INTERVAL, values.check(values.duration(),
                         d -> d.compareTo(MAX_DISCOVERY_INTERVAL) <= 0,
-                        d -> "must be at most 1d, so that a key created today is watched today")));
+                        d -> "must be at most 1d, so that a key created today is watched today")),
+                s.optional("freshFor", UCloudConfig.DEFAULT_FRESH_FOR, values.check(values.duration(),
+                        d -> d.compareTo(MAX_FRESH_FOR) <= 0, d -> "must be at most 10m: usage older than that is news")));
     }
 
     /** {@code maxConcurrency}, or {@code parallelism}, its deprecated old name; not both. */

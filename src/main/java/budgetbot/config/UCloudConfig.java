@@ -12,9 +12,20 @@ import java.util.Objects;
  *                       fewer while UCloud rate-limits
  * @param settle         how long after a day ends its usage is taken as final and cached for good
  * @param discoveryInterval how often the project's API keys and their models are listed again
+ * @param freshFor       how long an answer for the open part of a series' days is used by the other rules that ask
+ *                       for it (zero: never); at most the shortest interval between two checks of a rule
  */
 public record UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, String projectId, Duration timeout,
-                           int maxRetries, int maxConcurrency, Duration settle, Duration discoveryInterval) {
+                           int maxRetries, int maxConcurrency, Duration settle, Duration discoveryInterval,
+                           Duration freshFor) {
+    public static final Duration DEFAULT_FRESH_FOR = Duration.ofSeconds(60);
+
+    public UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, String projectId, Duration timeout,
+                        int maxRetries, int maxConcurrency, Duration settle, Duration discoveryInterval) {
+        this(baseUrl, publicKey, privateKey, projectId, timeout, maxRetries, maxConcurrency, settle, discoveryInterval,
+                DEFAULT_FRESH_FOR);
+    }
+
     public UCloudConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(publicKey, "publicKey");
@@ -23,5 +34,6 @@ public record UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, Str
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(settle, "settle");
         Objects.requireNonNull(discoveryInterval, "discoveryInterval");
+        Objects.requireNonNull(freshFor, "freshFor");
     }
 }

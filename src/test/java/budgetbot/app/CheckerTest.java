@@ -5,6 +5,7 @@ import budgetbot.config.ConfigLoader;
 import budgetbot.notify.Notifier;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.testing.MutableClock;
 import budgetbot.time.PeriodCalendar;
 import budgetbot.time.PeriodUnit;
 import budgetbot.ucloud.UCloudClient;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -23,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +50,67 @@ class CheckerTest {
             // day so far + yesterday's same span, for one key x one model
             assertThat(oneRule).isEqualTo(2);
             assertThat(threeRules).isEqualTo(oneRule);
+        }
+    }
+
+    /**
+     * {@code run} checks each rule in a job of its own, a few milliseconds apart: three rules over the same 200 series
+     * ask UCloud for each series' open part once per cycle, not three times; the next cycle asks again.
+     */
+    @Test
+    void rulesCheckedByTheirOwnJobsInOneCycleAskOncePerSeriesAndTheNextCycleAsksAgain() throws Exception {
+        List<String> keys = SimulatorOptions.syntheticKeys(50);
+        List<String> models = List.of("deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-V3-0324", "Qwen/Qwen3-32B",
+                "moonshotai/Kimi-K2-Instruct");
+        MutableClock clock = new MutableClock(AT);
+        try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT, ZoneOffset.UTC))
+                .withKeys(keys).withModels(models))) {
+            StringBuilder rules = new StringBuilder();
+            for (String name : List.of("tokens", "requests", "spend")) {
+                rules.append("""
+                          - { name: %s, schedule: "*/20 * * * * ?", keys: [%s], models: [%s], groupBy: key,
+                              notify: [ops], budgets: [{ metric: tokens, period: month, limit: 1G }] }
+                        """.formatted(name, String.join(", ", keys), String.join(", ", models)));
+            }
+            Path file = Files.writeString(dir.resolve("rules.yml"), """
+                    ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
+                    state: { url: "jdbc:h2:file:%s" }
+                    channels: { ops: { type: console } }
+                    rules:
+                    %s""".formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
+                    dir.resolve("state").resolve("db").toAbsolutePath(), rules));
+            BotConfig cfg = ConfigLoader.load(file, Map.of());
+            UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            try (App app = App.open(cfg, ucloud, ucloud, Map.of("ops", message -> { }), clock)) {
+                cycle(app, clock);  // the first cycle also fetches the settled days of the month, once
+                int before = usageRequests(sim);
+                clock.advance(Duration.ofSeconds(20));
+                cycle(app, clock);
+                int secondCycle = usageRequests(sim) - before;
+                clock.advance(Duration.ofSeconds(20));
+                cycle(app, clock);
+                int thirdCycle = usageRequests(sim) - before - secondCycle;
+
+                assertThat(secondCycle).as("one request per series for three rules").isEqualTo(200);
+                assertThat(thirdCycle).as("the next cycle asks again").isEqualTo(200);
+            }
+        }
+    }
+
+    /** The three rules' jobs, at once on threads of their own, each checking as of its own moment. */
+    private static void cycle(App app, MutableClock clock) throws Exception {
+        List<Future<Checker.Outcome>> jobs = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (var rule : app.config().rules()) {
+                jobs.add(pool.submit(() -> new Checker(app).checkRule(rule, clock.instant(), false)));
+                clock.advance(Duration.ofMillis(7));
+            }
+            for (var job : jobs) {
+                assertThat(job.get().error()).isEmpty();
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 
