@@ -173,6 +173,11 @@ public final class App implements AutoCloseable {
         return store;
     }
 
+    /** The settled days kept in the state database. */
+    SliceCache usageCache() {
+        return usageCache;
+    }
+
     public UsageFetcher fetcher() {
         return fetcher;
     }

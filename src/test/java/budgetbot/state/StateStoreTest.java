@@ -43,7 +43,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -66,7 +66,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7");
+                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             }
         }
     }
@@ -192,11 +192,11 @@ class StateStoreTest {
 
             assertThatThrownBy(() -> StateStore.openReadOnly(db.config()))
                     .isInstanceOf(StateException.class)
-                    .hasMessageContaining("has schema version 1 and this budgetbot needs 7")
+                    .hasMessageContaining("has schema version 1 and this budgetbot needs 8")
                     .hasMessageContaining("a dry run does not migrate it");
 
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "5", "6", "7");
+                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             }
         }
     }
