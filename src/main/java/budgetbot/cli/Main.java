@@ -18,7 +18,7 @@ import java.util.Map;
         description = "Watches UCloud LLM token usage and warns before the money is gone.",
         subcommands = {ValidateCommand.class, UsageCommand.class, CheckCommand.class, RunCommand.class,
                 DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class, SilenceCommand.class,
-                NotifyTestCommand.class, BacktestCommand.class,
+                NotifyTestCommand.class, BacktestCommand.class, HashPasswordCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The configuration or the command line is wrong: running it again unchanged fails the same way. */

@@ -72,6 +72,7 @@ final class RunCommand implements Runnable {
             throw new IllegalStateException("the scheduler did not start: " + e.getMessage(), e);
         }
         Optional<ServerConfig> listen = watch.app().config().server();
+        listen.filter(ServerConfig::openToTheNetwork).ifPresent(s -> log.warn("{}", s.openWarning()));
         Optional<OpsServer> server;
         try {
             server = listen.map(s -> OpsServer.start(s, watch::app, watch::schedulerRunning, watch::reloading));

@@ -1,6 +1,7 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
+import budgetbot.config.ServerConfig;
 import budgetbot.config.ConfigError;
 import budgetbot.config.RuleConfig;
 import budgetbot.render.Amounts;
@@ -34,6 +35,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BotConfig cfg = config.load();
+        cfg.server().filter(ServerConfig::openToTheNetwork)
+                .ifPresent(s -> System.err.println("Warning: " + s.openWarning()));
         if (online) {
             List<ConfigError> warnings = checkOnline(cfg, Clock.systemUTC().instant());
             if (!warnings.isEmpty()) {

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -35,6 +36,8 @@ public final class ConfigLoader {
     static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
     static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(250);
     static final Duration MAX_FRESH_FOR = Duration.ofMinutes(10);
+    private static final Pattern BCRYPT = Pattern.compile(
+            "^\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
     static final String LOOPBACK = "127.0.0.1";
     static final int DEFAULT_SERVER_PORT = 9464;
     static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofHours(1);
@@ -114,7 +117,7 @@ public final class ConfigLoader {
             top.problem("rules", "nothing to watch: add a rule (or a digest)");
         }
         Optional<ServerConfig> server = top.has("server")
-                ? Optional.of(server(top.section("server", false, "listen"), values)) : Optional.empty();
+                ? Optional.of(server(top.section("server", false, "listen", "users", "tls"), values)) : Optional.empty();
         return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
     }
 
@@ -168,9 +171,31 @@ public final class ConfigLoader {
                         d -> d.compareTo(MIN_CONNECT_TIMEOUT) >= 0, d -> "at least 250ms (the pool's minimum)")));
     }
 
-    /** {@code listen}: {@code host:port}, or a port alone on loopback; any other address must be written out. */
+    /**
+     * {@code listen}: {@code host:port}, or a port alone on loopback; any other address must be written out.
+     * {@code users}: a bcrypt hash per user name. {@code tls}: PEM files that exist now.
+     */
     private static ServerConfig server(Section s, Values values) {
-        return s.optional("listen", new ServerConfig(LOOPBACK, DEFAULT_SERVER_PORT), values.listen(LOOPBACK));
+        ServerConfig listen = s.optional("listen", new ServerConfig(LOOPBACK, DEFAULT_SERVER_PORT),
+                values.listen(LOOPBACK));
+        Map<String, Secret> users = new LinkedHashMap<>();
+        for (Node.Entry e : s.entries("users", "a mapping of user name to bcrypt hash")) {
+            Secret hash = values.check(values.secret(), h -> BCRYPT.matcher(h.reveal()).matches(),
+                    h -> "not a bcrypt hash ($2a$, $2b$ or $2y$ and 53 more characters); make one with"
+                            + " `budgetbot hash-password` or `htpasswd -nbB USER PASSWORD`")
+                    .read(e.value(), s.path("users") + "." + e.key());
+            if (hash != null) {
+                users.put(e.key(), hash);
+            }
+        }
+        Optional<ServerConfig.Tls> tls = Optional.empty();
+        if (s.has("tls")) {
+            Section t = s.section("tls", false, "certFile", "keyFile");
+            Path cert = t.required("certFile", Path.of(""), values.readableFile());
+            Path key = t.required("keyFile", Path.of(""), values.readableFile());
+            tls = Optional.of(new ServerConfig.Tls(cert, key));
+        }
+        return new ServerConfig(listen.host(), listen.port(), users, tls);
     }
 
     private static Prices prices(Section s, Values values) {

@@ -7,6 +7,8 @@ import org.quartz.CronExpression;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -133,6 +135,23 @@ final class Values {
     /** A list of {@link #name}s. */
     Reader<List<String>> names(int max) {
         return list(name(max), "a list of strings");
+    }
+
+    /** A file that exists and can be read now, such as a PEM certificate. */
+    Reader<Path> readableFile() {
+        return (node, path) -> {
+            String text = text(node, path, "a file path", false);
+            if (text == null) {
+                return null;
+            }
+            Path file = Path.of(text);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problems.at(node, path, "no readable file " + file.toAbsolutePath()
+                        + " (a relative path is read from the working directory)");
+                return null;
+            }
+            return file;
+        };
     }
 
     /**

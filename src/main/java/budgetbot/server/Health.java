@@ -54,6 +54,11 @@ final class Health {
             return !healthy() ? "failing" : reloading ? "reloading" : blind.isEmpty() ? "ok" : "degraded";
         }
 
+        /** Only whether it is well: what a caller without a login may know. */
+        String statusJson() {
+            return JSON.createObjectNode().put("status", status()).toPrettyString() + "\n";
+        }
+
         String json() {
             ObjectNode root = JSON.createObjectNode();
             root.put("status", status()).put("at", at.toString());

@@ -4,6 +4,8 @@ import budgetbot.app.App;
 import budgetbot.config.ServerConfig;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +20,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The operator's HTTP endpoint of {@code run} on the JDK's own server: {@code GET /healthz}, {@code GET /metrics}
  * (Prometheus text) and the status page at {@code /}. Each request reads the app of the configuration running at
- * that moment, so a reload is seen at once.
+ * that moment, so a reload is seen at once. With {@code server.users}, the status page and {@code /metrics} need a
+ * basic-auth login ({@link Login}) and {@code /healthz} tells a caller without one only the overall status; with
+ * {@code server.tls}, it speaks HTTPS ({@link PemTls}). Every answer carries headers that keep a browser from
+ * running, sniffing, caching or referring anything.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -55,34 +61,45 @@ public final class OpsServer implements AutoCloseable {
         ExecutorService probes = Executors.newCachedThreadPool(daemons("ops-probe-"));
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 16);
-        } catch (IOException e) {
+            InetSocketAddress address = new InetSocketAddress(cfg.host(), cfg.port());
+            if (cfg.tls().isPresent()) {
+                HttpsServer https = HttpsServer.create(address, 16);
+                https.setHttpsConfigurator(new HttpsConfigurator(PemTls.context(cfg.tls().get())));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 16);
+            }
+        } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
             probes.shutdownNow();
-            throw new UncheckedIOException("cannot listen on " + cfg.listen() + " (server.listen): " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + cfg.listen() + " (server.listen): " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
         Health health = new Health(schedulerRunning, reloading, probes);
+        Login login = new Login(cfg.users(), app.get().clock());
         server.createContext("/healthz", exchange -> serve(exchange, () -> {
-            Health.Report report = health.check(app.get());
-            return new Response(report.healthy() ? 200 : 503, "application/json", report.json());
-        }));
-        server.createContext("/metrics", exchange -> serve(exchange, () -> {
             App current = app.get();
-            return new Response(200, PROMETHEUS_TEXT, current.telemetry().scrape(current.config().rules(),
-                    current.outbox().backlog(), current.clock().instant()));
+            Health.Report report = health.check(current);
+            // without a login, whoever asks learns whether the bot is well, not what it watches
+            boolean full = !login.required()
+                    || login.check(exchange, current.telemetry().registry()) == Login.Outcome.OK;
+            return new Response(report.healthy() ? 200 : 503, "application/json",
+                    full ? report.json() : report.statusJson());
         }));
+        server.createContext("/metrics", exchange -> serve(exchange, () -> loggedIn(exchange, login, app.get(),
+                current -> new Response(200, PROMETHEUS_TEXT, current.telemetry().scrape(current.config().rules(),
+                        current.outbox().backlog(), current.clock().instant())))));
         server.createContext("/", exchange -> serve(exchange, () -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
                 return new Response(404, "text/plain; charset=utf-8", "not found: try /, /healthz or /metrics\n");
             }
-            App current = app.get();
-            // nothing on the page runs or loads: a name that slipped past escaping still could not
-            exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-            return new Response(200, "text/html; charset=utf-8", StatusPage.render(current, health.check(current)));
+            return loggedIn(exchange, login, app.get(), current -> new Response(200, "text/html; charset=utf-8",
+                    StatusPage.render(current, health.check(current))));
         }));
         server.setExecutor(executor);
         server.start();
-        log.info("serving /healthz, /metrics and the status page on http://{}/", address(server));
+        log.info("serving /healthz, /metrics and the status page on {}://{}/{}", cfg.tls().isPresent() ? "https"
+                : "http", address(server), login.required() ? " (the page and /metrics behind a login)" : "");
         return new OpsServer(server, executor, probes);
     }
 
@@ -117,6 +134,15 @@ public final class OpsServer implements AutoCloseable {
     private record Response(int status, String contentType, String body) {
     }
 
+    /** {@code page} for a logged-in user, or when no login is configured; 401 asking for one otherwise. */
+    private static Response loggedIn(HttpExchange exchange, Login login, App app, Function<App, Response> page) {
+        if (login.required() && login.check(exchange, app.telemetry().registry()) != Login.Outcome.OK) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"budgetbot\", charset=\"UTF-8\"");
+            return new Response(401, "text/plain; charset=utf-8", "log in: a user of server.users\n");
+        }
+        return page.apply(app);
+    }
+
     @FunctionalInterface
     private interface Handler {
         Response handle();
@@ -141,6 +167,10 @@ public final class OpsServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            // nothing on any page runs or loads: a name that slipped past escaping still could not
+            exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline';"
+                    + " frame-ancestors 'none'; form-action 'none'; base-uri 'none'");
             boolean head = method.equals("HEAD");
             exchange.sendResponseHeaders(response.status(), head ? -1 : body.length);
             if (!head) {

@@ -3,6 +3,7 @@ package budgetbot.server;
 import budgetbot.app.App;
 import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
+import budgetbot.config.ServerConfig;
 import budgetbot.delivery.Backlog;
 import budgetbot.observe.FetchHealth;
 import budgetbot.observe.LastEvaluations;
@@ -99,6 +100,8 @@ final class StatusPage {
         h.append("<h1>budgetbot</h1>\n<p class=\"meta\">As of ").append(moment(now)).append(" (")
                 .append(e(zone.getId())).append(") · config <code>").append(e(app.config().file().toString()))
                 .append("</code> · reloads every ").append(REFRESH_SECONDS).append(" s</p>\n");
+        app.config().server().filter(ServerConfig::openToTheNetwork).ifPresent(s -> h.append(
+                "<p class=\"banner bad\" id=\"open\">").append(e(s.openWarning())).append("</p>\n"));
         if (health.healthy() && health.blind().isEmpty()) {
             h.append("<p class=\"banner ok\" id=\"health\">Working: the scheduler runs, the database answers and "
                     + "usage is being fetched.</p>\n");

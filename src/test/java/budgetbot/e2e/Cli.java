@@ -8,6 +8,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +55,17 @@ public final class Cli {
      */
     public static Run run(String... args) {
         return run(System.getenv(), args);
+    }
+
+    /** As {@link #run(String...)}, with {@code input} on standard input. */
+    public static synchronized Run runWithInput(String input, String... args) {
+        InputStream oldIn = System.in;
+        System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return run(args);
+        } finally {
+            System.setIn(oldIn);
+        }
     }
 
     /** This process's environment with {@code set} set and {@code unset} removed, for {@link #run(Map, String...)}. */

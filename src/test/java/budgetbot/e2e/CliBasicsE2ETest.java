@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -104,5 +105,31 @@ class CliBasicsE2ETest {
             assertThat(run.out()).isEmpty();
             assertThat(sim.requests()).as("refused before asking UCloud").isEmpty();
         }
+    }
+
+    @Test
+    void hashPasswordPrintsABcryptHashOfWhatComesOnStandardInputAndValidateWarnsOfAnOpenServer() throws Exception {
+        Cli.Run hashed = Cli.runWithInput("correct horse\n", "hash-password").exits(0);
+
+        String hash = hashed.out().strip();
+        assertThat(hash).matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}").doesNotContain("correct horse");
+        assertThat(new BCryptPasswordEncoder().matches("correct horse", hash)).isTrue();
+        assertThat(Cli.runWithInput("", "hash-password").exits(2).err()).contains("no password");
+
+        Path open = java.nio.file.Files.writeString(dir.resolve("open.yml"), """
+                ucloud: { publicKey: p, privateKey: k }
+                channels: { ops: { type: console } }
+                server: { listen: "0.0.0.0:9464" }
+                rules:
+                  - { name: r, keys: [uminferapikey-a], models: [m1], notify: [ops],
+                      budgets: [{ metric: tokens, limit: 1G }] }
+                """);
+        Cli.Run validated = Cli.run("validate", "--config", open.toString()).exits(0);
+        assertThat(validated.err()).contains("Warning: server.listen 0.0.0.0:9464 is reachable from other machines"
+                + " and server.users is not set");
+        Path locked = java.nio.file.Files.writeString(dir.resolve("locked.yml"),
+                java.nio.file.Files.readString(open).replace("listen: \"0.0.0.0:9464\"",
+                        "listen: \"0.0.0.0:9464\", users: { admin: \"" + hash + "\" }"));
+        assertThat(Cli.run("validate", "--config", locked.toString()).exits(0).err()).doesNotContain("server.users");
     }
 }

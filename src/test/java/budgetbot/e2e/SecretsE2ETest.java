@@ -97,6 +97,7 @@ class SecretsE2ETest {
             runs.put("backtest --out", run(secrets, "backtest", "--config", config, "--from", "2026-11-20",
                     "--to", AFTERNOON, "--step", "1h", "--format", "html", "--out", out.resolve("backtest").toString()));
             runs.put("demo", run(secrets, "demo", "--out", out.resolve("demo").toString()));
+            runs.put("hash-password", Cli.runWithInput(SMTP_PASSWORD + "\n", "hash-password"));
             runs.put("simulator", briefly(secrets, r -> r.out().contains("listening on"), "simulator", "--port", "0"));
 
             Set<String> commands = Main.commandLine().getSubcommands().keySet();

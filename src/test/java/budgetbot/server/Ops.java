@@ -61,6 +61,11 @@ final class Ops implements AutoCloseable {
 
     /** With the rule's {@code keys} as given (YAML). */
     Ops(Path dir, String keys) throws IOException {
+        this(dir, keys, "");
+    }
+
+    /** With the rule's {@code keys} as given, and more fields of {@code server:} (YAML, after a comma). */
+    Ops(Path dir, String keys, String serverFields) throws IOException {
         Files.createDirectories(dir);
         sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC))
                 .withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL)));
@@ -71,7 +76,7 @@ final class Ops implements AutoCloseable {
                 ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s", maxRetries: 0, timeout: 5s }
                 state: { url: "jdbc:h2:file:%s" }
                 channels: { ops: { type: console } }
-                server: { listen: "127.0.0.1:0" }
+                server: { listen: "127.0.0.1:0"%s }
                 rules:
                   - name: prod-daily
                     keys: %s
@@ -81,7 +86,7 @@ final class Ops implements AutoCloseable {
                     notify: [ops]
                     staleAfter: 30m
                 """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
-                dir.resolve("state").resolve("db").toAbsolutePath(), keys, MODEL,
+                dir.resolve("state").resolve("db").toAbsolutePath(), serverFields, keys, MODEL,
                 Math.round(prodToday / PROD_SHARE)));
         BotConfig cfg = ConfigLoader.load(file, Map.of());
         Notifier recording = sent::add;
