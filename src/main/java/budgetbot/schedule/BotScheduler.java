@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
@@ -71,10 +72,13 @@ public final class BotScheduler implements AutoCloseable {
 
     private final Scheduler scheduler;
     private final List<String> caughtUp;
+    /** What this scheduler lent Quartz of the state database (in a cluster); let go when it closes. */
+    private final StateConnections connections;
 
-    private BotScheduler(Scheduler scheduler, List<String> caughtUp) {
+    private BotScheduler(Scheduler scheduler, List<String> caughtUp, StateConnections connections) {
         this.scheduler = scheduler;
         this.caughtUp = List.copyOf(caughtUp);
+        this.connections = connections;
     }
 
     /**
@@ -101,9 +105,16 @@ public final class BotScheduler implements AutoCloseable {
         }
         BotConfig cfg = app.config();
         String instanceId = instanceId();
-        Properties properties = properties(app, instanceId, SEQUENCE.incrementAndGet());
+        StateConnections connections = new StateConnections(new AtomicReference<>(app.store().dataSource()));
+        Properties properties = properties(app, instanceId, SEQUENCE.incrementAndGet(), connections);
         properties.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(idleWait.toMillis()));
-        Scheduler scheduler = create(properties);
+        Scheduler scheduler;
+        try {
+            scheduler = create(properties);
+        } catch (SchedulerException | RuntimeException e) {
+            connections.release();
+            throw e;
+        }
         try {
             // the jobs deliver as this instance, so that its leases can be told from those of a run that is gone
             Dispatcher dispatcher = app.dispatcher().leasingAs(Lessee.scheduler(instanceId));
@@ -119,9 +130,10 @@ public final class BotScheduler implements AutoCloseable {
             log.info("scheduler started ({}, instance {}): {} rules, {} digests, outbox every {} s",
                     cfg.state().cluster() ? "clustered on PostgreSQL" : "in memory", instanceId,
                     cfg.rules().size(), cfg.digests().size(), outboxInterval.toSeconds());
-            return new BotScheduler(scheduler, caughtUp);
+            return new BotScheduler(scheduler, caughtUp, connections);
         } catch (SchedulerException | RuntimeException e) {
             scheduler.shutdown(false);
+            connections.release();
             throw e;
         }
     }
@@ -262,17 +274,23 @@ public final class BotScheduler implements AutoCloseable {
         }
     }
 
-    /** Waits for running jobs to finish, then stops. */
+    /** Waits for running jobs to finish, then stops, and lets go of the state database's pool. */
     @Override
     public void close() throws SchedulerException {
-        scheduler.shutdown(true);
+        try {
+            scheduler.shutdown(true);
+        } finally {
+            connections.release();
+        }
     }
 
     /**
-     * @param sequence numbers the schedulers of this JVM: their threads and their entry in Quartz's JVM-global
-     *                 DBConnectionManager (which cannot remove one) must not collide
+     * @param sequence    numbers the schedulers of this JVM: their threads and their entry in Quartz's JVM-global
+     *                    DBConnectionManager must not collide
+     * @param connections the pool lent to Quartz in a cluster; DBConnectionManager cannot remove an entry, so the
+     *                    entry outlives the scheduler, but it lets go of the pool when the scheduler closes
      */
-    private static Properties properties(App app, String instanceId, int sequence) {
+    private static Properties properties(App app, String instanceId, int sequence, StateConnections connections) {
         BotConfig cfg = app.config();
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", NAME);
@@ -290,7 +308,7 @@ public final class BotScheduler implements AutoCloseable {
         }
         app.store().ensureQuartzSchema();
         String dataSource = "budgetbotState" + sequence;
-        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new StateConnections(app.store().dataSource()));
+        DBConnectionManager.getInstance().addConnectionProvider(dataSource, connections);
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", dataSource);
@@ -308,11 +326,22 @@ public final class BotScheduler implements AutoCloseable {
         return Lessee.host() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Lends Quartz the state database's pool instead of a second one. */
-    private record StateConnections(DataSource dataSource) implements ConnectionProvider {
+    /**
+     * Lends Quartz the state database's pool instead of a second one, until {@link #release}: then the pool of a
+     * configuration that was reloaded away is no longer reachable from Quartz's JVM-wide registry.
+     */
+    private record StateConnections(AtomicReference<DataSource> dataSource) implements ConnectionProvider {
+        void release() {
+            dataSource.set(null);
+        }
+
         @Override
         public Connection getConnection() throws SQLException {
-            return dataSource.getConnection();
+            DataSource lent = dataSource.get();
+            if (lent == null) {
+                throw new SQLException("this scheduler has closed: its state database is no longer lent to Quartz");
+            }
+            return lent.getConnection();
         }
 
         @Override
