@@ -6,6 +6,8 @@ import budgetbot.usage.Usage;
 import budgetbot.usage.UsageSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
  * are not kept.
  */
 public final class FreshAnswers implements UsageSource {
+    private static final Logger log = LoggerFactory.getLogger(FreshAnswers.class);
     private final UsageSource source;
     private final Duration freshFor;
     private final Clock clock;
@@ -35,6 +38,9 @@ public final class FreshAnswers implements UsageSource {
     private final Counter shared;
     /** When answers too old to serve anyone are next forgotten: each cycle's windows start anew at a day's settling. */
     private volatile Instant nextPurge = Instant.MIN;
+    private long reportedAsked;
+    private long reportedShared;
+    private Instant reportedAt;
 
     /** One answer, or the request for it still under way. */
     private record Answer(Instant askedAt, Window window, CompletableFuture<Usage> usage) {
@@ -47,6 +53,7 @@ public final class FreshAnswers implements UsageSource {
         this.asked = Counter.builder("budgetbot.usage.open.answers").tag("source", "ucloud")
                 .description("Answers for the open part of a series' days: asked of UCloud, or shared between rules")
                 .register(registry);
+        this.reportedAt = clock.instant();
         this.shared = Counter.builder("budgetbot.usage.open.answers").tag("source", "shared")
                 .description("Answers for the open part of a series' days: asked of UCloud, or shared between rules")
                 .register(registry);
@@ -68,6 +75,7 @@ public final class FreshAnswers implements UsageSource {
             nextPurge = now.plus(freshFor);
             answers.values().removeIf(a -> a.usage().isDone()
                     && Duration.between(a.askedAt(), now).compareTo(freshFor) > 0);
+            report();
         }
         Answer mine = new Answer(now, window, new CompletableFuture<>());
         Answer used = answers.compute(key, (k, last) -> last != null && serves(last, window, now) ? last : mine);
@@ -85,6 +93,19 @@ public final class FreshAnswers implements UsageSource {
             throw e;
         }
         return mine.usage().join();
+    }
+
+    /** Says how many requests the checks since the last report made, and how many answers they shared. */
+    private synchronized void report() {
+        long askedNow = (long) asked.count();
+        long sharedNow = (long) shared.count();
+        if (askedNow > reportedAsked || sharedNow > reportedShared) {
+            log.info("usage of today so far: {} requests to UCloud, {} answers shared between rules, since {}",
+                    askedNow - reportedAsked, sharedNow - reportedShared, reportedAt);
+        }
+        reportedAsked = askedNow;
+        reportedShared = sharedNow;
+        reportedAt = clock.instant();
     }
 
     /** Whether {@code last} may answer for {@code window} now: fresh, not failed, about the same moment. */
