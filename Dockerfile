@@ -6,10 +6,11 @@ RUN mvn -B -q dependency:go-offline
 COPY src ./src
 RUN mvn -B -q -DskipTests package
 
-# Run stage: a JRE, fonts for the digest charts, curl for the health check, a non-root user.
+# Run stage: a JRE, fonts for the digest charts (CJK too: a digest named 财务周报 gets a readable title), curl for
+# the health check, a non-root user.
 FROM eclipse-temurin:17-jre
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core curl \
+ && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core fonts-noto-cjk curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin budgetbot \
  && mkdir -p /app/data /app/config \

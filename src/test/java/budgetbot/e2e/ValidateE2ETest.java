@@ -65,4 +65,22 @@ class ValidateE2ETest {
                 "  " + broken + ":17:14: rules[0].notify[0]: undefined channel \"team-slak\"; did you mean"
                         + " `team-slack`?; defined: team-slack");
     }
+
+    /** The deploy kit's configuration, as the single-node and the cluster compose files set its environment. */
+    @Test
+    void theDeployKitsRulesValidateForOneNodeAndForACluster() {
+        Path deployRules = Path.of("deploy/config/rules.yml").toAbsolutePath();
+        Map<String, String> node = Map.of("UCLOUD_PUBLIC_KEY", "p", "UCLOUD_PRIVATE_KEY", "k-SECRET",
+                "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/x-SECRET",
+                "BUDGETBOT_ADMIN_HASH", "$2y$04$Zd3LsY9z1Azfq.BazuSUaOtgQ/JdOyiY11M4PhlR8DGOGU3YZ42vm");
+        Map<String, String> cluster = new java.util.HashMap<>(node);
+        cluster.putAll(Map.of("BUDGETBOT_STATE_URL", "jdbc:postgresql://postgres:5432/budgetbot",
+                "BUDGETBOT_DB_USER", "budgetbot", "BUDGETBOT_DB_PASSWORD", "db-SECRET", "BUDGETBOT_CLUSTER", "true"));
+
+        for (Map<String, String> env : List.of(node, cluster)) {
+            Cli.Run run = Cli.run(Cli.environment(env, Set.of()), "validate", "--config", deployRules.toString());
+            run.exits(0);
+            assertThat(run.all()).doesNotContain("SECRET").doesNotContain("server.users is not set");
+        }
+    }
 }
