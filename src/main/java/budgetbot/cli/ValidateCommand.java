@@ -1,22 +1,31 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
-import budgetbot.config.ServerConfig;
 import budgetbot.config.ConfigError;
 import budgetbot.config.RuleConfig;
+import budgetbot.config.ServerConfig;
 import budgetbot.render.Amounts;
 import budgetbot.rules.Coverage;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.ApiKey;
+import org.quartz.CronExpression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
 import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -46,6 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
                 return Main.INPUT_ERROR;
             }
         }
+        printSchedules(cfg, Clock.systemUTC().instant());
         System.out.println("OK: " + Amounts.count(cfg.rules().size(), "rule") + ", "
                 + Amounts.count(cfg.channels().size(), "channel")
                 + (online ? "; UCloud serves every key and model they name" : ""));
@@ -73,5 +83,28 @@ final class ValidateCommand implements Callable<Integer> {
         }
         warnings.sort(Comparator.comparingInt(ConfigError::line).thenComparingInt(ConfigError::column));
         return warnings;
+    }
+
+    /** When each rule and digest fires next, three times, in the configured zone: a cron read wrong shows here. */
+    private static void printSchedules(BotConfig cfg, Instant now) {
+        ZoneId zone = cfg.calendar().zone();
+        DateTimeFormatter at = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
+        Map<String, String> schedules = new LinkedHashMap<>();
+        cfg.rules().forEach(r -> schedules.put("rule " + r.name(), r.schedule()));
+        cfg.digests().forEach(d -> schedules.put("digest " + d.name(), d.schedule()));
+        schedules.forEach((what, cron) -> {
+            List<String> next = new ArrayList<>();
+            try {
+                CronExpression expression = new CronExpression(cron);
+                expression.setTimeZone(TimeZone.getTimeZone(zone));
+                Date t = Date.from(now);
+                for (int i = 0; i < 3 && (t = expression.getNextValidTimeAfter(t)) != null; i++) {
+                    next.add(at.format(t.toInstant().atZone(zone)));
+                }
+            } catch (ParseException e) {
+                throw new IllegalStateException("the loader accepted an invalid cron: " + cron, e);
+            }
+            System.out.println(what + ": \"" + cron + "\" next " + String.join(", ", next) + " (" + zone + ")");
+        });
     }
 }

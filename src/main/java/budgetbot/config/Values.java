@@ -244,11 +244,23 @@ final class Values {
                 d -> !d.isNegative() && !d.isZero(), d -> "must be longer than 0");
     }
 
-    /** A Quartz cron expression, checked with Quartz's own parser so the message is the one Quartz gives. */
+    /**
+     * A cron expression as Quartz reads it: five fields are crontab's and become the Quartz expression that fires
+     * at the same moments ({@link Crontab}); six or seven are Quartz's. Checked with Quartz's own parser so the
+     * message is the one Quartz gives.
+     */
     Reader<String> cron() {
         return (node, path) -> {
-            String text = text(node, path, "a Quartz cron expression", false);
-            if (text == null) {
+            String written = text(node, path, "a cron expression", false);
+            if (written == null) {
+                return null;
+            }
+            String[] fields = written.strip().split("\\s+");
+            String text;
+            try {
+                text = fields.length == 5 ? Crontab.toQuartz(fields) : written;
+            } catch (IllegalArgumentException e) {
+                problems.at(node, path, "crontab expression \"" + written + "\": " + e.getMessage());
                 return null;
             }
             try {
@@ -261,8 +273,9 @@ final class Values {
                 return text;
             } catch (ParseException e) {
                 problems.at(node, path, "invalid cron expression \"" + text + "\": " + e.getMessage()
-                        + "; Quartz cron has the fields sec min hour day-of-month month day-of-week [year],"
-                        + " e.g. \"0 */5 * * * ?\"");
+                        + "; write 5 fields as crontab does (min hour day-of-month month day-of-week, e.g. \"0 9 * * 1\""
+                        + " for 09:00 on Mondays), or Quartz's 6 or 7 (sec min hour day-of-month month day-of-week"
+                        + " [year], e.g. \"0 */5 * * * ?\")");
                 return null;
             }
         };

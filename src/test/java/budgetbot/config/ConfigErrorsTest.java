@@ -76,12 +76,13 @@ class ConfigErrorsTest {
                         "16:16 digests[0].rules[1]: undefined rule \"nope\"; defined: r",
                         "17:14 digests[0].notify[0]: undefined channel \"pager\"; defined: ops, team-slack")),
                 arguments("bad-cron.yml", List.of(
-                        "8:15 rules[0].schedule: invalid cron expression \"*/5 * * * *\": Unexpected end of"
-                                + " expression.; Quartz cron has the fields sec min hour day-of-month month"
-                                + " day-of-week [year], e.g. \"0 */5 * * * ?\"",
+                        "8:15 rules[0].schedule: crontab expression \"0 9 1 * 1\": both day-of-month (1) and"
+                                + " day-of-week (1) are given: crontab fires when either matches, which Quartz cannot"
+                                + " express; keep one and write * for the other, or use two rules",
                         "15:15 digests[0].schedule: invalid cron expression \"0 0 25 * * ?\": Hour values must be"
-                                + " between 0 and 23; Quartz cron has the fields sec min hour day-of-month month"
-                                + " day-of-week [year], e.g. \"0 */5 * * * ?\"")),
+                                + " between 0 and 23; write 5 fields as crontab does (min hour day-of-month month"
+                                + " day-of-week, e.g. \"0 9 * * 1\" for 09:00 on Mondays), or Quartz's 6 or 7 (sec"
+                                + " min hour day-of-month month day-of-week [year], e.g. \"0 */5 * * * ?\")")),
                 arguments("bad-duration.yml", List.of(
                         "4:12 ucloud.timeout: expected a duration such as 90s, 30m, 6h, 1d, 1w or PT6H, got \"5x\"",
                         "13:13 rules[0].repeat: expected a duration, got the bare number 6; add a unit: s, m, h, d"

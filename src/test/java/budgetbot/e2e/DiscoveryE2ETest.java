@@ -89,8 +89,8 @@ class DiscoveryE2ETest {
         Cli.Run run = Cli.run("validate", "--config", Scenario.config(dir, "bot.yml", values).toString(), "--online");
 
         run.exits(0);
-        assertThat(run.out()).isEqualTo("OK: 2 rules, 3 channels; UCloud serves every key and model they name"
-                + System.lineSeparator());
+        assertThat(run.out()).endsWith(System.lineSeparator() + "OK: 2 rules, 3 channels; UCloud serves every key and"
+                + " model they name" + System.lineSeparator());
     }
 
     @Test

@@ -26,7 +26,14 @@ class ValidateE2ETest {
         Cli.Run run = Cli.run(Cli.environment(ENV, Set.of("UCLOUD_PROJECT_ID")), "validate", "--config", REPO_RULES.toString());
 
         run.exits(0);
-        assertThat(run.out()).isEqualTo("OK: 1 rule, 4 channels" + System.lineSeparator());
+        String moment = "\\w{3} \\d{1,2} \\w{3} \\d\\d:\\d\\d";
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).matches("rule prod-daily: \"0 \\*/5 \\* \\* \\* \\?\" next " + moment + ", " + moment + ", "
+                + moment + " \\(Asia/Shanghai\\)");
+        assertThat(lines.get(1)).matches("digest daily-summary: \"0 0 9 \\* \\* \\?\" next (\\w{3} \\d{1,2} \\w{3}"
+                + " 09:00(, )?){3} \\(Asia/Shanghai\\)");
+        assertThat(lines.get(2)).isEqualTo("OK: 1 rule, 4 channels");
         assertThat(run.all()).doesNotContain("SECRET");
     }
 
