@@ -127,9 +127,7 @@ public final class Checker {
                 app.telemetry().scopes().record(rule.name(), new Scopes.Scope(app.clock().instant(),
                         coverage.series().size(), problems));
             }
-            if (!dryRun) {
-                notices.addAll(reviewScope(rule, coverage, at));
-            }
+            notices.addAll(dryRun ? previewScope(rule, coverage, at) : reviewScope(rule, coverage, at));
             RuleConfig scope = coverage.rule();
             Set<Window> windows = app.evaluator().windows(scope, at);
             // the scope's pairs UCloud does not serve (a key that may not call a model) use nothing
@@ -170,6 +168,12 @@ public final class Checker {
                 notices(at));
         announced.forEach(n -> log.warn("rule {} is misconfigured: {}", rule.name(), n.detail()));
         return announced;
+    }
+
+    /** What {@link #reviewScope} would announce, written nowhere: a dry run shows what a check would send. */
+    private List<Notice> previewScope(RuleConfig rule, Coverage coverage, Instant at) {
+        return coverage.checked() ? app.store().previewScope(rule, coverage.problems(), at,
+                app.config().calendar().zone()) : List.of();
     }
 
     private Announcer<Notice> notices(Instant at) {

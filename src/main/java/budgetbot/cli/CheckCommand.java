@@ -4,7 +4,9 @@ import budgetbot.app.App;
 import budgetbot.app.Checker;
 import budgetbot.app.Delivery;
 import budgetbot.config.BotConfig;
+import budgetbot.config.RuleConfig;
 import budgetbot.delivery.DrainResult;
+import budgetbot.render.NoticeFormatter;
 import budgetbot.render.Outgoing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +60,9 @@ final class CheckCommand implements Callable<Integer> {
                 if (dryRun) {
                     Outgoing.of(o.announced()).forEach(m -> System.out.println("  would send to " + m.channel() + ": "
                             + m.message().subject()));
+                    List<String> channels = cfg.rule(o.rule()).map(RuleConfig::channels).orElse(List.of());
+                    o.notices().forEach(n -> channels.forEach(c -> System.out.println("  would send to " + c + ": "
+                            + NoticeFormatter.format(n).subject())));
                 }
             }
             boolean unevaluated = outcomes.stream().anyMatch(o -> o.error().isPresent());

@@ -9,10 +9,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The blind_spots table's SQL: what each rule cannot see, kept while it lasts so that each cause is announced once
@@ -46,6 +48,17 @@ final class BlindSpots {
             delete(c, rule.name(), gone);
         }
         return announced;
+    }
+
+    /** What {@link #misconfigured} would announce now, read only: the problems not announced while they last. */
+    List<Notice> wouldAnnounce(Connection c, RuleConfig rule, List<Coverage.Problem> problems, Instant now,
+                               ZoneId zone) throws SQLException {
+        Set<String> known = new HashSet<>();
+        for (Row row : rows(c, rule.name(), MISCONFIGURED + "%")) {
+            known.add(row.cause());
+        }
+        return problems.stream().filter(p -> !known.contains(MISCONFIGURED + p.cause()))
+                .map(p -> new Notice(Notice.Kind.MISCONFIGURED, rule.name(), p.message(), now, now, zone)).toList();
     }
 
     /** Records a failed fetch; announces the outage once it has lasted the rule's {@code staleAfter}. */

@@ -287,6 +287,12 @@ public final class StateStore implements AutoCloseable {
                 c -> blindSpots.misconfigured(c, rule, problems, now, zone, announcer));
     }
 
+    /** What {@link #reviewScope} would announce now, for a dry run: nothing is written. */
+    public List<Notice> previewScope(RuleConfig rule, List<Coverage.Problem> problems, Instant now, ZoneId zone) {
+        return autoCommit("read the blind spots of rule " + rule.name(),
+                c -> blindSpots.wouldAnnounce(c, rule, problems, now, zone));
+    }
+
     /**
      * Records that the rule's usage could not be fetched at {@code now}. The first failure starts an outage; once it
      * has lasted the rule's {@code staleAfter}, it is announced once to the rule's channels.

@@ -154,6 +154,24 @@ class DiscoveryE2ETest {
     }
 
     @Test
+    void aDryRunShowsTheMisconfiguredNoticesACheckWouldSendAndWritesNothing() {
+        Path config = config();
+
+        Cli.Run dry = Cli.run("check", "--config", config.toString(), "--at", "2026-11-20T12:00", "--dry-run")
+                .exits(0);
+
+        assertThat(dry.out()).contains(", 3 notices (misconfigured)")
+                .contains("would send to ops: [budgetbot] named is misconfigured: unknown key"
+                        + " \"uminferapikey-prdo\"");
+        Cli.Run real = Cli.run("check", "--config", config.toString(), "--at", "2026-11-20T12:00").exits(0);
+        assertThat(real.out()).as("the dry run recorded nothing").contains(", 3 notices (misconfigured)");
+        Cli.Run dryAgain = Cli.run("check", "--config", config.toString(), "--at", "2026-11-20T12:05", "--dry-run")
+                .exits(0);
+        assertThat(dryAgain.out()).as("announced already: a check would not send them again")
+                .doesNotContain("misconfigured");
+    }
+
+    @Test
     void aCheckWithinTheDiscoveryIntervalOfTheLastListingAsksUCloudForNoKeys() {
         Path config = config();
 
