@@ -1,6 +1,9 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
+import budgetbot.config.RuleConfig;
+import budgetbot.config.Suggest;
+import budgetbot.rules.Grouping;
 import budgetbot.state.Silence;
 import budgetbot.state.StateStore;
 import picocli.CommandLine.Command;
@@ -14,6 +17,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +50,9 @@ final class SilenceCommand {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why: shown with the silence")
         String reason;
 
+        @Option(names = "--force", description = "silence a group the rule has never alerted for and does not name")
+        boolean force;
+
         @Override
         public Integer call() {
             BotConfig cfg = config.load();
@@ -61,6 +69,19 @@ final class SilenceCommand {
                 throw new InputException("a silence needs a reason: say why with --reason");
             }
             try (StateStore store = StateStore.open(cfg.state())) {
+                if (group != null && !force) {
+                    // a typo would be accepted and mute nothing
+                    Set<String> known = new TreeSet<>(store.groupsSeen(rule));
+                    RuleConfig named = cfg.rule(rule).get();
+                    if (!named.discovers()) {
+                        known.addAll(Grouping.groups(named).keySet());
+                    }
+                    if (!known.contains(group)) {
+                        throw new InputException("rule " + rule + " has never alerted for group \"" + group + "\" and"
+                                + " does not name it" + Suggest.didYouMean(group, known) + (known.isEmpty() ? ""
+                                : "; its groups: " + Suggest.names(known, 20)) + "; add --force to silence it anyway");
+                    }
+                }
                 Silence s = store.addSilence(rule, Optional.ofNullable(group), end, reason, now);
                 System.out.println("silence #" + s.id() + ": " + describe(s, cfg.calendar().zone()));
             }

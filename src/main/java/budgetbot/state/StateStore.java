@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.h2.api.ErrorCode;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The durable state of budgetbot in H2 or PostgreSQL: the last announced state of every alert and the alert log
@@ -355,6 +357,15 @@ public final class StateStore implements AutoCloseable {
             return Sql.update(c, "DELETE FROM alert_events WHERE announced_at < ?",
                     ps -> ps.setObject(1, Sql.timestamp(before)));
         });
+    }
+
+    /** The groups the rule has had an alert state or a logged announcement for. */
+    public Set<String> groupsSeen(String rule) {
+        return autoCommit("read the groups of rule " + rule, c -> new TreeSet<>(Sql.query(c,
+                "SELECT grp FROM alert_state WHERE rule = ? UNION SELECT grp FROM alert_events WHERE rule = ?", ps -> {
+                    ps.setString(1, rule);
+                    ps.setString(2, rule);
+                }, rs -> rs.getString(1))));
     }
 
     /** Ends a silence now; false when there is none with this id. */

@@ -37,13 +37,14 @@ class SilenceE2ETest {
 
     @Test
     void aSilenceIsAddedListedAndRemoved() {
-        Cli.Run added = silence("add", "--rule", "prod-daily", "--group", Scenario.PROD, "--until", "+2h",
+        // the rule groups all its usage together: its one group is "all"
+        Cli.Run added = silence("add", "--rule", "prod-daily", "--group", "all", "--until", "+2h",
                 "--reason", "INC-42: batch rerun").exits(0);
-        assertThat(added.out()).startsWith("silence #1: prod-daily (group " + Scenario.PROD + ") until ")
+        assertThat(added.out()).startsWith("silence #1: prod-daily (group all) until ")
                 .contains("+08:00: INC-42: batch rerun");
         silence("add", "--rule", "prod-growth", "--until", "+1d", "--reason", "growth expected").exits(0);
 
-        assertThat(silence("list").exits(0).out()).contains("#1  prod-daily (group " + Scenario.PROD + ")",
+        assertThat(silence("list").exits(0).out()).contains("#1  prod-daily (group all)",
                 "#2  prod-growth (every group)", "growth expected");
 
         assertThat(silence("remove", "1").exits(0).out()).isEqualTo("removed silence #1\n");
@@ -60,5 +61,19 @@ class SilenceE2ETest {
         assertThat(silence("add", "--rule", "prod-daily", "--until", "+1h").exits(2).err())
                 .contains("Missing required option: '--reason=TEXT'");
         assertThat(silence("list").exits(0).out()).isEqualTo("no silences\n");
+    }
+
+    @Test
+    void aGroupTheRuleNeverSawIsRefusedWithTheNearestUnlessForced() {
+        String typo = Scenario.PROD;
+
+        assertThat(silence("add", "--rule", "prod-daily", "--group", typo, "--until", "+1h", "--reason", "x")
+                .exits(2).err()).contains("rule prod-daily has never alerted for group \"" + typo + "\"",
+                "its groups: all", "add --force");
+        assertThat(silence("add", "--rule", "prod-daily", "--group", "al", "--until", "+1h", "--reason", "x")
+                .exits(2).err()).contains("did you mean `all`?");
+        assertThat(silence("list").exits(0).out()).isEqualTo("no silences\n");
+        silence("add", "--rule", "prod-daily", "--group", typo, "--until", "+1h", "--reason", "x", "--force")
+                .exits(0);
     }
 }
