@@ -102,8 +102,10 @@ final class YamlTree {
             String context = m.getContext() == null || m.getContextMark() == null ? ""
                     : " (" + m.getContext() + " started at line " + (m.getContextMark().getLine() + 1)
                     + ", column " + (m.getContextMark().getColumn() + 1) + ")";
-            problems.at(at.getLine() + 1, at.getColumn() + 1, "", "malformed YAML: " + m.getProblem() + context
-                    + hint(m.getProblem()));
+            // SnakeYAML names an unexpected line break as "found \n(10)": one line per message
+            String problem = m.getProblem().replace("\n", "");
+            problems.at(at.getLine() + 1, at.getColumn() + 1, "", "malformed YAML: " + problem + context
+                    + hint(problem + context));
         } else {
             JsonLocation at = e.getLocation();
             String message = e.getOriginalMessage().lines().findFirst().orElse("");
@@ -132,6 +134,9 @@ final class YamlTree {
                 || p.contains("did not find expected '-'")) {
             return "; check the indentation: the keys of one mapping start in the same column, a list item's"
                     + " fields line up under its first field, and a tab counts as no indentation";
+        }
+        if (p.contains("while scanning an alias")) {
+            return "; a * alone starts a YAML alias: for every key or model write \"*\" in quotes (keys: \"*\")";
         }
         if (p.contains("mapping values are not allowed") || p.contains("could not find expected ':'")) {
             return "; a colon where none belongs: a key on the line before may lack its colon (key: value), this"

@@ -40,6 +40,10 @@ class ConfigErrorsTest {
                                 + " started at line 5, column 3); check the indentation: the keys of one mapping start"
                                 + " in the same column, a list item's fields line up under its first field, and a tab"
                                 + " counts as no indentation")),
+                arguments("unquoted-star.yml", List.of(
+                        "5:12 : malformed YAML: unexpected character found (10) (while scanning an alias started at"
+                                + " line 5, column 11); a * alone starts a YAML alias: for every key or model write"
+                                + " \"*\" in quotes (keys: \"*\")")),
                 arguments("tab.yml", List.of(
                         "2:1 : malformed YAML: found character '\\t(TAB)' that cannot start any token. (Do not use"
                                 + " \\t(TAB) for indentation); indent with spaces: YAML does not allow tabs")),
