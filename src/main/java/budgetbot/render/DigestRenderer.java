@@ -25,7 +25,8 @@ public final class DigestRenderer {
 
     public static RenderedDigest render(DigestReport r) {
         String title = r.name() + " for " + Format.period(r.period(), r.report(), r.zone());
-        String baseName = r.name().replaceAll("[^A-Za-z0-9._-]", "-") + "-"
+        // a file name may hold any letter (财务周报 stays itself); only what separates paths or is no text goes
+        String baseName = r.name().replaceAll("[/\\\\\\p{Cntrl}]", "-").replaceAll("^\\.", "-") + "-"
                 + Format.fileDate(r.period(), r.report(), r.zone());
         List<Section> sections = DigestContent.sections(r);
         Optional<Image> chart = r.noUsage() ? Optional.empty()

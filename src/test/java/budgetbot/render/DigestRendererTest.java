@@ -24,7 +24,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -38,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -358,5 +360,19 @@ class DigestRendererTest {
 
         assertThat(files).allSatisfy(f -> assertThat(f).isNotEmptyFile());
         assertThat(d.text()).contains("Alerts", "80%", "2,480,000", "1,650,000 (82%)");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "财务周报        | 财务周报-",
+            "weekly/finance | weekly-finance-",
+            "..hidden       | -.hidden-",
+    })
+    void fileNamesKeepEveryLetterAndLoseOnlyWhatSeparatesPaths(String name, String prefix) {
+        DigestReport r = Fixture.dailyReport();
+        DigestReport named = new DigestReport(name, r.period(), r.zone(), r.report(), r.comparison(), r.currency(),
+                r.groups(), r.overall(), r.at(), r.late(), r.silences());
+
+        assertThat(DigestRenderer.render(named).baseName()).startsWith(prefix);
     }
 }
