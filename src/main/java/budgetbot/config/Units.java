@@ -19,6 +19,7 @@ public final class Units {
     private static final Pattern DURATION = Pattern.compile("(?:[0-9]+\\s*[smhdw]\\s*)+");
     private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)\\s*([smhdw])");
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    private static final Pattern SCIENTIFIC = Pattern.compile("[0-9]+(\\.[0-9]+)?[eE][+]?[0-9]{1,2}");
 
     private Units() {
     }
@@ -28,7 +29,8 @@ public final class Units {
         String plain = text.strip().replace("_", "");
         Matcher m = QUANTITY.matcher(plain);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a number such as 20000000, 20M or 1.5k, got \"" + text + "\"");
+            throw new IllegalArgumentException("expected a number such as 20000000, 20M or 1.5k, got \"" + text + "\""
+                    + quantityHint(plain));
         }
         BigDecimal factor = switch (m.group(2)) {
             case "" -> BigDecimal.ONE;
@@ -43,6 +45,18 @@ public final class Units {
                     + "\"; use k (thousand), M (million) or G (billion)");
         };
         return normalize(new BigDecimal(m.group(1)).multiply(factor));
+    }
+
+    /** What a number written another way usually meant: {@code 1e7}, {@code ¥500}, {@code 500元}. */
+    private static String quantityHint(String plain) {
+        if (SCIENTIFIC.matcher(plain).matches()) {
+            BigDecimal n = new BigDecimal(plain);
+            return "; write " + plain + " as " + normalize(n).toPlainString() + ", or with a suffix such as 10M";
+        }
+        if (plain.matches(".*[¥￥$€£元円].*")) {
+            return "; write the amount alone, e.g. 500: its currency is prices.currency";
+        }
+        return "";
     }
 
     /** {@code 80%} as the fraction 0.8; a bare number is an error, since 0.8 could mean 80% or 0.8%. */

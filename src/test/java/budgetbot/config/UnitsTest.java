@@ -33,7 +33,12 @@ class UnitsTest {
             "2g    | unknown suffix g in \"2g\"; did you mean G (billion)?",
             "3T    | unknown suffix T in \"3T\"; use k (thousand), M (million) or G (billion)",
             "lots  | expected a number such as 20000000, 20M or 1.5k, got \"lots\"",
-            "1e6   | expected a number such as 20000000, 20M or 1.5k, got \"1e6\"",
+            "1e6   | expected a number such as 20000000, 20M or 1.5k, got \"1e6\"; write 1e6 as 1000000, or with a suffix"
+                    + " such as 10M",
+            "¥500  | expected a number such as 20000000, 20M or 1.5k, got \"¥500\"; write the amount alone, e.g. 500: its"
+                    + " currency is prices.currency",
+            "500元 | expected a number such as 20000000, 20M or 1.5k, got \"500元\"; write the amount alone, e.g. 500: its"
+                    + " currency is prices.currency",
     })
     void badQuantities(String text, String message) {
         assertThatThrownBy(() -> Units.quantity(text)).isInstanceOf(IllegalArgumentException.class)
