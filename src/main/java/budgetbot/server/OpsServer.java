@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,6 +35,8 @@ import java.util.function.Supplier;
 public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** No endpoint takes a body of more than this (none takes one at all yet). */
+    private static final long MAX_REQUEST_BODY = 256 * 1024;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -152,7 +155,11 @@ public final class OpsServer implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod();
             Response response;
-            if (!method.equals("GET") && !method.equals("HEAD")) {
+            // a body is read (so that the client gets the answer, not a reset) up to a bound, never kept
+            long sent = drain(exchange.getRequestBody(), MAX_REQUEST_BODY + 1);
+            if (sent > MAX_REQUEST_BODY) {
+                response = new Response(413, "text/plain; charset=utf-8", "request body too large\n");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 response = new Response(405, "text/plain; charset=utf-8", "only GET\n");
             } else {
@@ -179,5 +186,15 @@ public final class OpsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Reads and forgets at most {@code max} bytes; returns how many there were. */
+    private static long drain(InputStream in, long max) throws IOException {
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        for (int n; read < max && (n = in.read(buffer, 0, (int) Math.min(buffer.length, max - read))) >= 0; ) {
+            read += n;
+        }
+        return read;
     }
 }

@@ -66,6 +66,11 @@ final class Ops implements AutoCloseable {
 
     /** With the rule's {@code keys} as given, and more fields of {@code server:} (YAML, after a comma). */
     Ops(Path dir, String keys, String serverFields) throws IOException {
+        this(dir, keys, "127.0.0.1", serverFields);
+    }
+
+    /** As {@link #Ops(Path, String, String)}, listening on {@code host}. */
+    Ops(Path dir, String keys, String host, String serverFields) throws IOException {
         Files.createDirectories(dir);
         sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC))
                 .withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL)));
@@ -76,7 +81,7 @@ final class Ops implements AutoCloseable {
                 ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s", maxRetries: 0, timeout: 5s }
                 state: { url: "jdbc:h2:file:%s" }
                 channels: { ops: { type: console } }
-                server: { listen: "127.0.0.1:0"%s }
+                server: { listen: "%s:0"%s }
                 rules:
                   - name: prod-daily
                     keys: %s
@@ -86,7 +91,7 @@ final class Ops implements AutoCloseable {
                     notify: [ops]
                     staleAfter: 30m
                 """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
-                dir.resolve("state").resolve("db").toAbsolutePath(), serverFields, keys, MODEL,
+                dir.resolve("state").resolve("db").toAbsolutePath(), host, serverFields, keys, MODEL,
                 Math.round(prodToday / PROD_SHARE)));
         BotConfig cfg = ConfigLoader.load(file, Map.of());
         Notifier recording = sent::add;

@@ -95,6 +95,14 @@ class ServerSecurityTest {
     }
 
     @Test
+    void thePageOfAServerOpenToTheNetworkWithoutUsersSaysSoAsABanner() throws Exception {
+        ops = new Ops(dir, "[" + Ops.PROD + "]", "0.0.0.0", "");
+
+        assertThat(ops.get("/").body()).contains("id=\"open\"", "is reachable from other machines and server.users is"
+                + " not set");
+    }
+
+    @Test
     void httpsFromPemFilesServesARenewedCertificateWithoutARestart() throws Exception {
         Path cert = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
