@@ -26,7 +26,9 @@ public record Backoff(Duration base, Duration cap, Duration maxRetryAfter) {
         Objects.requireNonNull(cap, "cap");
         Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
         if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0 || maxRetryAfter.isNegative()) {
-            throw new IllegalArgumentException("need 0 < base <= cap and maxRetryAfter >= 0: " + this);
+            // not "+ this": a compact constructor assigns the fields after its body, so they would all read null
+            throw new IllegalArgumentException("need 0 < base <= cap and maxRetryAfter >= 0: base " + base + ", cap "
+                    + cap + ", maxRetryAfter " + maxRetryAfter);
         }
     }
 
@@ -43,7 +45,7 @@ public record Backoff(Duration base, Duration cap, Duration maxRetryAfter) {
     /** The wait after failed attempt {@code attempt}: {@code jitter}'s share of the ceiling, or the server's ask. */
     public Duration delay(int attempt, Optional<Duration> retryAfter, Jitter jitter) {
         double share = jitter.share();
-        if (share < 0 || share > 1) {
+        if (!(share >= 0 && share <= 1)) { // NaN too
             throw new IllegalArgumentException("a jitter share is within 0..1: " + share);
         }
         Duration jittered = Duration.ofMillis(Math.round(ceiling(attempt).toMillis() * share));

@@ -69,9 +69,12 @@ class BackoffTest {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("need 0 < base <= cap and maxRetryAfter >= 0: base PT2S, cap PT1S, maxRetryAfter PT0S");
         assertThatThrownBy(() -> Backoff.DIGEST.ceiling(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Backoff.DIGEST.delay(1, Optional.empty(), () -> 1.5))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Backoff.DIGEST.delay(1, Optional.empty(), () -> Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
