@@ -47,14 +47,16 @@ final class SignedTransport implements AutoCloseable {
 
     private final UCloudConfig cfg;
     private final Backoff backoff;
+    private final Jitter jitter;
     private final Sleeper sleeper;
     private final HttpUrl url;
     private final AdaptiveLimit limit;
     private final OkHttpClient http;
 
-    SignedTransport(UCloudConfig cfg, Backoff backoff, Sleeper sleeper) {
+    SignedTransport(UCloudConfig cfg, Backoff backoff, Jitter jitter, Sleeper sleeper) {
         this.cfg = cfg;
         this.backoff = backoff;
+        this.jitter = jitter;
         this.sleeper = sleeper;
         // every parameter, Action included, goes in the signed form body once: a gateway that merges the query
         // into the body could otherwise see Action twice and reject the signature
@@ -94,7 +96,7 @@ final class SignedTransport implements AutoCloseable {
      * @param readableData which shapes of {@code Data} are an answer rather than garbage
      */
     record Call(String action, Map<String, String> params, String what, Optional<Window> slice,
-                        Predicate<JsonNode> readableData) {
+                Predicate<JsonNode> readableData) {
     }
 
     /** Sends {@code call} until UCloud answers RetCode 0, fails for good, or the retries are used up. */
@@ -112,7 +114,7 @@ final class SignedTransport implements AutoCloseable {
                     throw f.toException(call, attempt);
                 }
                 try {
-                    sleeper.sleep(backoff.delay(attempt, f.retryAfter, Jitter.RANDOM));
+                    sleeper.sleep(backoff.delay(attempt, f.retryAfter, jitter));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw interrupted("interrupted while waiting to retry " + call.what(), call.slice(), e);

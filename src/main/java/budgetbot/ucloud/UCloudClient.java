@@ -2,6 +2,7 @@ package budgetbot.ucloud;
 
 import budgetbot.config.UCloudConfig;
 import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.ApiKey;
@@ -35,10 +36,11 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
      * counts days in China Standard Time).
      */
     public static UCloudClient create(UCloudConfig cfg, ZoneId zone) {
-        return create(cfg, zone, Backoff.UCLOUD, Sleeper.REAL);
+        return create(cfg, zone, Backoff.UCLOUD, Jitter.RANDOM, Sleeper.REAL);
     }
 
-    static UCloudClient create(UCloudConfig cfg, ZoneId zone, Backoff backoff, Sleeper sleeper) {
+    /** A client whose retries wait {@code backoff} with {@code jitter}, through {@code sleeper}: for tests. */
+    static UCloudClient create(UCloudConfig cfg, ZoneId zone, Backoff backoff, Jitter jitter, Sleeper sleeper) {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(zone, "zone");
         if (cfg.maxRetries() < 0) {
@@ -50,7 +52,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
         if (cfg.publicKey().isEmpty()) {
             throw new IllegalArgumentException("ucloud.publicKey is empty");
         }
-        SignedTransport transport = new SignedTransport(cfg, backoff, sleeper);
+        SignedTransport transport = new SignedTransport(cfg, backoff, jitter, sleeper);
         return new UCloudClient(transport, new UCloudUsage(transport, zone, cfg.maxConcurrency()),
                 new UCloudKeys(transport));
     }

@@ -3,6 +3,7 @@ package budgetbot.ucloud;
 import budgetbot.config.Secret;
 import budgetbot.config.UCloudConfig;
 import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.usage.ApiKey;
 import budgetbot.usage.UsageException;
 import ch.qos.logback.classic.Level;
@@ -188,7 +189,7 @@ class KeyDirectoryTest {
     private UCloudClient client(int maxRetries) {
         return UCloudClient.create(new UCloudConfig(server.url("/").uri(), PUBLIC_KEY, new Secret(PRIVATE_KEY), "",
                 Duration.ofSeconds(5), maxRetries, 4, Duration.ofHours(2), Duration.ofHours(1)), CHINA, Backoff.UCLOUD,
-                d -> { });
+                Jitter.NONE, d -> { });
     }
 
     /** Answers ListUMInferAPIKey with {@code pages} (by Offset) and GetUMInferAPIModel with {@code models} (by KeyId). */

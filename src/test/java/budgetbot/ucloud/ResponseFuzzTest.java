@@ -4,6 +4,7 @@ import budgetbot.config.Secret;
 import budgetbot.config.UCloudConfig;
 import budgetbot.testing.Seeded;
 import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -85,7 +86,8 @@ class ResponseFuzzTest {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
             UCloudConfig cfg = new UCloudConfig(url, "fuzz-public", new Secret("fuzz-private"), "",
                     Duration.ofSeconds(5), 0, 1, Duration.ofHours(2), Duration.ofHours(1));
-            try (UCloudClient client = UCloudClient.create(cfg, ZoneOffset.UTC, Backoff.UCLOUD, d -> { })) {
+            try (UCloudClient client = UCloudClient.create(cfg, ZoneOffset.UTC, Backoff.UCLOUD, Jitter.NONE,
+                    d -> { })) {
                 assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Seeded.cases(600, g -> {
                     String body = mutate(g, VALID_ANSWER);
                     answers.add(body);

@@ -7,6 +7,7 @@ import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
 import budgetbot.testing.CapturedLogs;
 import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
@@ -41,6 +42,8 @@ class UCloudClientSimulatorTest {
     static final Instant NOW = Instant.parse("2026-04-02T03:17:00Z");
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     static final Series SERIES = new Series("uminferapikey-demo1", "Qwen/Qwen3-32B");
+    /** Retries within milliseconds: the simulator's faults are retried for real. */
+    static final Backoff FAST = new Backoff(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(10));
     /** March 2026 in China time. */
     static final Window MARCH = new Window(Instant.parse("2026-02-28T16:00:00Z"), Instant.parse("2026-03-31T16:00:00Z"));
 
@@ -69,7 +72,7 @@ class UCloudClientSimulatorTest {
     void sumsHoursThatTwoSlicesShare() {
         // Kathmandu is UTC+05:45, so its midnights cut UCloud's hours in two
         try (UCloudClient client = UCloudClient.create(cfg(sim.privateKey(), "", Duration.ofSeconds(10)),
-                ZoneId.of("Asia/Kathmandu"), new Backoff(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(10)), Sleeper.REAL)) {
+                ZoneId.of("Asia/Kathmandu"), FAST, Jitter.RANDOM, Sleeper.REAL)) {
             Window week = new Window(MARCH.start(), MARCH.start().plus(Duration.ofDays(7)));
 
             Usage usage = client.fetch(SERIES, week);
@@ -123,8 +126,7 @@ class UCloudClientSimulatorTest {
     }
 
     private UCloudClient client(Secret privateKey, String projectId, Duration timeout) {
-        return UCloudClient.create(cfg(privateKey, projectId, timeout), CHINA,
-                new Backoff(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(10)), Sleeper.REAL);
+        return UCloudClient.create(cfg(privateKey, projectId, timeout), CHINA, FAST, Jitter.RANDOM, Sleeper.REAL);
     }
 
     private UCloudConfig cfg(Secret privateKey, String projectId, Duration timeout) {

@@ -4,6 +4,7 @@ import budgetbot.config.Secret;
 import budgetbot.config.UCloudConfig;
 import budgetbot.testing.CapturedLogs;
 import budgetbot.time.Backoff;
+import budgetbot.time.Jitter;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -210,6 +211,31 @@ class UCloudClientTest {
         client(cfg("", 3, 1)).fetch(SERIES, DAY);
 
         assertThat(sleeps).containsExactly(Duration.ofSeconds(7));
+    }
+
+    static Stream<Arguments> retryWaits() {
+        return Stream.of(
+                Arguments.of("HTTP 503 three times: 200 ms doubling", List.of(status(503), status(503), status(503)),
+                        List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800))),
+                Arguments.of("Retry-After: 3600 is waited 10 s at most", List.of(tooMany("3600")),
+                        List.of(Duration.ofSeconds(10))),
+                Arguments.of("Retry-After: 0 is shorter than the backoff", List.of(tooMany("0")),
+                        List.of(Duration.ofMillis(200))),
+                Arguments.of("Retry-After as an HTTP date is left to the backoff",
+                        List.of(tooMany("Wed, 21 Oct 2026 07:28:00 GMT")), List.of(Duration.ofMillis(200))));
+    }
+
+    /** The client's jitter is {@link Jitter#NONE} here, so each wait is the backoff's ceiling. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("retryWaits")
+    void retriesWaitTheBackoffOrTheServersRetryAfterUpToTenSeconds(String name, List<MockResponse> failures,
+                                                                    List<Duration> waits) {
+        failures.forEach(server::enqueue);
+        server.enqueue(ok("{}"));
+
+        client(cfg("", 3, 1)).fetch(SERIES, DAY);
+
+        assertThat(sleeps).containsExactlyElementsOf(waits);
     }
 
     static Stream<Arguments> permanentFailures() {
@@ -447,7 +473,7 @@ class UCloudClientTest {
         server.enqueue(ok("{}"));
         List<Integer> inFlightWhileWaiting = new CopyOnWriteArrayList<>();
         AtomicReference<UCloudClient> client = new AtomicReference<>();
-        client.set(UCloudClient.create(cfg("", 3, 1), CHINA, Backoff.UCLOUD,
+        client.set(UCloudClient.create(cfg("", 3, 1), CHINA, Backoff.UCLOUD, Jitter.NONE,
                 d -> inFlightWhileWaiting.add(client.get().limit().inFlight())));
 
         try (UCloudClient c = client.get()) {
@@ -513,7 +539,7 @@ class UCloudClientTest {
     }
 
     private UCloudClient client(UCloudConfig cfg) {
-        return UCloudClient.create(cfg, CHINA, Backoff.UCLOUD, sleeps::add);
+        return UCloudClient.create(cfg, CHINA, Backoff.UCLOUD, Jitter.NONE, sleeps::add);
     }
 
     private UCloudConfig cfg(String projectId, int maxRetries, int maxConcurrency) {
@@ -545,6 +571,11 @@ class UCloudClientTest {
 
     static MockResponse status(int code) {
         return new MockResponse.Builder().code(code).body("status " + code).build();
+    }
+
+    /** HTTP 429 with {@code Retry-After: retryAfter}. */
+    static MockResponse tooMany(String retryAfter) {
+        return new MockResponse.Builder().code(429).setHeader("Retry-After", retryAfter).build();
     }
 
     static Map<String, String> form(RecordedRequest request) {
