@@ -33,7 +33,6 @@ import java.util.concurrent.Callable;
 final class UsageCommand implements Callable<Integer> {
     enum By { hour, day }
 
-
     @Mixin
     ConfigOption config;
 

@@ -2,9 +2,9 @@ package budgetbot.schedule;
 
 import budgetbot.app.App;
 import budgetbot.app.DigestService;
-import budgetbot.render.DigestRenderer;
 import budgetbot.config.DigestConfig;
 import budgetbot.digest.Lateness;
+import budgetbot.render.DigestRenderer;
 import budgetbot.time.Window;
 import org.quartz.DateBuilder;
 import org.quartz.DisallowConcurrentExecution;

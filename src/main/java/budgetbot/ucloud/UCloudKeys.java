@@ -67,8 +67,8 @@ final class UCloudKeys implements KeyDirectory {
         try {
             for (int type : MODEL_TYPES) {
                 JsonNode root = transport.call(new SignedTransport.Call(LIST_MODELS, Map.of("KeyId", key.id(),
-                        "ModelType", Integer.toString(type)), LIST_MODELS + " for KeyId " + key.id() + ", ModelType " + type,
-                        Optional.empty(), LIST_DATA));
+                        "ModelType", Integer.toString(type)), LIST_MODELS + " for KeyId " + key.id() + ", ModelType "
+                        + type, Optional.empty(), LIST_DATA));
                 models.addAll(KeyListing.models(root.path("Data")));
             }
         } catch (UCloudException e) {
