@@ -100,7 +100,7 @@ public final class FreshAnswers implements UsageSource {
         long askedNow = (long) asked.count();
         long sharedNow = (long) shared.count();
         if (askedNow > reportedAsked || sharedNow > reportedShared) {
-            log.info("usage of today so far: {} requests to UCloud, {} answers shared between rules, since {}",
+            log.info("unsettled usage: {} requests to UCloud, {} answers shared between rules, since {}",
                     askedNow - reportedAsked, sharedNow - reportedShared, reportedAt);
         }
         reportedAsked = askedNow;
