@@ -72,10 +72,7 @@ public final class FreshAnswers implements UsageSource {
     private Usage answer(List<Object> key, Window window, Supplier<Usage> ask) {
         Instant now = clock.instant();
         if (!now.isBefore(nextPurge)) {
-            nextPurge = now.plus(freshFor);
-            answers.values().removeIf(a -> a.usage().isDone()
-                    && Duration.between(a.askedAt(), now).compareTo(freshFor) > 0);
-            report();
+            purge(now);
         }
         Answer mine = new Answer(now, window, new CompletableFuture<>());
         Answer used = answers.compute(key, (k, last) -> last != null && serves(last, window, now) ? last : mine);
@@ -95,8 +92,17 @@ public final class FreshAnswers implements UsageSource {
         return mine.usage().join();
     }
 
-    /** Says how many requests the checks since the last report made, and how many answers they shared. */
-    private synchronized void report() {
+    /**
+     * Forgets the answers too old to serve anyone, and says how many requests the checks since the last time made,
+     * and how many answers they shared; once per {@code freshFor}, however many threads find it due.
+     */
+    private synchronized void purge(Instant now) {
+        if (now.isBefore(nextPurge)) {
+            return;
+        }
+        nextPurge = now.plus(freshFor);
+        answers.values().removeIf(a -> a.usage().isDone()
+                && Duration.between(a.askedAt(), now).compareTo(freshFor) > 0);
         long askedNow = (long) asked.count();
         long sharedNow = (long) shared.count();
         if (askedNow > reportedAsked || sharedNow > reportedShared) {
@@ -105,7 +111,7 @@ public final class FreshAnswers implements UsageSource {
         }
         reportedAsked = askedNow;
         reportedShared = sharedNow;
-        reportedAt = clock.instant();
+        reportedAt = now;
     }
 
     /** Whether {@code last} may answer for {@code window} now: fresh, not failed, about the same moment. */
