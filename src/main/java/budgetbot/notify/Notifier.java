@@ -1,5 +1,7 @@
 package budgetbot.notify;
 
+import java.util.List;
+
 /** A transport for one configured channel. Closing it releases its connections and threads. */
 public interface Notifier extends AutoCloseable {
     /**
@@ -8,6 +10,11 @@ public interface Notifier extends AutoCloseable {
      * @throws DeliveryException when it was not delivered; says whether a retry may help
      */
     void send(Message message) throws DeliveryException;
+
+    /** What the platform allows this channel; the dispatcher never sends faster. None: as fast as it answers. */
+    default List<RateLimit> rateLimits() {
+        return List.of();
+    }
 
     /** Releases what the transport holds; most hold nothing. */
     @Override

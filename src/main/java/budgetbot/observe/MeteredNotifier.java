@@ -3,8 +3,11 @@ package budgetbot.observe;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.notify.RateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.List;
 
 /** A channel's notifier whose sends are counted as sent or failed; every attempt counts, retries too. */
 final class MeteredNotifier implements Notifier {
@@ -29,6 +32,11 @@ final class MeteredNotifier implements Notifier {
             throw e;
         }
         sent.increment();
+    }
+
+    @Override
+    public List<RateLimit> rateLimits() {
+        return notifier.rateLimits();
     }
 
     @Override

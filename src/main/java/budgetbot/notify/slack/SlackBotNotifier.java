@@ -5,6 +5,7 @@ import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Image;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.notify.RateLimit;
 import budgetbot.notify.Redaction;
 import com.slack.api.Slack;
 import com.slack.api.methods.MethodsClient;
@@ -54,6 +55,12 @@ public final class SlackBotNotifier implements Notifier {
             throw new IllegalArgumentException("Slack channel " + name + ": token and channel must not be empty");
         }
         return new SlackBotNotifier("Slack channel " + channel + " (channel " + name + ")", token, channel, apiUrl);
+    }
+
+    /** Slack's limit for posting to one channel: about one message a second, with short bursts allowed. */
+    @Override
+    public List<RateLimit> rateLimits() {
+        return List.of(RateLimit.perSecond(1));
     }
 
     @Override

@@ -4,6 +4,7 @@ import budgetbot.config.Secret;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.notify.RateLimit;
 import budgetbot.notify.Redaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,6 +57,12 @@ public final class SlackWebhookNotifier implements Notifier {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    /** Slack's limit for posting to one channel: about one message a second, with short bursts allowed. */
+    @Override
+    public List<RateLimit> rateLimits() {
+        return List.of(RateLimit.perSecond(1));
     }
 
     @Override
