@@ -3,6 +3,7 @@ package budgetbot.delivery;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.notify.RateLimit;
 import budgetbot.time.Backoff;
 import budgetbot.time.Jitter;
 import budgetbot.time.Sleeper;
@@ -13,11 +14,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Delivers the outbox: sends each due entry through its channel's notifier and records the outcome, retrying
@@ -35,6 +39,11 @@ public final class Dispatcher {
     private static final Duration SHORT_PAUSE = Duration.ofSeconds(5);
     private static final int SHORT_RETRIES = 2;
     /**
+     * A channel's next slot this close is waited for in the drain (Slack's one a second); a later one sends the
+     * entry back to the outbox, due at the slot, so that one channel's limit does not hold up the others.
+     */
+    private static final Duration PACE_WAIT = Duration.ofSeconds(2);
+    /**
      * A cluster instance's leases are released only when taken at least this long ago: an instance that started
      * after the list of live ones was read, or whose clock is a little behind, keeps its fresh leases.
      */
@@ -46,6 +55,7 @@ public final class Dispatcher {
     private final Sleeper sleeper;
     private final Jitter jitter;
     private final Lessee lessee;
+    private final Pacer pacer;
     /** Whether a drain runs now, and whether another was asked for meanwhile. */
     private boolean draining;
     private boolean again;
@@ -71,6 +81,9 @@ public final class Dispatcher {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.jitter = Objects.requireNonNull(jitter, "jitter");
         this.lessee = Objects.requireNonNull(lessee, "lessee");
+        Map<String, List<RateLimit>> limits = new HashMap<>();
+        this.notifiers.forEach((channel, notifier) -> limits.put(channel, notifier.rateLimits()));
+        this.pacer = new Pacer(limits);
     }
 
     /** This dispatcher taking its leases as {@code lessee}: a scheduler instance's. */
@@ -140,8 +153,12 @@ public final class Dispatcher {
     private DrainResult drainOnce() {
         // claiming what was due at the drain's start keeps a drain finite: every failure is rescheduled past it
         Instant start = clock.instant();
+        if (!pacer.window().isZero()) {
+            pacer.reset(outbox.sentSince(start.minus(pacer.window())));
+        }
         int sent = 0;
         int failed = 0;
+        Map<String, Deferred> deferred = new TreeMap<>();
         List<OutboxEntry> batch;
         while (!(batch = outbox.claimDue(start, clock.instant(), LEASE, BATCH, lessee)).isEmpty()) {
             for (int i = 0; i < batch.size(); i++) {
@@ -153,6 +170,9 @@ public final class Dispatcher {
                     log.warn("outbox #{}: its lease ran out and another sender took it; not sent here", entry.id());
                     continue;
                 }
+                if (!awaitSlot(entry, deferred)) {
+                    continue;
+                }
                 if (deliver(entry)) {
                     sent++;
                 } else {
@@ -160,7 +180,46 @@ public final class Dispatcher {
                 }
             }
         }
+        deferred.forEach((channel, d) -> log.info("Channel {} is at its rate limit ({}): {} waiting until {} or later",
+                channel, describe(notifiers.get(channel).rateLimits()), d.count() == 1 ? "1 message is" : d.count()
+                        + " messages are", d.first()));
         return new DrainResult(sent, failed, 0);
+    }
+
+    /** A channel's entries sent back to the outbox in one drain because of its rate limit, for one log line. */
+    private record Deferred(int count, Instant first) {
+    }
+
+    /**
+     * Waits for the entry's channel to be within its rate limits, or hands the entry back to the outbox due when it
+     * will be (returns false): the platform would refuse it, and DingTalk blocks a robot that exceeds its limit.
+     */
+    private boolean awaitSlot(OutboxEntry entry, Map<String, Deferred> deferred) {
+        Instant now = clock.instant();
+        Instant slot = pacer.nextSlot(entry.channel(), now);
+        Duration wait = Duration.between(now, slot);
+        if (wait.isZero() || wait.isNegative()) {
+            return true;
+        }
+        if (wait.compareTo(PACE_WAIT) <= 0) {
+            try {
+                sleeper.sleep(wait);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (outbox.defer(entry.id(), slot, lessee)) {
+            deferred.merge(entry.channel(), new Deferred(1, slot), (a, b) -> new Deferred(a.count() + 1, a.first()));
+        }
+        return false;
+    }
+
+    private static String describe(List<RateLimit> limits) {
+        return limits.stream().map(l -> l.messages() + " per " + (l.per().toSeconds() % 60 == 0
+                ? (l.per().toMinutes() == 1 ? "minute" : l.per().toMinutes() + " minutes")
+                : (l.per().toSeconds() == 1 ? "second" : l.per().toSeconds() + " seconds")))
+                .collect(Collectors.joining(", "));
     }
 
     /**
@@ -184,7 +243,7 @@ public final class Dispatcher {
             return false;
         }
         try {
-            send(notifier, m);
+            send(entry.channel(), notifier, m);
         } catch (DeliveryException e) {
             Instant next = clock.instant().plus(e.retryable()
                     ? retryDelay(entry.attempts(), e.retryAfter())
@@ -219,8 +278,9 @@ public final class Dispatcher {
      * Sends, and when the server asks for a short pause (Slack's 429 with {@code Retry-After: 1}) waits it out
      * right here a couple of times: a rate limit of a second should not delay an alert by the outbox's backoff.
      */
-    private void send(Notifier notifier, Message m) throws DeliveryException {
+    private void send(String channel, Notifier notifier, Message m) throws DeliveryException {
         for (int attempt = 1; ; attempt++) {
+            pacer.record(channel, clock.instant());
             try {
                 notifier.send(m);
                 return;

@@ -253,6 +253,37 @@ public final class Outbox {
                 c -> markFailed(c, id, error, nextAttempt, holder)) == 1;
     }
 
+    /**
+     * Hands a leased entry back unsent, due at {@code at}, without counting its claim as an attempt: its channel is
+     * at its rate limit. False (nothing changed) for anyone but the holder.
+     */
+    public boolean defer(long id, Instant at, Lessee holder) {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(holder, "holder");
+        return store.autoCommit("defer outbox entry " + id, c -> Sql.update(c, "UPDATE outbox SET next_attempt = ?, "
+                + "attempts = attempts - 1, lease_until = NULL, leased_by = NULL WHERE id = ? AND sent_at IS NULL "
+                + "AND leased_by = ?", ps -> {
+                    ps.setObject(1, Sql.timestamp(at));
+                    ps.setLong(2, id);
+                    ps.setString(3, holder.id());
+                })) == 1;
+    }
+
+    /**
+     * When each channel was sent a message since {@code since}, by any sender of this database, oldest first. Rows
+     * merged into another entry's message count as sent but were never claimed (no attempt): they are left out.
+     */
+    public Map<String, List<Instant>> sentSince(Instant since) {
+        Objects.requireNonNull(since, "since");
+        return store.autoCommit("read the outbox", c -> {
+            Map<String, List<Instant>> sent = new HashMap<>();
+            Sql.query(c, "SELECT channel, sent_at FROM outbox WHERE sent_at >= ? AND attempts > 0 ORDER BY sent_at",
+                    ps -> ps.setObject(1, Sql.timestamp(since)),
+                    rs -> sent.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(Sql.instant(rs, "sent_at")));
+            return sent;
+        });
+    }
+
     /** Ends every undelivered entry's backoff: the next drain tries them all. Returns how many waited. */
     public int makeAllDue(Instant now) {
         Objects.requireNonNull(now, "now");

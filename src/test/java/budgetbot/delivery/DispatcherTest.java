@@ -1,7 +1,9 @@
 package budgetbot.delivery;
 
 import budgetbot.notify.DeliveryException;
+import budgetbot.notify.Message;
 import budgetbot.notify.Notifier;
+import budgetbot.notify.RateLimit;
 import budgetbot.state.Fixtures;
 import budgetbot.state.StateStore;
 import budgetbot.testing.CapturedLogs;
@@ -42,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DispatcherTest {
     /** Failed deliveries are logged as warnings and errors: asserted where it matters, never printed. */
     @RegisterExtension
-    final CapturedLogs logs = new CapturedLogs();
+    final CapturedLogs logs = CapturedLogs.atLevel(Level.INFO);
 
     private static final Instant T0 = DAY1.plus(Duration.ofHours(9));
 
@@ -340,6 +342,92 @@ class DispatcherTest {
             assertThat(me.releaseLeasesOfInstancesNotIn(Set.of("alive", "me"))).isEqualTo(1);
             assertThat(me.drain()).isEqualTo(new DrainResult(1, 0, 1));
             assertThat(ops.deliveredSubjects()).containsExactly("leased by a gone instance");
+        }
+    }
+
+    /**
+     * A robot that takes 20 messages a minute and refuses (permanently, as DingTalk blocks it) the 21st: a burst
+     * of 50 is spread over minutes by drains every 15 s, across a restart of the sender, and every message
+     * arrives once without a refusal.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aBurstOverAChannelsRateLimitIsSpreadOverMinutesAndNeverRefused(TestDb.Kind kind) throws Exception {
+        List<Instant> received = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
+        Notifier robot = new Notifier() {
+            @Override
+            public void send(Message m) throws DeliveryException {
+                Instant now = clock.instant();
+                if (received.stream().filter(t -> t.isAfter(now.minus(Duration.ofMinutes(1)))).count() >= 20) {
+                    throw DeliveryException.permanent("130101 send too fast", null);
+                }
+                received.add(now);
+                subjects.add(m.subject());
+                clock.advance(Duration.ofMillis(300));
+            }
+
+            @Override
+            public List<RateLimit> rateLimits() {
+                return List.of(RateLimit.perMinute(20));
+            }
+        };
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            for (int i = 0; i < 50; i++) {
+                outbox.enqueue("k" + i, "ding", message("alert " + i), T0);
+            }
+            Dispatcher first = unjittered(outbox, Map.of("ding", robot));
+            assertThat(first.drain()).isEqualTo(new DrainResult(20, 0, 30));
+            assertThat(logs.messages(Level.INFO, Dispatcher.class)).last().asString()
+                    .contains("Channel ding is at its rate limit (20 per minute): 30 messages are waiting until");
+            assertThat(outbox.pending()).as("a deferral is not an attempt").extracting(OutboxEntry::attempts)
+                    .containsOnly(0);
+
+            // a restart: the new sender counts what the database says was sent within the minute
+            Dispatcher restarted = unjittered(outbox, Map.of("ding", robot));
+            for (int drains = 0; drains < 20 && !outbox.pending().isEmpty(); drains++) {
+                clock.advance(Duration.ofSeconds(15));
+                restarted.drain();
+            }
+
+            assertThat(subjects).hasSize(50).doesNotHaveDuplicates();
+            assertThat(outbox.pending()).isEmpty();
+            assertThat(received.get(49)).as("spread over minutes").isAfter(T0.plus(Duration.ofMinutes(2)));
+        }
+    }
+
+    /** Slack's one message a second: the drain waits out the short gap through the sleeper instead of deferring. */
+    @Test
+    void aChannelsNextSlotWithinASecondOrTwoIsWaitedForInTheDrain() throws Exception {
+        List<Instant> received = new ArrayList<>();
+        Notifier slack = new Notifier() {
+            @Override
+            public void send(Message m) {
+                received.add(clock.instant());
+            }
+
+            @Override
+            public List<RateLimit> rateLimits() {
+                return List.of(RateLimit.perSecond(1));
+            }
+        };
+        List<Duration> slept = new ArrayList<>();
+        Sleeper sleeper = d -> {
+            slept.add(d);
+            clock.advance(d);
+        };
+        try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
+            Outbox outbox = new Outbox(store);
+            for (int i = 0; i < 3; i++) {
+                outbox.enqueue("k" + i, "team", message("alert " + i), T0);
+            }
+
+            assertThat(new Dispatcher(outbox, Map.of("team", slack), clock, sleeper, Jitter.NONE).drain())
+                    .isEqualTo(new DrainResult(3, 0, 0));
+
+            assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+            assertThat(received).containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(2));
         }
     }
 
