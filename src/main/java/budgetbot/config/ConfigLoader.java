@@ -93,7 +93,7 @@ public final class ConfigLoader {
 
     private static BotConfig read(Path file, Node root, Values values) {
         Section top = Section.of(root, "", values).only("timezone", "weekStart", "monthStartDay", "ucloud", "state",
-                "prices", "channels", "rules", "digests", "server");
+                "prices", "channels", "rules", "digests", "server", "quietDates");
         PeriodCalendar calendar = new PeriodCalendar(
                 top.optional("timezone", DEFAULT_ZONE, values.zone()),
                 top.optional("weekStart", DayOfWeek.MONDAY, values.oneOf(names(DayOfWeek.values(),

@@ -1,12 +1,14 @@
 package budgetbot.config;
 
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * One watched scope (keys x models) with its budgets and growth checks.
+ * One watched scope (keys x models) with its budgets, growth checks and anomaly checks.
  *
  * @param schedule   Quartz cron expression
  * @param keys       API key ids, or {@code *} for every enabled key of the project
@@ -14,10 +16,11 @@ import java.util.Optional;
  * @param channels   the channel names of {@code notify:} (a record cannot have a component named notify)
  * @param repeat     re-announce an alert that still holds after this long; empty = once per level per period
  * @param staleAfter how long fetching the rule's usage may keep failing before that is announced
+ * @param quietDates local days left out of anomaly baselines (and not scored): the file's and the rule's
  */
 public record RuleConfig(String name, String schedule, Selection keys, Selection models, GroupBy groupBy,
                          List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
-                         Duration staleAfter) {
+                         Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates) {
     public RuleConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(schedule, "schedule");
@@ -29,12 +32,21 @@ public record RuleConfig(String name, String schedule, Selection keys, Selection
         channels = List.copyOf(channels);
         Objects.requireNonNull(repeat, "repeat");
         Objects.requireNonNull(staleAfter, "staleAfter");
+        anomaly = List.copyOf(anomaly);
+        quietDates = Set.copyOf(quietDates);
+    }
+
+    /** A rule without anomaly checks. */
+    public RuleConfig(String name, String schedule, Selection keys, Selection models, GroupBy groupBy,
+                      List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
+                      Duration staleAfter) {
+        this(name, schedule, keys, models, groupBy, budgets, growth, channels, repeat, staleAfter, List.of(), Set.of());
     }
 
     /** This rule watching exactly these keys and models: what its {@code *} stands for, or what UCloud serves. */
     public RuleConfig withScope(List<String> keys, List<String> models) {
         return new RuleConfig(name, schedule, Selection.of(keys), Selection.of(models), groupBy, budgets, growth,
-                channels, repeat, staleAfter);
+                channels, repeat, staleAfter, anomaly, quietDates);
     }
 
     /** Whether the rule names {@code *} for its keys or its models. */

@@ -4,15 +4,21 @@ import budgetbot.time.PeriodUnit;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Reads {@code rules:} (budgets and growth checks) and {@code digests:} (scheduled summaries). */
+/** Reads {@code rules:} (budgets, growth and anomaly checks) and {@code digests:} (scheduled summaries). */
 final class Rules {
     static final String DEFAULT_SCHEDULE = "0 */5 * * * ?";
     static final String DEFAULT_DIGEST_SCHEDULE = "0 0 9 * * ?";
@@ -24,6 +30,9 @@ final class Rules {
     static final int MAX_KEY = 100;
     static final int MAX_MODEL = Values.MAX_NAME_LENGTH;
     static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(30);
+    /** A quiet range is a holiday, not a season: a year at most, so that a typo cannot fill memory with days. */
+    static final int MAX_QUIET_DAYS = 366;
+    private static final Pattern QUIET = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})(?:\\s*\\.\\.\\s*(\\d{4}-\\d{2}-\\d{2}))?");
 
     private static final Map<String, Metric> METRICS = ConfigLoader.names(Metric.values(), Metric::yamlName);
     private static final Map<String, PeriodUnit> PERIODS = ConfigLoader.names(PeriodUnit.values(), PeriodUnit::yamlName);
@@ -37,11 +46,12 @@ final class Rules {
     static List<RuleConfig> rules(Section top, Values values, Set<String> channels, Prices prices) {
         List<RuleConfig> rules = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
+        Set<LocalDate> quietEverywhere = top.optional("quietDates", Set.of(), quietDates(values));
         List<Node> items = top.items("rules", "a list of rules");
         for (int i = 0; i < items.size(); i++) {
             Section s = Section.of(items.get(i), FieldPath.item(top.path("rules"), i), values)
-                    .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "notify", "repeat",
-                            "staleAfter");
+                    .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "anomaly", "quietDates",
+                            "notify", "repeat", "staleAfter");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
             Selection keys = s.required("keys", Selection.of(List.of()), values.selection(MAX_KEY));
@@ -61,13 +71,21 @@ final class Rules {
                 growth.add(growth(Section.of(growthItems.get(g), FieldPath.item(s.path("growth"), g), values),
                         values, priced, prices));
             }
-            if (s.emptyList("budgets") && s.emptyList("growth")) {
-                s.report("a rule needs at least one check: add budgets: or growth:");
+            List<Anomaly> anomaly = new ArrayList<>();
+            List<Node> anomalyItems = s.items("anomaly", "a list of anomaly checks");
+            for (int a = 0; a < anomalyItems.size(); a++) {
+                anomaly.add(anomaly(Section.of(anomalyItems.get(a), FieldPath.item(s.path("anomaly"), a), values),
+                        values, priced, prices));
             }
+            if (s.emptyList("budgets") && s.emptyList("growth") && s.emptyList("anomaly")) {
+                s.report("a rule needs at least one check: add budgets:, growth: or anomaly:");
+            }
+            Set<LocalDate> quiet = new HashSet<>(quietEverywhere);
+            quiet.addAll(s.optional("quietDates", Set.of(), quietDates(values)));
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
             rules.add(new RuleConfig(name, schedule, keys, models, groupBy, budgets, growth, notify,
                     s.maybe("repeat", values.duration()), s.optional("staleAfter", DEFAULT_STALE_AFTER,
-                    values.duration())));
+                    values.duration()), anomaly, quiet));
         }
         return rules;
     }
@@ -124,6 +142,60 @@ final class Rules {
                 s.required("increase", BigDecimal.ONE, values.percent(p -> p.signum() > 0,
                         "must be greater than 0%")),
                 s.optional("minBaseline", BigDecimal.ZERO, values.quantity()));
+    }
+
+    private static Anomaly anomaly(Section s, Values values, List<String> models, Prices prices) {
+        s.only("metric", "minExcess", "sensitivity", "minRatio", "baseline");
+        Metric metric = metric(s, values, models, prices);
+        BigDecimal minExcess = s.required("minExcess", BigDecimal.ZERO, values.check(values.quantity(),
+                q -> q.signum() > 0, q -> "must be greater than 0: an excess of a few tokens is noise, not news"));
+        BigDecimal sensitivity = s.optional("sensitivity", Anomaly.DEFAULT_SENSITIVITY, values.check(values.price(),
+                z -> z.signum() > 0, z -> "must be greater than 0 (a modified z-score; 3.5 is usual)"));
+        BigDecimal minRatio = s.optional("minRatio", Anomaly.DEFAULT_MIN_RATIO, values.check(values.price(),
+                r -> r.compareTo(BigDecimal.ONE) >= 0, r -> "must be at least 1 (a multiple of the expected value,"
+                        + " such as 1.5)"));
+        Duration baseline = s.optional("baseline", Duration.ofDays(7L * Anomaly.DEFAULT_BASELINE_WEEKS),
+                values.check(values.duration(), d -> d.toSeconds() % Duration.ofDays(7).toSeconds() == 0
+                                && d.toDays() / 7 >= Anomaly.MIN_BASELINE_WEEKS && d.toDays() / 7 <= Anomaly.MAX_BASELINE_WEEKS,
+                        d -> "must be whole weeks from " + Anomaly.MIN_BASELINE_WEEKS + "w to "
+                                + Anomaly.MAX_BASELINE_WEEKS + "w: a median over fewer weeks is one odd week away"
+                                + " from a false alarm"));
+        return new Anomaly(metric, minExcess, sensitivity, minRatio, (int) (baseline.toDays() / 7));
+    }
+
+    /** {@code [2027-02-10, 2027-02-15..2027-02-17]}: days, or ranges of days with both ends included. */
+    private static Values.Reader<Set<LocalDate>> quietDates(Values values) {
+        Values.Reader<List<LocalDate>> range = (node, path) -> {
+            String text = values.nonEmptyString().read(node, path);
+            if (text == null) {
+                return null;
+            }
+            Matcher m = QUIET.matcher(text.strip());
+            try {
+                if (m.matches()) {
+                    LocalDate from = LocalDate.parse(m.group(1));
+                    LocalDate to = m.group(2) == null ? from : LocalDate.parse(m.group(2));
+                    long days = ChronoUnit.DAYS.between(from, to) + 1;
+                    if (days < 1 || days > MAX_QUIET_DAYS) {
+                        values.problems().at(node, path, "\"" + text + "\" must run forwards over at most "
+                                + MAX_QUIET_DAYS + " days, e.g. 2027-02-10..2027-02-17");
+                        return null;
+                    }
+                    return from.datesUntil(to.plusDays(1)).toList();
+                }
+            } catch (DateTimeParseException e) {
+                values.problems().at(node, path, "\"" + text + "\" is not a date: " + e.getMessage());
+                return null;
+            }
+            values.problems().at(node, path, "expected a date such as 2027-02-10 or a range such as"
+                    + " 2027-02-10..2027-02-17, got \"" + text + "\"");
+            return null;
+        };
+        return (node, path) -> {
+            List<List<LocalDate>> ranges = values.list(range, "a list of dates and date ranges such as"
+                    + " [2027-02-10..2027-02-17]").read(node, path);
+            return ranges == null ? null : Set.copyOf(ranges.stream().flatMap(List::stream).toList());
+        };
     }
 
     /** The metric; cost is only measurable when every model of the rule has a price. */

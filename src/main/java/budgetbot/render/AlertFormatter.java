@@ -118,6 +118,7 @@ public final class AlertFormatter {
             case BUDGET -> what + " budget";
             case FORECAST -> what + " budget forecast";
             case GROWTH -> what + " growth";
+            case ANOMALY -> "hourly " + Amounts.noun(f.metric()) + " anomaly";
         };
     }
 
@@ -130,6 +131,7 @@ public final class AlertFormatter {
             case BUDGET -> share(f).map(s -> " at " + s).orElse("");
             case FORECAST -> "";
             case GROWTH -> f.increase().map(i -> " " + increase(i)).orElse(" from zero");
+            case ANOMALY -> AnomalyWords.summary(f);
         };
         return condition(f) + state + ("all".equals(f.group()) ? "" : " for " + f.group());
     }
@@ -139,14 +141,16 @@ public final class AlertFormatter {
         Map<List<Object>, List<AlertEvent>> byCondition = new LinkedHashMap<>();
         for (AlertEvent e : events) {
             Finding f = e.finding();
-            List<Object> key = f.kind() == Kind.GROWTH ? List.of(f.condition())
+            List<Object> key = f.kind() == Kind.GROWTH || f.kind() == Kind.ANOMALY ? List.of(f.condition())
                     : List.of(f.metric(), f.period(), f.limit());
             byCondition.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
         }
         List<Part> parts = new ArrayList<>();
         List<List<String>> listed = new ArrayList<>();
         for (List<AlertEvent> same : byCondition.values()) {
-            Part p = same.get(0).finding().kind() == Kind.GROWTH ? growth(same.get(0)) : budget(same);
+            Kind kind = same.get(0).finding().kind();
+            Part p = kind == Kind.GROWTH ? growth(same.get(0)) : kind == Kind.ANOMALY ? anomaly(same.get(0))
+                    : budget(same);
             // a budget and a growth check of the same metric and period have the same contributors: list them once
             boolean repeated = listed.contains(p.contributors());
             listed.add(p.contributors());
@@ -206,6 +210,11 @@ public final class AlertFormatter {
         facts.add(new Fact("Period", period(e)));
         facts.add(new Fact("Status", status(e)));
         return new Part(condition(f), title, e.status(), facts, contributors(e));
+    }
+
+    private static Part anomaly(AlertEvent e) {
+        return new Part(condition(e.finding()), AnomalyWords.title(e), e.status(), AnomalyWords.facts(e),
+                contributors(e));
     }
 
     /** The share of the limit used, rounded down so that 99.6% never reads as the limit; empty without a limit. */

@@ -4,6 +4,8 @@ import budgetbot.backtest.BacktestReport;
 import budgetbot.backtest.Notification;
 import budgetbot.backtest.Peak;
 import budgetbot.backtest.RuleReport;
+import budgetbot.config.Metric;
+import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.state.AlertEvent;
@@ -95,17 +97,42 @@ public final class BacktestText {
         double perDay = r.days() > 0 ? alerts.size() / r.days() : 0;
         if (perDay > NOISY_PER_DAY) {
             long reminders = alerts.stream().filter(e -> e.status() == AlertStatus.REMINDER).count();
+            List<Finding> anomalies = alerts.stream().filter(e -> e.status() != AlertStatus.REMINDER)
+                    .map(AlertEvent::finding).filter(f -> f.kind() == Kind.ANOMALY).toList();
             hints.add("noisy: " + decimal(perDay) + " alerts a day on average; " + (reminders * 2 > alerts.size()
                     ? "most are reminders, so a longer repeat would quiet it"
+                    : anomalies.size() * 2 > alerts.size() ? quieter(anomalies)
                     : "raise its thresholds or increase, or group it less finely, before people learn to ignore it"));
         }
         if (alerts.isEmpty()) {
-            hints.add(rule.budgetPeak().isEmpty() && rule.growthPeak().isEmpty()
+            hints.add(!rule.rule().anomaly().isEmpty() && rule.rule().budgets().isEmpty()
+                    && rule.rule().growth().isEmpty()
+                    ? "never alerted: no hour stood out enough from its usual value for the same hour of the week"
+                    : rule.budgetPeak().isEmpty() && rule.growthPeak().isEmpty()
                     ? "never alerted, and saw no usage to measure against: are its keys and models the ones in use?"
                     : "never alerted: it came no closer than the highest above, so its limits may be set too high "
                     + "to warn in time");
         }
         return hints;
+    }
+
+    /**
+     * The anomaly settings that would have let through only the larger half of what the rule raised: the median
+     * excess as {@code minExcess}, and the median z-score (where the hours varied) as {@code sensitivity}.
+     */
+    private static String quieter(List<Finding> anomalies) {
+        List<AnomalyScore> scores = anomalies.stream().flatMap(f -> f.anomaly().stream()).toList();
+        BigDecimal excess = median(scores.stream().map(AnomalyScore::excess).toList());
+        List<BigDecimal> z = scores.stream().flatMap(a -> a.z().stream()).toList();
+        return "most are anomalies; minExcess: " + (anomalies.get(0).metric() == Metric.COST ? excess.setScale(2, RoundingMode.UP)
+                .toPlainString() : Format.compact(excess)) + " (the median excess of those hours)"
+                + (z.isEmpty() ? "" : " or sensitivity: " + median(z).setScale(1, RoundingMode.UP).toPlainString()
+                + " (their median score)") + " would have raised about half as many";
+    }
+
+    private static BigDecimal median(List<BigDecimal> values) {
+        List<BigDecimal> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     /** The highest share of a budget and the highest growth, with where and when. */
@@ -135,6 +162,7 @@ public final class BacktestText {
         Map<BigDecimal, Long> budgetLevels = new TreeMap<>();
         long forecasts = 0;
         long growth = 0;
+        long anomalies = 0;
         long reminders = 0;
         for (AlertEvent e : alerts) {
             if (e.status() == AlertStatus.REMINDER) {
@@ -143,6 +171,8 @@ public final class BacktestText {
                 budgetLevels.merge(e.finding().level(), 1L, Long::sum);
             } else if (e.finding().kind() == Kind.FORECAST) {
                 forecasts++;
+            } else if (e.finding().kind() == Kind.ANOMALY) {
+                anomalies++;
             } else {
                 growth++;
             }
@@ -154,6 +184,9 @@ public final class BacktestText {
         }
         if (growth > 0) {
             parts.add(growth + " growth");
+        }
+        if (anomalies > 0) {
+            parts.add(anomalies + (anomalies == 1 ? " anomaly" : " anomalies"));
         }
         if (reminders > 0) {
             parts.add(Amounts.count(reminders, "reminder"));
@@ -178,7 +211,7 @@ public final class BacktestText {
                     .map(l -> " of " + Amounts.of(f.metric(), l, currency)).orElse("")
                     + f.forecast().filter(p -> f.kind() == Kind.FORECAST)
                     .map(p -> ", heading for " + Amounts.of(f.metric(), p.total(), currency)).orElse("");
-            case GROWTH -> Amounts.of(f.metric(), f.used(), currency) + f.baseline()
+            case GROWTH, ANOMALY -> Amounts.of(f.metric(), f.used(), currency) + f.baseline()
                     .map(b -> " against " + Amounts.of(f.metric(), b, currency)).orElse("");
         };
         // a resolved condition no longer holds: its summary ("+151%", "from zero") would read as if it did

@@ -1,5 +1,6 @@
 package budgetbot.rules;
 
+import budgetbot.config.Anomaly;
 import budgetbot.config.Budget;
 import budgetbot.config.Growth;
 import budgetbot.config.Metric;
@@ -26,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Evaluates a rule's budgets, forecasts and growth checks against fetched usage: a pure function of
+ * Evaluates a rule's budgets, forecasts, growth and anomaly checks against fetched usage: a pure function of
  * (rule, usage, time) that returns the state of every condition for every group, holding or not.
  */
 public final class Evaluator {
@@ -52,12 +53,15 @@ public final class Evaluator {
             windows.add(calendar.soFar(g.period(), at));
             windows.add(calendar.previousSameSpan(g.period(), at));
         }
+        for (Anomaly a : rule.anomaly()) {
+            windows.add(new AnomalyCheck(a, calendar, rule.quietDates(), at).span());
+        }
         return Collections.unmodifiableSet(windows);
     }
 
     /**
      * One finding per condition and group, conditions in rule order (each budget followed by its forecast,
-     * then the growth checks), groups in {@link Grouping#groups} order.
+     * then the growth checks, then the anomaly checks), groups in {@link Grouping#groups} order.
      */
     public List<Finding> evaluate(RuleConfig rule, Instant at, UsageSnapshot usage) {
         Map<String, List<Series>> groups = Grouping.groups(rule);
@@ -84,6 +88,13 @@ public final class Evaluator {
             groups.forEach((group, series) -> findings.add(growth(
                     scope(rule, group, series, growth.metric(), growth.period(), at, usage), condition, growth,
                     at, usage)));
+        }
+        for (int i = 0; i < rule.anomaly().size(); i++) {
+            Anomaly anomaly = rule.anomaly().get(i);
+            String condition = "anomaly[" + i + "]:" + name(anomaly.metric(), PeriodUnit.HOUR);
+            AnomalyCheck check = new AnomalyCheck(anomaly, calendar, rule.quietDates(), at);
+            groups.forEach((group, series) -> findings.add(anomaly(rule, condition, group, series, anomaly.metric(),
+                    check.score(series, usage, prices))));
         }
         return List.copyOf(findings);
     }
@@ -134,6 +145,26 @@ public final class Evaluator {
                 increase, Optional.empty());
     }
 
+    private static Finding anomaly(RuleConfig rule, String condition, String group, List<Series> series, Metric metric,
+                                   AnomalyCheck.Result r) {
+        AnomalyScore score = r.score();
+        boolean active = score.hours() > 0;
+        Optional<BigDecimal> increase = score.ratio().map(x -> x.subtract(BigDecimal.ONE)
+                .setScale(RATIO_SCALE, RoundingMode.HALF_UP));
+        return new Finding(rule.name(), Kind.ANOMALY, condition, group, metric, PeriodUnit.HOUR, r.episode(), active,
+                BigDecimal.valueOf(Math.min(score.hours(), 2)), score.value(), Optional.empty(),
+                Optional.of(score.expected()), increase, Optional.empty(), contributors(series, r.lastHour()),
+                keys(series), models(series), Optional.of(score));
+    }
+
+    private static List<String> keys(List<Series> series) {
+        return series.stream().map(Series::keyId).distinct().toList();
+    }
+
+    private static List<String> models(List<Series> series) {
+        return series.stream().map(Series::model).distinct().toList();
+    }
+
     private static BigDecimal flag(boolean active) {
         return active ? BigDecimal.ONE : BigDecimal.ZERO;
     }
@@ -160,9 +191,7 @@ public final class Evaluator {
                         Optional<BigDecimal> baseline, Optional<BigDecimal> increase,
                         Optional<Projection> forecast) {
             return new Finding(rule, kind, condition, group, measure.metric(), unit, period, active, level, used, limit,
-                    baseline, increase, forecast, contributors,
-                    series.stream().map(Series::keyId).distinct().toList(),
-                    series.stream().map(Series::model).distinct().toList());
+                    baseline, increase, forecast, contributors, keys(series), models(series));
         }
     }
 }

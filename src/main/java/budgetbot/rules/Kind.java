@@ -7,5 +7,7 @@ public enum Kind {
     /** The period's projected total crosses the budget's limit before the actual total does. */
     FORECAST,
     /** Usage so far grew against the same elapsed span of the previous period. */
-    GROWTH
+    GROWTH,
+    /** The last complete hour is far above the usual value for its hour of the week. */
+    ANOMALY
 }

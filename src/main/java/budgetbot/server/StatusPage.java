@@ -10,6 +10,7 @@ import budgetbot.observe.LastEvaluations;
 import budgetbot.observe.Telemetry;
 import budgetbot.render.Amounts;
 import budgetbot.render.Html;
+import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.state.Silence;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
 final class StatusPage {
     static final int REFRESH_SECONDS = 30;
     private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
     private static final String CSS = """
             *{box-sizing:border-box}
             body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2937;background:#f3f4f6}
@@ -143,7 +145,8 @@ final class StatusPage {
         List<Finding> findings = app.telemetry().evaluations().of(rule.name())
                 .map(LastEvaluations.Evaluation::findings).orElse(List.of());
         findings.stream().filter(f -> f.kind() == Kind.BUDGET).forEach(this::budget);
-        if (findings.isEmpty() && !rule.budgets().isEmpty()) {
+        findings.stream().filter(f -> f.kind() == Kind.ANOMALY).forEach(this::anomaly);
+        if (findings.isEmpty() && (!rule.budgets().isEmpty() || !rule.anomaly().isEmpty())) {
             h.append("<p class=\"muted\">No standing yet: it appears after the rule's first successful check.</p>");
         }
         h.append("</section>\n");
@@ -167,6 +170,18 @@ final class StatusPage {
         f.forecast().ifPresent(p -> h.append(" · forecast ").append(e(amount(f.metric(), p.total())))
                 .append(p.limitReachedAt().map(t -> ", limit reached " + moment(t)).orElse("")));
         h.append(" · period ends ").append(moment(f.window().end())).append("</div></div>");
+    }
+
+    /** The group's last complete hour against its expected value, or why it is not scored. */
+    private void anomaly(Finding f) {
+        AnomalyScore s = f.anomaly().orElseThrow();
+        h.append("<p class=\"anomaly").append(f.active() ? " warn" : "").append("\" data-group=\"").append(e(f.group()))
+                .append("\">").append(e(Amounts.unit(f.metric()))).append(" ").append(TIME.format(s.hour().start()
+                        .atZone(zone))).append("–").append(TIME.format(s.hour().end().atZone(zone))).append(" · <b>")
+                .append(e(f.group())).append("</b>: ").append(e(amount(f.metric(), s.value())))
+                .append(e(s.unscored().map(why -> " (not scored: " + why + ")")
+                        .orElseGet(() -> " against " + amount(f.metric(), s.expected()) + " expected"
+                                + (f.active() ? ", anomalous" : "")))).append("</p>");
     }
 
     private void alerts(List<Silence> silences) {
@@ -249,6 +264,7 @@ final class StatusPage {
             case BUDGET -> measure + " budget";
             case FORECAST -> measure + " forecast";
             case GROWTH -> measure + " growth";
+            case ANOMALY -> measure + " anomaly";
         };
     }
 
@@ -258,6 +274,8 @@ final class StatusPage {
             case FORECAST -> f.forecast().map(p -> "heading for " + Amounts.percent(p.total().divide(
                     f.limit().orElseThrow(), MathContext.DECIMAL64), 0, RoundingMode.DOWN)).orElse("forecast");
             case GROWTH -> f.increase().map(i -> "+" + Amounts.percent(i, 0, RoundingMode.DOWN)).orElse("grew");
+            case ANOMALY -> f.increase().map(i -> i.add(BigDecimal.ONE).setScale(1, RoundingMode.HALF_UP)
+                    .toPlainString() + "× expected").orElse("from none");
         };
     }
 

@@ -191,9 +191,9 @@ class ConfigErrorsTest {
                         "4:5 rules[0].notify: required field is missing",
                         "6:9 rules[0].budgets[0].metric: required field is missing",
                         "6:9 rules[0].budgets[0].limit: required field is missing",
-                        "7:5 rules[1]: a rule needs at least one check: add budgets: or growth:",
+                        "7:5 rules[1]: a rule needs at least one check: add budgets:, growth: or anomaly:",
                         "10:13 rules[1].notify: must not be empty; add at least one item",
-                        "11:5 rules[2]: a rule needs at least one check: add budgets: or growth:",
+                        "11:5 rules[2]: a rule needs at least one check: add budgets:, growth: or anomaly:",
                         // a rule that is not a mapping is one error, not one per missing field
                         "17:5 rules[3]: expected a mapping (field: value, ...), got a string")));
     }

@@ -64,6 +64,7 @@ class AlertFormatterTest {
                     BigDecimal.ONE, big("3400000"), Optional.empty(), Optional.of(big("1452991")),
                     Optional.of(big("1.34")), Optional.empty(), CONTRIBUTORS, List.of("uminferapikey-prod"),
                     List.of("deepseek-v3", "qwen-max"));
+            case ANOMALY -> throw new IllegalArgumentException("anomaly alerts have their own: AnomalyAlertTest");
         };
     }
 

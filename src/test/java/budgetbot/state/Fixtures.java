@@ -36,6 +36,7 @@ public final class Fixtures {
             case BUDGET -> "budget[0]:tokens/day";
             case FORECAST -> "budget[0]:tokens/day:forecast";
             case GROWTH -> "growth[0]:tokens/day";
+            case ANOMALY -> "anomaly[0]:tokens/hour";
         };
         return new Finding("team", kind, condition, "all", Metric.TOKENS, PeriodUnit.DAY, day(periodStart), active,
                 new BigDecimal(level), new BigDecimal("800"), Optional.of(new BigDecimal("1000")), Optional.empty(),
