@@ -3,6 +3,7 @@ package budgetbot.cli;
 import budgetbot.simulator.Fault;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.simulator.Rhythm;
 import budgetbot.simulator.Spike;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,9 +17,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+
+/** {@code daily} or {@code weekly}, as people write it. */
+final class RhythmConverter implements picocli.CommandLine.ITypeConverter<Rhythm> {
+    @Override
+    public Rhythm convert(String value) {
+        try {
+            return Rhythm.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.TypeConversionException("expected daily or weekly, got '" + value + "'");
+        }
+    }
+}
 
 /** {@code budgetbot simulator}: runs a fake UCloud endpoint with synthetic usage until it is stopped. */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
@@ -44,6 +58,12 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--max-window-days", defaultValue = "10",
             description = "longer windows get RetCode 110 like UCloud's timeout (default: ${DEFAULT-VALUE})")
     int maxWindowDays;
+
+    @Option(names = "--rhythm", defaultValue = "daily", paramLabel = "daily|weekly",
+            converter = RhythmConverter.class,
+            description = "daily: every day alike, ±30%% noise; weekly: quiet weekends, a Monday-morning ramp, ±10%% noise"
+                    + " (default: ${DEFAULT-VALUE})")
+    Rhythm rhythm;
 
     @Option(names = "--spike", paramLabel = "KEY_OR_MODEL",
             description = "multiply the usage of this key, model or 'key x model' over the last hours")
@@ -82,7 +102,7 @@ public final class SimulatorCommand implements Callable<Integer> {
                 Duration.ofHours(spikeHours), spikeFactor));
         List<String> served = syntheticKeys == null ? keys : SimulatorOptions.syntheticKeys(syntheticKeys);
         Simulator sim = Simulator.start(new SimulatorOptions(port, seed, served, models, spikeOption, Clock.systemUTC(),
-                Duration.ofDays(maxWindowDays)));
+                Duration.ofDays(maxWindowDays), rhythm));
         String base = sim.baseUrl().toString();
         out.println("UCloud simulator listening on " + base);
         out.println();
@@ -96,6 +116,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         out.println("Keys:   " + (syntheticKeys == null ? String.join(", ", keys)
                 : served.get(0) + " .. " + served.get(served.size() - 1) + " (" + served.size() + ")"));
         out.println("Models: " + String.join(", ", models));
+        out.println("Rhythm: " + rhythm.name().toLowerCase(Locale.ROOT));
         spikeOption.ifPresent(s -> out.println("Spike:  x" + trim(s.factor()) + " on " + s.target() + " for "
                 + s.start().map(t -> spikeHours + " hours from " + t).orElse("the last " + spikeHours + " hours")));
         out.println("Stats:  curl '" + base + "_sim/stats'");

@@ -97,7 +97,7 @@ public final class Simulator implements AutoCloseable {
         this.publicKey = "budgetbot-simulator-" + opts.seed();
         this.privateKey = demoPrivateKey(opts.seed());
         this.signer = Signer.of(privateKey);
-        this.usage = new SyntheticUsage(opts.seed(), opts.spike(), opts.clock().instant());
+        this.usage = new SyntheticUsage(opts.seed(), opts.rhythm(), opts.spike(), opts.clock().instant());
         this.keys = new SimKeys(opts.seed(), opts.keys(), opts.models());
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {

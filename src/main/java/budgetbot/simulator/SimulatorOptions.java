@@ -14,9 +14,10 @@ import java.util.stream.IntStream;
  * @param seed      makes the synthetic usage and the demo key pair reproducible
  * @param clock     "now": usage after it is zero, and a spike without a start ends there
  * @param maxWindow longer {@code GetUMInferTokenUsage} windows get RetCode 110, as UCloud times out on them
+ * @param rhythm    the shape of the usage over a day or a week
  */
 public record SimulatorOptions(int port, long seed, List<String> keys, List<String> models, Optional<Spike> spike,
-                               Clock clock, Duration maxWindow) {
+                               Clock clock, Duration maxWindow, Rhythm rhythm) {
     public static final List<String> DEFAULT_KEYS = List.of("uminferapikey-demo1", "uminferapikey-demo2");
     public static final List<String> DEFAULT_MODELS = List.of("deepseek-ai/DeepSeek-V3-0324", "Qwen/Qwen3-32B",
             "moonshotai/Kimi-K2-Instruct");
@@ -40,12 +41,19 @@ public record SimulatorOptions(int port, long seed, List<String> keys, List<Stri
         if (maxWindow.isNegative() || maxWindow.isZero()) {
             throw new IllegalArgumentException("maxWindow must be positive: " + maxWindow);
         }
+        Objects.requireNonNull(rhythm, "rhythm");
+    }
+
+    /** Options with the daily rhythm. */
+    public SimulatorOptions(int port, long seed, List<String> keys, List<String> models, Optional<Spike> spike,
+                            Clock clock, Duration maxWindow) {
+        this(port, seed, keys, models, spike, clock, maxWindow, Rhythm.DAILY);
     }
 
     /** Options whose windows may be {@link #DEFAULT_MAX_WINDOW} long, as UCloud's. */
     public SimulatorOptions(int port, long seed, List<String> keys, List<String> models, Optional<Spike> spike,
                             Clock clock) {
-        this(port, seed, keys, models, spike, clock, DEFAULT_MAX_WINDOW);
+        this(port, seed, keys, models, spike, clock, DEFAULT_MAX_WINDOW, Rhythm.DAILY);
     }
 
     /** Any free port, seed 42, two demo keys, three models, no spike, {@code clock} (the command line's). */
@@ -65,26 +73,30 @@ public record SimulatorOptions(int port, long seed, List<String> keys, List<Stri
     }
 
     public SimulatorOptions withSeed(long seed) {
-        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow);
+        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow, rhythm);
     }
 
     public SimulatorOptions withKeys(List<String> keys) {
-        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow);
+        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow, rhythm);
     }
 
     public SimulatorOptions withModels(List<String> models) {
-        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow);
+        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow, rhythm);
     }
 
     public SimulatorOptions withSpike(Spike spike) {
-        return new SimulatorOptions(port, seed, keys, models, Optional.of(spike), clock, maxWindow);
+        return new SimulatorOptions(port, seed, keys, models, Optional.of(spike), clock, maxWindow, rhythm);
     }
 
     public SimulatorOptions withClock(Clock clock) {
-        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow);
+        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow, rhythm);
+    }
+
+    public SimulatorOptions withRhythm(Rhythm rhythm) {
+        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow, rhythm);
     }
 
     public SimulatorOptions withMaxWindow(Duration maxWindow) {
-        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow);
+        return new SimulatorOptions(port, seed, keys, models, spike, clock, maxWindow, rhythm);
     }
 }

@@ -4,6 +4,7 @@ import budgetbot.time.Window;
 import budgetbot.usage.Series;
 import budgetbot.usage.UsageTotals;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -15,8 +16,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Made-up but plausible hourly usage per series: a daily rhythm in China time, a per-model scale and a seeded
- * per-hour factor. An hour's value depends only on (seed, key, model, hour), never on the window asked for.
+ * Made-up but plausible hourly usage per series: a daily rhythm in China time (and, with {@link Rhythm#WEEKLY}, a
+ * weekly one), a per-model scale and a seeded per-hour noise factor. An hour's value depends only on (seed, key, model, hour), never on the window asked for.
  * Which series have usage at all is the simulator's keys' business ({@link SimKeys}).
  */
 final class SyntheticUsage {
@@ -30,11 +31,13 @@ final class SyntheticUsage {
     }
 
     private final long seed;
+    private final Rhythm rhythm;
     private final Optional<Spike> spike;
     private final Optional<Window> spikeWindow;
 
-    SyntheticUsage(long seed, Optional<Spike> spike, Instant started) {
+    SyntheticUsage(long seed, Rhythm rhythm, Optional<Spike> spike, Instant started) {
         this.seed = seed;
+        this.rhythm = rhythm;
         this.spike = spike;
         this.spikeWindow = spike.map(s -> s.window(started));
     }
@@ -72,12 +75,15 @@ final class SyntheticUsage {
         long local = hour.getEpochSecond() + CHINA_RULES.getOffset(hour).getTotalSeconds();
         int hourOfDay = (int) Math.floorMod(Math.floorDiv(local, HOUR), 24L);
         // lowest at 03:00, highest at 15:00 China time
-        double rhythm = 0.55 - 0.45 * Math.cos(2 * Math.PI * (hourOfDay - 3) / 24);
-        double noise = 0.7 + 0.6 * unit(mix(seed, series.keyId(), series.model(), hour.getEpochSecond()));
+        double daily = 0.55 - 0.45 * Math.cos(2 * Math.PI * (hourOfDay - 3) / 24);
+        // day 0 of the epoch was a Thursday
+        DayOfWeek day = DayOfWeek.of((int) Math.floorMod(Math.floorDiv(local, HOUR * 24) + 3, 7L) + 1);
+        double noise = rhythm.factor(day, hourOfDay, unit(mix(seed, series.keyId(), series.model(),
+                hour.getEpochSecond())));
         double peak = 40_000 + 360_000 * unit(mix(seed, series.model(), "scale"));
         double keyWeight = 0.5 + unit(mix(seed, series.keyId(), "weight"));
         double outRatio = 0.15 + 0.5 * unit(mix(seed, series.model(), "out"));
-        long in = Math.round(peak * keyWeight * rhythm * noise);
+        long in = Math.round(peak * keyWeight * daily * noise);
         long out = Math.round(in * outRatio);
         long requests = Math.max(1, Math.round(in / TOKENS_PER_REQUEST));
         long images = isImageModel(series.model()) ? requests : 0;

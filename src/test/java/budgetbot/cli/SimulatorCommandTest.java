@@ -1,5 +1,6 @@
 package budgetbot.cli;
 
+import budgetbot.simulator.Rhythm;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
 import budgetbot.simulator.Spike;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class SimulatorCommandTest {
     @Test
@@ -61,7 +63,22 @@ class SimulatorCommandTest {
             assertThat(sim.options().models()).isEqualTo(SimulatorOptions.DEFAULT_MODELS);
             assertThat(sim.options().spike()).isEqualTo(Optional.empty());
             assertThat(sim.options().seed()).isEqualTo(42);
+            assertThat(sim.options().rhythm()).isEqualTo(Rhythm.DAILY);
         }
+    }
+
+    @Test
+    void servesAWeeklyRhythmWhenAskedAndRefusesAnUnknownOne() {
+        SimulatorCommand cmd = new SimulatorCommand();
+        new CommandLine(cmd).parseArgs("--port", "0", "--rhythm", "weekly");
+        StringWriter out = new StringWriter();
+
+        try (Simulator sim = cmd.start(new PrintWriter(out))) {
+            assertThat(sim.options().rhythm()).isEqualTo(Rhythm.WEEKLY);
+            assertThat(out.toString()).contains("Rhythm: weekly\n");
+        }
+        assertThat(catchThrowable(() -> new CommandLine(new SimulatorCommand()).parseArgs("--rhythm", "monthly")))
+                .hasMessageContaining("expected daily or weekly, got 'monthly'");
     }
 
     @Test

@@ -23,7 +23,7 @@ class ConfigErrorsTest {
                 arguments("typo.yml", List.of(
                         "13:9 rules[0].budgets[0].thresolds: unknown field; did you mean `thresholds`?",
                         "15:5 rules[0].colour: unknown field; valid fields: name, schedule, keys, models, groupBy,"
-                                + " budgets, growth, notify, repeat, staleAfter",
+                                + " budgets, growth, anomaly, quietDates, notify, repeat, staleAfter",
                         "16:1 Timezone: unknown field; did you mean `timezone`?")),
                 arguments("wrong-type.yml", List.of(
                         "4:15 ucloud.maxRetries: expected a whole number, got \"many\"",
@@ -180,6 +180,29 @@ class ConfigErrorsTest {
                         "17:13 digests[1].period: unknown value \"hour\"; expected one of: day, week, month",
                         "18:10 digests[1].top: must be between 1 and 50, got 0",
                         "20:5 digests[2]: a digest needs something to cover: add rules:, or keys: and models:")),
+                arguments("anomaly-invalid.yml", List.of(
+                        "4:38 quietDates[1]: \"2027-13-01\" is not a date: Text '2027-13-01' could not be parsed:"
+                                + " Invalid value for MonthOfYear (valid values 1 - 12): 13",
+                        "12:9 rules[0].anomaly[0].minExcess: required field is missing",
+                        "12:40 rules[0].anomaly[0].sensitivity: must be greater than 0 (a modified z-score; 3.5 is"
+                                + " usual)",
+                        "12:53 rules[0].anomaly[0].minRatio: must be at least 1 (a multiple of the expected value,"
+                                + " such as 1.5)",
+                        "12:68 rules[0].anomaly[0].baseline: must be whole weeks from 3w to 12w: a median over fewer"
+                                + " weeks is one odd week away from a false alarm",
+                        "13:19 rules[0].anomaly[1].metric: metric cost needs a price for every model of the rule; add a"
+                                + " price for model m under prices.models",
+                        "13:36 rules[0].anomaly[1].minExcess: must be greater than 0: an excess of a few tokens is"
+                                + " noise, not news",
+                        "13:49 rules[0].anomaly[1].baseline: must be whole weeks from 3w to 12w: a median over fewer"
+                                + " weeks is one odd week away from a false alarm",
+                        "14:44 rules[0].anomaly[2].baselines: unknown field; did you mean `baseline`?",
+                        "15:18 rules[0].quietDates[0]: \"2027-02-17..2027-02-10\" must run forwards over at most 366"
+                                + " days, e.g. 2027-02-10..2027-02-17",
+                        "15:42 rules[0].quietDates[1]: expected a date such as 2027-02-10 or a range such as"
+                                + " 2027-02-10..2027-02-17, got \"Feb 10\"",
+                        "15:52 rules[0].quietDates[2]: \"2020-01-01..2030-01-01\" must run forwards over at most 366"
+                                + " days, e.g. 2027-02-10..2027-02-17")),
                 arguments("concurrency-both.yml", List.of(
                         "4:19 ucloud.maxConcurrency: must be between 1 and 256, got 300",
                         "5:16 ucloud.parallelism: the old name of `maxConcurrency`; keep only `maxConcurrency`")),

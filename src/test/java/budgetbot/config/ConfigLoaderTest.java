@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
@@ -169,6 +170,26 @@ class ConfigLoaderTest {
                 .map(e -> e.line() + ":" + e.column() + " " + e.path() + ": " + e.message()).toList();
 
         assertThat(errors).containsExactly(expected);
+    }
+
+    @Test
+    void anomalyChecksGetTheirDefaultsAndQuietDatesAddUp(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, "quietDates: [2027-02-10..2027-02-12]\n" + Files.readString(fixture("minimal.yml"))
+                .replace("    budgets:\n      - { metric: tokens, limit: 1000 }\n", """
+                            anomaly:
+                              - { metric: tokens, minExcess: 200k }
+                              - { metric: requests, minExcess: 50, sensitivity: 5, minRatio: 2.5, baseline: 6w }
+                            quietDates: [2027-02-12, 2027-05-01]
+                        """));
+
+        RuleConfig rule = ConfigLoader.load(file, Map.of()).rules().get(0);
+
+        assertThat(rule.anomaly()).containsExactly(
+                new Anomaly(Metric.TOKENS, new BigDecimal("200000"), new BigDecimal("3.5"), new BigDecimal("1.5"), 4),
+                new Anomaly(Metric.REQUESTS, new BigDecimal("50"), new BigDecimal("5"), new BigDecimal("2.5"), 6));
+        assertThat(rule.quietDates()).containsExactlyInAnyOrder(LocalDate.parse("2027-02-10"),
+                LocalDate.parse("2027-02-11"), LocalDate.parse("2027-02-12"), LocalDate.parse("2027-05-01"));
     }
 
     @Test

@@ -50,6 +50,7 @@ class ConfigReferenceTest {
                 models: [m1]
                 budgets: [{ metric: tokens, limit: 1, zzzzzz: 1 }]
                 growth: [{ metric: tokens, increase: 10%, zzzzzz: 1 }]
+                anomaly: [{ metric: tokens, minExcess: 1, zzzzzz: 1 }]
                 notify: [out]
                 zzzzzz: 1
             digests:
@@ -76,8 +77,8 @@ class ConfigReferenceTest {
             Arrays.stream(m.group(1).split(", ")).forEach(f -> accepted.add(section + f));
         }
         // the top, ucloud, state, server, prices and a model's price, a channel (all types) and its smtp, a rule, its
-        // budgets and growth, a digest
-        assertThat(probedSections).as("every section was probed").hasSize(12);
+        // budgets, growth and anomaly checks, a digest
+        assertThat(probedSections).as("every section was probed").hasSize(13);
 
         Set<String> documented = documented();
         assertThat(accepted).as("fields the loader accepts that %s does not name", REFERENCE)

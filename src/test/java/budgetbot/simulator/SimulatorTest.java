@@ -285,6 +285,34 @@ class SimulatorTest {
     }
 
     @Test
+    void aWeeklyRhythmHasQuietWeekendsASlowMondayMorningAndLittleNoise() {
+        try (Simulator weekly = Simulator.start(OPTS.withRhythm(Rhythm.WEEKLY))) {
+            // Monday 23 February to Sunday 1 March 2026, China time
+            Instant monday = Instant.parse("2026-02-22T16:00:00Z");
+            long[] perDay = new long[7];
+            long mondayMorning = 0;
+            long tuesdayMorning = 0;
+            for (int h = 0; h < 7 * 24; h++) {
+                Instant hour = monday.plus(Duration.ofHours(h));
+                long tokens = weekly.expected(K1_M1, new Window(hour, hour.plus(Duration.ofHours(1)))).totalTokens();
+                perDay[h / 24] += tokens;
+                mondayMorning += h < 12 ? tokens : 0;
+                tuesdayMorning += h >= 24 && h < 36 ? tokens : 0;
+                // the same hour a week later differs by the noise alone: at most 0.9 to 1.1
+                Instant weekLater = hour.plus(Duration.ofDays(7));
+                long then = weekly.expected(K1_M1, new Window(weekLater, weekLater.plus(Duration.ofHours(1))))
+                        .totalTokens();
+                assertThat((double) then / tokens).as("hour %s", hour).isBetween(0.9 / 1.1 - 0.01, 1.1 / 0.9 + 0.01);
+            }
+            for (int weekday = 1; weekday < 5; weekday++) {
+                assertThat(perDay[5]).as("Saturday against weekday %s", weekday).isLessThan(perDay[weekday] / 2);
+                assertThat(perDay[6]).as("Sunday against weekday %s", weekday).isLessThan(perDay[weekday] / 2);
+            }
+            assertThat(mondayMorning).isLessThan(tuesdayMorning * 85 / 100);
+        }
+    }
+
+    @Test
     void reportsNothingAfterItsNow() {
         Window beforeNow = new Window(NOW.minus(Duration.ofHours(5)), NOW);
 
