@@ -34,7 +34,7 @@ final class NotifyTestCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         String type = target.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-        try (Notifier notifier = Notifiers.create(target, clock, System.out)) {
+        try (Notifier notifier = Notifiers.create(target, cfg.publicUrl(), clock, System.out)) {
             notifier.send(TestNotice.of(channel, clock.instant(), cfg.calendar().zone()));
         } catch (DeliveryException e) {
             System.out.println("FAILED: test message to channel " + channel + " (" + type + ") was not delivered: "

@@ -2,6 +2,7 @@ package budgetbot.config;
 
 import budgetbot.time.PeriodCalendar;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud,
     /** This configuration with other rules, e.g. with their {@code *} resolved against UCloud. */
     public BotConfig withRules(List<RuleConfig> rules) {
         return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
+    }
+
+    /** Where people reach the status page, for links in chat messages; empty without {@code server.publicUrl}. */
+    public Optional<URI> publicUrl() {
+        return server.flatMap(ServerConfig::publicUrl);
     }
 
     public Optional<DigestConfig> digest(String name) {

@@ -19,6 +19,38 @@ public sealed interface ChannelConfig {
         }
     }
 
+    /**
+     * A Feishu (Lark) custom bot: {@code webhookUrl} with its token; {@code secret} when the bot checks signatures.
+     */
+    record Feishu(String name, Secret webhookUrl, Optional<Secret> secret) implements ChannelConfig {
+    }
+
+    /**
+     * A DingTalk custom robot: {@code webhookUrl} with its access token; {@code secret} (SEC...) when it checks
+     * signatures; whom to mention by mobile number, or everyone.
+     */
+    record DingTalk(String name, Secret webhookUrl, Optional<Secret> secret, List<String> atMobiles, boolean atAll)
+            implements ChannelConfig {
+        public DingTalk {
+            atMobiles = List.copyOf(atMobiles);
+        }
+    }
+
+    /** A WeCom group robot: {@code webhookUrl} with {@code key=}; whom to mention by mobile number. */
+    record WeCom(String name, Secret webhookUrl, List<String> mentionedMobiles) implements ChannelConfig {
+        public WeCom {
+            mentionedMobiles = List.copyOf(mentionedMobiles);
+        }
+    }
+
+    /** Alertmanager's webhook format (version 4) to any URL; signed with {@code secret} when set. */
+    record Webhook(String name, Secret url, Optional<Secret> secret) implements ChannelConfig {
+    }
+
+    /** PagerDuty Events API v2: a service's integration ({@code routingKey}); {@code url} for a proxy or a test. */
+    record PagerDuty(String name, Secret routingKey, URI url) implements ChannelConfig {
+    }
+
     /** Prints notifications to standard output; for dry runs and the demo. */
     record Console(String name) implements ChannelConfig {
     }

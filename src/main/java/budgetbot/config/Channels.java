@@ -1,16 +1,22 @@
 package budgetbot.config;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads {@code channels:}, the named places notifications go. */
 final class Channels {
     static final URI SLACK_API = URI.create("https://slack.com/api/");
-    private static final Map<String, String> TYPES = ConfigLoader.names(new String[]{"slack", "email", "console"},
-            t -> t);
+    static final URI PAGERDUTY_EVENTS = URI.create("https://events.pagerduty.com/v2/enqueue");
+    /** The types that open incidents rather than post messages: a digest cannot go there. */
+    static final String PAGERDUTY = "pagerduty";
+    private static final Map<String, String> TYPES = ConfigLoader.names(new String[]{"slack", "email", "console",
+        "feishu", "dingtalk", "wecom", "webhook", PAGERDUTY}, t -> t);
 
     private Channels() {
     }
@@ -43,6 +49,17 @@ final class Channels {
         return Optional.of(switch (type) {
             case "slack" -> slack(name, s.only("type", "webhookUrl", "token", "channel", "apiUrl"), values);
             case "email" -> email(name, s.only("type", "smtp", "from", "to"), values);
+            case "feishu" -> new ChannelConfig.Feishu(name, webhookUrl(s.only("type", "webhookUrl", "secret"),
+                    "webhookUrl", values), signingSecret(s, values));
+            case "dingtalk" -> dingtalk(name, s.only("type", "webhookUrl", "secret", "atMobiles", "atAll"), values);
+            case "wecom" -> wecom(name, s.only("type", "webhookUrl", "mentionedMobiles"), values);
+            case "webhook" -> new ChannelConfig.Webhook(name, webhookUrl(s.only("type", "url", "secret"), "url",
+                    values), signingSecret(s, values));
+            case PAGERDUTY -> new ChannelConfig.PagerDuty(name, s.only("type", "routingKey", "url")
+                    .required("routingKey", new Secret(""), values.channelSecret(values.check(values.secret(),
+                            k -> !k.reveal().isBlank(), k -> "must not be empty: the Integration Key of the service's"
+                                    + " Events API v2 integration"))),
+                    s.optional("url", PAGERDUTY_EVENTS, values.url(false)));
             default -> {
                 s.only("type");
                 yield new ChannelConfig.Console(name);
@@ -71,6 +88,64 @@ final class Channels {
         }
         return new ChannelConfig.Slack(name, webhookUrl, token, channel,
                 s.optional("apiUrl", SLACK_API, values.url(false)));
+    }
+
+    /**
+     * The names of the channels that receive no digests (PagerDuty), read from the file whatever else is wrong with
+     * them, so that a digest naming one is told so.
+     */
+    static Set<String> withoutDigests(Section top) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Node.Entry e : top.entries("channels", "a mapping of channel name to { type: ..., ... }")) {
+            if (e.value() instanceof Node.Mapping m && m.get("type").filter(t -> t instanceof Node.Scalar s
+                    && PAGERDUTY.equals(s.text())).isPresent()) {
+                names.add(e.key());
+            }
+        }
+        return names;
+    }
+
+    /** The platform's URL with its token: a secret, required. */
+    private static Secret webhookUrl(Section s, String field, Values values) {
+        URI url = s.required(field, null, values.channelSecret(values.url(true)));
+        return new Secret(url == null ? "" : url.toString());
+    }
+
+    private static Optional<Secret> signingSecret(Section s, Values values) {
+        return s.maybe("secret", values.channelSecret(values.check(values.secret(), k -> !k.reveal().isBlank(),
+                k -> "must not be empty; remove secret: if the bot signs nothing")));
+    }
+
+    private static ChannelConfig dingtalk(String name, Section s, Values values) {
+        Secret url = webhookUrl(s, "webhookUrl", values);
+        Optional<Secret> secret = s.maybe("secret", values.channelSecret(values.check(values.secret(),
+                k -> k.reveal().strip().startsWith("SEC"), k -> "a DingTalk signing secret starts with SEC; copy it"
+                        + " from the robot's security settings (加签), or remove secret: if the robot uses keywords"
+                        + " or IP addresses instead")));
+        List<String> atMobiles = s.optional("atMobiles", List.of(), mobiles(values));
+        return new ChannelConfig.DingTalk(name, url, secret, atMobiles, s.optional("atAll", false, values.bool()));
+    }
+
+    private static ChannelConfig wecom(String name, Section s, Values values) {
+        Secret url = webhookUrl(s, "webhookUrl", values);
+        if (!url.isEmpty() && !hasKey(url.reveal())) {
+            s.problem("webhookUrl", "a WeCom group robot's URL has its key in the query:"
+                    + " https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...; copy the whole URL from the robot's"
+                    + " settings (the value is not shown: it is a secret)");
+        }
+        return new ChannelConfig.WeCom(name, url, s.optional("mentionedMobiles", List.of(), mobiles(values)));
+    }
+
+    private static boolean hasKey(String url) {
+        String query = URI.create(url).getRawQuery();
+        return query != null && Arrays.stream(query.split("&")).anyMatch(p -> p.startsWith("key=") && p.length() > 4);
+    }
+
+    /** Phone numbers to mention: digits, optionally with a leading + and country code. */
+    private static Values.Reader<List<String>> mobiles(Values values) {
+        return values.list(values.check(values.nonEmptyString(), m -> m.strip().matches("\\+?[0-9]{5,20}"),
+                m -> "expected a mobile number of digits such as \"13800000000\", got \"" + m + "\""),
+                "a list of mobile numbers");
     }
 
     private static ChannelConfig email(String name, Section s, Values values) {

@@ -111,13 +111,13 @@ public final class ConfigLoader {
         Set<String> channelNames = top.node("channels").filter(Node.Mapping.class::isInstance)
                 .map(m -> ((Node.Mapping) m).keys()).orElse(Set.of());
         List<RuleConfig> rules = Rules.rules(top, values, channelNames, prices);
-        List<DigestConfig> digests = Rules.digests(top, values, channelNames, rules);
+        List<DigestConfig> digests = Rules.digests(top, values, channelNames, Channels.withoutDigests(top), rules);
         if (top.require("rules") && top.node("rules").get() instanceof Node.Sequence s && s.items().isEmpty()
                 && digests.isEmpty()) {
             top.problem("rules", "nothing to watch: add a rule (or a digest)");
         }
         Optional<ServerConfig> server = top.has("server")
-                ? Optional.of(server(top.section("server", false, "listen", "users", "tls"), values)) : Optional.empty();
+                ? Optional.of(server(top.section("server", false, "listen", "users", "tls", "publicUrl"), values)) : Optional.empty();
         return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
     }
 
@@ -195,7 +195,7 @@ public final class ConfigLoader {
             Path key = t.required("keyFile", Path.of(""), values.readableFile());
             tls = Optional.of(new ServerConfig.Tls(cert, key));
         }
-        return new ServerConfig(listen.host(), listen.port(), users, tls);
+        return new ServerConfig(listen.host(), listen.port(), users, tls, s.maybe("publicUrl", values.url(false)));
     }
 
     private static Prices prices(Section s, Values values) {

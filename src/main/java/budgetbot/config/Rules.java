@@ -90,7 +90,8 @@ final class Rules {
         return rules;
     }
 
-    static List<DigestConfig> digests(Section top, Values values, Set<String> channels, List<RuleConfig> rules) {
+    static List<DigestConfig> digests(Section top, Values values, Set<String> channels, Set<String> noDigests,
+                                      List<RuleConfig> rules) {
         Set<String> ruleNames = new LinkedHashSet<>();
         rules.stream().map(RuleConfig::name).filter(n -> !n.isEmpty()).forEach(ruleNames::add);
         List<DigestConfig> digests = new ArrayList<>();
@@ -113,7 +114,10 @@ final class Rules {
             } else if (keys.isEmpty() && s.emptyList("rules")) {
                 s.report("a digest needs something to cover: add rules:, or keys: and models:");
             }
-            List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
+            List<String> notify = s.required("notify", List.of(), values.nonEmpty(values.list(values.check(
+                    reference(values, "channel", channels), n -> !noDigests.contains(n), n -> "channel \"" + n
+                            + "\" is PagerDuty, which opens incidents for alerts and receives no digests; remove it"
+                            + " from this digest's notify"), "a list of channel names")));
             digests.add(new DigestConfig(name, schedule, period, covered, keys, models, notify,
                     s.optional("top", DEFAULT_TOP, values.integer(1, 50))));
         }

@@ -1,5 +1,6 @@
 package budgetbot.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,8 +15,10 @@ import java.util.Set;
  * @param users who may see the status page and {@code /metrics}, each with a bcrypt hash of their password; none:
  *              everyone who can reach the address may
  * @param tls   HTTPS from PEM files instead of plain HTTP
+ * @param publicUrl where people reach the status page (through a proxy, say), for the links chat messages carry
  */
-public record ServerConfig(String host, int port, Map<String, Secret> users, Optional<Tls> tls) {
+public record ServerConfig(String host, int port, Map<String, Secret> users, Optional<Tls> tls,
+                           Optional<URI> publicUrl) {
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "::1", "0:0:0:0:0:0:0:1");
 
     /** A certificate chain and its private key, both PEM; read again when either file changes. */
@@ -33,11 +36,12 @@ public record ServerConfig(String host, int port, Map<String, Secret> users, Opt
         }
         users = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(users));
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(publicUrl, "publicUrl");
     }
 
     /** Plain HTTP, no users. */
     public ServerConfig(String host, int port) {
-        this(host, port, Map.of(), Optional.empty());
+        this(host, port, Map.of(), Optional.empty(), Optional.empty());
     }
 
     /** {@code host:port}, IPv6 hosts in brackets, as the file writes it. */

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A notification already rendered for every channel type, so that the outbox can store it and any
  * transport can send it later without knowing whether it is an alert or a digest.
  *
- * @param kind        {@code alert} or {@code digest}, for logs
+ * @param kind        {@code alert}, {@code notice}, {@code digest} or {@link #TEST}, for logs
  * @param subject     email subject (single line; transports still strip CR/LF)
  * @param text        plain text: email text part, console output
  * @param slackText   Slack's top-level {@code text} (its notification and screen reader fallback): the plain text
@@ -16,9 +16,14 @@ import java.util.Objects;
  * @param html        email HTML part; images referenced as {@code cid:<contentId>}
  * @param slackBlocks Block Kit blocks as a JSON array
  * @param images      inline PNGs (may be empty)
+ * @param brief       what it says as structure, for transports that lay it out themselves; null in a message
+ *                    queued by a release that did not have it, which those transports then send as its text
  */
 public record Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
-                      List<Image> images) {
+                      List<Image> images, Brief brief) {
+    /** The kind of {@code notify-test}'s message, which a transport that opens incidents closes again at once. */
+    public static final String TEST = "test";
+
     public Message {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(subject, "subject");
@@ -28,5 +33,21 @@ public record Message(String kind, String subject, String text, String slackText
         Objects.requireNonNull(html, "html");
         Objects.requireNonNull(slackBlocks, "slackBlocks");
         images = List.copyOf(images);
+    }
+
+    /** A message without structure, as an old outbox row has it: transports that need a {@link Brief} send the text. */
+    public Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
+                   List<Image> images) {
+        this(kind, subject, text, slackText, html, slackBlocks, images, null);
+    }
+
+    /** The structure, or the plain text as a brief of one headline and lines when the message has none. */
+    public Brief briefOrText() {
+        if (brief != null) {
+            return brief;
+        }
+        List<String> lines = text.lines().skip(1).toList();
+        return new Brief(Brief.Tone.INFO, text.lines().findFirst().orElse(subject),
+                List.of(new Brief.Part("", List.of(), lines)), "", List.of());
     }
 }

@@ -1,6 +1,7 @@
 package budgetbot.render;
 
 import budgetbot.config.Metric;
+import budgetbot.notify.Brief;
 import budgetbot.notify.Message;
 import budgetbot.rules.Contributor;
 import budgetbot.rules.Finding;
@@ -52,7 +53,8 @@ public final class AlertFormatter {
      * @param name  what the condition is, as a person reads it ("daily token budget of 20,000,000 tokens")
      * @param title what happened to it, for the headline ("97% of daily token budget used (crossed 80%)")
      */
-    private record Part(String name, String title, AlertStatus status, List<Fact> facts, List<String> contributors) {
+    private record Part(String name, String title, AlertStatus status, List<Fact> facts, List<String> contributors,
+                        List<AlertEvent> events) {
     }
 
     private record Alert(String headline, List<Part> parts, String footer, boolean resolved, boolean escalated) {
@@ -91,21 +93,43 @@ public final class AlertFormatter {
         Alert a = new Alert(headline, parts, footer,
                 events.stream().allMatch(e -> e.status() == AlertStatus.RESOLVED),
                 events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED));
+        Brief.Tone tone = a.resolved() ? Brief.Tone.RESOLVED
+                : events.stream().anyMatch(AlertFormatter::critical) ? Brief.Tone.CRITICAL : Brief.Tone.WARNING;
+        List<Brief.Alert> alerts = new ArrayList<>();
+        for (Part p : parts) {
+            p.events().forEach(e -> alerts.add(BriefAlerts.of(e, name + ": " + p.title(), description(p),
+                    critical(e) ? "critical" : "warning")));
+        }
+        return message("alert", a, tone, alerts);
+    }
+
+    private static Message message(String kind, Alert a, Brief.Tone tone, List<Brief.Alert> alerts) {
         String text = text(a);
-        return new Message("alert", Amounts.SUBJECT_PREFIX + headline, text, Mrkdwn.fallback(text), html(a),
-                blocks(a), List.of());
+        Brief brief = new Brief(tone, a.headline(), a.parts().stream().map(p -> new Brief.Part(
+                named(a) ? capitalized(p.name()) : "", p.facts().stream().map(f -> new Brief.Field(f.label(),
+                f.value())).toList(), p.contributors())).toList(), a.footer(), alerts);
+        return new Message(kind, Amounts.SUBJECT_PREFIX + a.headline(), text, Mrkdwn.fallback(text), html(a),
+                blocks(a), List.of(), brief);
+    }
+
+    /** An incident's severity: critical once a limit is reached or a higher threshold crossed. */
+    private static boolean critical(AlertEvent e) {
+        return e.status() == AlertStatus.ESCALATED || over(e.finding());
+    }
+
+    private static String description(Part p) {
+        return p.facts().stream().map(f -> f.label() + ": " + f.value()).collect(Collectors.joining("\n"));
     }
 
     /**
      * A message of {@code kind} about one thing (a notice), laid out like an alert: the headline, its facts and a
      * footer, in text, HTML and Block Kit that say the same.
      */
-    static Message single(String kind, String headline, AlertStatus tone, List<Fact> facts, String footer) {
-        Alert a = new Alert(headline, List.of(new Part("", headline, tone, facts, List.of())), footer,
+    static Message single(String kind, String headline, AlertStatus tone, List<Fact> facts, String footer,
+                          List<Brief.Alert> alerts) {
+        Alert a = new Alert(headline, List.of(new Part("", headline, tone, facts, List.of(), List.of())), footer,
                 tone == AlertStatus.RESOLVED, tone == AlertStatus.ESCALATED);
-        String text = text(a);
-        return new Message(kind, Amounts.SUBJECT_PREFIX + headline, text, Mrkdwn.fallback(text), html(a), blocks(a),
-                List.of());
+        return message(kind, a, tone == AlertStatus.RESOLVED ? Brief.Tone.RESOLVED : Brief.Tone.INFO, alerts);
     }
 
     /**
@@ -154,7 +178,7 @@ public final class AlertFormatter {
             // a budget and a growth check of the same metric and period have the same contributors: list them once
             boolean repeated = listed.contains(p.contributors());
             listed.add(p.contributors());
-            parts.add(repeated ? new Part(p.name(), p.title(), p.status(), p.facts(), List.of()) : p);
+            parts.add(repeated ? new Part(p.name(), p.title(), p.status(), p.facts(), List.of(), p.events()) : p);
         }
         return parts;
     }
@@ -192,7 +216,7 @@ public final class AlertFormatter {
         facts.add(new Fact("Status", events.size() == 1 ? status(lead)
                 : events.stream().map(e -> (e.finding().kind() == Kind.FORECAST ? "forecast " : "threshold ")
                 + status(e)).collect(Collectors.joining(", "))));
-        return new Part(name, title, lead.status(), facts, contributors(lead));
+        return new Part(name, title, lead.status(), facts, contributors(lead), events);
     }
 
     private static Part growth(AlertEvent e) {
@@ -209,7 +233,7 @@ public final class AlertFormatter {
                 .orElse(amount(e, f.used()) + " now vs none") + " in the same span of the previous period")));
         facts.add(new Fact("Period", period(e)));
         facts.add(new Fact("Status", status(e)));
-        return new Part(condition(f), title, e.status(), facts, contributors(e));
+        return new Part(condition(f), title, e.status(), facts, contributors(e), List.of(e));
     }
 
     private static Part anomaly(AlertEvent e) {

@@ -28,6 +28,9 @@ final class DigestContent {
     private static final List<Metric> COUNTS = List.of(Metric.TOKENS, Metric.INPUT_TOKENS, Metric.OUTPUT_TOKENS,
             Metric.REQUESTS, Metric.IMAGES);
 
+    static final String USAGE = "Usage";
+    static final String BUDGETS = "Budgets";
+
     /** Later than this is late: a catch-up a second after the digest's time is not worth a word. */
     private static final Duration ON_TIME = Duration.ofMinutes(1);
 
@@ -161,7 +164,7 @@ final class DigestContent {
         if (g.priced()) {
             rows.add(row(Metric.COST, g.change(Metric.COST)));
         }
-        return new Table("Usage", List.of("", "This period", "Previous", "Change"), rows);
+        return new Table(USAGE, List.of("", "This period", "Previous", "Change"), rows);
     }
 
     private List<Cell> row(Metric m, Change c) {
@@ -179,7 +182,7 @@ final class DigestContent {
                     standing(b, b.reportUsed()), standing(b, b.currentUsed()),
                     Cell.of(b.forecast().map(p -> forecast(b, p)).orElse("–"))));
         }
-        return new Table("Budgets", List.of("Budget", "Limit", "This period", "Current so far", "Forecast"), rows);
+        return new Table(BUDGETS, List.of("Budget", "Limit", "This period", "Current so far", "Forecast"), rows);
     }
 
     private Cell standing(BudgetStanding b, Optional<BigDecimal> used) {

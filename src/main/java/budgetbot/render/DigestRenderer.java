@@ -34,7 +34,7 @@ public final class DigestRenderer {
         String text = TextDigest.render(title, r, sections);
         Message message = new Message("digest", Amounts.SUBJECT_PREFIX + title + ": " + summary(r), text,
                 Mrkdwn.fallback(text), HtmlDigest.render(title, r, sections, chart.map(c -> "cid:" + c.contentId())),
-                SlackDigest.render(title, r), chart.stream().toList());
+                SlackDigest.render(title, r), chart.stream().toList(), BriefDigest.of(title, r, sections));
         String fileHtml = HtmlDigest.render(title, r, sections, chart.map(Image::filename));
         return new RenderedDigest(baseName, message, fileHtml, text, chart);
     }

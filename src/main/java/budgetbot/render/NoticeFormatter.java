@@ -1,5 +1,6 @@
 package budgetbot.render;
 
+import budgetbot.notify.Brief;
 import budgetbot.notify.Message;
 import budgetbot.state.AlertStatus;
 import budgetbot.state.Notice;
@@ -7,6 +8,7 @@ import budgetbot.state.Notice;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Renders a {@link Notice} (a misconfigured scope, usage data unavailable, its recovery) laid out like an alert:
@@ -39,8 +41,12 @@ public final class NoticeFormatter {
     }
 
     private static Message alert(Notice n, String headline, AlertStatus tone, List<AlertFormatter.Fact> facts) {
+        boolean misconfigured = n.kind() == Notice.Kind.MISCONFIGURED;
+        Brief.Alert alert = BriefAlerts.notice(n.rule(), misconfigured ? "misconfigured" : "usage-unavailable",
+                misconfigured ? n.detail() : "", n.kind() == Notice.Kind.RECOVERED, n.since(), n.at(), headline,
+                facts.stream().map(f -> f.label() + ": " + f.value()).collect(Collectors.joining("\n")));
         return AlertFormatter.single("notice", headline, tone, facts, "Rule " + n.rule() + ". Times in "
-                + n.zone().getId());
+                + n.zone().getId(), List.of(alert));
     }
 
     /** How long since the problem began: {@code 45 min}, {@code 3 h 5 min}, {@code 2 d 4 h}. */

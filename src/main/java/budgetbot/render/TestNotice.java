@@ -1,5 +1,6 @@
 package budgetbot.render;
 
+import budgetbot.notify.Brief;
 import budgetbot.notify.Message;
 
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.List;
 
 /** The message {@code notify-test} sends: clearly a test, saying which channel it tried and when. */
 public final class TestNotice {
+
     private TestNotice() {
     }
 
@@ -22,7 +24,10 @@ public final class TestNotice {
         String blocks = BlockKit.builder().header(":test_tube: " + title)
                 .section(Mrkdwn.escape(body)).toJson();
         String text = title + "\n\n" + body + "\n";
-        return new Message("test", Amounts.SUBJECT_PREFIX + title, text, Mrkdwn.fallback(text), html, blocks,
-                List.of());
+        Brief.Alert alert = BriefAlerts.notice("notify-test", "test", channel, false, at, at, title, body);
+        Brief brief = new Brief(Brief.Tone.INFO, title, List.of(new Brief.Part("", List.of(), List.of(body))), "",
+                List.of(alert));
+        return new Message(Message.TEST, Amounts.SUBJECT_PREFIX + title, text, Mrkdwn.fallback(text), html, blocks,
+                List.of(), brief);
     }
 }

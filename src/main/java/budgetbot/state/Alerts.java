@@ -51,7 +51,8 @@ final class Alerts {
                     }
                     continue;
                 }
-                AlertEvent event = new AlertEvent(f, status.get(), currency, zone);
+                AlertEvent event = new AlertEvent(f, status.get(), currency, zone,
+                        AlertEvent.Episode.of(last, f, status.get(), now));
                 if (!dryRun) {
                     if (!announcer.queue(c, dedupKey(f, channel, status.get(), last), channel, event)) {
                         log.debug("{} {} on {} was already queued by another instance", status.get(), f.fingerprint(), channel);

@@ -32,7 +32,7 @@ class NotifiersTest {
                 Optional.empty(), true, false), "bot@example.com", List.of("a@example.com")));
         channels.put("console", new ChannelConfig.Console("console"));
 
-        Map<String, Notifier> notifiers = Notifiers.create(channels, Clock.systemUTC(), System.out);
+        Map<String, Notifier> notifiers = Notifiers.create(channels, Optional.empty(), Clock.systemUTC(), System.out);
 
         assertThat(notifiers.keySet()).containsExactly("hook", "bot", "mail", "console");
         assertThat(notifiers.get("hook")).isInstanceOf(SlackWebhookNotifier.class).hasToString("SlackWebhookNotifier[the Slack webhook of channel hook]");
@@ -46,7 +46,7 @@ class NotifiersTest {
         var config = new ChannelConfig.Slack("ops", Optional.empty(), Optional.of(new Secret("test-bot-x")),
                 Optional.empty(), URI.create("https://slack.com/api/"));
 
-        assertThatThrownBy(() -> Notifiers.create(Map.of("ops", config), Clock.systemUTC(), System.out))
+        assertThatThrownBy(() -> Notifiers.create(Map.of("ops", config), Optional.empty(), Clock.systemUTC(), System.out))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ops");
     }
 }

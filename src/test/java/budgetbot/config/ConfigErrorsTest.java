@@ -156,9 +156,23 @@ class ConfigErrorsTest {
                                 + " 465), or allowInsecureAuth: true if this network is trusted")),
                 arguments("unknown-type.yml", List.of(
                         "5:14 channels.a.type: unknown value \"slak\"; did you mean `slack`?; expected one of:"
-                                + " slack, email, console",
+                                + " slack, email, console, feishu, dingtalk, wecom, webhook, pagerduty",
                         "6:6 channels.b.type: required field is missing",
                         "7:23 channels.c.level: unknown field; valid fields: type")),
+                arguments("chat-invalid.yml", List.of(
+                        "5:7 channels.fs.webhookUrl: required field is missing",
+                        "6:109 channels.dt.secret: a DingTalk signing secret starts with SEC; copy it from the robot's"
+                                + " security settings (加签), or remove secret: if the robot uses keywords or IP"
+                                + " addresses instead",
+                        "7:34 channels.wc.webhookUrl: a WeCom group robot's URL has its key in the query:"
+                                + " https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...; copy the whole URL from"
+                                + " the robot's settings (the value is not shown: it is a secret)",
+                        "8:31 channels.hook.url: expected an absolute https:// URL",
+                        "9:7 channels.pd.routingKey: required field is missing",
+                        "10:104 channels.ok.atMobiles[0]: expected a mobile number of digits such as \"13800000000\","
+                                + " got \"138-0000\"",
+                        "20:18 digests[0].notify[1]: channel \"pd\" is PagerDuty, which opens incidents for alerts"
+                                + " and receives no digests; remove it from this digest's notify")),
                 arguments("bad-timezone.yml", List.of(
                         "1:11 timezone: invalid timezone \"Asia/Shangai\"; use a region such as Asia/Shanghai or an"
                                 + " offset such as +08:00",

@@ -1,5 +1,6 @@
 package budgetbot.delivery;
 
+import budgetbot.testing.Events;
 import budgetbot.config.RuleConfig;
 import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
@@ -85,8 +86,8 @@ class OutboxTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
     void anotherInstanceQueuesNoneOfTheEventsAMessageHolds(TestDb.Kind kind) throws Exception {
-        AlertEvent budget = new AlertEvent(Fixtures.budget(DAY1, "0.8"), AlertStatus.FIRING, "CNY", ZoneOffset.UTC);
-        AlertEvent forecast = new AlertEvent(Fixtures.finding(Kind.FORECAST, DAY1, true, "1"), AlertStatus.FIRING,
+        AlertEvent budget = Events.event(Fixtures.budget(DAY1, "0.8"), AlertStatus.FIRING, "CNY", ZoneOffset.UTC);
+        AlertEvent forecast = Events.event(Fixtures.finding(Kind.FORECAST, DAY1, true, "1"), AlertStatus.FIRING,
                 "CNY", ZoneOffset.UTC);
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             for (int instance = 0; instance < 2; instance++) {

@@ -1,5 +1,6 @@
 package budgetbot.render;
 
+import budgetbot.testing.Events;
 import budgetbot.config.Metric;
 import budgetbot.notify.Message;
 import budgetbot.rules.Contributor;
@@ -74,7 +75,7 @@ class AlertFormatterTest {
     }
 
     private static Message format(Kind kind, AlertStatus status) {
-        return single(new AlertEvent(finding(kind, "prod-daily", "all", Metric.TOKENS, PeriodUnit.DAY),
+        return single(Events.event(finding(kind, "prod-daily", "all", Metric.TOKENS, PeriodUnit.DAY),
                 status, "CNY", SHANGHAI));
     }
 
@@ -113,7 +114,7 @@ class AlertFormatterTest {
             "GROWTH   | REQUESTS      | HOUR  | all                | [budgetbot] prod-daily: hourly requests up 134% vs the previous period",
     })
     void subjectAdaptsToMetricPeriodAndGroup(Kind kind, Metric metric, PeriodUnit period, String group, String subject) {
-        Message m = single(new AlertEvent(finding(kind, "prod-daily", group, metric, period),
+        Message m = single(Events.event(finding(kind, "prod-daily", group, metric, period),
                 AlertStatus.FIRING, "CNY", SHANGHAI));
 
         assertThat(m.subject()).isEqualTo(subject);
@@ -126,7 +127,7 @@ class AlertFormatterTest {
                 true, f.level(), f.used(), f.limit(), Optional.of(BigDecimal.ZERO), Optional.empty(), f.forecast(),
                 f.contributors(), f.keys(), f.models());
 
-        Message m = single(new AlertEvent(fromZero, AlertStatus.FIRING, "CNY", SHANGHAI));
+        Message m = single(Events.event(fromZero, AlertStatus.FIRING, "CNY", SHANGHAI));
 
         assertThat(m.subject()).isEqualTo("[budgetbot] r: daily tokens up from zero vs the previous period");
         assertThat(m.text()).contains("Growth: 3,400,000 tokens now vs none in the same span of the previous period");
@@ -169,7 +170,7 @@ class AlertFormatterTest {
                 Optional.empty(), List.of(new Contributor(new Series("k", "m"), big("1234.5"), BigDecimal.ONE)),
                 f.keys(), f.models());
 
-        Message m = single(new AlertEvent(cost, AlertStatus.FIRING, "CNY", SHANGHAI));
+        Message m = single(Events.event(cost, AlertStatus.FIRING, "CNY", SHANGHAI));
 
         assertThat(m.text()).contains("Used: CNY 1,234.50 of CNY 1,200.00 (102%)", "k × m: CNY 1,234.50 (100%)");
     }
@@ -187,7 +188,7 @@ class AlertFormatterTest {
                 f.active(), f.level(), f.used(), f.limit(), f.baseline(), f.increase(), f.forecast(), f.contributors(),
                 manyKeys, f.models());
 
-        Message m = single(new AlertEvent(big, status, "CNY", SHANGHAI));
+        Message m = single(Events.event(big, status, "CNY", SHANGHAI));
 
         JsonNode blocks = JSON.readTree(m.slackBlocks());
         assertThat(blocks.isArray()).isTrue();
@@ -213,7 +214,7 @@ class AlertFormatterTest {
                 List.of(new Contributor(new Series("<key&1>", "m>x"), big("5"), BigDecimal.ONE)),
                 List.of("<key&1>"), List.of("m>x"));
 
-        Message m = single(new AlertEvent(odd, AlertStatus.FIRING, "CNY", SHANGHAI));
+        Message m = single(Events.event(odd, AlertStatus.FIRING, "CNY", SHANGHAI));
 
         List<String> mrkdwn = new ArrayList<>();
         JSON.readTree(m.slackBlocks()).forEach(b -> collectMrkdwn(b, mrkdwn));
@@ -231,7 +232,7 @@ class AlertFormatterTest {
     }
 
     private static AlertEvent event(Finding f, AlertStatus status) {
-        return new AlertEvent(f, status, "CNY", SHANGHAI);
+        return Events.event(f, status, "CNY", SHANGHAI);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package budgetbot.render;
 
+import budgetbot.testing.Events;
 import budgetbot.backtest.BacktestReport;
 import budgetbot.backtest.Chart;
 import budgetbot.backtest.Notification;
@@ -70,7 +71,7 @@ class BacktestHtmlTest {
     }
 
     static AlertEvent event(Finding f, AlertStatus status) {
-        return new AlertEvent(f, status, "CNY", ZONE);
+        return Events.event(f, status, "CNY", ZONE);
     }
 
     static Chart.Line line(String group, String... values) {
