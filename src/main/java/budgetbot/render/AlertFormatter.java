@@ -238,7 +238,7 @@ public final class AlertFormatter {
 
     private static Part anomaly(AlertEvent e) {
         return new Part(condition(e.finding()), AnomalyWords.title(e), e.status(), AnomalyWords.facts(e),
-                contributors(e));
+                contributors(e), List.of(e));
     }
 
     /** The share of the limit used, rounded down so that 99.6% never reads as the limit; empty without a limit. */

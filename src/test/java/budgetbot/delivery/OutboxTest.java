@@ -1,6 +1,5 @@
 package budgetbot.delivery;
 
-import budgetbot.testing.Events;
 import budgetbot.config.RuleConfig;
 import budgetbot.notify.Message;
 import budgetbot.rules.Finding;
@@ -11,6 +10,7 @@ import budgetbot.state.Announcement;
 import budgetbot.state.Announcer;
 import budgetbot.state.Fixtures;
 import budgetbot.state.StateStore;
+import budgetbot.testing.Events;
 import budgetbot.testing.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,5 @@
 package budgetbot.render;
 
-import budgetbot.testing.Events;
 import budgetbot.config.Metric;
 import budgetbot.notify.Message;
 import budgetbot.rules.Contributor;
@@ -9,6 +8,7 @@ import budgetbot.rules.Kind;
 import budgetbot.rules.Projection;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.AlertStatus;
+import budgetbot.testing.Events;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;

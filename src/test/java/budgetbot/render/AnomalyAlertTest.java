@@ -8,6 +8,7 @@ import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.AlertStatus;
+import budgetbot.testing.Events;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.usage.Series;
@@ -46,7 +47,7 @@ class AnomalyAlertTest {
                         new BigDecimal("0.8333")), new Contributor(new Series(KEY, "Qwen/QwQ-32B"),
                         new BigDecimal("300000"), new BigDecimal("0.1667"))),
                 List.of(KEY), List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B"), Optional.of(s));
-        return new AlertEvent(f, status, "CNY", SHANGHAI);
+        return Events.event(f, status, "CNY", SHANGHAI);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package budgetbot.render;
 
-import budgetbot.testing.Events;
 import budgetbot.backtest.BacktestReport;
 import budgetbot.backtest.Chart;
 import budgetbot.backtest.Notification;
@@ -16,6 +15,7 @@ import budgetbot.rules.Kind;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.AlertStatus;
 import budgetbot.state.Notice;
+import budgetbot.testing.Events;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import org.junit.jupiter.api.Test;
