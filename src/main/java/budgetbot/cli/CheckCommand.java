@@ -8,6 +8,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.delivery.DrainResult;
 import budgetbot.render.NoticeFormatter;
 import budgetbot.render.Outgoing;
+import budgetbot.usage.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,13 +44,23 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Phases phases = new Phases();
         BotConfig cfg = dryRun ? config.loadToInspect() : config.load();
+        phases.done("config");
         if (rule != null && cfg.rule(rule).isEmpty()) {
             throw new InputException("no rule named '" + rule + "' in " + cfg.file());
         }
         Clock clock = Clock.systemUTC();
         Instant when = at == null ? clock.instant() : Times.parse(at, cfg.calendar().zone(), clock.instant());
         try (App app = App.open(cfg, clock, dryRun)) {
+            phases.done("database");
+            try {
+                // what the check would do first, done here so that its time shows apart
+                app.discovery().resolved(when);
+            } catch (UsageException e) {
+                // the check reports it, rule by rule
+            }
+            phases.done("discovery");
             Checker checker = new Checker(app);
             if (at != null && !dryRun) {
                 refuseThePast(checker, when, cfg.calendar().zone());
@@ -65,11 +76,15 @@ final class CheckCommand implements Callable<Integer> {
                             + NoticeFormatter.format(n).subject())));
                 }
             }
+            phases.done("usage and evaluation");
             boolean unevaluated = outcomes.stream().anyMatch(o -> o.error().isPresent());
             if (dryRun) {
+                phases.log();
                 return unevaluated ? Main.FAILURE : 0;
             }
             DrainResult delivered = Delivery.deliverNow(app);
+            phases.done("delivery");
+            phases.log();
             System.out.println(Delivery.summary("delivery", delivered));
             return unevaluated || delivered.failed() > 0 ? Main.FAILURE : 0;
         }
