@@ -68,7 +68,7 @@ took = [l for l in lines if "b.cli.Phases - took" in l][1:]          # the first
 fetch = [l for l in lines if "b.fetch.UsageFetcher - usage of" in l][1:]
 phases = {}
 for l in took:
-    for name, ms in re.findall(r"(?:: |, )([a-zA-Z ]+?) (\d+) ms", l.split(" ms: ", 1)[1]):
+    for name, ms in re.findall(r"(?:^|, )([a-zA-Z ]+?) (\d+) ms", l.split(" ms: ", 1)[1]):
         phases.setdefault(name, []).append(int(ms))
 cache = [int(re.search(r"from the cache in (\d+) ms", l).group(1)) for l in fetch]
 requests = [int(re.search(r"open ranges\) in (\d+) ms", l).group(1)) for l in fetch]
