@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ final class Rules {
             List<Node> budgetItems = s.items("budgets", "a list of budgets");
             for (int b = 0; b < budgetItems.size(); b++) {
                 budgets.add(budget(Section.of(budgetItems.get(b), FieldPath.item(s.path("budgets"), b), values),
-                        values, priced, prices));
+                        values, priced, prices, keys, groupBy));
             }
             List<Growth> growth = new ArrayList<>();
             List<Node> growthItems = s.items("growth", "a list of growth checks");
@@ -124,11 +125,15 @@ final class Rules {
         return digests;
     }
 
-    private static Budget budget(Section s, Values values, List<String> models, Prices prices) {
+    private static Budget budget(Section s, Values values, List<String> models, Prices prices, Selection keys,
+                                 GroupBy groupBy) {
         s.only("metric", "period", "limit", "thresholds", "forecast", "forecastAfter");
         Metric metric = metric(s, values, models, prices);
         PeriodUnit period = s.optional("period", PeriodUnit.DAY, values.oneOf(PERIODS));
-        BigDecimal limit = s.required("limit", BigDecimal.ZERO, values.quantity());
+        Map<String, BigDecimal> limits = new LinkedHashMap<>();
+        BigDecimal limit = s.node("limit").filter(Node.Mapping.class::isInstance).isPresent()
+                ? limitsByKey(s, values, keys, groupBy, limits)
+                : s.required("limit", BigDecimal.ZERO, values.quantity());
         Values.Reader<List<BigDecimal>> percentages = values.list(values.percent(p -> p.signum() > 0,
                 "must be greater than 0%"), "a list of percentages such as [80%, 100%]");
         List<BigDecimal> thresholds = s.optional("thresholds", DEFAULT_THRESHOLDS, values.nonEmpty(values.check(
@@ -136,7 +141,46 @@ final class Rules {
         boolean forecast = s.optional("forecast", false, values.bool());
         BigDecimal forecastAfter = s.optional("forecastAfter", DEFAULT_FORECAST_AFTER, values.percent(
                 p -> p.signum() >= 0 && p.compareTo(BigDecimal.ONE) < 0, "must be at least 0% and below 100%"));
-        return new Budget(metric, period, limit, thresholds, forecast, forecastAfter);
+        return new Budget(metric, period, limit, limits, thresholds, forecast, forecastAfter);
+    }
+
+    /**
+     * Reads {@code limit: {uminferapikey-a: 3M, "*": 1M}} into {@code limits} (the named keys) and returns the
+     * limit of the rest ({@code "*"}).
+     */
+    private static BigDecimal limitsByKey(Section s, Values values, Selection keys, GroupBy groupBy,
+                                          Map<String, BigDecimal> limits) {
+        if (groupBy != GroupBy.KEY) {
+            s.problem("limit", "a limit per key needs groupBy: key (each group is then one key); add groupBy: key,"
+                    + " or give one limit such as limit: 5M");
+        }
+        BigDecimal rest = null;
+        boolean restSaid = false;
+        Set<String> named = new HashSet<>();
+        for (Node.Entry e : s.entries("limit", "a limit, or a mapping of key to limit")) {
+            String path = FieldPath.field(s.path("limit"), e.key());
+            BigDecimal value = values.quantity().read(e.value(), path);
+            if (e.key().equals(Selection.EVERY)) {
+                restSaid = true;
+                rest = value;
+            } else if (!keys.every() && !keys.values().contains(e.key())) {
+                values.problems().at(e.line(), e.column(), path, "not one of the rule's keys"
+                        + Suggest.closest(e.key(), keys.values()).map(c -> "; did you mean `" + c + "`?")
+                        .orElse("; the rule watches " + String.join(", ", keys.values())));
+            } else {
+                named.add(e.key());
+                if (value != null) {
+                    limits.put(e.key(), value);
+                }
+            }
+        }
+        List<String> unnamed = keys.every() ? List.of() : keys.values().stream().filter(k -> !named.contains(k)).toList();
+        if (!restSaid && (keys.every() || !unnamed.isEmpty())) {
+            s.problem("limit", (keys.every() ? "the keys not listed have" : String.join(", ", unnamed)
+                    + (unnamed.size() == 1 ? " has" : " have")) + " no limit: add \"*\": 1M (quoted) for every key"
+                    + " not listed" + (keys.every() ? "" : ", or list " + (unnamed.size() == 1 ? "it" : "them")));
+        }
+        return rest == null ? BigDecimal.ZERO : rest;
     }
 
     private static Growth growth(Section s, Values values, List<String> models, Prices prices) {

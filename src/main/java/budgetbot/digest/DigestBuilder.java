@@ -181,7 +181,7 @@ public final class DigestBuilder {
                         ? Optional.of(sum(members, plan.current(), b.metric())) : Optional.empty());
                 Optional<Projection> forecast = f.flatMap(Finding::forecast)
                         .or(() -> finding(rule, Kind.FORECAST, condition, group).flatMap(Finding::forecast));
-                perGroup.add(new BudgetStanding(b.metric(), b.period(), b.limit(), group, reportUsed, currentUsed,
+                perGroup.add(new BudgetStanding(b.metric(), b.period(), b.limitFor(group), group, reportUsed, currentUsed,
                         forecast));
             });
             perGroup.stream().sorted(Comparator.comparing(BudgetStanding::worst).reversed())

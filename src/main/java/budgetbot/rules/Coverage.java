@@ -75,10 +75,20 @@ public record Coverage(RuleConfig rule, List<Series> series, List<Problem> probl
         apiKeys.forEach(k -> byId.putIfAbsent(k.id(), k));
         List<Problem> problems = new ArrayList<>();
         List<ApiKey> keys = keys(rule.keys(), byId, at, problems);
+        limitsOfUnknownKeys(rule, byId.keySet(), problems);
         List<String> models = models(rule, keys, byId.values(), prices, problems);
         List<Series> series = keys.stream().flatMap(k -> models.stream().filter(k::mayCall)
                 .map(m -> new Series(k.id(), m))).toList();
         return new Coverage(rule.withScope(keys.stream().map(ApiKey::id).toList(), models), series, problems, true);
+    }
+
+    /** A budget's limit for a key the project does not have (a typo under {@code keys: ["*"]}) limits nothing. */
+    private static void limitsOfUnknownKeys(RuleConfig rule, Set<String> known, List<Problem> problems) {
+        rule.budgets().stream().flatMap(b -> b.limits().keySet().stream()).distinct().sorted()
+                .filter(id -> !known.contains(id))
+                .forEach(id -> problems.add(new Problem("unknown-limit-key:" + id, rule.keys().names().get(0),
+                        "a budget's limit names key \"" + id + "\", which the project does not have: that limit"
+                        + " applies to no key" + Suggest.didYouMean(id, known))));
     }
 
     private static List<ApiKey> keys(Selection selection, Map<String, ApiKey> byId, Instant at,

@@ -73,7 +73,7 @@ public final class Evaluator {
             groups.forEach((group, series) -> {
                 Scope scope = scope(rule, group, series, budget.metric(), budget.period(), at, usage);
                 Optional<Projection> projection = budget.forecast()
-                        ? Forecaster.project(budget, scope.period(), at, scope.soFar(), scope.used(), scope.measure())
+                        ? Forecaster.project(budget, scope.group(), scope.period(), at, scope.soFar(), scope.used(), scope.measure())
                         : Optional.empty();
                 findings.add(budget(scope, condition, budget, projection));
                 if (budget.forecast()) {
@@ -114,19 +114,21 @@ public final class Evaluator {
     }
 
     private static Finding budget(Scope s, String condition, Budget budget, Optional<Projection> projection) {
+        BigDecimal limit = budget.limitFor(s.group());
         BigDecimal level = s.used().signum() > 0
                 ? budget.thresholds().stream()
-                .filter(t -> s.used().compareTo(t.multiply(budget.limit())) >= 0)
+                .filter(t -> s.used().compareTo(t.multiply(limit)) >= 0)
                 .reduce(BigDecimal.ZERO, BigDecimal::max)
                 : BigDecimal.ZERO;
-        return s.finding(Kind.BUDGET, condition, level.signum() > 0, level, Optional.of(budget.limit()),
+        return s.finding(Kind.BUDGET, condition, level.signum() > 0, level, Optional.of(limit),
                 Optional.empty(), Optional.empty(), projection);
     }
 
     private static Finding forecast(Scope s, String condition, Budget budget, Optional<Projection> projection) {
-        boolean active = s.used().compareTo(budget.limit()) < 0
-                && projection.filter(p -> p.total().compareTo(budget.limit()) >= 0).isPresent();
-        return s.finding(Kind.FORECAST, condition, active, flag(active), Optional.of(budget.limit()),
+        BigDecimal limit = budget.limitFor(s.group());
+        boolean active = s.used().compareTo(limit) < 0
+                && projection.filter(p -> p.total().compareTo(limit) >= 0).isPresent();
+        return s.finding(Kind.FORECAST, condition, active, flag(active), Optional.of(limit),
                 Optional.empty(), Optional.empty(), projection);
     }
 

@@ -37,11 +37,13 @@ final class Forecaster {
     }
 
     /**
+     * @param group the group whose limit it is
      * @param soFar the group's usage of the period so far, one per series
      * @return empty while less than {@code budget.forecastAfter()} of the period has elapsed
      */
-    static Optional<Projection> project(Budget budget, Window period, Instant at, List<Usage> soFar,
+    static Optional<Projection> project(Budget budget, String group, Window period, Instant at, List<Usage> soFar,
                                         BigDecimal used, Measure measure) {
+        BigDecimal limit = budget.limitFor(group);
         Duration elapsed = Duration.between(period.start(), at);
         if (elapsed.isZero() || fraction(elapsed, period.length()).compareTo(budget.forecastAfter()) < 0) {
             return Optional.empty();
@@ -51,10 +53,10 @@ final class Forecaster {
                 : new Rate(used, elapsed, "average rate since the period start (no hourly data)");
         BigDecimal total = measure.round(used.add(rate.over(Duration.between(at, period.end()))));
         Optional<Instant> reachedAt;
-        if (used.compareTo(budget.limit()) >= 0) {
-            reachedAt = hourly ? crossed(budget.limit(), period, at, soFar, measure) : Optional.empty();
+        if (used.compareTo(limit) >= 0) {
+            reachedAt = hourly ? crossed(limit, period, at, soFar, measure) : Optional.empty();
         } else {
-            reachedAt = rate.timeToAdd(budget.limit().subtract(used), Duration.between(at, period.end()))
+            reachedAt = rate.timeToAdd(limit.subtract(used), Duration.between(at, period.end()))
                     .map(at::plus);
         }
         return Optional.of(new Projection(total, reachedAt, rate.method()));

@@ -217,6 +217,15 @@ class ConfigErrorsTest {
                                 + " 2027-02-10..2027-02-17, got \"Feb 10\"",
                         "15:52 rules[0].quietDates[2]: \"2020-01-01..2030-01-01\" must run forwards over at most 366"
                                 + " days, e.g. 2027-02-10..2027-02-17")),
+                arguments("limit-per-key.yml", List.of(
+                        "13:43 rules[0].budgets[0].limit.uminferapikey-alpa: not one of the rule's keys; did you mean"
+                                + " `uminferapikey-alpha`?",
+                        "13:87 rules[0].budgets[0].limit.uminferapikey-beta: expected a number such as 20000000, 20M"
+                                + " or 1.5k, got \"lots\"",
+                        "20:34 rules[1].budgets[0].limit: uminferapikey-beta has no limit: add \"*\": 1M (quoted) for"
+                                + " every key not listed, or list it",
+                        "26:34 rules[2].budgets[0].limit: a limit per key needs groupBy: key (each group is then one"
+                                + " key); add groupBy: key, or give one limit such as limit: 5M")),
                 arguments("concurrency-both.yml", List.of(
                         "4:19 ucloud.maxConcurrency: must be between 1 and 256, got 300",
                         "5:16 ucloud.parallelism: the old name of `maxConcurrency`; keep only `maxConcurrency`")),

@@ -115,6 +115,23 @@ class CoverageTest {
     }
 
     @Test
+    void aBudgetsLimitForAKeyTheProjectDoesNotHaveIsAProblemWithADidYouMean() {
+        RuleConfig rule = new RuleConfig("r", "0 */5 * * * ?", selection("keys", 3, "*"), selection("models", 4, R1),
+                GroupBy.KEY, List.of(new Budget(Metric.TOKENS, PeriodUnit.DAY, BigDecimal.TEN,
+                Map.of("uminferapikey-prd", BigDecimal.ONE, "uminferapikey-prod", BigDecimal.TEN),
+                List.of(BigDecimal.ONE), false, BigDecimal.ZERO)), List.of(), List.of("ops"), Optional.empty(),
+                Duration.ofMinutes(30));
+
+        Coverage c = Coverage.of(rule, KEYS, AT, PRICES);
+
+        assertThat(c.problems()).singleElement().satisfies(p -> {
+            assertThat(p.cause()).isEqualTo("unknown-limit-key:uminferapikey-prd");
+            assertThat(p.message()).isEqualTo("a budget's limit names key \"uminferapikey-prd\", which the project"
+                    + " does not have: that limit applies to no key; did you mean `uminferapikey-prod`?");
+        });
+    }
+
+    @Test
     void everyKeyOfAProjectWithoutUsableKeysIsAProblemAtTheStar() {
         Coverage c = Coverage.of(rule("*", R1, Metric.TOKENS), KEYS.subList(2, 4), AT, PRICES);
 

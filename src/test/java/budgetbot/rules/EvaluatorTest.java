@@ -1,5 +1,6 @@
 package budgetbot.rules;
 
+import budgetbot.config.Budget;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
 import budgetbot.config.ModelPrice;
@@ -101,6 +102,27 @@ class EvaluatorTest {
         Arrays.stream(expected.split(";\\s*")).map(e -> e.split("="))
                 .forEach(e -> want.put(e[0], new BigDecimal(e[1])));
         assertThat(used).containsExactlyEntriesOf(want);
+    }
+
+    /** A limit per key: each key against its own; a key the budget does not name against the one for the rest. */
+    @Test
+    void aKeyIsMeasuredAgainstItsOwnLimitAndTheRestAgainstTheDefault() {
+        Ledger ledger = new Ledger()
+                .add(new Series("k1", "m1"), "2026-11-27T01:00:00+08:00", 900)
+                .add(new Series("k2", "m1"), "2026-11-27T02:00:00+08:00", 900)
+                .add(new Series("k3", "m1"), "2026-11-27T03:00:00+08:00", 900);
+        Budget plain = budget(Metric.TOKENS, PeriodUnit.DAY, "1000", "0.8", "1");
+        Budget perKey = new Budget(plain.metric(), plain.period(), new BigDecimal("1000"),
+                Map.of("k1", new BigDecimal("500"), "k2", new BigDecimal("5000")), plain.thresholds(), false,
+                plain.forecastAfter());
+        RuleConfig rule = budgetRule(GroupBy.KEY, List.of("k1", "k2", "k3"), List.of("m1"), perKey);
+
+        assertThat(evaluate(rule, NOON, ledger))
+                .extracting(Finding::group, Finding::active, Finding::level, f -> f.limit().orElseThrow())
+                .containsExactly(
+                        tuple("k1", true, new BigDecimal("1"), new BigDecimal("500")),
+                        tuple("k2", false, BigDecimal.ZERO, new BigDecimal("5000")),
+                        tuple("k3", true, new BigDecimal("0.8"), new BigDecimal("1000")));
     }
 
     @ParameterizedTest(name = "group by {0}: keys {1}, models {2}")
