@@ -49,7 +49,8 @@ public record Brief(Tone tone, String headline, List<Part> parts, String footer,
      * One condition of an alert, or one group of a digest.
      *
      * @param title what it is about; empty when the headline says it
-     * @param lines further detail, least important: the top contributors
+     * @param lines further detail, least important: the top contributors; a line ending in a colon heads the lines
+     *              after it ("Top contributors:")
      */
     public record Part(String title, List<Field> fields, List<String> lines) {
         public Part {

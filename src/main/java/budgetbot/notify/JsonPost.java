@@ -45,7 +45,7 @@ public final class JsonPost implements AutoCloseable {
 
     /**
      * @param target  names the destination without secrets: "the Feishu bot of channel team"
-     * @param secrets every value that must not appear in a failure's text (see {@link #urlSecrets})
+     * @param secrets every value that must not appear in a failure's text (see {@link #secrets})
      */
     public JsonPost(String target, Collection<Secret> secrets, Duration timeout) {
         this.target = target;
@@ -135,7 +135,8 @@ public final class JsonPost implements AutoCloseable {
         return Redaction.scrub(text, secrets);
     }
 
-    private static Optional<Duration> seconds(String header) {
+    /** A Retry-After header in seconds, as Slack and the webhook receivers send it; empty when it is not one. */
+    public static Optional<Duration> seconds(String header) {
         try {
             long s = Long.parseLong(header.trim());
             return s >= 0 ? Optional.of(Duration.ofSeconds(s)) : Optional.empty();
@@ -145,11 +146,12 @@ public final class JsonPost implements AutoCloseable {
     }
 
     /**
-     * A URL that carries a token and the parts of it a library or server might quote alone: its path and query,
-     * when long enough to be a token.
+     * A URL that carries a token, the parts of it a library or server might quote alone (its path and query, when
+     * long enough to be a token), and the signing secret, if any.
      */
-    public static List<Secret> urlSecrets(Secret url) {
+    public static List<Secret> secrets(Secret url, Optional<Secret> signing) {
         List<Secret> out = new ArrayList<>(List.of(url));
+        signing.ifPresent(out::add);
         URI uri = URI.create(url.reveal());
         for (String part : new String[]{uri.getRawPath(), uri.getRawQuery()}) {
             if (part != null && part.length() >= MIN_TOKEN_PART) {

@@ -46,7 +46,7 @@ public record Message(String kind, String subject, String text, String slackText
         if (brief != null) {
             return brief;
         }
-        List<String> lines = text.lines().skip(1).toList();
+        List<String> lines = text.lines().skip(1).filter(l -> !l.isBlank()).toList();
         return new Brief(Brief.Tone.INFO, text.lines().findFirst().orElse(subject),
                 List.of(new Brief.Part("", List.of(), lines)), "", List.of());
     }

@@ -107,9 +107,19 @@ public final class AlertFormatter {
         String text = text(a);
         Brief brief = new Brief(tone, a.headline(), a.parts().stream().map(p -> new Brief.Part(
                 named(a) ? capitalized(p.name()) : "", p.facts().stream().map(f -> new Brief.Field(f.label(),
-                f.value())).toList(), p.contributors())).toList(), a.footer(), alerts);
+                f.value())).toList(), detail(p))).toList(), a.footer(), alerts);
         return new Message(kind, Amounts.SUBJECT_PREFIX + a.headline(), text, Mrkdwn.fallback(text), html(a),
                 blocks(a), List.of(), brief);
+    }
+
+    /** A part's detail for a chat: its top contributors under their heading. */
+    private static List<String> detail(Part p) {
+        if (p.contributors().isEmpty()) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>(List.of("Top contributors:"));
+        lines.addAll(p.contributors());
+        return lines;
     }
 
     /** An incident's severity: critical once a limit is reached or a higher threshold crossed. */

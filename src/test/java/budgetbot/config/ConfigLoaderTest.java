@@ -232,6 +232,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void chatWebhookAndIncidentChannelsMapEveryField() {
+        Map<String, String> env = Map.of("FEISHU_WEBHOOK", "https://open.feishu.cn/open-apis/bot/v2/hook/t1",
+                "FEISHU_SECRET", "fs", "DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=t2",
+                "DINGTALK_SECRET", "SECd", "WECOM_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=t3",
+                "HOOK_URL", "https://hooks.example.com/t4", "HOOK_SECRET", "hs", "PD_ROUTING_KEY", "rk");
+
+        BotConfig c = ConfigLoader.load(fixture("chat-valid.yml"), env);
+
+        assertThat(c.publicUrl()).contains(URI.create("https://budgetbot.example.com/"));
+        assertThat(c.channels().get("team-feishu")).isEqualTo(new ChannelConfig.Feishu("team-feishu",
+                new Secret("https://open.feishu.cn/open-apis/bot/v2/hook/t1"), Optional.of(new Secret("fs"))));
+        assertThat(c.channels().get("plain-feishu")).isEqualTo(new ChannelConfig.Feishu("plain-feishu",
+                new Secret("https://open.feishu.cn/open-apis/bot/v2/hook/plain"), Optional.empty()));
+        assertThat(c.channels().get("team-dingtalk")).isEqualTo(new ChannelConfig.DingTalk("team-dingtalk",
+                new Secret("https://oapi.dingtalk.com/robot/send?access_token=t2"), Optional.of(new Secret("SECd")),
+                List.of("13800000000"), false));
+        assertThat(c.channels().get("team-wecom")).isEqualTo(new ChannelConfig.WeCom("team-wecom",
+                new Secret("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=t3"), List.of("13800000000")));
+        assertThat(c.channels().get("hook")).isEqualTo(new ChannelConfig.Webhook("hook",
+                new Secret("https://hooks.example.com/t4"), Optional.of(new Secret("hs"))));
+        assertThat(c.channels().get("oncall")).isEqualTo(new ChannelConfig.PagerDuty("oncall", new Secret("rk"),
+                URI.create("https://events.pagerduty.com/v2/enqueue")));
+    }
+
+    @Test
     void channelSecretsNeedNotBeSetForCommandsThatSendNothing() {
         Path file = fixture("unset-channel-secrets.yml");
         Map<String, String> env = Map.of("UCLOUD_PRIVATE_KEY", "sk");

@@ -1,7 +1,6 @@
 package budgetbot.notify.dingtalk;
 
 import budgetbot.config.ChannelConfig;
-import budgetbot.config.Secret;
 import budgetbot.notify.Brief;
 import budgetbot.notify.ChatMarkdown;
 import budgetbot.notify.DeliveryException;
@@ -18,7 +17,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +32,8 @@ public final class DingTalkNotifier implements Notifier {
     private static final long TOO_FAST = 130101;
     /** DingTalk blocks a robot for 10 minutes after 20 messages in a minute; 130101 asks to wait that minute. */
     private static final Duration TOO_FAST_WAIT = Duration.ofMinutes(1);
+    private static final Map<Brief.Tone, String> COLOURS = Map.of(Brief.Tone.CRITICAL, "#d93026",
+            Brief.Tone.WARNING, "#e37400", Brief.Tone.RESOLVED, "#188038", Brief.Tone.INFO, "#1a73e8");
 
     private final JsonPost http;
     private final ChannelConfig.DingTalk config;
@@ -41,9 +41,8 @@ public final class DingTalkNotifier implements Notifier {
     private final Clock clock;
 
     private DingTalkNotifier(ChannelConfig.DingTalk config, Optional<URI> statusPage, Clock clock, Duration timeout) {
-        List<Secret> secrets = new ArrayList<>(JsonPost.urlSecrets(config.webhookUrl()));
-        config.secret().ifPresent(secrets::add);
-        this.http = new JsonPost("the DingTalk robot of channel " + config.name(), secrets, timeout);
+        this.http = new JsonPost("the DingTalk robot of channel " + config.name(),
+                JsonPost.secrets(config.webhookUrl(), config.secret()), timeout);
         this.config = config;
         this.statusPage = statusPage;
         this.clock = clock;
@@ -70,7 +69,7 @@ public final class DingTalkNotifier implements Notifier {
         String mentions = config.atMobiles().stream().map(m -> "@" + m).reduce((x, y) -> x + " " + y)
                 .map(m -> "\n" + m + "\n").orElse("");
         String text = Fit.fit(brief, MAX_TEXT_BYTES - Fit.bytes(mentions),
-                (b, note) -> ChatMarkdown.render(b, DingTalkNotifier::heading, statusPage, note), statusPage)
+                (b, note) -> ChatMarkdown.render(b, COLOURS, statusPage, note), statusPage)
                 + mentions;
         ObjectNode body = JsonPost.JSON.createObjectNode().put("msgtype", "markdown");
         body.putObject("markdown").put("title", brief.headline()).put("text", text);
@@ -117,16 +116,6 @@ public final class DingTalkNotifier implements Notifier {
     static String sign(String timestamp, String secret) {
         return URLEncoder.encode(Base64.getEncoder().encodeToString(JsonPost.hmacSha256(secret,
                 timestamp + "\n" + secret)), StandardCharsets.UTF_8);
-    }
-
-    private static String heading(Brief b) {
-        String colour = switch (b.tone()) {
-            case CRITICAL -> "#d93026";
-            case WARNING -> "#e37400";
-            case RESOLVED -> "#188038";
-            case INFO -> "#1a73e8";
-        };
-        return "<font color=\"" + colour + "\">" + b.headline() + "</font>";
     }
 
     @Override

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,8 @@ public final class FeishuNotifier implements Notifier {
     private final Clock clock;
 
     private FeishuNotifier(ChannelConfig.Feishu config, Optional<URI> statusPage, Clock clock, Duration timeout) {
-        List<Secret> secrets = new ArrayList<>(JsonPost.urlSecrets(config.webhookUrl()));
-        config.secret().ifPresent(secrets::add);
-        this.http = new JsonPost("the Feishu bot of channel " + config.name(), secrets, timeout);
+        this.http = new JsonPost("the Feishu bot of channel " + config.name(),
+                JsonPost.secrets(config.webhookUrl(), config.secret()), timeout);
         this.webhookUrl = config.webhookUrl();
         this.secret = config.secret();
         this.statusPage = statusPage;

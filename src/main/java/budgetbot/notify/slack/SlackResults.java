@@ -1,6 +1,7 @@
 package budgetbot.notify.slack;
 
 import budgetbot.notify.DeliveryException;
+import budgetbot.notify.JsonPost;
 import budgetbot.notify.Redaction;
 
 import java.time.Duration;
@@ -18,7 +19,6 @@ final class SlackResults {
     private static final Set<String> TRANSIENT_ERRORS =
             Set.of("ratelimited", "rate_limited", "service_unavailable", "internal_error", "fatal_error",
                     "request_timeout");
-    private static final int DETAIL_MAX = 200;
 
     private SlackResults() {
     }
@@ -44,11 +44,11 @@ final class SlackResults {
     static DeliveryException failure(String target, int status, Optional<String> error, Optional<String> retryAfter,
                                      Collection<String> secrets) {
         boolean success = status / 100 == 2;
-        String detail = error.map(e -> Redaction.scrub(shorten(e), secrets)).orElse("");
+        String detail = error.map(e -> Redaction.scrub(JsonPost.shorten(e), secrets)).orElse("");
         String message = "Slack did not accept the message for " + target + ": "
                 + (success ? "error " + detail : "HTTP " + status + (detail.isEmpty() ? "" : " " + detail));
         boolean retry = status == 429 || status >= 500 || (success && TRANSIENT_ERRORS.contains(detail));
-        Duration after = retry ? retryAfter.flatMap(SlackResults::seconds).orElse(null) : null;
+        Duration after = retry ? retryAfter.flatMap(JsonPost::seconds).orElse(null) : null;
         return new DeliveryException(message, retry, after, null);
     }
 
@@ -59,18 +59,4 @@ final class SlackResults {
                 Redaction.scrub(e, secrets));
     }
 
-    /** Slack sends Retry-After in seconds. */
-    private static Optional<Duration> seconds(String header) {
-        try {
-            long s = Long.parseLong(header.trim());
-            return s >= 0 ? Optional.of(Duration.ofSeconds(s)) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String shorten(String s) {
-        String oneLine = s.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= DETAIL_MAX ? oneLine : oneLine.substring(0, DETAIL_MAX) + "…";
-    }
 }

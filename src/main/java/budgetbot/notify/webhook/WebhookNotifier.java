@@ -1,7 +1,6 @@
 package budgetbot.notify.webhook;
 
 import budgetbot.config.ChannelConfig;
-import budgetbot.config.Secret;
 import budgetbot.notify.Brief;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.JsonPost;
@@ -13,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +38,8 @@ public final class WebhookNotifier implements Notifier {
     private final Clock clock;
 
     private WebhookNotifier(ChannelConfig.Webhook config, Optional<URI> statusPage, Clock clock, Duration timeout) {
-        List<Secret> secrets = new ArrayList<>(JsonPost.urlSecrets(config.url()));
-        config.secret().ifPresent(secrets::add);
-        this.http = new JsonPost("the webhook of channel " + config.name(), secrets, timeout);
+        this.http = new JsonPost("the webhook of channel " + config.name(),
+                JsonPost.secrets(config.url(), config.secret()), timeout);
         this.config = config;
         this.statusPage = statusPage;
         this.clock = clock;

@@ -33,14 +33,17 @@ public final class WeComNotifier implements Notifier {
     /** WeCom allows 20 messages a minute per robot; after 45009 the minute has to pass. */
     private static final Duration RATE_LIMIT_WAIT = Duration.ofMinutes(1);
     private static final int PER_MINUTE = 20;
+    /** WeCom's markdown has three colours: green (info), grey (comment) and orange-red (warning). */
+    private static final Map<Brief.Tone, String> COLOURS = Map.of(Brief.Tone.CRITICAL, "warning",
+            Brief.Tone.WARNING, "warning", Brief.Tone.RESOLVED, "info", Brief.Tone.INFO, "comment");
 
     private final JsonPost http;
     private final ChannelConfig.WeCom config;
     private final Optional<URI> statusPage;
 
     private WeComNotifier(ChannelConfig.WeCom config, Optional<URI> statusPage, Duration timeout) {
-        this.http = new JsonPost("the WeCom robot of channel " + config.name(), JsonPost.urlSecrets(config.webhookUrl()),
-                timeout);
+        this.http = new JsonPost("the WeCom robot of channel " + config.name(),
+                JsonPost.secrets(config.webhookUrl(), Optional.empty()), timeout);
         this.config = config;
         this.statusPage = statusPage;
     }
@@ -75,7 +78,7 @@ public final class WeComNotifier implements Notifier {
     /** The markdown of {@code brief} within {@link #MAX_CONTENT_BYTES}. */
     static String content(Brief brief, Optional<URI> statusPage) {
         return Fit.fit(brief, MAX_CONTENT_BYTES,
-                (b, note) -> ChatMarkdown.render(b, WeComNotifier::heading, statusPage, note), statusPage);
+                (b, note) -> ChatMarkdown.render(b, COLOURS, statusPage, note), statusPage);
     }
 
     /** The alert went out; a mention that fails is logged, since retrying would send the alert twice. */
@@ -112,16 +115,6 @@ public final class WeComNotifier implements Notifier {
             default -> "WeCom refused the message (" + code + ")";
         };
         throw http.failure(what + said, false, Optional.empty());
-    }
-
-    /** WeCom's markdown has three colours: green (info), grey (comment) and orange-red (warning). */
-    private static String heading(Brief b) {
-        String colour = switch (b.tone()) {
-            case CRITICAL, WARNING -> "warning";
-            case RESOLVED -> "info";
-            case INFO -> "comment";
-        };
-        return "<font color=\"" + colour + "\">" + b.headline() + "</font>";
     }
 
     @Override
