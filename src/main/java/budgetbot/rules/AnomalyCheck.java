@@ -44,7 +44,8 @@ final class AnomalyCheck {
         this.scorer = new AnomalyScorer(check, calendar, quiet);
         Instant running = calendar.periodOf(PeriodUnit.HOUR, at).start();
         this.lastHour = calendar.periodOf(PeriodUnit.HOUR, running.minusSeconds(1)).start();
-        Instant earliest = lastHour.atZone(calendar.zone()).minusWeeks(check.baselineWeeks())
+        Instant earliest = lastHour.atZone(calendar.zone())
+                .minusWeeks(check.baselineWeeks() + AnomalyScorer.extraWeeks(quiet))
                 .minusHours(LOOKBACK_HOURS).toInstant();
         this.span = new Window(calendar.periodOf(PeriodUnit.DAY, earliest).start(), running);
     }

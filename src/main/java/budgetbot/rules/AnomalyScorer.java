@@ -23,8 +23,9 @@ import java.util.Set;
  * {@code x} reaches {@code minRatio * median}; when MAD is 0 (a flat history) the excess and ratio decide alone.
  *
  * <p>History is how long the group has used anything: with fewer than 3 weeks the same hour of the day over the
- * last 14 days stands in; with fewer than 7 days nothing is scored. Hours on quiet dates are never samples, and a
- * quiet hour is not scored itself (a holiday or a make-up working day has no usual value).
+ * last 14 days stands in; with fewer than 7 days nothing is scored. Hours on quiet dates are never samples (with
+ * quiet dates, up to {@value #QUIET_EXTRA_WEEKS} more weeks back make up for them), and a quiet hour is not scored
+ * itself (a holiday or a make-up working day has no usual value).
  */
 final class AnomalyScorer {
     static final Duration MIN_HISTORY = Duration.ofDays(7);
@@ -33,6 +34,8 @@ final class AnomalyScorer {
     /** Fewer comparable hours than this (quiet dates everywhere) make no median worth trusting. */
     static final int MIN_SAMPLES = 3;
     private static final BigDecimal CONSISTENCY = new BigDecimal("0.6745");
+    /** How many weeks beyond the baseline a rule with quiet dates looks back for the weeks they leave out. */
+    static final int QUIET_EXTRA_WEEKS = 2;
 
     /**
      * A group's hourly values as fetched.
@@ -75,8 +78,9 @@ final class AnomalyScorer {
         }
         boolean weekly = history.compareTo(WEEKLY_HISTORY) >= 0;
         List<BigDecimal> samples = new ArrayList<>();
-        int back = weekly ? check.baselineWeeks() : FALLBACK_DAYS;
-        for (int k = 1; k <= back; k++) {
+        int wanted = weekly ? check.baselineWeeks() : FALLBACK_DAYS;
+        int back = weekly ? wanted + extraWeeks(quiet) : FALLBACK_DAYS;
+        for (int k = 1; k <= back && samples.size() < wanted; k++) {
             ZonedDateTime then = weekly ? local.minusWeeks(k) : local.minusDays(k);
             Instant start = calendar.periodOf(PeriodUnit.HOUR, then.toInstant()).start();
             if (start.isBefore(h.firstUsage().orElseThrow()) || quiet.contains(then.toLocalDate())) {
@@ -98,6 +102,11 @@ final class AnomalyScorer {
                 && z.map(score -> score.compareTo(check.sensitivity()) >= 0).orElse(true);
         return new Verdict(weekly ? AnomalyScore.Basis.HOUR_OF_WEEK : AnomalyScore.Basis.HOUR_OF_DAY, samples.size(),
                 x, median, mad, z, Optional.empty(), anomalous);
+    }
+
+    /** The weeks a check looks back beyond its baseline: room for quiet weeks, when there are any. */
+    static int extraWeeks(Set<LocalDate> quiet) {
+        return quiet.isEmpty() ? 0 : QUIET_EXTRA_WEEKS;
     }
 
     private static Verdict unscored(BigDecimal x, String why) {

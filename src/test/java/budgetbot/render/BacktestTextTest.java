@@ -4,15 +4,24 @@ import budgetbot.backtest.BacktestReport;
 import budgetbot.backtest.Notification;
 import budgetbot.backtest.Peak;
 import budgetbot.backtest.RuleReport;
+import budgetbot.config.Anomaly;
+import budgetbot.config.Metric;
+import budgetbot.config.RuleConfig;
+import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+import budgetbot.time.PeriodUnit;
+import budgetbot.time.Window;
 import budgetbot.state.AlertStatus;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static budgetbot.render.BacktestHtmlTest.FROM;
 import static budgetbot.render.BacktestHtmlTest.ZONE;
@@ -73,6 +82,39 @@ class BacktestTextTest {
         assertThat(BacktestText.hints(rule, report(Duration.ofDays(5), rule))).isEmpty();
         assertThat(BacktestText.summary(rule, report(Duration.ofDays(5), rule)))
                 .startsWith("chatty: 5 alerts in 5 days: 1 at 80%, 4 reminders");
+    }
+
+    @Test
+    void aNoisyAnomalyRuleGetsTheMinExcessAndSensitivityThatWouldHaveHalvedItsAlerts() {
+        RuleConfig base = rule("spiky", false);
+        RuleConfig spiky = new RuleConfig(base.name(), base.schedule(), base.keys(), base.models(), base.groupBy(),
+                List.of(), List.of(), base.channels(), Optional.empty(), base.staleAfter(),
+                List.of(new Anomaly(Metric.TOKENS, new BigDecimal("50000"), new BigDecimal("3.5"),
+                        new BigDecimal("1.5"), 4)), Set.of());
+        List<Notification> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Instant at = FROM.plus(Duration.ofHours(7L * i + 1));
+            Window hour = new Window(at.minus(Duration.ofHours(1)), at);
+            AnomalyScore score = new AnomalyScore(hour, new BigDecimal(200_000 + 100_000 * i), AnomalyScore.Basis.HOUR_OF_WEEK,
+                    4, new BigDecimal("100000"), new BigDecimal("10000"), Optional.of(new BigDecimal(4 + i)),
+                    Optional.empty(), 1, Optional.empty());
+            Finding f = new Finding("spiky", Kind.ANOMALY, "anomaly[0]:tokens/hour", "key-1", Metric.TOKENS,
+                    PeriodUnit.HOUR, hour, true, BigDecimal.ONE, score.value(), Optional.empty(),
+                    Optional.of(score.expected()), Optional.empty(), Optional.empty(), List.of(), List.of("key-1"),
+                    List.of("m-1"), Optional.of(score));
+            sent.add(sent(at, "slack", event(f, AlertStatus.FIRING)));
+        }
+        RuleReport rule = new RuleReport(spiky, sent, Optional.empty(), Optional.empty(), Optional.empty());
+        RuleReport silent = new RuleReport(spiky, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+
+        // excesses 100k..600k, scores 4..9: the upper medians are 400k and 7
+        assertThat(BacktestText.hints(rule, report(Duration.ofDays(2), rule))).containsExactly("noisy: 3 alerts a day"
+                + " on average; most are anomalies; minExcess: 400k (the median excess of those hours) or sensitivity:"
+                + " 7.0 (their median score) would have raised about half as many");
+        assertThat(BacktestText.summary(rule, report(Duration.ofDays(2), rule))).startsWith("spiky: 6 alerts in 2 days:"
+                + " 6 anomalies");
+        assertThat(BacktestText.hints(silent, report(Duration.ofDays(2), silent))).containsExactly("never alerted: no"
+                + " hour stood out enough from its usual value for the same hour of the week");
     }
 
     @Test

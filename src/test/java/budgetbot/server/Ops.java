@@ -71,6 +71,11 @@ final class Ops implements AutoCloseable {
 
     /** As {@link #Ops(Path, String, String)}, listening on {@code host}. */
     Ops(Path dir, String keys, String host, String serverFields) throws IOException {
+        this(dir, keys, host, serverFields, "");
+    }
+
+    /** As {@link #Ops(Path, String, String, String)}, with more fields of the rule (YAML lines, 4 spaces in). */
+    Ops(Path dir, String keys, String host, String serverFields, String ruleFields) throws IOException {
         Files.createDirectories(dir);
         sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC))
                 .withKeys(List.of(PROD, EVIL)).withModels(List.of(MODEL)));
@@ -90,9 +95,9 @@ final class Ops implements AutoCloseable {
                     budgets: [{ metric: tokens, period: day, limit: %d, thresholds: [50%%, 100%%] }]
                     notify: [ops]
                     staleAfter: 30m
-                """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
+                %s""".formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
                 dir.resolve("state").resolve("db").toAbsolutePath(), host, serverFields, keys, MODEL,
-                Math.round(prodToday / PROD_SHARE)));
+                Math.round(prodToday / PROD_SHARE), ruleFields));
         BotConfig cfg = ConfigLoader.load(file, Map.of());
         Notifier recording = sent::add;
         UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
