@@ -4,6 +4,7 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.Budget;
 import budgetbot.config.DigestConfig;
 import budgetbot.config.Growth;
+import budgetbot.rules.Evaluator;
 import budgetbot.time.PeriodUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +28,18 @@ public final class Retention {
 
     /**
      * How far back a check or digest reads usage: two of the longest period any rule or digest uses (the current one
-     * and the previous, which growth and digests compare with), and a day for where it starts.
+     * and the previous, which growth and digests compare with), and a day for where it starts; or, when longer, the
+     * weeks an anomaly check reads.
      */
     static Duration lookback(BotConfig config) {
         Stream<PeriodUnit> periods = Stream.concat(config.rules().stream().flatMap(r -> Stream.concat(
                         r.budgets().stream().map(Budget::period), r.growth().stream().map(Growth::period))),
                 config.digests().stream().map(DigestConfig::period));
         Duration longest = periods.map(Retention::length).max(Duration::compareTo).orElse(Duration.ofDays(1));
-        return longest.multipliedBy(2).plusDays(1);
+        Duration anomalies = config.rules().stream().map(Evaluator::anomalyLookback).max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        Duration periodic = longest.multipliedBy(2).plusDays(1);
+        return anomalies.compareTo(periodic) > 0 ? anomalies : periodic;
     }
 
     private static Duration length(PeriodUnit unit) {

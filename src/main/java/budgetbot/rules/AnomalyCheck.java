@@ -11,6 +11,7 @@ import budgetbot.usage.UsageBucket;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -48,6 +49,12 @@ final class AnomalyCheck {
                 .minusWeeks(check.baselineWeeks() + AnomalyScorer.extraWeeks(quiet))
                 .minusHours(LOOKBACK_HOURS).toInstant();
         this.span = new Window(calendar.periodOf(PeriodUnit.DAY, earliest).start(), running);
+    }
+
+    /** How far back before a check its span reaches at most: the weeks, the run's lookback, an hour and a day. */
+    static Duration lookback(Anomaly check, Set<LocalDate> quiet) {
+        return Duration.ofDays(7L * (check.baselineWeeks() + AnomalyScorer.extraWeeks(quiet)) + 1)
+                .plusHours(LOOKBACK_HOURS + 1);
     }
 
     /** The window to fetch for every series: whole local days back to the oldest sample, up to the running hour. */

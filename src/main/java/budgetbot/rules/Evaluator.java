@@ -15,6 +15,7 @@ import budgetbot.usage.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +58,12 @@ public final class Evaluator {
             windows.add(new AnomalyCheck(a, calendar, rule.quietDates(), at).span());
         }
         return Collections.unmodifiableSet(windows);
+    }
+
+    /** How far back before a check the rule's anomaly checks read usage; zero without any. */
+    public static Duration anomalyLookback(RuleConfig rule) {
+        return rule.anomaly().stream().map(a -> AnomalyCheck.lookback(a, rule.quietDates()))
+                .max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     /**

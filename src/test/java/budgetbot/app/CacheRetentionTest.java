@@ -58,6 +58,25 @@ class CacheRetentionTest {
         assertThat(Retention.lookback(config("week", "90d"))).isEqualTo(Duration.ofDays(15));
     }
 
+    @Test
+    void anAnomalyCheckKeepsItsBaselineWeeksAndTheWeeksQuietDatesMakeUpFor() throws Exception {
+        Path file = Files.writeString(dir.resolve("anomaly.yml"), """
+                ucloud: { publicKey: p, privateKey: k }
+                channels: { ops: { type: console } }
+                rules:
+                  - { name: r, keys: [uminferapikey-a], models: [m1], notify: [ops],
+                      budgets: [{ metric: tokens, period: week, limit: 1G }],
+                      anomaly: [{ metric: tokens, minExcess: 1k, baseline: 5w }] }
+                  - { name: q, keys: [uminferapikey-a], models: [m1], notify: [ops], quietDates: [2027-02-10],
+                      anomaly: [{ metric: tokens, minExcess: 1k }] }
+                """);
+
+        // q: four weeks and two more for its quiet date, the run of anomalous hours looked back on (a day and an
+        // hour), and a day for where it starts
+        assertThat(Retention.lookback(ConfigLoader.load(file, Map.of())))
+                .isEqualTo(Duration.ofDays(6 * 7 + 2).plusHours(1));
+    }
+
     private BotConfig config(String period, String retention) throws Exception {
         Path file = Files.writeString(dir.resolve(period + ".yml"), """
                 ucloud: { publicKey: p, privateKey: k }
