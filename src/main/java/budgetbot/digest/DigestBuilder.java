@@ -60,7 +60,7 @@ public final class DigestBuilder {
      * The digest's content.
      *
      * @param usage           usage of every series of {@code plan.series()} for every window of {@code plan.windows()}
-     * @param currentFindings the evaluator's BUDGET and FORECAST findings for the covered rules as of now
+     * @param currentFindings the evaluator's BUDGET, FORECAST and ANOMALY findings for the covered rules as of now
      * @param fired           alerts announced lately; those of the report window are listed
      */
     public static DigestReport build(DigestPlan plan, BotConfig cfg, UsageSnapshot usage,
@@ -71,7 +71,7 @@ public final class DigestBuilder {
     private DigestReport build() {
         List<GroupReport> groups = plan.groups().stream().map(this::group).toList();
         Optional<GroupReport> overall = groups.size() < 2 ? Optional.empty()
-                : Optional.of(section(OVERALL_GROUP, List.copyOf(plan.series()), List.of(), List.of()));
+                : Optional.of(section(OVERALL_GROUP, List.copyOf(plan.series()), List.of(), List.of(), List.of()));
         boolean priced = plan.series().stream().anyMatch(s -> price(s).isPresent());
         Optional<String> currency = priced ? Optional.ofNullable(cfg.prices().currency()) : Optional.empty();
         return new DigestReport(plan.digest().name(), plan.period(), plan.calendar().zone(), plan.report(),
@@ -81,11 +81,15 @@ public final class DigestBuilder {
     private GroupReport group(DigestGroup g) {
         List<BudgetStanding> budgets = g.rule().map(r -> standings(r, g.series())).orElse(List.of());
         List<FiredAlert> alerts = g.rule().map(r -> alertsOf(r.name())).orElse(List.of());
-        return section(g.name(), g.series(), budgets, alerts);
+        List<Finding> lastHours = g.rule().map(r -> findings.stream()
+                .filter(f -> f.rule().equals(r.name()) && f.kind() == Kind.ANOMALY)
+                .sorted(Comparator.comparing(Finding::active).reversed())
+                .limit(plan.digest().top()).toList()).orElse(List.of());
+        return section(g.name(), g.series(), budgets, alerts, lastHours);
     }
 
     private GroupReport section(String name, List<Series> series, List<BudgetStanding> budgets,
-                                List<FiredAlert> alerts) {
+                                List<FiredAlert> alerts, List<Finding> lastHours) {
         Map<Series, Consumption> report = amounts(series, plan.report());
         Map<Series, Consumption> previous = amounts(series, plan.comparison());
         Consumption total = Consumption.sum(report.values());
@@ -106,7 +110,7 @@ public final class DigestBuilder {
         List<String> unpriced = series.stream().map(Series::model).distinct()
                 .filter(m -> cfg.prices() == null || cfg.prices().of(m).isEmpty()).sorted().toList();
         return new GroupReport(name, series, rankedBy, total, Consumption.sum(previous.values()), budgets, alerts,
-                movers, consumers, chart(series), unpriced);
+                movers, consumers, chart(series), unpriced, lastHours);
     }
 
     private Map<Series, Consumption> amounts(List<Series> series, Window window) {

@@ -1,6 +1,7 @@
 package budgetbot.digest;
 
 import budgetbot.config.Metric;
+import budgetbot.rules.Finding;
 import budgetbot.usage.Series;
 
 import java.util.List;
@@ -19,10 +20,13 @@ import java.util.Objects;
  * @param chart          usage per bar, every bar of the report window (zero ones too); the sum of the
  *                       source's buckets, which may differ from {@code report} when the source disagrees with itself
  * @param unpricedModels models of the group without a price, so their usage is missing from cost
+ * @param lastHours      the anomaly findings of the group's rule as of the digest: each group's last complete hour
+ *                       against its expected value, anomalous ones first
  */
 public record GroupReport(String name, List<Series> series, Metric rankedBy, Consumption report, Consumption previous,
                           List<BudgetStanding> budgets, List<FiredAlert> alerts, List<SeriesLine> movers,
-                          List<SeriesLine> consumers, List<ChartPoint> chart, List<String> unpricedModels) {
+                          List<SeriesLine> consumers, List<ChartPoint> chart, List<String> unpricedModels,
+                          List<Finding> lastHours) {
     public GroupReport {
         Objects.requireNonNull(name, "name");
         series = List.copyOf(series);
@@ -35,6 +39,7 @@ public record GroupReport(String name, List<Series> series, Metric rankedBy, Con
         consumers = List.copyOf(consumers);
         chart = List.copyOf(chart);
         unpricedModels = List.copyOf(unpricedModels);
+        lastHours = List.copyOf(lastHours);
     }
 
     public boolean priced() {

@@ -8,6 +8,7 @@ import budgetbot.state.AlertStatus;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
@@ -19,7 +20,7 @@ import java.util.Locale;
  * What an anomaly alert says, in a person's words: "uminferapikey-prod used 1.8M tokens 14:00–15:00, 4.2× the usual
  * 430k for a Wednesday at 14:00 (+1.4M tokens, about CNY 11 above expected)".
  */
-final class AnomalyWords {
+public final class AnomalyWords {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", Locale.ENGLISH);
     private static final BigDecimal WHOLE_MONEY = BigDecimal.TEN;
@@ -66,6 +67,19 @@ final class AnomalyWords {
         }
         facts.add(new AlertFormatter.Fact("Status", e.status().name().toLowerCase(Locale.ROOT)));
         return facts;
+    }
+
+    /**
+     * Where a group's last complete hour stands, for the status page and digests: "tokens 14:00–15:00 ·
+     * uminferapikey-prod: 1,812,000 tokens against 430,000 tokens expected, anomalous", or why it is not scored.
+     */
+    public static String standing(Finding f, String currency, ZoneId zone) {
+        AnomalyScore s = f.anomaly().orElseThrow();
+        return Amounts.unit(f.metric()) + " " + CLOCK.format(s.hour().start().atZone(zone)) + "–"
+                + CLOCK.format(s.hour().end().atZone(zone)) + " · " + f.group() + ": "
+                + Amounts.of(f.metric(), s.value(), currency) + s.unscored().map(why -> " (not scored: " + why + ")")
+                .orElseGet(() -> " against " + Amounts.of(f.metric(), s.expected(), currency) + " expected"
+                        + (f.active() ? ", anomalous" : ""));
     }
 
     /** A few words for a check's summary line: "4.2× the usual for a Wednesday at 14:00". */

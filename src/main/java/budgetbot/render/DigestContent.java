@@ -123,6 +123,8 @@ final class DigestContent {
                         + Format.count(chartTokens) + " tokens; the totals are the source's own.");
             }
         }
+        g.lastHours().forEach(f -> notes.add("Last complete hour: " + AnomalyWords.standing(f, r.currency().orElse(""), r.zone())
+                + "."));
         if (!g.budgets().isEmpty()) {
             tables.add(budgets(g));
         }

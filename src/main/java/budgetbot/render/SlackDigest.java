@@ -66,6 +66,8 @@ final class SlackDigest {
                         .append(String.join(", ", parts));
             }
         }
+        g.lastHours().forEach(f -> text.append("\n• last hour: ").append(Mrkdwn.escape(AnomalyWords.standing(f,
+                r.currency().orElse(""), r.zone()))));
         if (!g.alerts().isEmpty()) {
             text.append("\n:rotating_light: ").append(Amounts.count(g.alerts().size(), "alert")).append(": ").append(g.alerts()
                     .stream().map(a -> Mrkdwn.escape(a.kind() + " " + a.group() + " " + a.level() + " " + a.status()))

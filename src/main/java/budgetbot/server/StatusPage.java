@@ -9,8 +9,8 @@ import budgetbot.observe.FetchHealth;
 import budgetbot.observe.LastEvaluations;
 import budgetbot.observe.Telemetry;
 import budgetbot.render.Amounts;
+import budgetbot.render.AnomalyWords;
 import budgetbot.render.Html;
-import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.state.Silence;
@@ -36,7 +36,6 @@ import java.util.function.Supplier;
 final class StatusPage {
     static final int REFRESH_SECONDS = 30;
     private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
     private static final String CSS = """
             *{box-sizing:border-box}
             body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2937;background:#f3f4f6}
@@ -174,14 +173,8 @@ final class StatusPage {
 
     /** The group's last complete hour against its expected value, or why it is not scored. */
     private void anomaly(Finding f) {
-        AnomalyScore s = f.anomaly().orElseThrow();
         h.append("<p class=\"anomaly").append(f.active() ? " warn" : "").append("\" data-group=\"").append(e(f.group()))
-                .append("\">").append(e(Amounts.unit(f.metric()))).append(" ").append(TIME.format(s.hour().start()
-                        .atZone(zone))).append("–").append(TIME.format(s.hour().end().atZone(zone))).append(" · <b>")
-                .append(e(f.group())).append("</b>: ").append(e(amount(f.metric(), s.value())))
-                .append(e(s.unscored().map(why -> " (not scored: " + why + ")")
-                        .orElseGet(() -> " against " + amount(f.metric(), s.expected()) + " expected"
-                                + (f.active() ? ", anomalous" : "")))).append("</p>");
+                .append("\">").append(e(AnomalyWords.standing(f, currency, zone))).append("</p>");
     }
 
     private void alerts(List<Silence> silences) {
