@@ -91,7 +91,8 @@ public final class ReplayLog {
             this.rule = rule;
             this.per = per;
             this.charted = !rule.budgets().isEmpty() ? Optional.of(Kind.BUDGET.name())
-                    : !rule.growth().isEmpty() ? Optional.of(Kind.GROWTH.name()) : Optional.empty();
+                    : !rule.growth().isEmpty() ? Optional.of(Kind.GROWTH.name())
+                    : !rule.anomaly().isEmpty() ? Optional.of(Kind.ANOMALY.name()) : Optional.empty();
         }
 
         void record(int index, Instant at, List<Finding> findings, List<Notification> sent) {
@@ -118,12 +119,12 @@ public final class ReplayLog {
             }
         }
 
-        /** How close a finding is: its share of the limit, or its increase. */
+        /** How close a finding is: its share of the limit, or its increase (an anomaly's: over the expected value). */
         private static Optional<BigDecimal> value(Finding f) {
             if (f.kind() == Kind.BUDGET && f.limit().isPresent() && f.limit().get().signum() > 0) {
                 return Optional.of(f.used().divide(f.limit().get(), MathContext.DECIMAL64));
             }
-            return f.kind() == Kind.GROWTH ? f.increase() : Optional.empty();
+            return f.kind() == Kind.GROWTH || f.kind() == Kind.ANOMALY ? f.increase() : Optional.empty();
         }
 
         RuleReport report(List<Instant> times) {

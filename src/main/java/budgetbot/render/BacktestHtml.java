@@ -90,8 +90,8 @@ public final class BacktestHtml {
             h.append("</ul>\n");
         }
         rule.chart().ifPresentOrElse(c -> chart(h, c, rule, r), () -> h.append("<p class=\"none\">no chart: ")
-                .append(rule.rule().budgets().isEmpty() && rule.rule().growth().isEmpty()
-                        ? "this rule has no budget or growth check" : "no usage was measured for it")
+                .append(rule.rule().budgets().isEmpty() && rule.rule().growth().isEmpty() && rule.rule().anomaly().isEmpty()
+                        ? "this rule has no budget, growth or anomaly check" : "no usage was measured for it")
                 .append("</p>\n"));
         notifications(h, rule, r);
         h.append("</section>\n");

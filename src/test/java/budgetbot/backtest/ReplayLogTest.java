@@ -1,5 +1,6 @@
 package budgetbot.backtest;
 
+import budgetbot.config.Anomaly;
 import budgetbot.config.Budget;
 import budgetbot.config.GroupBy;
 import budgetbot.config.Metric;
@@ -18,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,5 +71,34 @@ class ReplayLogTest {
                 .isEqualByComparingTo("1100");
         assertThat(chart.limit()).contains(LIMIT);
         assertThat(chart.thresholds()).containsExactly(new BigDecimal("0.5"), BigDecimal.ONE);
+    }
+
+    @Test
+    void anAnomalyRuleChartsEachGroupsLastHourWithTheMostUnusualFirst() {
+        RuleConfig spikes = new RuleConfig("s", "0 */5 * * * ?", Selection.of(List.of("*")), Selection.of(List.of("*")),
+                GroupBy.KEY, List.of(), List.of(), List.of("slack"), Optional.empty(), Duration.ofMinutes(30),
+                List.of(new Anomaly(Metric.TOKENS, BigDecimal.TEN, new BigDecimal("3.5"), new BigDecimal("1.5"), 4)),
+                Set.of());
+        ReplayLog log = new ReplayLog(List.of(spikes), FROM, FROM.plus(Duration.ofHours(2)), Duration.ofHours(1),
+                ZoneOffset.UTC, "CNY");
+        for (int i = 0; i < 3; i++) {
+            // "calm" uses more, "spiky" is further above its usual value at step 1
+            log.checked("s", i, List.of(hour("calm", 5000, "0.1"), hour("spiky", i == 1 ? 3000 : 1000,
+                    i == 1 ? "2" : "0")), List.of());
+        }
+
+        Chart chart = log.report().rules().get(0).chart().orElseThrow();
+
+        assertThat(chart.condition()).isEqualTo("anomaly[0]:tokens/hour");
+        assertThat(chart.lines()).extracting(Chart.Line::group).containsExactly("spiky", "calm");
+        assertThat(chart.lines().get(0).values()).extracting(BigDecimal::longValue).containsExactly(1000L, 3000L, 1000L);
+        assertThat(chart.limit()).isEmpty();
+    }
+
+    private static Finding hour(String group, long used, String increase) {
+        return new Finding("s", Kind.ANOMALY, "anomaly[0]:tokens/hour", group, Metric.TOKENS, PeriodUnit.HOUR,
+                new Window(FROM, FROM.plus(Duration.ofHours(1))), false, BigDecimal.ZERO, BigDecimal.valueOf(used),
+                Optional.empty(), Optional.empty(), Optional.of(new BigDecimal(increase)), Optional.empty(), List.of(),
+                List.of(group), List.of("m"));
     }
 }

@@ -117,7 +117,7 @@ class BacktestHtmlTest {
         assertThat(count(page, "//section[h2='prod']//svg")).isEqualTo(1);
         assertThat(count(page, "//section[h2='plain']//svg")).isZero();
         assertThat(text(page, "//section[h2='plain']/p[@class='none']"))
-                .isEqualTo("no chart: this rule has no budget or growth check");
+                .isEqualTo("no chart: this rule has no budget, growth or anomaly check");
         assertThat(text(page, "//section[h2='plain']/p[@class='summary']")).startsWith("plain: no alerts in 1 day");
         assertThat(text(page, "//section[h2='plain']/ul[@class='hints']/li"))
                 .startsWith("hint: never alerted, and saw no usage");
