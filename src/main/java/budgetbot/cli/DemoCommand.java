@@ -17,6 +17,7 @@ import budgetbot.rules.Grouping;
 import budgetbot.rules.Metrics;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.simulator.Rhythm;
 import budgetbot.simulator.Spike;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
@@ -58,8 +59,9 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("budgetbot-demo-");
         Clock clock = Clock.systemUTC();
         Instant now = clock.instant();
+        // a week's rhythm with little noise, so that the spike stands out of the hours anomaly checks compare it with
         SimulatorOptions opts = SimulatorOptions.defaults(clock).withKeys(KEYS).withModels(MODELS)
-                .withSpike(Spike.lastHours(KEYS.get(0), 3, 6));
+                .withSpike(Spike.lastHours(KEYS.get(0), 3, 6)).withRhythm(Rhythm.WEEKLY);
         try (Simulator sim = Simulator.start(opts)) {
             Path file = writeConfig(dir);
             Map<String, String> env = environment(sim, dir);

@@ -34,6 +34,9 @@ class DemoE2ETest {
                 .as("each delivery line says what it delivered")
                 .satisfiesExactly(l -> assertThat(l).startsWith("alert delivery: "),
                         l -> assertThat(l).startsWith("digest delivery: "));
+        // the spike of the last three hours is found in the last complete hour, on the key it is on only
+        assertThat(run.out().lines().filter(l -> l.startsWith("spikes: "))).singleElement().asString()
+                .contains("1 active (hourly token anomaly ", "the usual for uminferapikey-prod)");
         assertThat(names(out.resolve("mail"))).isNotEmpty().allSatisfy(name -> assertThat(name).endsWith(".eml"));
         assertThat(names(out.resolve("digest"))).anySatisfy(n -> assertThat(n).endsWith(".html"))
                 .anySatisfy(n -> assertThat(n).endsWith(".txt")).anySatisfy(n -> assertThat(n).endsWith(".png"));
