@@ -108,7 +108,10 @@ public final class Backtest {
         }
     }
 
-    /** What the check sent: notices to each of the rule's channels, and one message per channel, rule and group. */
+    /**
+     * What the check sent: notices to each of the rule's channels, and one message per channel, rule and group (or
+     * one per channel for a burst).
+     */
     private List<Notification> notifications(Instant at, Checker.Outcome o) {
         List<Notification> sent = new ArrayList<>();
         List<String> channels = app.config().rule(o.rule()).map(RuleConfig::channels).orElse(List.of());
@@ -116,7 +119,7 @@ public final class Backtest {
             String subject = NoticeFormatter.format(n).subject();
             channels.forEach(c -> sent.add(new Notification(at, o.rule(), "", c, subject, List.of(), Optional.of(n))));
         }
-        for (Outgoing m : Outgoing.of(o.announced())) {
+        for (Outgoing m : o.messages()) {
             sent.add(new Notification(at, o.rule(), m.events().get(0).finding().group(), m.channel(),
                     m.message().subject(), m.events(), Optional.empty()));
         }

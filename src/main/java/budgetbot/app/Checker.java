@@ -4,6 +4,7 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.observe.Scopes;
 import budgetbot.render.AlertFormatter;
+import budgetbot.render.Outgoing;
 import budgetbot.render.Amounts;
 import budgetbot.render.NoticeFormatter;
 import budgetbot.rules.Coverage;
@@ -51,9 +52,12 @@ public final class Checker {
     /**
      * What one rule's evaluation found and announced: alerts, and notices about what it cannot see (each to all
      * of the rule's channels); {@code error} when its usage could not be fetched.
+     *
+     * @param messages the alert messages the announcements go out as: one per channel, rule and group, or one per
+     *                 channel for a burst
      */
-    public record Outcome(String rule, List<Finding> findings, List<Announcement> announced, List<Notice> notices,
-                          Optional<String> error) {
+    public record Outcome(String rule, List<Finding> findings, List<Announcement> announced, List<Outgoing> messages,
+                          List<Notice> notices, Optional<String> error) {
         public long active() {
             return findings.stream().filter(Finding::active).count();
         }
@@ -66,7 +70,7 @@ public final class Checker {
             List<String> active = findings.stream().filter(Finding::active).map(AlertFormatter::summary).toList();
             return rule + ": " + Amounts.count(findings.size(), "condition") + ", "
                     + (active.isEmpty() ? "all clear" : active.size() + " active (" + String.join("; ", active) + ")")
-                    + ", " + Amounts.count(announced.size(), "notification") + (notices.isEmpty() ? ""
+                    + ", " + Amounts.count(messages.size(), "notification") + (notices.isEmpty() ? ""
                     : ", " + Amounts.count(notices.size(), "notice") + " (" + notices.stream()
                     .map(n -> n.kind().name().toLowerCase(Locale.ROOT)).distinct().collect(Collectors.joining(", "))
                     + ")");
@@ -142,8 +146,10 @@ public final class Checker {
             List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
             List<Announcement> announced = app.store().apply(scope, findings, at,
-                    app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey, at), cfg.prices().currency(), zone, dryRun);
-            Outcome outcome = new Outcome(rule.name(), findings, announced, notices, Optional.empty());
+                    app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey,
+                            AlertFormatter::burst, scope.summarizeAbove(), at), cfg.prices().currency(), zone, dryRun);
+            Outcome outcome = new Outcome(rule.name(), findings, announced,
+                    Outgoing.of(announced, scope.summarizeAbove()), notices, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {
@@ -155,7 +161,7 @@ public final class Checker {
                     notices.add(n);
                 });
             }
-            return new Outcome(rule.name(), List.of(), List.of(), notices, Optional.of(e.getMessage()));
+            return new Outcome(rule.name(), List.of(), List.of(), List.of(), notices, Optional.of(e.getMessage()));
         }
     }
 

@@ -7,7 +7,6 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.delivery.DrainResult;
 import budgetbot.render.NoticeFormatter;
-import budgetbot.render.Outgoing;
 import budgetbot.usage.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
             for (Checker.Outcome o : outcomes) {
                 System.out.println(o.summary());
                 if (dryRun) {
-                    Outgoing.of(o.announced()).forEach(m -> System.out.println("  would send to " + m.channel() + ": "
+                    o.messages().forEach(m -> System.out.println("  would send to " + m.channel() + ": "
                             + m.message().subject()));
                     List<String> channels = cfg.rule(o.rule()).map(RuleConfig::channels).orElse(List.of());
                     o.notices().forEach(n -> channels.forEach(c -> System.out.println("  would send to " + c + ": "

@@ -17,10 +17,14 @@ import java.util.Set;
  * @param repeat     re-announce an alert that still holds after this long; empty = once per level per period
  * @param staleAfter how long fetching the rule's usage may keep failing before that is announced
  * @param quietDates local days left out of anomaly baselines (and not scored): the file's and the rule's
+ * @param summarizeAbove when one check announces more groups than this to a channel, they go as one message
  */
 public record RuleConfig(String name, String schedule, Selection keys, Selection models, GroupBy groupBy,
                          List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
-                         Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates) {
+                         Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates, int summarizeAbove) {
+    /** A burst of more alerts than this from one check goes out as one message ({@code summarizeAbove}). */
+    public static final int DEFAULT_SUMMARIZE_ABOVE = 3;
+
     public RuleConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(schedule, "schedule");
@@ -34,6 +38,17 @@ public record RuleConfig(String name, String schedule, Selection keys, Selection
         Objects.requireNonNull(staleAfter, "staleAfter");
         anomaly = List.copyOf(anomaly);
         quietDates = Set.copyOf(quietDates);
+        if (summarizeAbove < 1) {
+            throw new IllegalArgumentException("summarizeAbove < 1: " + summarizeAbove);
+        }
+    }
+
+    /** A rule that summarizes bursts of more than {@link #DEFAULT_SUMMARIZE_ABOVE} groups. */
+    public RuleConfig(String name, String schedule, Selection keys, Selection models, GroupBy groupBy,
+                      List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
+                      Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates) {
+        this(name, schedule, keys, models, groupBy, budgets, growth, channels, repeat, staleAfter, anomaly, quietDates,
+                DEFAULT_SUMMARIZE_ABOVE);
     }
 
     /** A rule without anomaly checks. */
@@ -46,7 +61,7 @@ public record RuleConfig(String name, String schedule, Selection keys, Selection
     /** This rule watching exactly these keys and models: what its {@code *} stands for, or what UCloud serves. */
     public RuleConfig withScope(List<String> keys, List<String> models) {
         return new RuleConfig(name, schedule, Selection.of(keys), Selection.of(models), groupBy, budgets, growth,
-                channels, repeat, staleAfter, anomaly, quietDates);
+                channels, repeat, staleAfter, anomaly, quietDates, summarizeAbove);
     }
 
     /** Whether the rule names {@code *} for its keys or its models. */

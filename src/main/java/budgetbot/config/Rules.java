@@ -52,7 +52,7 @@ final class Rules {
         for (int i = 0; i < items.size(); i++) {
             Section s = Section.of(items.get(i), FieldPath.item(top.path("rules"), i), values)
                     .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "anomaly", "quietDates",
-                            "notify", "repeat", "staleAfter");
+                            "notify", "repeat", "staleAfter", "summarizeAbove");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
             Selection keys = s.required("keys", Selection.of(List.of()), values.selection(MAX_KEY));
@@ -86,7 +86,8 @@ final class Rules {
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
             rules.add(new RuleConfig(name, schedule, keys, models, groupBy, budgets, growth, notify,
                     s.maybe("repeat", values.duration()), s.optional("staleAfter", DEFAULT_STALE_AFTER,
-                    values.duration()), anomaly, quiet));
+                    values.duration()), anomaly, quiet, s.optional("summarizeAbove",
+                    RuleConfig.DEFAULT_SUMMARIZE_ABOVE, values.integer(1, 1000))));
         }
         return rules;
     }

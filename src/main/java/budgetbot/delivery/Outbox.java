@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,19 +73,37 @@ public final class Outbox {
      * its own dedup key in a row recorded as done, so that another instance deciding the same event queues it
      * neither. Each list of events is rendered once however many channels it goes to.
      *
-     * @param render     one message for events that share a message key, in the order announced
-     * @param messageKey events with equal keys go out together (the renderer's choice: one rule and group)
+     * <p>A burst: once more than {@code summarizeAbove} message keys (groups of a rule) are queued to one channel,
+     * their messages become one, rendered by {@code summarize}, and every further event of the evaluation joins it.
+     *
+     * @param render         one message for events that share a message key, in the order announced
+     * @param messageKey     events with equal keys go out together (the renderer's choice: one rule and group)
+     * @param summarize      one message for all the events of a burst, in the order announced
+     * @param summarizeAbove how many message keys a channel gets as messages of their own in one evaluation
      */
     public Announcer<AlertEvent> announcer(Function<List<AlertEvent>, Message> render,
-                                           Function<AlertEvent, ?> messageKey, Instant now) {
+                                           Function<AlertEvent, ?> messageKey,
+                                           Function<List<AlertEvent>, Message> summarize, int summarizeAbove,
+                                           Instant now) {
         Objects.requireNonNull(render, "render");
         Objects.requireNonNull(messageKey, "messageKey");
+        Objects.requireNonNull(summarize, "summarize");
         Objects.requireNonNull(now, "now");
         Map<List<AlertEvent>, Message> rendered = new HashMap<>();
-        Map<List<Object>, Queued> queued = new HashMap<>();
+        Map<String, Map<Object, Queued>> queued = new HashMap<>();
+        Map<String, Queued> bursts = new HashMap<>();
         return (c, dedupKey, channel, event) -> {
-            List<Object> target = List.of(messageKey.apply(event), channel);
-            Queued entry = queued.get(target);
+            Queued burst = bursts.get(channel);
+            if (burst != null) {
+                if (!insert(c, dedupKey, channel, burst.messageId(), now, Optional.empty(), true)) {
+                    return false;
+                }
+                bursts.put(channel, rewrite(c, burst, event, summarize));
+                return true;
+            }
+            Map<Object, Queued> byKey = queued.computeIfAbsent(channel, ch -> new LinkedHashMap<>());
+            Object key = messageKey.apply(event);
+            Queued entry = byKey.get(key);
             List<AlertEvent> events = new ArrayList<>(entry == null ? List.of() : entry.events());
             events.add(event);
             Message message = rendered.computeIfAbsent(List.copyOf(events), render);
@@ -93,14 +112,54 @@ public final class Outbox {
                 return false;
             }
             if (entry != null) {
-                Sql.update(c, "UPDATE outbox_message SET message = ? WHERE id = ?", ps -> {
-                    ps.setString(1, write(message));
-                    ps.setLong(2, messageId);
-                });
+                updateMessage(c, messageId, message);
             }
-            queued.put(target, new Queued(messageId, List.copyOf(events)));
+            byKey.put(key, new Queued(messageId, List.copyOf(events)));
+            if (byKey.size() > summarizeAbove) {
+                bursts.put(channel, merge(c, List.copyOf(byKey.values()), now, summarize));
+                byKey.clear();
+            }
             return true;
         };
+    }
+
+    /**
+     * Turns the messages queued for one channel into one: the first entry's message becomes the summary of all
+     * their events, and the other entries are recorded as done with it, as merged rows are.
+     */
+    private Queued merge(Connection c, List<Queued> messages, Instant now, Function<List<AlertEvent>, Message> summarize)
+            throws SQLException {
+        Queued head = messages.get(0);
+        List<AlertEvent> events = new ArrayList<>();
+        for (Queued q : messages) {
+            events.addAll(q.events());
+            if (q != head) {
+                Sql.update(c, "UPDATE outbox SET message_id = ?, sent_at = COALESCE(sent_at, ?) WHERE message_id = ?",
+                        ps -> {
+                            ps.setLong(1, head.messageId());
+                            ps.setObject(2, Sql.timestamp(now));
+                            ps.setLong(3, q.messageId());
+                        });
+                Sql.update(c, "DELETE FROM outbox_message WHERE id = ?", ps -> ps.setLong(1, q.messageId()));
+            }
+        }
+        updateMessage(c, head.messageId(), summarize.apply(events));
+        return new Queued(head.messageId(), List.copyOf(events));
+    }
+
+    private Queued rewrite(Connection c, Queued burst, AlertEvent event, Function<List<AlertEvent>, Message> summarize)
+            throws SQLException {
+        List<AlertEvent> events = new ArrayList<>(burst.events());
+        events.add(event);
+        updateMessage(c, burst.messageId(), summarize.apply(events));
+        return new Queued(burst.messageId(), List.copyOf(events));
+    }
+
+    private void updateMessage(Connection c, long messageId, Message message) throws SQLException {
+        Sql.update(c, "UPDATE outbox_message SET message = ? WHERE id = ?", ps -> {
+            ps.setString(1, write(message));
+            ps.setLong(2, messageId);
+        });
     }
 
     /** The message an announcer queued for a message key and channel, and the events it holds. */

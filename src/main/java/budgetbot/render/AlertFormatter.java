@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,16 @@ public final class AlertFormatter {
                         List<AlertEvent> events) {
     }
 
-    private record Alert(String headline, List<Part> parts, String footer, boolean resolved, boolean escalated) {
+    /** @param byGroup a part per group (a burst): its heading is the group's name as it is, not capitalized */
+    private record Alert(String headline, List<Part> parts, String footer, boolean resolved, boolean escalated,
+                         boolean byGroup) {
+        Alert(String headline, List<Part> parts, String footer, boolean resolved, boolean escalated) {
+            this(headline, parts, footer, resolved, escalated, false);
+        }
+
+        String heading(Part p) {
+            return byGroup ? p.name() : capitalized(p.name());
+        }
     }
 
     /** What events must share to go out as one message ({@link #format(List)}): their rule and group. */
@@ -103,10 +113,77 @@ public final class AlertFormatter {
         return message("alert", a, tone, alerts);
     }
 
+    /**
+     * One message for the events of one rule over many groups that one check announced to a channel (more groups
+     * than the rule's {@code summarizeAbove}): a part per group, worst first, each condition in a line with what
+     * the group's own message would say of it. A burst of 15 keys over their budgets is one message, not 15.
+     *
+     * @throws IllegalArgumentException when {@code events} is empty or mixes rules
+     */
+    public static Message burst(List<AlertEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("no alert events to format");
+        }
+        Finding first = events.get(0).finding();
+        Map<String, List<AlertEvent>> byGroup = new LinkedHashMap<>();
+        for (AlertEvent e : events) {
+            if (!e.finding().rule().equals(first.rule())) {
+                throw new IllegalArgumentException("one message is about one rule: " + first.rule() + " and "
+                        + e.finding().rule());
+            }
+            byGroup.computeIfAbsent(e.finding().group(), g -> new ArrayList<>()).add(e);
+        }
+        List<Part> groups = new ArrayList<>();
+        byGroup.forEach((group, same) -> {
+            List<Part> conditions = parts(same);
+            groups.add(new Part(group, conditions.stream().map(Part::title).collect(Collectors.joining("; ")),
+                    conditions.get(0).status(), conditions.stream().map(c -> new Fact(capitalized(c.name()),
+                    numbers(c))).toList(), List.of(), same));
+        });
+        groups.sort(Comparator.comparingDouble(AlertFormatter::badness).reversed());
+        long resolved = groups.stream().filter(p -> p.status() == AlertStatus.RESOLVED).count();
+        Part worst = groups.get(0);
+        String headline = resolved == groups.size()
+                ? "RESOLVED " + first.rule() + ": " + groups.size() + " groups back to normal"
+                : first.rule() + ": " + groups.size() + " groups, worst " + worst.name() + ": " + worst.title()
+                + (resolved > 0 ? "; " + resolved + " back to normal" : "");
+        String footer = "Rule " + first.rule() + ", " + groups.size() + " groups; keys: "
+                + names(events.stream().flatMap(e -> e.finding().keys().stream()).distinct().toList())
+                + "; models: " + names(events.stream().flatMap(e -> e.finding().models().stream()).distinct().toList());
+        Alert a = new Alert(headline, groups, footer, resolved == groups.size(),
+                events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED), true);
+        Brief.Tone tone = a.resolved() ? Brief.Tone.RESOLVED
+                : events.stream().anyMatch(AlertFormatter::critical) ? Brief.Tone.CRITICAL : Brief.Tone.WARNING;
+        List<Brief.Alert> alerts = new ArrayList<>();
+        for (Part g : groups) {
+            g.events().forEach(e -> alerts.add(BriefAlerts.of(e, first.rule() + " (" + g.name() + "): " + g.title(),
+                    description(g), critical(e) ? "critical" : "warning")));
+        }
+        return message("alert", a, tone, alerts);
+    }
+
+    /** A condition's numbers in one line, for a burst: its facts but the period and status, which the group shares. */
+    private static String numbers(Part condition) {
+        return condition.facts().stream().filter(f -> !f.label().equals("Period") && !f.label().equals("Status"))
+                .map(f -> f.label() + ": " + f.value()).collect(Collectors.joining("; "));
+    }
+
+    /** How bad a group of a burst is, to list the worst first: its largest share of a limit, or its growth. */
+    private static double badness(Part group) {
+        if (group.status() == AlertStatus.RESOLVED) {
+            return -1;
+        }
+        return group.events().stream().mapToDouble(e -> {
+            Finding f = e.finding();
+            return f.limit().filter(l -> l.signum() > 0).map(l -> f.used().divide(l, MathContext.DECIMAL64))
+                    .or(f::increase).map(BigDecimal::doubleValue).orElse(0.0);
+        }).max().orElse(0);
+    }
+
     private static Message message(String kind, Alert a, Brief.Tone tone, List<Brief.Alert> alerts) {
         String text = text(a);
         Brief brief = new Brief(tone, a.headline(), a.parts().stream().map(p -> new Brief.Part(
-                named(a) ? capitalized(p.name()) : "", p.facts().stream().map(f -> new Brief.Field(f.label(),
+                named(a) ? a.heading(p) : "", p.facts().stream().map(f -> new Brief.Field(f.label(),
                 f.value())).toList(), detail(p))).toList(), a.footer(), alerts);
         return new Message(kind, Amounts.SUBJECT_PREFIX + a.headline(), text, Mrkdwn.fallback(text), html(a),
                 blocks(a), List.of(), brief);
@@ -346,7 +423,7 @@ public final class AlertFormatter {
         for (Part p : a.parts()) {
             b.append('\n');
             if (named(a)) {
-                b.append(capitalized(p.name())).append('\n');
+                b.append(a.heading(p)).append('\n');
             }
             p.facts().forEach(fact -> b.append(fact.label()).append(": ").append(fact.value()).append('\n'));
             if (!p.contributors().isEmpty()) {
@@ -366,7 +443,7 @@ public final class AlertFormatter {
                 .append(Html.escape(a.headline())).append("</h2>");
         for (Part p : a.parts()) {
             if (named(a)) {
-                b.append("<h3 style=\"font-size:15px;margin:16px 0 6px\">").append(Html.escape(capitalized(p.name())))
+                b.append("<h3 style=\"font-size:15px;margin:16px 0 6px\">").append(Html.escape(a.heading(p)))
                         .append("</h3>");
             }
             b.append("<table style=\"border-collapse:collapse\">");
@@ -401,7 +478,7 @@ public final class AlertFormatter {
                 break;
             }
             if (named(a)) {
-                kit.section("*" + Mrkdwn.escape(capitalized(p.name())) + "*");
+                kit.section("*" + Mrkdwn.escape(a.heading(p)) + "*");
             }
             kit.fields(p.facts().stream().map(f -> "*" + f.label() + "*\n" + Mrkdwn.escape(f.value())).toList());
             if (!p.contributors().isEmpty()) {

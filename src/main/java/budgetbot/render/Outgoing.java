@@ -10,26 +10,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** One alert message to one channel: the events of one evaluation that share a message key, as the outbox merges them. */
-public record Outgoing(String channel, List<AlertEvent> events) {
+/**
+ * One alert message to one channel: the events of one evaluation that share a message key, as the outbox merges
+ * them, or a burst of more groups than the rule's {@code summarizeAbove} as one message.
+ */
+public record Outgoing(String channel, List<AlertEvent> events, boolean burst) {
     public Outgoing {
         Objects.requireNonNull(channel, "channel");
         events = List.copyOf(events);
     }
 
-    /** The messages of one evaluation's announcements, in the order their first events were announced. */
-    public static List<Outgoing> of(List<Announcement> announced) {
-        Map<List<Object>, List<AlertEvent>> messages = new LinkedHashMap<>();
+    /**
+     * The messages of one evaluation's announcements, in the order their first events were announced: what
+     * {@code delivery.Outbox}'s announcer queues for them.
+     */
+    public static List<Outgoing> of(List<Announcement> announced, int summarizeAbove) {
+        Map<String, Map<List<String>, List<AlertEvent>>> byChannel = new LinkedHashMap<>();
         for (Announcement a : announced) {
-            messages.computeIfAbsent(List.of(a.channel(), AlertFormatter.messageKey(a.event())),
-                    k -> new ArrayList<>()).add(a.event());
+            byChannel.computeIfAbsent(a.channel(), c -> new LinkedHashMap<>())
+                    .computeIfAbsent(AlertFormatter.messageKey(a.event()), k -> new ArrayList<>()).add(a.event());
         }
         List<Outgoing> out = new ArrayList<>();
-        messages.forEach((to, events) -> out.add(new Outgoing((String) to.get(0), events)));
+        byChannel.forEach((channel, messages) -> {
+            if (messages.size() > summarizeAbove) {
+                out.add(new Outgoing(channel, announced.stream().filter(a -> a.channel().equals(channel))
+                        .map(Announcement::event).toList(), true));
+            } else {
+                messages.values().forEach(events -> out.add(new Outgoing(channel, events, false)));
+            }
+        });
         return out;
     }
 
     public Message message() {
-        return AlertFormatter.format(events);
+        return burst ? AlertFormatter.burst(events) : AlertFormatter.format(events);
     }
 }

@@ -173,7 +173,7 @@ class CheckerTest {
 
                 assertThat(outcome.announced()).hasSize(4);
                 assertThat(outcome.summary()).isEqualTo("r: 2 conditions, 2 active (daily token budget at 80%;"
-                        + " daily token budget forecast), 4 notifications");
+                        + " daily token budget forecast), 2 notifications");
             }
             assertThat(sent).hasSize(2).allSatisfy(s -> assertThat(s).contains(
                     "[budgetbot] r: 80% of daily token budget used (crossed 50%); at this rate over the limit at"));

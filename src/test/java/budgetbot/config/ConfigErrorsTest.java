@@ -23,7 +23,7 @@ class ConfigErrorsTest {
                 arguments("typo.yml", List.of(
                         "13:9 rules[0].budgets[0].thresolds: unknown field; did you mean `thresholds`?",
                         "15:5 rules[0].colour: unknown field; valid fields: name, schedule, keys, models, groupBy,"
-                                + " budgets, growth, anomaly, quietDates, notify, repeat, staleAfter",
+                                + " budgets, growth, anomaly, quietDates, notify, repeat, staleAfter, summarizeAbove",
                         "16:1 Timezone: unknown field; did you mean `timezone`?")),
                 arguments("wrong-type.yml", List.of(
                         "4:15 ucloud.maxRetries: expected a whole number, got \"many\"",

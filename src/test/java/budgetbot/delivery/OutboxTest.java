@@ -18,6 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,6 +34,9 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static budgetbot.state.Fixtures.DAY1;
 import static budgetbot.state.Fixtures.message;
@@ -72,7 +78,7 @@ class OutboxTest {
                 Fixtures.finding(Kind.GROWTH, DAY1, true, "1"));
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             List<Announcement> announced = store.apply(rule, findings, DAY1,
-                    new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, DAY1), "CNY", ZoneOffset.UTC, false);
+                    new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, Fixtures::render, Integer.MAX_VALUE, DAY1), "CNY", ZoneOffset.UTC, false);
 
             assertThat(announced).hasSize(6);
             String all = "FIRING budget[0]:tokens/day 0.8 + FIRING budget[0]:tokens/day:forecast 1"
@@ -80,6 +86,47 @@ class OutboxTest {
             assertThat(new Outbox(store).pending()).extracting(OutboxEntry::channel, e -> e.message().subject())
                     .containsExactly(tuple("ops", all), tuple("mail", all));
             assertThat(store.alertEvents(List.of("team"), Fixtures.day(DAY1))).hasSize(6);
+        }
+    }
+
+    /**
+     * Five groups announced by one evaluation to a rule that summarizes above three: the first three are queued as
+     * messages of their own until the fourth arrives, then all become one message, which the fifth joins; every
+     * event keeps its dedup key. A second channel gets its own summary.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aBurstOfMoreGroupsThanSummarizeAboveIsOneMessagePerChannel(TestDb.Kind kind) throws Exception {
+        List<AlertEvent> events = IntStream.rangeClosed(1, 5).mapToObj(i -> {
+            Finding f = Fixtures.budget(DAY1, "0.8");
+            return Events.event(new Finding(f.rule(), f.kind(), f.condition(), "key-" + i, f.metric(), f.period(),
+                    f.window(), f.active(), f.level(), f.used(), f.limit(), f.baseline(), f.increase(), f.forecast(),
+                    f.contributors(), List.of("key-" + i), f.models()), AlertStatus.FIRING, "CNY", ZoneOffset.UTC);
+        }).toList();
+        Function<List<AlertEvent>, Message> summary = all -> message("burst of " + all.stream()
+                .map(e -> e.finding().group()).collect(Collectors.joining(",")));
+        try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
+            Announcer<AlertEvent> announcer = new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey,
+                    summary, 3, DAY1);
+            store.inTransaction("announce", c -> {
+                for (AlertEvent e : events) {
+                    for (String channel : List.of("ops", "mail")) {
+                        assertThat(announcer.queue(c, e.finding().group() + "@" + channel, channel, e)).isTrue();
+                    }
+                }
+                return null;
+            });
+
+            assertThat(new Outbox(store).pending()).extracting(OutboxEntry::channel, e -> e.message().subject())
+                    .containsExactly(tuple("ops", "burst of key-1,key-2,key-3,key-4,key-5"),
+                            tuple("mail", "burst of key-1,key-2,key-3,key-4,key-5"));
+            assertThat(IntStream.rangeClosed(1, 5).mapToObj(i -> "key-" + i + "@ops"))
+                    .allMatch(key -> new Outbox(store).isQueued(key));
+            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM outbox_message")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the merged messages are gone").isEqualTo(2);
+            }
         }
     }
 
@@ -91,7 +138,7 @@ class OutboxTest {
                 "CNY", ZoneOffset.UTC);
         try (TestDb db = TestDb.create(kind, tmp); StateStore store = StateStore.open(db.config())) {
             for (int instance = 0; instance < 2; instance++) {
-                Announcer announcer = new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, DAY1);
+                Announcer announcer = new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, Fixtures::render, Integer.MAX_VALUE, DAY1);
                 List<Boolean> queued = store.inTransaction("announce", c -> List.of(
                         announcer.queue(c, "k-budget", "ops", budget), announcer.queue(c, "k-forecast", "ops", forecast)));
                 assertThat(queued).as("instance %d", instance).containsOnly(instance == 0);

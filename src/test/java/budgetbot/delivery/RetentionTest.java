@@ -97,7 +97,7 @@ class RetentionTest {
 
     private static int apply(StateStore store, Instant now) {
         return store.apply(Fixtures.rule(Optional.empty(), "ops"), List.of(budget(DAY1, "0.8")), now,
-                new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, now), "CNY", ZoneId.of("UTC"), false).size();
+                new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, Fixtures::render, Integer.MAX_VALUE, now), "CNY", ZoneId.of("UTC"), false).size();
     }
 
     private static int count(StateStore store, String table) {

@@ -44,7 +44,7 @@ class AlertStateTest {
 
     private static List<Announcement> apply(StateStore store, RuleConfig rule, Instant now, Finding... findings) {
         return store.apply(rule, List.of(findings), now,
-                new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, now), "CNY", ZONE, false);
+                new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, Fixtures::render, Integer.MAX_VALUE, now), "CNY", ZONE, false);
     }
 
     private static List<AlertStatus> statuses(List<Announcement> announced) {

@@ -36,7 +36,7 @@ class SilenceTest {
     Path tmp;
 
     private static List<Announcement> apply(StateStore store, Instant now, Finding... findings) {
-        return store.apply(RULE, List.of(findings), now, new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, now), "CNY",
+        return store.apply(RULE, List.of(findings), now, new Outbox(store).announcer(Fixtures::render, Fixtures::messageKey, Fixtures::render, Integer.MAX_VALUE, now), "CNY",
                 ZONE, false);
     }
 
