@@ -4,6 +4,7 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
 import budgetbot.observe.Scopes;
 import budgetbot.render.AlertFormatter;
+import budgetbot.render.KeyLabels;
 import budgetbot.render.Outgoing;
 import budgetbot.render.Amounts;
 import budgetbot.render.NoticeFormatter;
@@ -145,11 +146,13 @@ public final class Checker {
             }
             List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
+            KeyLabels labels = KeyLabels.of(app.discovery().names(), cfg.keyNames());
             List<Announcement> announced = app.store().apply(scope, findings, at,
-                    app.outbox().announcer(AlertFormatter::format, AlertFormatter::messageKey,
-                            AlertFormatter::burst, scope.summarizeAbove(), at), cfg.prices().currency(), zone, dryRun);
+                    app.outbox().announcer(events -> AlertFormatter.format(events, labels), AlertFormatter::messageKey,
+                            events -> AlertFormatter.burst(events, labels), scope.summarizeAbove(), at),
+                    cfg.prices().currency(), zone, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced,
-                    Outgoing.of(announced, scope.summarizeAbove()), notices, Optional.empty());
+                    Outgoing.of(announced, scope.summarizeAbove(), labels), notices, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {

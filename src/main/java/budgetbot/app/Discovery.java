@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -150,6 +152,16 @@ public final class Discovery {
      */
     public BotConfig resolved(Instant at) {
         return config.withRules(config.rules().stream().map(r -> coverage(r, at).rule()).toList());
+    }
+
+    /** Each listed key's name in UCloud, by id; empty before the first listing. Lists nothing itself. */
+    public Map<String, String> names() {
+        loadRemembered();
+        synchronized (this) {
+            Map<String, String> names = new LinkedHashMap<>();
+            keys.ifPresent(list -> list.forEach(k -> names.putIfAbsent(k.id(), k.name())));
+            return names;
+        }
     }
 
     /**

@@ -12,16 +12,25 @@ import java.util.Optional;
 /**
  * The whole, validated rules.yml, with defaults filled in and environment variables expanded.
  *
- * @param server the HTTP endpoint of {@code run}; empty when {@code server:} is absent (no server)
+ * @param server   the HTTP endpoint of {@code run}; empty when {@code server:} is absent (no server)
+ * @param keyNames what messages call a key beside its id, over the name UCloud lists ({@code keyNames:})
  */
 public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud, StateConfig state, Prices prices,
                         Map<String, ChannelConfig> channels, List<RuleConfig> rules, List<DigestConfig> digests,
-                        Optional<ServerConfig> server) {
+                        Optional<ServerConfig> server, Map<String, String> keyNames) {
     public BotConfig {
         channels = Map.copyOf(channels);
         rules = List.copyOf(rules);
         digests = List.copyOf(digests);
         Objects.requireNonNull(server, "server");
+        keyNames = Map.copyOf(keyNames);
+    }
+
+    /** A configuration without {@code keyNames:}. */
+    public BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud, StateConfig state, Prices prices,
+                     Map<String, ChannelConfig> channels, List<RuleConfig> rules, List<DigestConfig> digests,
+                     Optional<ServerConfig> server) {
+        this(file, calendar, ucloud, state, prices, channels, rules, digests, server, Map.of());
     }
 
     public Optional<RuleConfig> rule(String name) {
@@ -30,7 +39,7 @@ public record BotConfig(Path file, PeriodCalendar calendar, UCloudConfig ucloud,
 
     /** This configuration with other rules, e.g. with their {@code *} resolved against UCloud. */
     public BotConfig withRules(List<RuleConfig> rules) {
-        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server, keyNames);
     }
 
     /** Where people reach the status page, for links in chat messages; empty without {@code server.publicUrl}. */

@@ -93,7 +93,7 @@ public final class ConfigLoader {
 
     private static BotConfig read(Path file, Node root, Values values) {
         Section top = Section.of(root, "", values).only("timezone", "weekStart", "monthStartDay", "ucloud", "state",
-                "prices", "channels", "rules", "digests", "server", "quietDates");
+                "prices", "channels", "rules", "digests", "server", "quietDates", "keyNames");
         PeriodCalendar calendar = new PeriodCalendar(
                 top.optional("timezone", DEFAULT_ZONE, values.zone()),
                 top.optional("weekStart", DayOfWeek.MONDAY, values.oneOf(names(DayOfWeek.values(),
@@ -118,7 +118,14 @@ public final class ConfigLoader {
         }
         Optional<ServerConfig> server = top.has("server")
                 ? Optional.of(server(top.section("server", false, "listen", "users", "tls", "publicUrl"), values)) : Optional.empty();
-        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server);
+        Map<String, String> keyNames = new LinkedHashMap<>();
+        for (Node.Entry e : top.entries("keyNames", "a mapping of key id to the name messages show beside it")) {
+            String name = values.nonEmptyString().read(e.value(), FieldPath.field(top.path("keyNames"), e.key()));
+            if (name != null) {
+                keyNames.put(e.key(), name);
+            }
+        }
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server, keyNames);
     }
 
     private static UCloudConfig ucloud(Path file, Section s, Values values) {

@@ -82,6 +82,11 @@ public final class AlertFormatter {
      * @throws IllegalArgumentException when {@code events} is empty or mixes rules or groups
      */
     public static Message format(List<AlertEvent> events) {
+        return format(events, KeyLabels.NONE);
+    }
+
+    /** As {@link #format(List)}, naming keys with {@code labels}. */
+    public static Message format(List<AlertEvent> events, KeyLabels labels) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("no alert events to format");
         }
@@ -92,14 +97,15 @@ public final class AlertFormatter {
                         + first.group() + " and " + e.finding().rule() + "/" + e.finding().group());
             }
         }
-        List<Part> parts = parts(events);
-        String name = first.rule() + ("all".equals(first.group()) ? "" : " (" + first.group() + ")");
+        List<Part> parts = parts(events, labels);
+        String name = first.rule() + ("all".equals(first.group()) ? "" : " (" + labels.group(first.group()) + ")");
         AlertStatus lead = parts.get(0).status();
         String headline = (lead == AlertStatus.FIRING ? "" : lead.name() + " ") + name + ": "
                 + parts.stream().map(Part::title).collect(Collectors.joining("; "));
-        String footer = "Rule " + first.rule() + ", group " + first.group() + ": "
+        String footer = "Rule " + first.rule() + ", group " + labels.group(first.group()) + ": "
                 + parts.stream().map(Part::name).collect(Collectors.joining(", "))
-                + "; keys: " + names(first.keys()) + "; models: " + names(first.models());
+                + "; keys: " + names(first.keys().stream().map(labels::key).toList()) + "; models: "
+                + names(first.models());
         Alert a = new Alert(headline, parts, footer,
                 events.stream().allMatch(e -> e.status() == AlertStatus.RESOLVED),
                 events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED));
@@ -121,6 +127,11 @@ public final class AlertFormatter {
      * @throws IllegalArgumentException when {@code events} is empty or mixes rules
      */
     public static Message burst(List<AlertEvent> events) {
+        return burst(events, KeyLabels.NONE);
+    }
+
+    /** As {@link #burst(List)}, naming keys with {@code labels}. */
+    public static Message burst(List<AlertEvent> events, KeyLabels labels) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("no alert events to format");
         }
@@ -135,8 +146,8 @@ public final class AlertFormatter {
         }
         List<Part> groups = new ArrayList<>();
         byGroup.forEach((group, same) -> {
-            List<Part> conditions = parts(same);
-            groups.add(new Part(group, conditions.stream().map(Part::title).collect(Collectors.joining("; ")),
+            List<Part> conditions = parts(same, labels);
+            groups.add(new Part(labels.group(group), conditions.stream().map(Part::title).collect(Collectors.joining("; ")),
                     conditions.get(0).status(), conditions.stream().map(c -> new Fact(capitalized(c.name()),
                     numbers(c))).toList(), List.of(), same));
         });
@@ -148,7 +159,7 @@ public final class AlertFormatter {
                 : first.rule() + ": " + groups.size() + " groups, worst " + worst.name() + ": " + worst.title()
                 + (resolved > 0 ? "; " + resolved + " back to normal" : "");
         String footer = "Rule " + first.rule() + ", " + groups.size() + " groups; keys: "
-                + names(events.stream().flatMap(e -> e.finding().keys().stream()).distinct().toList())
+                + names(events.stream().flatMap(e -> e.finding().keys().stream()).distinct().map(labels::key).toList())
                 + "; models: " + names(events.stream().flatMap(e -> e.finding().models().stream()).distinct().toList());
         Alert a = new Alert(headline, groups, footer, resolved == groups.size(),
                 events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED), true);
@@ -248,7 +259,7 @@ public final class AlertFormatter {
     }
 
     /** Budget events (threshold and forecast) of the same budget share a part; each growth check has its own. */
-    private static List<Part> parts(List<AlertEvent> events) {
+    private static List<Part> parts(List<AlertEvent> events, KeyLabels labels) {
         Map<List<Object>, List<AlertEvent>> byCondition = new LinkedHashMap<>();
         for (AlertEvent e : events) {
             Finding f = e.finding();
@@ -260,8 +271,8 @@ public final class AlertFormatter {
         List<List<String>> listed = new ArrayList<>();
         for (List<AlertEvent> same : byCondition.values()) {
             Kind kind = same.get(0).finding().kind();
-            Part p = kind == Kind.GROWTH ? growth(same.get(0)) : kind == Kind.ANOMALY ? anomaly(same.get(0))
-                    : budget(same);
+            Part p = kind == Kind.GROWTH ? growth(same.get(0), labels)
+                    : kind == Kind.ANOMALY ? anomaly(same.get(0), labels) : budget(same, labels);
             // a budget and a growth check of the same metric and period have the same contributors: list them once
             boolean repeated = listed.contains(p.contributors());
             listed.add(p.contributors());
@@ -270,7 +281,7 @@ public final class AlertFormatter {
         return parts;
     }
 
-    private static Part budget(List<AlertEvent> events) {
+    private static Part budget(List<AlertEvent> events, KeyLabels labels) {
         Optional<AlertEvent> threshold = events.stream().filter(e -> e.finding().kind() == Kind.BUDGET).findFirst();
         Optional<AlertEvent> forecast = events.stream().filter(e -> e.finding().kind() == Kind.FORECAST).findFirst();
         AlertEvent lead = threshold.orElseGet(forecast::orElseThrow);
@@ -303,10 +314,10 @@ public final class AlertFormatter {
         facts.add(new Fact("Status", events.size() == 1 ? status(lead)
                 : events.stream().map(e -> (e.finding().kind() == Kind.FORECAST ? "forecast " : "threshold ")
                 + status(e)).collect(Collectors.joining(", "))));
-        return new Part(name, title, lead.status(), facts, contributors(lead), events);
+        return new Part(name, title, lead.status(), facts, contributors(lead, labels), events);
     }
 
-    private static Part growth(AlertEvent e) {
+    private static Part growth(AlertEvent e, KeyLabels labels) {
         Finding f = e.finding();
         String title = e.status() == AlertStatus.RESOLVED
                 ? f.period().adjective() + " " + Amounts.noun(f.metric()) + " growth back to normal"
@@ -320,12 +331,12 @@ public final class AlertFormatter {
                 .orElse(amount(e, f.used()) + " now vs none") + " in the same span of the previous period")));
         facts.add(new Fact("Period", period(e)));
         facts.add(new Fact("Status", status(e)));
-        return new Part(condition(f), title, e.status(), facts, contributors(e), List.of(e));
+        return new Part(condition(f), title, e.status(), facts, contributors(e, labels), List.of(e));
     }
 
-    private static Part anomaly(AlertEvent e) {
+    private static Part anomaly(AlertEvent e, KeyLabels labels) {
         return new Part(condition(e.finding()), AnomalyWords.title(e), e.status(), AnomalyWords.facts(e),
-                contributors(e), List.of(e));
+                contributors(e, labels), List.of(e));
     }
 
     /** The share of the limit used, rounded down so that 99.6% never reads as the limit; empty without a limit. */
@@ -366,10 +377,10 @@ public final class AlertFormatter {
                 .orElse(amount(e, f.used()) + " so far");
     }
 
-    private static List<String> contributors(AlertEvent e) {
+    private static List<String> contributors(AlertEvent e, KeyLabels labels) {
         List<String> lines = new ArrayList<>();
         for (Contributor c : e.finding().contributors()) {
-            lines.add(c.series().keyId() + " × " + c.series().model() + ": " + amount(e, c.value())
+            lines.add(labels.key(c.series().keyId()) + " × " + c.series().model() + ": " + amount(e, c.value())
                     + (c.share() == null ? "" : " (" + Amounts.percent(c.share(), 0, RoundingMode.HALF_UP) + ")"));
         }
         return lines;

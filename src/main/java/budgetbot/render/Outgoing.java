@@ -14,17 +14,18 @@ import java.util.Objects;
  * One alert message to one channel: the events of one evaluation that share a message key, as the outbox merges
  * them, or a burst of more groups than the rule's {@code summarizeAbove} as one message.
  */
-public record Outgoing(String channel, List<AlertEvent> events, boolean burst) {
+public record Outgoing(String channel, List<AlertEvent> events, boolean burst, KeyLabels labels) {
     public Outgoing {
         Objects.requireNonNull(channel, "channel");
         events = List.copyOf(events);
+        Objects.requireNonNull(labels, "labels");
     }
 
     /**
      * The messages of one evaluation's announcements, in the order their first events were announced: what
      * {@code delivery.Outbox}'s announcer queues for them.
      */
-    public static List<Outgoing> of(List<Announcement> announced, int summarizeAbove) {
+    public static List<Outgoing> of(List<Announcement> announced, int summarizeAbove, KeyLabels labels) {
         Map<String, Map<List<String>, List<AlertEvent>>> byChannel = new LinkedHashMap<>();
         for (Announcement a : announced) {
             byChannel.computeIfAbsent(a.channel(), c -> new LinkedHashMap<>())
@@ -34,15 +35,15 @@ public record Outgoing(String channel, List<AlertEvent> events, boolean burst) {
         byChannel.forEach((channel, messages) -> {
             if (messages.size() > summarizeAbove) {
                 out.add(new Outgoing(channel, announced.stream().filter(a -> a.channel().equals(channel))
-                        .map(Announcement::event).toList(), true));
+                        .map(Announcement::event).toList(), true, labels));
             } else {
-                messages.values().forEach(events -> out.add(new Outgoing(channel, events, false)));
+                messages.values().forEach(events -> out.add(new Outgoing(channel, events, false, labels)));
             }
         });
         return out;
     }
 
     public Message message() {
-        return burst ? AlertFormatter.burst(events) : AlertFormatter.format(events);
+        return burst ? AlertFormatter.burst(events, labels) : AlertFormatter.format(events, labels);
     }
 }

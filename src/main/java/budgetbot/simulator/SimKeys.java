@@ -73,4 +73,12 @@ public final class SimKeys {
         new SplittableRandom(seed ^ id.hashCode()).nextBytes(bytes);
         return "sk-sim-" + HexFormat.of().formatHex(bytes);
     }
+
+    private static final List<String> TEAMS = List.of("客服组", "search", "数据平台", "marketing", "研发一部",
+            "batch-jobs", "翻译服务", "support-bot");
+
+    /** The name a key is listed with: a team, as people name keys (half of them in Chinese), the same every run. */
+    static String name(String id) {
+        return TEAMS.get(Math.floorMod(id.hashCode(), TEAMS.size()));
+    }
 }

@@ -366,7 +366,7 @@ public final class Simulator implements AutoCloseable {
         List<Map<String, Object>> page = all.stream().skip(offset).limit(limit).map(k -> {
             Map<String, Object> key = new LinkedHashMap<>();
             key.put("KeyId", k.id());
-            key.put("Name", "simulated " + k.id());
+            key.put("Name", SimKeys.name(k.id()));
             key.put("Key", keys.secret(k.id()));
             key.put("Status", k.status());
             key.put("CreateTime", opts.clock().instant().getEpochSecond());

@@ -48,6 +48,7 @@ class BurstCheckTest {
                     ucloud: { baseUrl: "%s", publicKey: "%s", privateKey: "%s" }
                     state: { url: "jdbc:h2:file:%s" }
                     channels: { ops: { type: console }, mail: { type: console } }
+                    keyNames: { %s: 财务组 }
                     rules:
                       - name: own-limits
                         keys: [%s]
@@ -63,7 +64,7 @@ class BurstCheckTest {
                         budgets: [{ metric: tokens, limit: 1, thresholds: [100%%] }]
                         notify: [ops, mail]
                     """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(),
-                    dir.resolve("state").resolve("db").toAbsolutePath(), keys, MODEL, KEYS.get(0), today[0] / 2,
+                    dir.resolve("state").resolve("db").toAbsolutePath(), KEYS.get(1), keys, MODEL, KEYS.get(0), today[0] / 2,
                     KEYS.get(1), today[1] * 100, today[2] * 100, keys, MODEL);
             BotConfig cfg = ConfigLoader.load(Files.writeString(dir.resolve("rules.yml"), yaml), Map.of());
             List<String> sent = new CopyOnWriteArrayList<>();
@@ -74,9 +75,11 @@ class BurstCheckTest {
             };
             Notifier mail = m -> sent.add("mail: " + m.subject());
             UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
+            String firstName;
             try (App app = App.open(cfg, ucloud, ucloud, Map.of("ops", ops, "mail", mail),
                     Clock.fixed(AT, ZoneOffset.UTC))) {
                 List<Checker.Outcome> outcomes = new Checker(app).check(AT, Optional.empty(), false);
+                firstName = app.discovery().names().get(KEYS.get(0));
                 app.dispatcher().drainAll();
 
                 assertThat(outcomes.get(0).findings()).filteredOn(f -> f.active()).singleElement()
@@ -86,7 +89,9 @@ class BurstCheckTest {
                         + "), 2 notifications");
             }
             assertThat(sent).hasSize(3);
-            assertThat(sent.get(0)).startsWith("ops: [budgetbot] own-limits (" + KEYS.get(0) + "): ");
+            assertThat(firstName).as("UCloud lists a name").isNotBlank().isNotEqualTo(KEYS.get(0));
+            assertThat(sent.get(0)).as("the key's UCloud name beside its id")
+                    .startsWith("ops: [budgetbot] own-limits (" + firstName + " (" + KEYS.get(0) + ")): ");
             assertThat(sent.subList(1, 3)).containsExactlyInAnyOrder(
                     "ops: " + toOps.get(1).subject(), "mail: " + toOps.get(1).subject());
             Message burst = toOps.get(1);
@@ -94,8 +99,9 @@ class BurstCheckTest {
             List<String> worstFirst = java.util.stream.IntStream.range(0, KEYS.size()).boxed()
                     .sorted((a, b) -> Long.compare(today[b], today[a])).map(KEYS::get).toList();
             assertThat(burst.text()).as("every key, the most used first")
-                    .containsSubsequence(worstFirst.stream().map(k -> "\n" + k + "\n").toList());
+                    .containsSubsequence(worstFirst.stream().map(k -> " (" + k + ")\n").toList());
             assertThat(burst.brief().alerts()).hasSize(15);
+            assertThat(burst.text()).as("keyNames: over UCloud's name").contains("\n财务组 (" + KEYS.get(1) + ")\n");
         }
     }
 }
