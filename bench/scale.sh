@@ -8,7 +8,7 @@
 #
 # Prints a markdown table on stdout (progress on stderr) and appends it, with the machine, to bench/RESULTS.md.
 # Knobs (environment):
-#   BENCH_JAVA_OPTS=""          JVM options of the measured budgetbot runs, e.g. "-Xmx512m"
+#   BENCH_JAVA_OPTS="-Xmx512m"  JVM options of the measured budgetbot runs (default: the documented heap bound)
 #   BENCH_10K_BUDGET=300        default mode: run N = 10,000 only if the N = 1,000 rows predict it takes <= this (s)
 #   BENCH_SIM_CALLS=60000       calls of the simulator-speed row (64 connections)
 #   BENCH_TIMEOUT               seconds the whole run may take (default 900, --full 2400, --quick 300)
@@ -36,7 +36,7 @@ fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=$ROOT/target/budgetbot.jar
-JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
 STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-900}
 BUDGET_10K=${BENCH_10K_BUDGET:-300}
 RESULTS_FILE=${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}

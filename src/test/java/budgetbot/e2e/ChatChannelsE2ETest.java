@@ -95,7 +95,7 @@ class ChatChannelsE2ETest {
         assertThat(delivered(Kind.FEISHU)).singleElement().satisfies(card -> {
             assertThat(card.at("/card/header/title/content").asText()).startsWith(firing);
             assertThat(card.at("/card/header/template").asText()).isEqualTo("orange");
-            assertThat(card.toString()).contains(KEY + " × ", "https://budgetbot.example.com/");
+            assertThat(card.toString()).contains("(" + KEY + ") × ", "https://budgetbot.example.com/");
         });
         assertThat(delivered(Kind.DINGTALK)).singleElement().satisfies(md -> assertThat(md.at("/markdown/title")
                 .asText()).startsWith(firing));

@@ -189,8 +189,10 @@ class NeverBlindTest {
 
     /** The keys named in the subjects of the alerts sent so far ("spend (key): ..."). */
     private static List<String> alertedGroups(Recorder ops) {
-        // the group is the first parenthesis of the subject: "[budgetbot] spend (KEY): 97% of ... (crossed 80%)"
-        return ops.sent("alert").stream().map(m -> m.subject().replaceAll("^[^(]*\\(([^)]*)\\).*$", "$1")).toList();
+        // the group is the first parenthesis of the subject, the key's id in the name's parenthesis:
+        // "[budgetbot] spend (客服组 (KEY)): 97% of ... (crossed 80%)"
+        return ops.sent("alert").stream().map(m -> m.subject().replaceAll("^[^(]*\\((?:[^()]*\\()?([^()]*)\\).*$", "$1"))
+                .toList();
     }
 
     private static int freePort() throws IOException {
