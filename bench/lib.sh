@@ -26,3 +26,28 @@ start_simulator() {
     PRIVATE_KEY=$(awk '$1 == "privateKey:" {print $2}' "$dir/simulator.out")
     [[ $BASE == http://127.0.0.1:* ]] || die "unexpected simulator address '$BASE'"
 }
+
+# build_jar_if_stale ROOT: builds JAR (offline) when it is missing or a source is newer, so a benchmark measures the
+# code as it is
+build_jar_if_stale() {
+    local root=$1
+    if [[ ! -f $JAR || -n $(find "$root/src/main" "$root/pom.xml" -newer "$JAR" -print -quit) ]]; then
+        printf 'building %s\n' "$JAR" >&2
+        (cd "$root" && mvn -B -q -o -DskipTests package >&2) || die "build failed"
+    fi
+}
+
+# await_line FILE PATTERN PID: prints the first line of FILE matching PATTERN, waiting up to 90 s for it while PID
+# runs
+await_line() {
+    local file=$1 pattern=$2 pid=$3
+    for _ in $(seq 900); do
+        if grep -m1 -E "$pattern" "$file" 2>/dev/null; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || die "process $pid ended; see $file"
+        sleep 0.1
+    done
+    die "no '$pattern' in $file after 90 s"
+}
+
+# json_field NAME: the field NAME of the JSON object on stdin
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }

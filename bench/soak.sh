@@ -41,22 +41,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 
-# the jar of the code as it is: rebuilt when a source is newer
-if [[ ! -f $JAR || -n $(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit) ]]; then
-    say "building $JAR"
-    (cd "$ROOT" && mvn -B -q -o -DskipTests package >&2) || die "build failed"
-fi
+build_jar_if_stale "$ROOT"
 
-# a line of FILE matching PATTERN, waiting up to 60 s for it while PID runs
-await_line() {
-    local file=$1 pattern=$2 pid=$3
-    for _ in $(seq 600); do
-        if grep -m1 -E "$pattern" "$file" 2>/dev/null; then return 0; fi
-        kill -0 "$pid" 2>/dev/null || die "process $pid ended; see $file"
-        sleep 0.1
-    done
-    die "no '$pattern' in $file after 60 s"
-}
 
 # ---------------------------------------------------------------- the simulator and Slack
 models_csv=$(IFS=,; echo "${MODELS[*]}")
@@ -94,7 +80,6 @@ rules:
 YAML
 
 # ---------------------------------------------------------------- measuring helpers
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 # heap used after a full GC (KiB, from jstat) and live threads of PID
 sample() {
     local pid=$1
