@@ -162,7 +162,7 @@ public final class Evaluator {
                 .setScale(RATIO_SCALE, RoundingMode.HALF_UP));
         return new Finding(rule.name(), Kind.ANOMALY, condition, group, metric, PeriodUnit.HOUR, r.episode(), active,
                 BigDecimal.valueOf(Math.min(score.hours(), 2)), score.value(), Optional.empty(),
-                Optional.of(score.expected()), increase, Optional.empty(), contributors(series, r.lastHour()),
+                Optional.of(score.expected()), increase, Optional.empty(), contributors(series, r.hour()),
                 keys(series), models(series), Optional.of(score));
     }
 

