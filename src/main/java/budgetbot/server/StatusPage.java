@@ -9,6 +9,7 @@ import budgetbot.observe.FetchHealth;
 import budgetbot.observe.LastEvaluations;
 import budgetbot.observe.Telemetry;
 import budgetbot.render.Amounts;
+import budgetbot.render.KeyLabels;
 import budgetbot.render.AnomalyWords;
 import budgetbot.render.Html;
 import budgetbot.rules.Finding;
@@ -64,6 +65,7 @@ final class StatusPage {
     private final Instant now;
     private final ZoneId zone;
     private final String currency;
+    private final KeyLabels labels;
     private final StringBuilder h = new StringBuilder(16_384);
 
     private StatusPage(App app, Health.Report health) {
@@ -72,6 +74,7 @@ final class StatusPage {
         this.now = health.at();
         this.zone = app.config().calendar().zone();
         this.currency = app.config().prices().currency();
+        this.labels = KeyLabels.of(app.discovery().names(), app.config().keyNames());
     }
 
     static String render(App app, Health.Report health) {
@@ -159,7 +162,7 @@ final class StatusPage {
         h.append("<div class=\"budget\" data-group=\"").append(e(f.group())).append("\" data-ratio=\"")
                 .append(ratio.setScale(4, RoundingMode.HALF_UP).toPlainString()).append("\">")
                 .append("<div class=\"label\"><span>").append(e(Amounts.unit(f.metric()))).append(" per ")
-                .append(f.period().yamlName()).append(" · <b>").append(e(f.group())).append("</b></span>")
+                .append(f.period().yamlName()).append(" · <b>").append(e(labels.group(f.group()))).append("</b></span>")
                 .append("<span class=\"pct\">").append(Amounts.percent(ratio, 0, RoundingMode.DOWN)).append("</span></div>")
                 .append("<div class=\"bar\" role=\"img\" aria-label=\"").append(Amounts.percent(ratio, 0, RoundingMode.DOWN))
                 .append(" of the limit\"><div class=\"fill").append(tone).append("\" style=\"width:")
@@ -185,7 +188,7 @@ final class StatusPage {
                     .orElse(List.of())) {
                 if (f.active()) {
                     boolean silenced = silences.stream().anyMatch(s -> s.mutes(f.rule(), f.group(), now));
-                    rows.append("<tr><td>").append(e(f.rule())).append("</td><td>").append(e(f.group()))
+                    rows.append("<tr><td>").append(e(f.rule())).append("</td><td>").append(e(labels.group(f.group())))
                             .append("</td><td>").append(e(what(f))).append("</td><td>").append(e(level(f)))
                             .append("</td><td>").append(silenced ? "silenced" : "announced").append("</td></tr>");
                 }

@@ -116,6 +116,8 @@ class OpsServerTest {
         ops.cycle();
         HttpResponse<String> scrape = ops.get("/metrics");
         PrometheusText after = PrometheusText.parse(scrape.body());
+        assertThat(ops.get("/").body()).as("the status page names the key as UCloud lists it, beside its id")
+                .containsPattern("<b>[^<(]+ \\(" + Ops.PROD + "\\)</b>");
 
         assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("text/plain; version=0.0.4"));
