@@ -120,12 +120,20 @@ public final class JsonPost implements AutoCloseable {
      */
     public DeliveryException httpFailure(String platform, Answer a) {
         boolean retry = a.status() == 408 || a.status() == 429 || a.status() >= 500;
-        String body = shorten(a.body());
+        String body = quote(a.body());
         return failure(platform + " answered HTTP " + a.status() + (body.isEmpty() ? "" : ": " + body), retry,
                 retry ? a.retryAfter().flatMap(JsonPost::seconds) : Optional.empty());
     }
 
-    /** The platform's own words, short and on one line, for a failure's text. */
+    /**
+     * The platform's own words for a failure's text: without secrets (a server may quote the request back), then
+     * short and on one line, so that cutting never leaves part of a secret.
+     */
+    public String quote(String platformText) {
+        return shorten(scrub(platformText));
+    }
+
+    /** Text short and on one line. */
     public static String shorten(String s) {
         String oneLine = s.strip().replaceAll("\\s+", " ");
         return oneLine.length() <= DETAIL_MAX ? oneLine : oneLine.substring(0, DETAIL_MAX) + "…";

@@ -3,10 +3,17 @@ package budgetbot.notify;
 import budgetbot.config.ChannelConfig;
 import budgetbot.config.Secret;
 import budgetbot.config.SmtpConfig;
+import budgetbot.notify.dingtalk.DingTalkNotifier;
 import budgetbot.notify.email.EmailNotifier;
+import budgetbot.notify.feishu.FeishuNotifier;
+import budgetbot.notify.pagerduty.PagerDutyNotifier;
 import budgetbot.notify.slack.SlackBotNotifier;
 import budgetbot.notify.slack.SlackWebhookNotifier;
+import budgetbot.notify.webhook.WebhookNotifier;
+import budgetbot.notify.wecom.WeComNotifier;
+import budgetbot.state.AlertStatus;
 import budgetbot.testing.CapturedLogs;
+import budgetbot.testing.ChatMessages;
 import ch.qos.logback.classic.Level;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -28,6 +35,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -40,8 +48,11 @@ class SecretLeakTest {
     private static final String TOKEN = "test-bot-test-SECRET";
     private static final String HOOK_PATH = "/services/T0/B0/hook-SECRET-path";
     private static final String PASSWORD = "smtp-SECRET-password";
+    /** The token in a chat platform's URL, and a signing secret or routing key. */
+    private static final String CHAT_TOKEN = "chat-SECRET-token-4f1e";
+    private static final String SIGNING = "SEC-signing-SECRET-88";
     private static final Message MESSAGE = new Message("alert", "s", "t", "t", "<p>h</p>", "[]",
-            List.of(new Image("c", "c.png", new byte[]{1})));
+            List.of(new Image("c", "c.png", new byte[]{1})), ChatMessages.growth(AlertStatus.FIRING).brief());
 
     @RegisterExtension
     static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
@@ -93,7 +104,27 @@ class SecretLeakTest {
                         email(MAIL.getSmtp().getPort(), false)),
                 argumentSet("smtp, starttls required", PASSWORD, (Supplier<Notifier>) () ->
                         email(MAIL.getSmtp().getPort(), true)),
-                argumentSet("smtp, server down", PASSWORD, (Supplier<Notifier>) () -> email(closedPort, false)));
+                argumentSet("smtp, server down", PASSWORD, (Supplier<Notifier>) () -> email(closedPort, false)),
+                chat("feishu", "/open-apis/bot/v2/hook/" + CHAT_TOKEN, url -> FeishuNotifier.create(
+                        new ChannelConfig.Feishu("fs", url, Optional.of(new Secret(SIGNING))), Optional.empty(),
+                        Clock.systemUTC(), JsonPost.TIMEOUT)),
+                chat("dingtalk", "/robot/send?access_token=" + CHAT_TOKEN, url -> DingTalkNotifier.create(
+                        new ChannelConfig.DingTalk("dt", url, Optional.of(new Secret(SIGNING)), List.of(), false),
+                        Optional.empty(), Clock.systemUTC(), JsonPost.TIMEOUT)),
+                chat("wecom", "/cgi-bin/webhook/send?key=" + CHAT_TOKEN, url -> WeComNotifier.create(
+                        new ChannelConfig.WeCom("wc", url, List.of()), Optional.empty(), JsonPost.TIMEOUT)),
+                chat("webhook", "/hooks/" + CHAT_TOKEN, url -> WebhookNotifier.create(new ChannelConfig.Webhook("wh",
+                        url, Optional.of(new Secret(SIGNING))), Optional.empty(), Clock.systemUTC(), JsonPost.TIMEOUT)),
+                argumentSet("pagerduty, server quotes the routing key", SIGNING, (Supplier<Notifier>) () ->
+                        PagerDutyNotifier.create(new ChannelConfig.PagerDuty("pd", new Secret(SIGNING),
+                                SLACK.url("/v2/enqueue").uri()), Optional.empty(), JsonPost.TIMEOUT)));
+    }
+
+    /** A chat transport whose server quotes the request (with its token) back in a 404. */
+    private static org.junit.jupiter.params.provider.Arguments chat(String name, String path,
+                                                                    Function<Secret, Notifier> create) {
+        return argumentSet(name + ", server quotes the URL", CHAT_TOKEN, (Supplier<Notifier>) () ->
+                create.apply(new Secret(SLACK.url(path).toString())));
     }
 
     private static Notifier email(int port, boolean starttls) {

@@ -88,7 +88,7 @@ public final class DingTalkNotifier implements Notifier {
     }
 
     private DeliveryException failure(long code, String msg) {
-        String said = msg.isEmpty() ? "" : " \"" + JsonPost.shorten(msg) + "\"";
+        String said = msg.isEmpty() ? "" : " \"" + http.quote(msg) + "\"";
         if (code == TOO_FAST) {
             return http.failure("DingTalk says the robot sends too fast (130101)" + said + "; waiting a minute", true,
                     Optional.of(TOO_FAST_WAIT));

@@ -78,7 +78,7 @@ public final class FeishuNotifier implements Notifier {
 
     /** What Feishu's codes mean, in words that say what to fix. */
     private DeliveryException failure(long code, String msg) {
-        String said = msg.isEmpty() ? "" : " \"" + JsonPost.shorten(msg) + "\"";
+        String said = msg.isEmpty() ? "" : " \"" + http.quote(msg) + "\"";
         if (code == RATE_LIMITED) {
             return http.failure("Feishu is rate limiting this bot (" + code + ")" + said, true, Optional.empty());
         }

@@ -105,7 +105,7 @@ public final class PagerDutyNotifier implements Notifier {
             String said = answer.json().map(j -> j.path("message").asText("") + " " + j.path("errors").toString())
                     .orElse(answer.body());
             throw answer.status() == 400
-                    ? http.failure("PagerDuty rejected the event (HTTP 400): " + JsonPost.shorten(said)
+                    ? http.failure("PagerDuty rejected the event (HTTP 400): " + http.quote(said)
                     + "; check routingKey (the service's Events API v2 integration key)", false, Optional.empty())
                     : http.httpFailure("PagerDuty", answer);
         }

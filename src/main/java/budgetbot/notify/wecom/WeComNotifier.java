@@ -104,7 +104,7 @@ public final class WeComNotifier implements Notifier {
             return;
         }
         String said = a.json().map(j -> j.path("errmsg").asText("")).filter(m -> !m.isEmpty())
-                .map(m -> " \"" + JsonPost.shorten(m) + "\"").orElse("");
+                .map(m -> " \"" + http.quote(m) + "\"").orElse("");
         if (code == RATE_LIMITED || code == -1) {
             throw http.failure((code == RATE_LIMITED ? "WeCom is rate limiting this robot (45009)"
                     : "WeCom is busy (-1)") + said, true, Optional.of(RATE_LIMIT_WAIT).filter(w -> code == RATE_LIMITED));
