@@ -14,6 +14,7 @@ import okhttp3.ResponseBody;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -160,11 +161,15 @@ public final class JsonPost implements AutoCloseable {
     public static List<Secret> secrets(Secret url, Optional<Secret> signing) {
         List<Secret> out = new ArrayList<>(List.of(url));
         signing.ifPresent(out::add);
-        URI uri = URI.create(url.reveal());
-        for (String part : new String[]{uri.getRawPath(), uri.getRawQuery()}) {
-            if (part != null && part.length() >= MIN_TOKEN_PART) {
-                out.add(new Secret(part));
+        try {
+            URI uri = new URI(url.reveal());
+            for (String part : new String[]{uri.getRawPath(), uri.getRawQuery()}) {
+                if (part != null && part.length() >= MIN_TOKEN_PART) {
+                    out.add(new Secret(part));
+                }
             }
+        } catch (URISyntaxException e) {
+            // the loader accepts only valid URLs; and the exception would quote this one
         }
         return out;
     }

@@ -84,8 +84,9 @@ public final class WebhookNotifier implements Notifier {
         body.put("groupKey", "{}:{" + grouped.entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
                 .collect(Collectors.joining(", ")) + "}");
         body.put("truncatedAlerts", 0);
-        body.put("status", alerts.stream().allMatch(Brief.Alert::resolved) ? Brief.Alert.RESOLVED
-                : Brief.Alert.FIRING);
+        // a message queued before it had alerts has none, and is news rather than a resolution
+        body.put("status", !alerts.isEmpty() && alerts.stream().allMatch(Brief.Alert::resolved)
+                ? Brief.Alert.RESOLVED : Brief.Alert.FIRING);
         body.put("receiver", config.name());
         body.set("groupLabels", JsonPost.JSON.valueToTree(grouped));
         body.set("commonLabels", JsonPost.JSON.valueToTree(common));
