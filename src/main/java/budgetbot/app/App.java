@@ -96,7 +96,8 @@ public final class App implements AutoCloseable {
      */
     public static App open(BotConfig config, Clock clock, boolean readOnly) {
         UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
-        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), config.publicUrl(), clock, System.out), clock,
+        return open(config, ucloud, ucloud,
+                Notifiers.create(config.channels(), config.publicUrl(), clock, System.out), clock,
                 Telemetry.create(), readOnly);
     }
 
@@ -109,7 +110,8 @@ public final class App implements AutoCloseable {
     /** Talks to UCloud and the configured channels for real, reporting to {@code telemetry}, which outlives it. */
     public static App open(BotConfig config, Clock clock, Telemetry telemetry) {
         UCloudClient ucloud = UCloudClient.create(config.ucloud(), config.calendar().zone());
-        return open(config, ucloud, ucloud, Notifiers.create(config.channels(), config.publicUrl(), clock, System.out), clock, telemetry);
+        return open(config, ucloud, ucloud,
+                Notifiers.create(config.channels(), config.publicUrl(), clock, System.out), clock, telemetry);
     }
 
     /**

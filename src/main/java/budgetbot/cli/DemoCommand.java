@@ -70,7 +70,8 @@ final class DemoCommand implements Callable<Integer> {
             env.put(MONTHLY_LIMIT, "1");
             limits(ConfigLoader.load(file, env), sim, now, env);
             BotConfig cfg = ConfigLoader.load(file, env);
-            Map<String, Notifier> notifiers = new HashMap<>(Notifiers.create(cfg.channels(), cfg.publicUrl(), clock, System.out));
+            Map<String, Notifier> notifiers = new HashMap<>(Notifiers.create(cfg.channels(), cfg.publicUrl(), clock,
+                    System.out));
             Path mail = dir.resolve("mail");
             cfg.channels().values().stream().filter(c -> c instanceof ChannelConfig.Email)
                     .forEach(c -> notifiers.put(c.name(), emlFiles((ChannelConfig.Email) c, mail, clock)));

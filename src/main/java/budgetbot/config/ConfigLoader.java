@@ -117,7 +117,8 @@ public final class ConfigLoader {
             top.problem("rules", "nothing to watch: add a rule (or a digest)");
         }
         Optional<ServerConfig> server = top.has("server")
-                ? Optional.of(server(top.section("server", false, "listen", "users", "tls", "publicUrl"), values)) : Optional.empty();
+                ? Optional.of(server(top.section("server", false, "listen", "users", "tls", "publicUrl"), values))
+                : Optional.empty();
         Map<String, String> keyNames = new LinkedHashMap<>();
         for (Node.Entry e : top.entries("keyNames", "a mapping of key id to the name messages show beside it")) {
             String name = values.nonEmptyString().read(e.value(), FieldPath.field(top.path("keyNames"), e.key()));

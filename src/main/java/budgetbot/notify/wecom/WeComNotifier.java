@@ -30,6 +30,7 @@ public final class WeComNotifier implements Notifier {
     /** WeCom's limit on a markdown content, in bytes of UTF-8. */
     public static final int MAX_CONTENT_BYTES = 4096;
     private static final long RATE_LIMITED = 45009;
+    private static final long BUSY = -1;
     /** WeCom allows 20 messages a minute per robot; after 45009 the minute has to pass. */
     private static final Duration RATE_LIMIT_WAIT = Duration.ofMinutes(1);
     private static final int PER_MINUTE = 20;
@@ -105,9 +106,11 @@ public final class WeComNotifier implements Notifier {
         }
         String said = a.json().map(j -> j.path("errmsg").asText("")).filter(m -> !m.isEmpty())
                 .map(m -> " \"" + http.quote(m) + "\"").orElse("");
-        if (code == RATE_LIMITED || code == -1) {
-            throw http.failure((code == RATE_LIMITED ? "WeCom is rate limiting this robot (45009)"
-                    : "WeCom is busy (-1)") + said, true, Optional.of(RATE_LIMIT_WAIT).filter(w -> code == RATE_LIMITED));
+        if (code == RATE_LIMITED) {
+            throw http.failure("WeCom is rate limiting this robot (45009)" + said, true, Optional.of(RATE_LIMIT_WAIT));
+        }
+        if (code == BUSY) {
+            throw http.failure("WeCom is busy (-1)" + said, true, Optional.empty());
         }
         String what = switch ((int) code) {
             case 93000 -> "WeCom does not know this robot (93000): check webhookUrl and its key";
