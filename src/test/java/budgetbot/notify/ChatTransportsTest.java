@@ -45,7 +45,10 @@ class ChatTransportsTest {
     private static final String FEISHU_SECRET = "fs-Secret-9c1d";
     private static final String DINGTALK_SECRET = "SECd1e2f3a4b5c6d7e8f9";
     private static final String HOOK_SECRET = "hook-Secret-77aa";
+    /** What a platform may take before a send fails; the slow answer below takes longer. */
     private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private static final MockResponse SLOW = new MockResponse.Builder().code(200)
+            .headersDelay(2, java.util.concurrent.TimeUnit.SECONDS).build();
     private static final Optional<URI> STATUS = Optional.of(URI.create("https://budgetbot.example.com/"));
 
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -74,16 +77,21 @@ class ChatTransportsTest {
     }
 
     private Notifier notifier(Kind kind, FakePlatform p, Optional<String> secret) {
+        // a loaded machine may take seconds to answer: only the timeout test gives it less
+        return notifier(kind, p, secret, JsonPost.TIMEOUT);
+    }
+
+    private Notifier notifier(Kind kind, FakePlatform p, Optional<String> secret, Duration timeout) {
         Secret url = new Secret(p.url());
         Optional<Secret> s = secret.map(Secret::new);
         Notifier n = switch (kind) {
-            case FEISHU -> FeishuNotifier.create(new ChannelConfig.Feishu("飞书群", url, s), STATUS, CLOCK, TIMEOUT);
+            case FEISHU -> FeishuNotifier.create(new ChannelConfig.Feishu("飞书群", url, s), STATUS, CLOCK, timeout);
             case DINGTALK -> DingTalkNotifier.create(new ChannelConfig.DingTalk("钉钉群", url, s,
-                    List.of("13800000000"), false), STATUS, CLOCK, TIMEOUT);
-            case WECOM -> WeComNotifier.create(new ChannelConfig.WeCom("企业微信群", url, List.of()), STATUS, TIMEOUT);
-            case WEBHOOK -> WebhookNotifier.create(new ChannelConfig.Webhook("hook", url, s), STATUS, CLOCK, TIMEOUT);
+                    List.of("13800000000"), false), STATUS, CLOCK, timeout);
+            case WECOM -> WeComNotifier.create(new ChannelConfig.WeCom("企业微信群", url, List.of()), STATUS, timeout);
+            case WEBHOOK -> WebhookNotifier.create(new ChannelConfig.Webhook("hook", url, s), STATUS, CLOCK, timeout);
             case PAGERDUTY -> PagerDutyNotifier.create(new ChannelConfig.PagerDuty("oncall",
-                    new Secret(secret.orElse(FakePlatform.ROUTING_KEY)), URI.create(p.url())), STATUS, TIMEOUT);
+                    new Secret(secret.orElse(FakePlatform.ROUTING_KEY)), URI.create(p.url())), STATUS, timeout);
         };
         open.add(n);
         return n;
@@ -237,8 +245,6 @@ class ChatTransportsTest {
     }
 
     static Stream<Arguments> faults() {
-        MockResponse slow = new MockResponse.Builder().code(200).headersDelay(2, java.util.concurrent.TimeUnit.SECONDS)
-                .build();
         MockResponse unavailable = json(503, "{\"error\":\"upstream\"}");
         MockResponse tooMany = new MockResponse.Builder().code(429).addHeader("Retry-After", "7").build();
         return Stream.of(
@@ -248,28 +254,28 @@ class ChatTransportsTest {
                 argumentSet("feishu 19024 keyword", Kind.FEISHU, json(200, "{\"code\":19024,\"msg\":\"Key Words Not Found\"}"), false, null, "keyword (19024)"),
                 argumentSet("feishu 9499 bad request", Kind.FEISHU, json(200, "{\"code\":9499,\"msg\":\"Bad Request\"}"), false, null, "malformed (9499)"),
                 argumentSet("feishu 503", Kind.FEISHU, unavailable, true, null, "HTTP 503"),
-                argumentSet("feishu timeout", Kind.FEISHU, slow, true, null, "could not reach the Feishu bot"),
+                argumentSet("feishu timeout", Kind.FEISHU, SLOW, true, null, "could not reach the Feishu bot"),
                 argumentSet("dingtalk 130101 too fast", Kind.DINGTALK, json(200, "{\"errcode\":130101,\"errmsg\":\"send too fast\"}"), true, Duration.ofMinutes(1), "130101"),
                 argumentSet("dingtalk 310000 security", Kind.DINGTALK, json(200, "{\"errcode\":310000,\"errmsg\":\"sign not match\"}"), false, null, "security check (310000)"),
                 argumentSet("dingtalk 300001 token", Kind.DINGTALK, json(200, "{\"errcode\":300001,\"errmsg\":\"token is not exist\"}"), false, null, "300001"),
                 argumentSet("dingtalk 400102 blocked", Kind.DINGTALK, json(200, "{\"errcode\":400102,\"errmsg\":\"robot stopped\"}"), false, null, "400102"),
                 argumentSet("dingtalk 502", Kind.DINGTALK, json(502, ""), true, null, "HTTP 502"),
-                argumentSet("dingtalk timeout", Kind.DINGTALK, slow, true, null, "could not reach the DingTalk robot"),
+                argumentSet("dingtalk timeout", Kind.DINGTALK, SLOW, true, null, "could not reach the DingTalk robot"),
                 argumentSet("wecom 45009 rate limit", Kind.WECOM, json(200, "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}"), true, Duration.ofMinutes(1), "45009"),
                 argumentSet("wecom 93000 invalid webhook", Kind.WECOM, json(200, "{\"errcode\":93000,\"errmsg\":\"invalid webhook url\"}"), false, null, "93000"),
                 argumentSet("wecom 40058 too long", Kind.WECOM, json(200, "{\"errcode\":40058,\"errmsg\":\"content exceed max length\"}"), false, null, "too long (40058)"),
                 argumentSet("wecom 500", Kind.WECOM, json(500, ""), true, null, "HTTP 500"),
-                argumentSet("wecom timeout", Kind.WECOM, slow, true, null, "could not reach the WeCom robot"),
+                argumentSet("wecom timeout", Kind.WECOM, SLOW, true, null, "could not reach the WeCom robot"),
                 argumentSet("webhook 408", Kind.WEBHOOK, json(408, ""), true, null, "HTTP 408"),
                 argumentSet("webhook 429", Kind.WEBHOOK, tooMany, true, Duration.ofSeconds(7), "HTTP 429"),
                 argumentSet("webhook 503", Kind.WEBHOOK, unavailable, true, null, "HTTP 503"),
                 argumentSet("webhook 404", Kind.WEBHOOK, json(404, "{\"error\":\"no such hook\"}"), false, null, "HTTP 404"),
                 argumentSet("webhook 401", Kind.WEBHOOK, json(401, ""), false, null, "HTTP 401"),
-                argumentSet("webhook timeout", Kind.WEBHOOK, slow, true, null, "could not reach the webhook"),
+                argumentSet("webhook timeout", Kind.WEBHOOK, SLOW, true, null, "could not reach the webhook"),
                 argumentSet("pagerduty 429", Kind.PAGERDUTY, tooMany, true, Duration.ofSeconds(7), "HTTP 429"),
                 argumentSet("pagerduty 500", Kind.PAGERDUTY, json(500, ""), true, null, "HTTP 500"),
                 argumentSet("pagerduty 400", Kind.PAGERDUTY, json(400, "{\"status\":\"invalid event\",\"message\":\"Event object is invalid\",\"errors\":[\"Invalid routing key\"]}"), false, null, "Invalid routing key"),
-                argumentSet("pagerduty timeout", Kind.PAGERDUTY, slow, true, null, "could not reach the PagerDuty service"));
+                argumentSet("pagerduty timeout", Kind.PAGERDUTY, SLOW, true, null, "could not reach the PagerDuty service"));
     }
 
     @ParameterizedTest
@@ -280,7 +286,8 @@ class ChatTransportsTest {
         p.script(answer);
 
         DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                () -> notifier(kind, p).send(ChatMessages.growth(AlertStatus.FIRING)));
+                () -> notifier(kind, p, secret(kind), answer == SLOW ? TIMEOUT : JsonPost.TIMEOUT)
+                        .send(ChatMessages.growth(AlertStatus.FIRING)));
 
         assertThat(e).as("not delivered").isNotNull();
         assertThat(e.retryable()).isEqualTo(retryable);
