@@ -33,10 +33,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "backtest", mixinStandardHelpOptions = true,
-        description = {"Replay the rules over past usage: what check --at every --step from",
-                "--from to --to would have sent on a fresh state, by the same evaluation",
-                "and alert rules as check. Sends nothing and leaves the alert state alone;",
-                "reads and fills only the usage cache. Exit 1 when usage could not be fetched."})
+        description = {"Replay the rules over past usage: what check would have sent.",
+                "Checks as of every --step from --from to --to on a fresh state, by the same evaluation and alert rules "
+                        + "as check. Sends nothing and leaves the alert state alone; reads and fills only the usage "
+                        + "cache. Exit 1 when usage could not be fetched."})
 final class BacktestCommand implements Callable<Integer> {
     /** A replay this long is a typo (a step of 5s over a year), not a question. */
     static final int MAX_STEPS = 500_000;

@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 @Command(name = "hash-password", mixinStandardHelpOptions = true,
-        description = {"Read a password from standard input (not echoed on a terminal) and print its bcrypt hash,",
-                "for server.users in rules.yml: users: { admin: \"${BUDGETBOT_ADMIN_HASH}\" }."})
+        description = {"Read a password from standard input (not echoed on a terminal) and print its bcrypt hash.",
+                // $$ keeps picocli from reading ${...} as a variable of its own (it printed "null")
+                "It goes into server.users in rules.yml: users: { admin: \"$${BUDGETBOT_ADMIN_HASH}\" }."})
 final class HashPasswordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {

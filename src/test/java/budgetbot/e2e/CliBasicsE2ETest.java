@@ -33,6 +33,25 @@ class CliBasicsE2ETest {
         assertThat(run.out()).contains("Usage: budgetbot " + command);
     }
 
+    /** The top-level help lists a command by the first line of its description: a line cut mid-sentence reads so. */
+    @ParameterizedTest
+    @MethodSource("subcommands")
+    void everySummaryIsAWholeSentence(String command) {
+        String[] description = Main.commandLine().getSubcommands().get(command).getCommandSpec().usageMessage()
+                .description();
+
+        assertThat(description[0]).as("first line of %s's description", command).endsWith(".");
+    }
+
+    @Test
+    void backtestAndHashPasswordHelpIsWhole() {
+        assertThat(Cli.run("backtest", "--help").exits(0).out().replaceAll("\\s+", " "))
+                .contains("Replay the rules over past usage: what check would have sent.")
+                .contains("Exit 1 when usage could not be fetched.");
+        assertThat(Cli.run("hash-password", "--help").exits(0).out().replaceAll("\\s+", " "))
+                .contains("users: { admin: \"${BUDGETBOT_ADMIN_HASH}\" }.");
+    }
+
     @Test
     void theTopLevelHelpListsEverySubcommand() {
         Cli.Run run = Cli.run("--help").exits(0);
