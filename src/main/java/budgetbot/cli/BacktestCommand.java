@@ -47,12 +47,11 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "NAME", description = "only this rule")
     String rule;
 
-    @Option(names = "--from", required = true, paramLabel = "TIME", description = "the first check (ISO-8601, date, "
-            + "unix seconds)")
+    @Option(names = "--from", required = true, paramLabel = "TIME", description = "the first check: " + Times.FORMS)
     String from;
 
     @Option(names = "--to", required = true, paramLabel = "TIME", description = "the last check, if a step lands "
-            + "on it (at most now)")
+            + "on it (at most now), in a form --from takes")
     String to;
 
     @Option(names = "--step", paramLabel = "DURATION", defaultValue = "5m", description = "time between checks, "

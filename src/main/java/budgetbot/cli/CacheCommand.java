@@ -27,7 +27,7 @@ final class CacheCommand {
         String key;
 
         @Option(names = "--before", paramLabel = "TIME",
-                description = "only days that ended at or before this time (ISO-8601, date, unix seconds)")
+                description = "only days that ended at or before this time: " + Times.FORMS)
         String before;
 
         @Override

@@ -30,8 +30,8 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--at", paramLabel = "TIME", description = {"act as of this moment (ISO-8601, date, unix seconds; "
-            + "default now);", "before a rule's latest evaluation only with --dry-run"})
+    @Option(names = "--at", paramLabel = "TIME", description = {"act as of this moment (default now; "
+            + "before a rule's latest evaluation only with --dry-run): " + Times.FORMS})
     String at;
 
     @Option(names = "--rule", paramLabel = "NAME", description = "only this rule")

@@ -26,7 +26,8 @@ final class DigestCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "the digest's name in rules.yml")
     String name;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "act as of this moment (default now)")
+    @Option(names = "--at", paramLabel = "TIME", description = "act as of this moment (default now): "
+            + Times.FORMS)
     String at;
 
     @Option(names = "--dry-run", description = "show what would be sent; send nothing, write nothing")

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -20,16 +19,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "silence", mixinStandardHelpOptions = true,
         description = {"Mute a known incident: a silenced rule's alerts are recorded but not sent; when the silence "
                 + "ends, what still holds is sent then."},
         subcommands = {SilenceCommand.Add.class, SilenceCommand.ListSilences.class, SilenceCommand.Remove.class})
 final class SilenceCommand {
-    private static final Pattern FROM_NOW = Pattern.compile("\\+([0-9]+)([mhd])");
-
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Silence a rule, or one group of it.")
     static final class Add implements Callable<Integer> {
         @Mixin
@@ -44,7 +39,7 @@ final class SilenceCommand {
         String group;
 
         @Option(names = "--until", required = true, paramLabel = "TIME",
-                description = "when it ends: ISO-8601, a date, unix seconds, or from now: +30m, +4h, +2d")
+                description = "when it ends: " + Times.FORMS)
         String until;
 
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why: shown with the silence")
@@ -61,7 +56,7 @@ final class SilenceCommand {
             }
             Clock clock = Clock.systemUTC();
             Instant now = clock.instant();
-            Instant end = end(until, cfg.calendar().zone(), now);
+            Instant end = Times.parse(until, cfg.calendar().zone(), now);
             if (!end.isAfter(now)) {
                 throw new InputException("a silence must end in the future, not at " + end);
             }
@@ -128,20 +123,6 @@ final class SilenceCommand {
             System.out.println("removed silence #" + id);
             return 0;
         }
-    }
-
-    /** {@code +4h} from now, or a moment as every command reads one. */
-    static Instant end(String text, ZoneId zone, Instant now) {
-        Matcher m = FROM_NOW.matcher(text.trim());
-        if (!m.matches()) {
-            return Times.parse(text, zone, now);
-        }
-        long n = Long.parseLong(m.group(1));
-        return now.plus(switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        });
     }
 
     private static String describe(Silence s, ZoneId zone) {

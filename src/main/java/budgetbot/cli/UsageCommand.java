@@ -42,10 +42,11 @@ final class UsageCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model name, or \"*\" for every model the key may call")
     String model;
 
-    @Option(names = "--from", description = "start (default: today 00:00 in the config's timezone)")
+    @Option(names = "--from", paramLabel = "TIME", description = "start (default: today 00:00 in the config's "
+            + "timezone): " + Times.FORMS)
     String from;
 
-    @Option(names = "--to", description = "end (default: now)")
+    @Option(names = "--to", paramLabel = "TIME", description = "end (default: now), in a form --from takes")
     String to;
 
     @Option(names = "--by", defaultValue = "hour", description = "bucket: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")

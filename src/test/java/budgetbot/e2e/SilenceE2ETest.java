@@ -42,7 +42,7 @@ class SilenceE2ETest {
                 "--reason", "INC-42: batch rerun").exits(0);
         assertThat(added.out()).startsWith("silence #1: prod-daily (group all) until ")
                 .contains("+08:00: INC-42: batch rerun");
-        silence("add", "--rule", "prod-growth", "--until", "+1d", "--reason", "growth expected").exits(0);
+        silence("add", "--rule", "prod-growth", "--until", "+1 day", "--reason", "growth expected").exits(0);
 
         assertThat(silence("list").exits(0).out()).contains("#1  prod-daily (group all)",
                 "#2  prod-growth (every group)", "growth expected");
@@ -60,6 +60,8 @@ class SilenceE2ETest {
                 .exits(2).err()).contains("must end in the future");
         assertThat(silence("add", "--rule", "prod-daily", "--until", "+1h").exits(2).err())
                 .contains("Missing required option: '--reason=TEXT'");
+        assertThat(silence("add", "--rule", "prod-daily", "--until", "+1 fortnight", "--reason", "x").exits(2).err())
+                .contains("cannot read time '+1 fortnight'").contains("+4h").contains("'+1 day'");
         assertThat(silence("list").exits(0).out()).isEqualTo("no silences\n");
     }
 
