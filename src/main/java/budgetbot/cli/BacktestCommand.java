@@ -34,8 +34,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = {"Replay the rules over past usage: what check would have sent.",
-                "Checks as of every --step from --from to --to on a fresh state, by the same evaluation and alert rules "
-                        + "as check. Sends nothing and leaves the alert state alone; reads and fills only the usage "
+                "Checks as of every --step from --from to --to on a fresh state, by the same evaluation and alert "
+                        + "rules as check. Sends nothing and leaves the alert state alone; reads and fills only the usage "
                         + "cache. Exit 1 when usage could not be fetched."})
 final class BacktestCommand implements Callable<Integer> {
     /** A replay this long is a typo (a step of 5s over a year), not a question. */

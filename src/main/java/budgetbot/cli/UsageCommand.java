@@ -125,7 +125,7 @@ final class UsageCommand implements Callable<Integer> {
     }
 
     private void print(List<Usage> usages, boolean several, BotConfig cfg) throws Exception {
-        UsageTable.print(usages, several, cfg.calendar(), by == By.hour ? PeriodUnit.HOUR : PeriodUnit.DAY, format,
-                System.out);
+        UsageTable.print(usages, several, cfg.calendar(), by == By.hour ? PeriodUnit.HOUR : PeriodUnit.DAY,
+                cfg.prices(), format, System.out);
     }
 }

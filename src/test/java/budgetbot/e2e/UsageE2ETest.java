@@ -1,5 +1,7 @@
 package budgetbot.e2e;
 
+import budgetbot.config.ModelPrice;
+import budgetbot.rules.Metrics;
 import budgetbot.simulator.Fault;
 import budgetbot.simulator.Simulator;
 import budgetbot.time.Window;
@@ -14,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static budgetbot.e2e.Scenario.CHINA;
@@ -79,6 +84,18 @@ class UsageE2ETest {
         assertThat(run.out()).as("times to the second").doesNotContainPattern(":\\d\\d\\.\\d");
     }
 
+    @Test
+    void theTableShowsWhatTheUsageCostsAtTheConfiguredPrice() {
+        Cli.Run run = usage(config(), SPIKE_DAY, "day", "table").exits(0);
+
+        ModelPrice price = new ModelPrice(BigDecimal.valueOf(4), BigDecimal.valueOf(16), BigDecimal.ZERO);
+        BigDecimal cost = Metrics.cost(sim.expected(SERIES, SPIKE_DAY), price).setScale(2, RoundingMode.HALF_UP);
+        assertThat(cost).isGreaterThan(BigDecimal.ONE);
+        assertThat(run.out()).containsPattern("(?m)^day .* images +cost CNY$");
+        String total = run.out().lines().filter(l -> l.startsWith(TOTAL)).findFirst().orElseThrow();
+        assertThat(total).endsWith(" " + String.format(Locale.ROOT, "%,.2f", cost));
+    }
+
     /** Rows by the hour's instant (or {@link #TOTAL}), whatever the format. */
     private static Map<String, UsageTotals> parse(String format, String out) throws Exception {
         Map<String, UsageTotals> rows = new LinkedHashMap<>();
@@ -104,7 +121,8 @@ class UsageE2ETest {
             }
             case "table" -> {
                 DateTimeFormatter hour = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-                for (String line : out.lines().toList()) {
+                // for people: thousands separators, which CSV and JSON must not have
+                for (String line : out.replace(",", "").lines().toList()) {
                     String[] f = line.trim().split("\\s{2,}");
                     if (f[0].matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d")) {
                         rows.put(LocalDateTime.parse(f[0], hour).atZone(CHINA).toInstant().toString(),
