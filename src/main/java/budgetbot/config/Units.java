@@ -20,6 +20,8 @@ public final class Units {
     private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)\\s*([smhdw])");
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private static final Pattern SCIENTIFIC = Pattern.compile("[0-9]+(\\.[0-9]+)?[eE][+]?[0-9]{1,2}");
+    /** An amount written with its currency: {@code ¥500}, {@code 500元}, {@code 500 CNY}. */
+    private static final Pattern CURRENCY = Pattern.compile("(?i).*([¥￥$€£元円块]|CNY|RMB|USD|EUR|yuan).*");
 
     private Units() {
     }
@@ -29,8 +31,7 @@ public final class Units {
         String plain = text.strip().replace("_", "");
         Matcher m = QUANTITY.matcher(plain);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a number such as 20000000, 20M or 1.5k, got \"" + text + "\""
-                    + quantityHint(plain));
+            throw new IllegalArgumentException(notAQuantity(text) + quantityHint(plain));
         }
         BigDecimal factor = switch (m.group(2)) {
             case "" -> BigDecimal.ONE;
@@ -41,10 +42,16 @@ public final class Units {
                     "unknown suffix m in \"" + text + "\"; did you mean M (million)?");
             case "g" -> throw new IllegalArgumentException(
                     "unknown suffix g in \"" + text + "\"; did you mean G (billion)?");
-            default -> throw new IllegalArgumentException("unknown suffix " + m.group(2) + " in \"" + text
-                    + "\"; use k (thousand), M (million) or G (billion)");
+            default -> throw new IllegalArgumentException(CURRENCY.matcher(m.group(2)).matches()
+                    ? notAQuantity(text) + currencyHint(plain, "500")
+                    : "unknown suffix " + m.group(2) + " in \"" + text + "\"; use k (thousand), M (million) or G "
+                    + "(billion)");
         };
         return normalize(new BigDecimal(m.group(1)).multiply(factor));
+    }
+
+    private static String notAQuantity(String text) {
+        return "expected a number such as 20000000, 20M or 1.5k, got \"" + text + "\"";
     }
 
     /** What a number written another way usually meant: {@code 1e7}, {@code ¥500}, {@code 500元}. */
@@ -53,10 +60,13 @@ public final class Units {
             BigDecimal n = new BigDecimal(plain);
             return "; write " + plain + " as " + normalize(n).toPlainString() + ", or with a suffix such as 10M";
         }
-        if (plain.matches(".*[¥￥$€£元円].*")) {
-            return "; write the amount alone, e.g. 500: its currency is prices.currency";
-        }
-        return "";
+        return currencyHint(plain, "500");
+    }
+
+    /** For an amount written with its currency: the currency is said once, in {@code prices.currency}. */
+    static String currencyHint(String text, String example) {
+        return CURRENCY.matcher(text).matches()
+                ? "; write the amount alone, e.g. " + example + ": its currency is prices.currency" : "";
     }
 
     /** {@code 80%} as the fraction 0.8; a bare number is an error, since 0.8 could mean 80% or 0.8%. */

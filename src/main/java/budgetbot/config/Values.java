@@ -222,7 +222,8 @@ final class Values {
             try {
                 return Units.normalize(new BigDecimal(text.strip().replace("_", "")));
             } catch (NumberFormatException e) {
-                problems.at(node, path, "expected a number such as 4 or 0.5, got \"" + text + "\"");
+                problems.at(node, path, "expected a number such as 4 or 0.5, got \"" + text + "\""
+                        + Units.currencyHint(text, "4"));
                 return null;
             }
         });

@@ -114,6 +114,17 @@ class ConfigErrorsTest {
                         "16:34 rules[0].budgets[2].limit: unknown suffix T in \"3T\"; use k (thousand),"
                                 + " M (million) or G (billion)",
                         "18:55 rules[0].growth[0].minBaseline: must not be negative, got -1000")),
+                arguments("currency-amounts.yml", List.of(
+                        "7:39 prices.models[\"deepseek-ai/DeepSeek-R1\"].input: expected a number such as 4 or 0.5,"
+                                + " got \"¥4\"; write the amount alone, e.g. 4: its currency is prices.currency",
+                        "16:32 rules[0].budgets[0].limit: expected a number such as 20000000, 20M or 1.5k, got"
+                                + " \"¥500\"; write the amount alone, e.g. 500: its currency is prices.currency",
+                        "17:47 rules[0].budgets[1].limit: expected a number such as 20000000, 20M or 1.5k, got"
+                                + " \"500元\"; write the amount alone, e.g. 500: its currency is prices.currency",
+                        "18:52 rules[0].budgets[2].limit.k1: expected a number such as 20000000, 20M or 1.5k, got"
+                                + " \"300 CNY\"; write the amount alone, e.g. 500: its currency is prices.currency",
+                        "19:47 rules[0].budgets[3].limit: expected a number such as 20000000, 20M or 1.5k, got"
+                                + " \"1e7\"; write 1e7 as 10000000, or with a suffix such as 10M")),
                 arguments("cost-without-price.yml", List.of(
                         "14:19 rules[0].budgets[0].metric: metric cost needs a price for every model of the rule;"
                                 + " add a price for model Qwen/QwQ-32B under prices.models",

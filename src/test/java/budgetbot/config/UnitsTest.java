@@ -39,6 +39,10 @@ class UnitsTest {
                     + " currency is prices.currency",
             "500元 | expected a number such as 20000000, 20M or 1.5k, got \"500元\"; write the amount alone, e.g. 500: its"
                     + " currency is prices.currency",
+            "500 CNY | expected a number such as 20000000, 20M or 1.5k, got \"500 CNY\"; write the amount alone, e.g. 500:"
+                    + " its currency is prices.currency",
+            "$5k   | expected a number such as 20000000, 20M or 1.5k, got \"$5k\"; write the amount alone, e.g. 500: its"
+                    + " currency is prices.currency",
     })
     void badQuantities(String text, String message) {
         assertThatThrownBy(() -> Units.quantity(text)).isInstanceOf(IllegalArgumentException.class)
