@@ -12,6 +12,7 @@ import budgetbot.fetch.SliceCache;
 import budgetbot.fetch.UsageFetcher;
 import budgetbot.notify.Notifier;
 import budgetbot.observe.Telemetry;
+import budgetbot.render.KeyLabels;
 import budgetbot.rules.Evaluator;
 import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
@@ -187,6 +188,11 @@ public final class App implements AutoCloseable {
     /** The project's keys and models as UCloud lists them, and what each rule watches by them. */
     public Discovery discovery() {
         return discovery;
+    }
+
+    /** How messages name keys: UCloud's names as last listed, with the config's {@code keyNames:} over them. */
+    public KeyLabels keyLabels() {
+        return KeyLabels.of(discovery.names(), config().keyNames());
     }
 
     public Evaluator evaluator() {

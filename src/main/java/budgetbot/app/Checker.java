@@ -5,6 +5,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.observe.Scopes;
 import budgetbot.render.AlertFormatter;
 import budgetbot.render.KeyLabels;
+import budgetbot.render.Words;
 import budgetbot.render.Outgoing;
 import budgetbot.render.Amounts;
 import budgetbot.render.NoticeFormatter;
@@ -146,13 +147,15 @@ public final class Checker {
             }
             List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
-            KeyLabels labels = KeyLabels.of(app.discovery().names(), cfg.keyNames());
+            KeyLabels labels = app.keyLabels();
+            Words words = Words.of(cfg.locale());
             List<Announcement> announced = app.store().apply(scope, findings, at,
-                    app.outbox().announcer(events -> AlertFormatter.format(events, labels), AlertFormatter::messageKey,
-                            events -> AlertFormatter.burst(events, labels), scope.summarizeAbove(), at),
+                    app.outbox().announcer(events -> AlertFormatter.format(events, labels, words),
+                            AlertFormatter::messageKey, events -> AlertFormatter.burst(events, labels, words),
+                            scope.summarizeAbove(), at),
                     cfg.prices().currency(), zone, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced,
-                    Outgoing.of(announced, scope.summarizeAbove(), labels), notices, Optional.empty());
+                    Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {
@@ -186,6 +189,7 @@ public final class Checker {
     }
 
     private Announcer<Notice> notices(Instant at) {
-        return app.outbox().announcer(NoticeFormatter::format, at);
+        Words words = Words.of(app.config().locale());
+        return app.outbox().announcer(n -> NoticeFormatter.format(n, words), at);
     }
 }

@@ -10,6 +10,7 @@ import budgetbot.digest.FiredAlert;
 import budgetbot.digest.Lateness;
 import budgetbot.render.DigestRenderer;
 import budgetbot.render.RenderedDigest;
+import budgetbot.render.Words;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Grouping;
 import budgetbot.rules.Kind;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -108,7 +110,8 @@ public final class DigestService {
         List<ActiveSilence> silences = app.store().silences(plan.at()).stream()
                 .map(s -> new ActiveSilence(s.rule(), s.group(), s.endsAt(), s.reason())).toList();
         return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired)
-                .withSilences(silences));
+                .withSilences(silences), Words.of(app.config().locale()),
+                app.keyLabels());
     }
 
     /** The alert log has a row per channel; a digest lists each announcement once. */
@@ -118,7 +121,7 @@ public final class DigestService {
             // every channel's row of one announcement has the same time; a re-fire or reminder has another
             unique.putIfAbsent(List.of(e.rule(), e.condition(), e.group(), e.status(), e.at()),
                     new FiredAlert(e.rule(), e.group(), e.kind().name(),
-                            DigestRenderer.firedStatus(e.status(), e.silenced()),
+                            e.status().name().toLowerCase(Locale.ROOT), e.silenced(),
                             DigestRenderer.firedLevel(e.kind(), e.level()), e.at()));
         }
         return List.copyOf(unique.values());

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -93,7 +94,7 @@ public final class ConfigLoader {
 
     private static BotConfig read(Path file, Node root, Values values) {
         Section top = Section.of(root, "", values).only("timezone", "weekStart", "monthStartDay", "ucloud", "state",
-                "prices", "channels", "rules", "digests", "server", "quietDates", "keyNames");
+                "prices", "channels", "rules", "digests", "server", "quietDates", "keyNames", "locale");
         PeriodCalendar calendar = new PeriodCalendar(
                 top.optional("timezone", DEFAULT_ZONE, values.zone()),
                 top.optional("weekStart", DayOfWeek.MONDAY, values.oneOf(names(DayOfWeek.values(),
@@ -126,7 +127,9 @@ public final class ConfigLoader {
                 keyNames.put(e.key(), name);
             }
         }
-        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server, keyNames);
+        Locale locale = top.optional("locale", Locale.ENGLISH, values.oneOf(new TreeMap<>(BotConfig.LOCALES)));
+        return new BotConfig(file, calendar, ucloud, state, prices, channels, rules, digests, server, keyNames,
+                locale);
     }
 
     private static UCloudConfig ucloud(Path file, Section s, Values values) {

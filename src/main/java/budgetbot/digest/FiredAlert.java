@@ -9,11 +9,13 @@ import java.util.Objects;
  * @param rule   the rule's name
  * @param group  the finding's group ({@code all}, a key id, a model, {@code key x model})
  * @param kind   {@code BUDGET}, {@code FORECAST} or {@code GROWTH}
- * @param status what was announced, e.g. {@code firing}, {@code escalated}, {@code resolved}
+ * @param status   what was announced: {@code firing}, {@code escalated}, {@code reminder}, {@code resolved}
+ * @param silenced whether a silence kept it from the channels
  * @param level  the level as people read it, e.g. {@code 80%}
  * @param at     when it was announced
  */
-public record FiredAlert(String rule, String group, String kind, String status, String level, Instant at) {
+public record FiredAlert(String rule, String group, String kind, String status, boolean silenced, String level,
+                         Instant at) {
     public FiredAlert {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(group, "group");

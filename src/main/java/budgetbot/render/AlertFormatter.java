@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,11 +39,16 @@ import java.util.stream.Collectors;
  */
 public final class AlertFormatter {
     private static final int NAMES_SHOWN = 10;
-    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ENGLISH);
+    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+    private static final Pattern RECENT_RATE = Pattern.compile("recent rate over the last (.+)");
 
-    private AlertFormatter() {
+    private final Words w;
+    private final KeyLabels labels;
+
+    private AlertFormatter(Words w, KeyLabels labels) {
+        this.w = w;
+        this.labels = labels;
     }
 
     /** What the alert says, before rendering; names are raw and escaped by each renderer. */
@@ -82,11 +89,15 @@ public final class AlertFormatter {
      * @throws IllegalArgumentException when {@code events} is empty or mixes rules or groups
      */
     public static Message format(List<AlertEvent> events) {
-        return format(events, KeyLabels.NONE);
+        return format(events, KeyLabels.NONE, Words.EN);
     }
 
-    /** As {@link #format(List)}, naming keys with {@code labels}. */
-    public static Message format(List<AlertEvent> events, KeyLabels labels) {
+    /** As {@link #format(List)}, in {@code words}, naming keys with {@code labels}. */
+    public static Message format(List<AlertEvent> events, KeyLabels labels, Words words) {
+        return new AlertFormatter(words, labels).one(events);
+    }
+
+    private Message one(List<AlertEvent> events) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("no alert events to format");
         }
@@ -97,15 +108,15 @@ public final class AlertFormatter {
                         + first.group() + " and " + e.finding().rule() + "/" + e.finding().group());
             }
         }
-        List<Part> parts = parts(events, labels);
-        String name = first.rule() + ("all".equals(first.group()) ? "" : " (" + labels.group(first.group()) + ")");
+        List<Part> parts = parts(events);
+        String name = "all".equals(first.group()) ? first.rule()
+                : w.get("alert.ruleGroup", first.rule(), labels.group(first.group()));
         AlertStatus lead = parts.get(0).status();
-        String headline = (lead == AlertStatus.FIRING ? "" : lead.name() + " ") + name + ": "
-                + parts.stream().map(Part::title).collect(Collectors.joining("; "));
-        String footer = "Rule " + first.rule() + ", group " + labels.group(first.group()) + ": "
-                + parts.stream().map(Part::name).collect(Collectors.joining(", "))
-                + "; keys: " + names(first.keys().stream().map(labels::key).toList()) + "; models: "
-                + names(first.models());
+        String headline = w.get("headline." + lead.name(), w.get("alert.headline", name,
+                parts.stream().map(Part::title).collect(Collectors.joining(w.get("list.semicolon")))));
+        String footer = w.get("alert.footer", first.rule(), labels.group(first.group()),
+                parts.stream().map(Part::name).collect(Collectors.joining(w.get("list.comma"))),
+                names(first.keys().stream().map(labels::key).toList()), names(first.models()));
         Alert a = new Alert(headline, parts, footer,
                 events.stream().allMatch(e -> e.status() == AlertStatus.RESOLVED),
                 events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED));
@@ -113,7 +124,8 @@ public final class AlertFormatter {
                 : events.stream().anyMatch(AlertFormatter::critical) ? Brief.Tone.CRITICAL : Brief.Tone.WARNING;
         List<Brief.Alert> alerts = new ArrayList<>();
         for (Part p : parts) {
-            p.events().forEach(e -> alerts.add(BriefAlerts.of(e, name + ": " + p.title(), description(p),
+            p.events().forEach(e -> alerts.add(BriefAlerts.of(e, w.get("alert.headline", name, p.title()),
+                    description(p),
                     critical(e) ? "critical" : "warning")));
         }
         return message("alert", a, tone, alerts);
@@ -127,11 +139,15 @@ public final class AlertFormatter {
      * @throws IllegalArgumentException when {@code events} is empty or mixes rules
      */
     public static Message burst(List<AlertEvent> events) {
-        return burst(events, KeyLabels.NONE);
+        return burst(events, KeyLabels.NONE, Words.EN);
     }
 
-    /** As {@link #burst(List)}, naming keys with {@code labels}. */
-    public static Message burst(List<AlertEvent> events, KeyLabels labels) {
+    /** As {@link #burst(List)}, in {@code words}, naming keys with {@code labels}. */
+    public static Message burst(List<AlertEvent> events, KeyLabels labels, Words words) {
+        return new AlertFormatter(words, labels).many(events);
+    }
+
+    private Message many(List<AlertEvent> events) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("no alert events to format");
         }
@@ -146,37 +162,40 @@ public final class AlertFormatter {
         }
         List<Part> groups = new ArrayList<>();
         byGroup.forEach((group, same) -> {
-            List<Part> conditions = parts(same, labels);
-            groups.add(new Part(labels.group(group), conditions.stream().map(Part::title).collect(Collectors.joining("; ")),
-                    conditions.get(0).status(), conditions.stream().map(c -> new Fact(capitalized(c.name()),
-                    numbers(c))).toList(), List.of(), same));
+            List<Part> conditions = parts(same);
+            groups.add(new Part(labels.group(group), conditions.stream().map(Part::title)
+                    .collect(Collectors.joining(w.get("list.semicolon"))), conditions.get(0).status(),
+                    conditions.stream().map(c -> new Fact(capitalized(c.name()), numbers(c))).toList(), List.of(),
+                    same));
         });
         groups.sort(Comparator.comparingDouble(AlertFormatter::badness).reversed());
         long resolved = groups.stream().filter(p -> p.status() == AlertStatus.RESOLVED).count();
         Part worst = groups.get(0);
         String headline = resolved == groups.size()
-                ? "RESOLVED " + first.rule() + ": " + groups.size() + " groups back to normal"
-                : first.rule() + ": " + groups.size() + " groups, worst " + worst.name() + ": " + worst.title()
-                + (resolved > 0 ? "; " + resolved + " back to normal" : "");
-        String footer = "Rule " + first.rule() + ", " + groups.size() + " groups; keys: "
-                + names(events.stream().flatMap(e -> e.finding().keys().stream()).distinct().map(labels::key).toList())
-                + "; models: " + names(events.stream().flatMap(e -> e.finding().models().stream()).distinct().toList());
+                ? w.get("headline.RESOLVED", w.get("burst.resolved", first.rule(), groups.size()))
+                : w.get("burst.headline", first.rule(), groups.size(), worst.name(), worst.title())
+                + (resolved > 0 ? w.get("burst.someResolved", resolved) : "");
+        String footer = w.get("burst.footer", first.rule(), groups.size(),
+                names(events.stream().flatMap(e -> e.finding().keys().stream()).distinct().map(labels::key).toList()),
+                names(events.stream().flatMap(e -> e.finding().models().stream()).distinct().toList()));
         Alert a = new Alert(headline, groups, footer, resolved == groups.size(),
                 events.stream().anyMatch(e -> e.status() == AlertStatus.ESCALATED), true);
         Brief.Tone tone = a.resolved() ? Brief.Tone.RESOLVED
                 : events.stream().anyMatch(AlertFormatter::critical) ? Brief.Tone.CRITICAL : Brief.Tone.WARNING;
         List<Brief.Alert> alerts = new ArrayList<>();
         for (Part g : groups) {
-            g.events().forEach(e -> alerts.add(BriefAlerts.of(e, first.rule() + " (" + g.name() + "): " + g.title(),
+            g.events().forEach(e -> alerts.add(BriefAlerts.of(e, w.get("alert.headline",
+                    w.get("alert.ruleGroup", first.rule(), g.name()), g.title()),
                     description(g), critical(e) ? "critical" : "warning")));
         }
         return message("alert", a, tone, alerts);
     }
 
     /** A condition's numbers in one line, for a burst: its facts but the period and status, which the group shares. */
-    private static String numbers(Part condition) {
-        return condition.facts().stream().filter(f -> !f.label().equals("Period") && !f.label().equals("Status"))
-                .map(f -> f.label() + ": " + f.value()).collect(Collectors.joining("; "));
+    private String numbers(Part condition) {
+        return condition.facts().stream()
+                .filter(f -> !f.label().equals(w.get("fact.period")) && !f.label().equals(w.get("fact.status")))
+                .map(f -> w.get("fact", f.label(), f.value())).collect(Collectors.joining(w.get("list.semicolon")));
     }
 
     /** How bad a group of a burst is, to list the worst first: its largest share of a limit, or its growth. */
@@ -191,7 +210,7 @@ public final class AlertFormatter {
         }).max().orElse(0);
     }
 
-    private static Message message(String kind, Alert a, Brief.Tone tone, List<Brief.Alert> alerts) {
+    private Message message(String kind, Alert a, Brief.Tone tone, List<Brief.Alert> alerts) {
         String text = text(a);
         Brief brief = new Brief(tone, a.headline(), a.parts().stream().map(p -> new Brief.Part(
                 named(a) ? a.heading(p) : "", p.facts().stream().map(f -> new Brief.Field(f.label(),
@@ -201,11 +220,11 @@ public final class AlertFormatter {
     }
 
     /** A part's detail for a chat: its top contributors under their heading. */
-    private static List<String> detail(Part p) {
+    private List<String> detail(Part p) {
         if (p.contributors().isEmpty()) {
             return List.of();
         }
-        List<String> lines = new ArrayList<>(List.of("Top contributors:"));
+        List<String> lines = new ArrayList<>(List.of(w.get("fact", w.get("alert.contributors"), "").strip()));
         lines.addAll(p.contributors());
         return lines;
     }
@@ -215,8 +234,8 @@ public final class AlertFormatter {
         return e.status() == AlertStatus.ESCALATED || over(e.finding());
     }
 
-    private static String description(Part p) {
-        return p.facts().stream().map(f -> f.label() + ": " + f.value()).collect(Collectors.joining("\n"));
+    private String description(Part p) {
+        return p.facts().stream().map(f -> w.get("fact", f.label(), f.value())).collect(Collectors.joining("\n"));
     }
 
     /**
@@ -224,10 +243,11 @@ public final class AlertFormatter {
      * footer, in text, HTML and Block Kit that say the same.
      */
     static Message single(String kind, String headline, AlertStatus tone, List<Fact> facts, String footer,
-                          List<Brief.Alert> alerts) {
+                          List<Brief.Alert> alerts, Words words) {
         Alert a = new Alert(headline, List.of(new Part("", headline, tone, facts, List.of(), List.of())), footer,
                 tone == AlertStatus.RESOLVED, tone == AlertStatus.ESCALATED);
-        return message(kind, a, tone == AlertStatus.RESOLVED ? Brief.Tone.RESOLVED : Brief.Tone.INFO, alerts);
+        return new AlertFormatter(words, KeyLabels.NONE).message(kind, a,
+                tone == AlertStatus.RESOLVED ? Brief.Tone.RESOLVED : Brief.Tone.INFO, alerts);
     }
 
     /**
@@ -235,13 +255,12 @@ public final class AlertFormatter {
      * forecast", "daily token growth".
      */
     static String condition(Finding f) {
-        String what = f.period().adjective() + " " + Amounts.noun(f.metric());
-        return switch (f.kind()) {
-            case BUDGET -> what + " budget";
-            case FORECAST -> what + " budget forecast";
-            case GROWTH -> what + " growth";
-            case ANOMALY -> "hourly " + Amounts.noun(f.metric()) + " anomaly";
-        };
+        return condition(f, Words.EN);
+    }
+
+    /** As {@link #condition(Finding)}, in {@code w}. */
+    static String condition(Finding f, Words w) {
+        return w.get("condition." + f.kind().name(), w.adjective(f.period()), w.noun(f.metric()));
     }
 
     /**
@@ -259,7 +278,7 @@ public final class AlertFormatter {
     }
 
     /** Budget events (threshold and forecast) of the same budget share a part; each growth check has its own. */
-    private static List<Part> parts(List<AlertEvent> events, KeyLabels labels) {
+    private List<Part> parts(List<AlertEvent> events) {
         Map<List<Object>, List<AlertEvent>> byCondition = new LinkedHashMap<>();
         for (AlertEvent e : events) {
             Finding f = e.finding();
@@ -271,8 +290,8 @@ public final class AlertFormatter {
         List<List<String>> listed = new ArrayList<>();
         for (List<AlertEvent> same : byCondition.values()) {
             Kind kind = same.get(0).finding().kind();
-            Part p = kind == Kind.GROWTH ? growth(same.get(0), labels)
-                    : kind == Kind.ANOMALY ? anomaly(same.get(0), labels) : budget(same, labels);
+            Part p = kind == Kind.GROWTH ? growth(same.get(0))
+                    : kind == Kind.ANOMALY ? anomaly(same.get(0)) : budget(same);
             // a budget and a growth check of the same metric and period have the same contributors: list them once
             boolean repeated = listed.contains(p.contributors());
             listed.add(p.contributors());
@@ -281,62 +300,72 @@ public final class AlertFormatter {
         return parts;
     }
 
-    private static Part budget(List<AlertEvent> events, KeyLabels labels) {
+    private Part budget(List<AlertEvent> events) {
         Optional<AlertEvent> threshold = events.stream().filter(e -> e.finding().kind() == Kind.BUDGET).findFirst();
         Optional<AlertEvent> forecast = events.stream().filter(e -> e.finding().kind() == Kind.FORECAST).findFirst();
         AlertEvent lead = threshold.orElseGet(forecast::orElseThrow);
         Finding f = lead.finding();
-        String budget = f.period().adjective() + " " + Amounts.noun(f.metric()) + " budget";
-        String name = budget + f.limit().map(l -> " of " + amount(lead, l)).orElse("");
+        String budget = w.get("condition.BUDGET", w.adjective(f.period()), w.noun(f.metric()));
+        String name = f.limit().map(l -> w.get("budget.of", budget, amount(lead, l))).orElse(budget);
         boolean thresholdFiring = threshold.filter(e -> e.status() != AlertStatus.RESOLVED).isPresent();
         boolean forecastFiring = forecast.filter(e -> e.status() != AlertStatus.RESOLVED).isPresent();
         String title;
         if (thresholdFiring || forecastFiring) {
             String share = share(f).orElseGet(() -> amount(lead, f.used()));
             String crossed = Amounts.percent(f.level(), 1, RoundingMode.DOWN);
-            title = share + " of " + budget + " used"
-                    + (thresholdFiring && f.level().signum() > 0 && !crossed.equals(share) ? " (crossed " + crossed + ")" : "")
-                    + (forecastFiring ? "; " + overAtThisRate(lead) : "");
+            title = w.get("budget.used", share, budget)
+                    + (thresholdFiring && f.level().signum() > 0 && !crossed.equals(share)
+                    ? w.get("budget.crossed", crossed) : "")
+                    + (forecastFiring ? w.get("list.semicolon") + overAtThisRate(lead) : "");
         } else if (forecast.isPresent()) {
-            title = budget + " no longer forecast to be exceeded";
+            title = w.get("budget.forecastResolved", budget);
         } else {
-            title = f.period().adjective() + " " + Amounts.noun(f.metric()) + " usage back below the budget thresholds";
+            title = w.get("budget.resolved", w.adjective(f.period()), w.noun(f.metric()));
         }
         List<Fact> facts = new ArrayList<>();
-        facts.add(new Fact("Used", used(lead)));
+        facts.add(new Fact(w.get("fact.used"), used(lead)));
         if (threshold.isPresent() && f.level().signum() > 0) {
-            facts.add(new Fact("Threshold crossed", Amounts.percent(f.level(), 1, RoundingMode.DOWN)));
+            facts.add(new Fact(w.get("fact.threshold"), Amounts.percent(f.level(), 1, RoundingMode.DOWN)));
         }
-        f.forecast().ifPresent(p -> facts.add(new Fact("Forecast", amount(lead, p.total())
-                + " by the end of the period (" + p.method() + ")")));
-        limit(lead).ifPresent(l -> facts.add(new Fact("Limit", l)));
-        facts.add(new Fact("Period", period(lead)));
-        facts.add(new Fact("Status", events.size() == 1 ? status(lead)
-                : events.stream().map(e -> (e.finding().kind() == Kind.FORECAST ? "forecast " : "threshold ")
-                + status(e)).collect(Collectors.joining(", "))));
-        return new Part(name, title, lead.status(), facts, contributors(lead, labels), events);
+        f.forecast().ifPresent(p -> facts.add(new Fact(w.get("fact.forecast"),
+                w.get("budget.forecast", amount(lead, p.total()), method(p)))));
+        limit(lead).ifPresent(l -> facts.add(new Fact(w.get("fact.limit"), l)));
+        facts.add(new Fact(w.get("fact.period"), period(lead)));
+        facts.add(new Fact(w.get("fact.status"), events.size() == 1 ? w.status(lead.status())
+                : events.stream().map(e -> w.get(e.finding().kind() == Kind.FORECAST ? "budget.forecastStatus"
+                : "budget.thresholdStatus", w.status(e.status()))).collect(Collectors.joining(w.get("list.comma")))));
+        return new Part(name, title, lead.status(), facts, contributors(lead), events);
     }
 
-    private static Part growth(AlertEvent e, KeyLabels labels) {
+    /** How the forecast was made; the forecaster says it in English, with the span of its recent rate. */
+    private String method(Projection p) {
+        if (w == Words.EN) {
+            return p.method();
+        }
+        Matcher recent = RECENT_RATE.matcher(p.method());
+        return recent.matches() ? w.get("forecast.recent", recent.group(1)) : w.get("forecast.average");
+    }
+
+    private Part growth(AlertEvent e) {
         Finding f = e.finding();
         String title = e.status() == AlertStatus.RESOLVED
-                ? f.period().adjective() + " " + Amounts.noun(f.metric()) + " growth back to normal"
-                : f.period().adjective() + " " + Amounts.unit(f.metric()) + " up "
-                + f.increase().map(i -> Amounts.percent(i, 0, RoundingMode.HALF_UP)).orElse("from zero")
-                + " vs the previous period";
+                ? w.get("growth.resolved", w.adjective(f.period()), w.noun(f.metric()))
+                : w.get("growth.up", w.adjective(f.period()), w.unit(f.metric()),
+                f.increase().map(i -> Amounts.percent(i, 0, RoundingMode.HALF_UP)).orElse(w.get("growth.fromZero")));
         List<Fact> facts = new ArrayList<>();
-        facts.add(new Fact("Used", amount(e, f.used()) + " so far"));
-        f.baseline().ifPresent(b -> facts.add(new Fact("Growth", f.increase()
-                .map(i -> increase(i) + ": " + amount(e, f.used()) + " now vs " + amount(e, b))
-                .orElse(amount(e, f.used()) + " now vs none") + " in the same span of the previous period")));
-        facts.add(new Fact("Period", period(e)));
-        facts.add(new Fact("Status", status(e)));
-        return new Part(condition(f), title, e.status(), facts, contributors(e, labels), List.of(e));
+        facts.add(new Fact(w.get("fact.used"), w.get("used.soFar", amount(e, f.used()))));
+        f.baseline().ifPresent(b -> facts.add(new Fact(w.get("fact.growth"), f.increase()
+                .map(i -> w.get("growth.versus", increase(i), amount(e, f.used()), amount(e, b)))
+                .orElse(w.get("growth.versusNone", amount(e, f.used()))))));
+        facts.add(new Fact(w.get("fact.period"), period(e)));
+        facts.add(new Fact(w.get("fact.status"), w.status(e.status())));
+        return new Part(condition(f, w), title, e.status(), facts, contributors(e), List.of(e));
     }
 
-    private static Part anomaly(AlertEvent e, KeyLabels labels) {
-        return new Part(condition(e.finding()), AnomalyWords.title(e), e.status(), AnomalyWords.facts(e),
-                contributors(e, labels), List.of(e));
+    private Part anomaly(AlertEvent e) {
+        AnomalyWords words = new AnomalyWords(w);
+        return new Part(condition(e.finding(), w), words.title(e, labels), e.status(), words.facts(e), contributors(e),
+                List.of(e));
     }
 
     /** The share of the limit used, rounded down so that 99.6% never reads as the limit; empty without a limit. */
@@ -345,9 +374,9 @@ public final class AlertFormatter {
                 .map(l -> Amounts.percent(f.used().divide(l, MathContext.DECIMAL64), 0, RoundingMode.DOWN));
     }
 
-    private static String overAtThisRate(AlertEvent e) {
-        return "at this rate over the limit " + e.finding().forecast().flatMap(Projection::limitReachedAt)
-                .map(t -> "at " + moment(t, e)).orElse("by the end of the period");
+    private String overAtThisRate(AlertEvent e) {
+        return e.finding().forecast().flatMap(Projection::limitReachedAt)
+                .map(t -> w.get("budget.overAt", moment(t, e))).orElse(w.get("budget.overByEnd"));
     }
 
     private static boolean over(Finding f) {
@@ -358,26 +387,25 @@ public final class AlertFormatter {
      * Where usage stands against the limit: crossed (when, if the hourly data says) or, with a forecast, when
      * the current rate reaches it; nothing when it is neither over nor forecast.
      */
-    private static Optional<String> limit(AlertEvent e) {
+    private Optional<String> limit(AlertEvent e) {
         Finding f = e.finding();
         Optional<Instant> reached = f.forecast().flatMap(Projection::limitReachedAt);
         if (over(f)) {
-            return Optional.of(reached.map(t -> "crossed at " + moment(t, e) + ", already over").orElse("already over"));
+            return Optional.of(reached.map(t -> w.get("limit.crossedAt", moment(t, e))).orElse(w.get("limit.over")));
         }
-        return f.forecast().map(p -> reached.map(t -> "reached at " + moment(t, e) + " at this rate")
-                .orElse("not reached in this period at this rate"));
+        return f.forecast().map(p -> reached.map(t -> w.get("limit.reachedAt", moment(t, e)))
+                .orElse(w.get("limit.notReached")));
     }
 
-    private static String used(AlertEvent e) {
+    private String used(AlertEvent e) {
         Finding f = e.finding();
         return f.limit().filter(l -> l.signum() > 0)
-                .map(l -> (f.metric() == Metric.COST ? Amounts.money(e.currency(), f.used())
-                        : Amounts.number(f.metric(), f.used())) + " of " + amount(e, l) + " (" + share(f).orElseThrow()
-                        + ")")
-                .orElse(amount(e, f.used()) + " so far");
+                .map(l -> w.get("used.ofLimit", f.metric() == Metric.COST ? w.money(e.currency(), f.used())
+                        : Amounts.number(f.metric(), f.used()), amount(e, l), share(f).orElseThrow()))
+                .orElse(w.get("used.soFar", amount(e, f.used())));
     }
 
-    private static List<String> contributors(AlertEvent e, KeyLabels labels) {
+    private List<String> contributors(AlertEvent e) {
         List<String> lines = new ArrayList<>();
         for (Contributor c : e.finding().contributors()) {
             lines.add(labels.key(c.series().keyId()) + " × " + c.series().model() + ": " + amount(e, c.value())
@@ -386,26 +414,23 @@ public final class AlertFormatter {
         return lines;
     }
 
-    private static String period(AlertEvent e) {
+    private String period(AlertEvent e) {
         Finding f = e.finding();
-        return f.period().yamlName() + " " + DATE_TIME.format(f.window().start().atZone(e.zone()))
-                + " – " + DATE_TIME.format(f.window().end().atZone(e.zone())) + " (" + e.zone().getId() + ")";
+        return w.get("alert.period", w.get("period." + f.period().name()),
+                DATE_TIME.format(f.window().start().atZone(e.zone())),
+                DATE_TIME.format(f.window().end().atZone(e.zone())), e.zone().getId());
     }
 
-    private static String status(AlertEvent e) {
-        return e.status().name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String names(List<String> names) {
+    private String names(List<String> names) {
         if (names.isEmpty()) {
-            return "none";
+            return w.get("names.none");
         }
-        String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())));
-        return names.size() <= NAMES_SHOWN ? shown : shown + " and " + (names.size() - NAMES_SHOWN) + " more";
+        String shown = String.join(w.get("list.comma"), names.subList(0, Math.min(NAMES_SHOWN, names.size())));
+        return names.size() <= NAMES_SHOWN ? shown : w.get("names.more", shown, names.size() - NAMES_SHOWN);
     }
 
-    private static String amount(AlertEvent e, BigDecimal value) {
-        return Amounts.of(e.finding().metric(), value, e.currency());
+    private String amount(AlertEvent e, BigDecimal value) {
+        return w.amount(e.finding().metric(), value, e.currency());
     }
 
     private static String increase(BigDecimal fraction) {
@@ -413,11 +438,11 @@ public final class AlertFormatter {
     }
 
     /** A time of day for hourly and daily periods; with the day for longer ones, where it is ambiguous. */
-    private static String moment(Instant t, AlertEvent e) {
+    private String moment(Instant t, AlertEvent e) {
         PeriodUnit period = e.finding().period();
         ZoneId zone = e.zone();
         boolean withinADay = period == PeriodUnit.HOUR || period == PeriodUnit.DAY;
-        return (withinADay ? CLOCK_TIME : DAY_AND_TIME).format(t.atZone(zone));
+        return withinADay ? CLOCK_TIME.format(t.atZone(zone)) : w.dayAndTime(t.atZone(zone));
     }
 
     /** With more than one part, each starts with its name; a single part is what the headline says. */
@@ -429,23 +454,23 @@ public final class AlertFormatter {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static String text(Alert a) {
+    private String text(Alert a) {
         StringBuilder b = new StringBuilder(a.headline()).append('\n');
         for (Part p : a.parts()) {
             b.append('\n');
             if (named(a)) {
                 b.append(a.heading(p)).append('\n');
             }
-            p.facts().forEach(fact -> b.append(fact.label()).append(": ").append(fact.value()).append('\n'));
+            p.facts().forEach(fact -> b.append(w.get("fact", fact.label(), fact.value())).append('\n'));
             if (!p.contributors().isEmpty()) {
-                b.append("\nTop contributors:\n");
+                b.append('\n').append(w.get("fact", w.get("alert.contributors"), "").strip()).append('\n');
                 p.contributors().forEach(c -> b.append("  - ").append(c).append('\n'));
             }
         }
         return b.append('\n').append(a.footer()).append('\n').toString();
     }
 
-    private static String html(Alert a) {
+    private String html(Alert a) {
         String color = a.resolved() ? "#067647" : "#b42318";
         StringBuilder b = new StringBuilder()
                 .append("<div style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d1c1d;")
@@ -465,7 +490,8 @@ public final class AlertFormatter {
             }
             b.append("</table>");
             if (!p.contributors().isEmpty()) {
-                b.append("<h4 style=\"font-size:14px;margin:12px 0 6px\">Top contributors</h4>")
+                b.append("<h4 style=\"font-size:14px;margin:12px 0 6px\">")
+                        .append(Html.escape(w.get("alert.contributors"))).append("</h4>")
                         .append("<ul style=\"margin:0;padding-left:20px\">");
                 p.contributors().forEach(c -> b.append("<li>").append(Html.escape(c)).append("</li>"));
                 b.append("</ul>");
@@ -475,7 +501,7 @@ public final class AlertFormatter {
                 .append("</p></div>").toString();
     }
 
-    private static String blocks(Alert a) {
+    private String blocks(Alert a) {
         String icon = a.resolved() ? ":white_check_mark: " : a.escalated() ? ":rotating_light: " : ":warning: ";
         BlockKit kit = BlockKit.builder().header(icon + a.headline());
         List<Part> parts = a.parts();
@@ -484,8 +510,9 @@ public final class AlertFormatter {
             int needed = (named(a) ? 1 : 0) + 1 + (p.contributors().isEmpty() ? 0 : 1);
             // keep one block for the footer
             if (kit.size() + needed > BlockKit.BLOCKS_MAX - 1) {
-                kit.section("…and " + (parts.size() - i) + " more: " + parts.subList(i, parts.size()).stream()
-                        .map(rest -> Mrkdwn.escape(rest.title())).collect(Collectors.joining("; ")));
+                kit.section(w.get("blocks.more", parts.size() - i, parts.subList(i, parts.size()).stream()
+                        .map(rest -> Mrkdwn.escape(rest.title()))
+                        .collect(Collectors.joining(w.get("list.semicolon")))));
                 break;
             }
             if (named(a)) {
@@ -493,7 +520,7 @@ public final class AlertFormatter {
             }
             kit.fields(p.facts().stream().map(f -> "*" + f.label() + "*\n" + Mrkdwn.escape(f.value())).toList());
             if (!p.contributors().isEmpty()) {
-                StringBuilder s = new StringBuilder("*Top contributors*");
+                StringBuilder s = new StringBuilder("*" + Mrkdwn.escape(w.get("alert.contributors")) + "*");
                 p.contributors().forEach(c -> s.append("\n• ").append(Mrkdwn.escape(c)));
                 kit.section(s.toString());
             }

@@ -7,7 +7,6 @@ import budgetbot.render.Section.Table;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A digest as a {@link Brief}: the same sections as its HTML and text, the usage and budget tables as fields (the
@@ -15,30 +14,30 @@ import java.util.Set;
  * and one info alert for the digest as a whole.
  */
 final class BriefDigest {
-    private static final Set<String> NUMBERS = Set.of(DigestContent.USAGE, DigestContent.BUDGETS);
     private static final String NONE = "–";
 
     private BriefDigest() {
     }
 
-    static Brief of(String title, DigestReport r, List<Section> sections) {
+    static Brief of(DigestContent c, List<Section> sections) {
         List<Brief.Part> parts = new ArrayList<>();
         for (Section s : sections) {
             List<Brief.Field> fields = new ArrayList<>();
             List<String> lines = new ArrayList<>(s.notes());
             for (Table t : s.tables()) {
-                if (NUMBERS.contains(t.title())) {
-                    t.rows().forEach(row -> fields.add(new Brief.Field(t.title().equals(DigestContent.USAGE)
-                            ? row.get(0).text() : "Budget " + row.get(0).text(), values(t, row))));
+                if (t.numbers()) {
+                    t.rows().forEach(row -> fields.add(new Brief.Field(t.headers().get(0).isEmpty()
+                            ? row.get(0).text() : t.headers().get(0) + " " + row.get(0).text(), values(t, row))));
                 } else {
-                    lines.add(t.title() + ":");
-                    t.rows().forEach(row -> lines.add(row.get(0).text() + ": " + values(t, row)));
+                    lines.add(c.w.get("fact", t.title(), "").strip());
+                    t.rows().forEach(row -> lines.add(c.w.get("fact", row.get(0).text(), values(t, row))));
                 }
             }
             parts.add(new Brief.Part(s.title(), fields, lines));
         }
-        String footer = DigestContent.periodLine(r) + DigestContent.lateLine(r).map(l -> " " + l).orElse("");
-        String headline = title + ": " + DigestContent.headline(r);
+        DigestReport r = c.r;
+        String footer = c.periodLine() + c.lateLine().map(l -> " " + l).orElse("");
+        String headline = c.w.get("alert.headline", c.title(), c.headline());
         // one alert that stands for the digest, for receivers that only read alerts (Alertmanager bridges)
         Brief.Alert digest = BriefAlerts.notice(r.name(), "digest", "", false, r.report().start(), r.at(), headline,
                 footer);

@@ -68,13 +68,15 @@ final class ChartImage {
     record Limit(String owner, BudgetStanding budget) {
     }
 
-    static byte[] png(DigestReport r) {
+    static byte[] png(DigestContent c) {
+        DigestReport r = c.r;
+        Words w = c.w;
         GroupReport g = r.headline();
         List<Limit> applicable = applicable(r, g);
         Metric metric = applicable.stream().anyMatch(l -> l.budget().metric() == g.rankedBy()) || applicable.isEmpty()
                 ? g.rankedBy() : applicable.get(0).budget().metric();
-        String unit = metric == Metric.COST ? r.currency().orElse("cost") : Amounts.unit(metric);
-        String bar = Format.barUnit(r.period());
+        String unit = metric == Metric.COST ? r.currency().orElse(w.unit(Metric.COST)) : w.unit(metric);
+        String bar = Format.barUnit(r.period(), w);
 
         List<String> labels = new ArrayList<>();
         List<Double> perBar = new ArrayList<>();
@@ -83,14 +85,14 @@ final class ChartImage {
         for (ChartPoint p : g.chart()) {
             BigDecimal v = p.amounts().value(metric);
             sum = sum.add(v);
-            labels.add(Format.bar(r.period(), p.start(), r.zone()));
+            labels.add(Format.bar(r.period(), p.start(), r.zone(), w));
             perBar.add(v.doubleValue());
             running.add(sum.doubleValue());
         }
 
         CategoryChart above = new CategoryChartBuilder().width(WIDTH).height(RUNNING_HEIGHT)
-                .title(r.name() + " – " + Format.period(r.period(), r.report(), r.zone()))
-                .yAxisTitle("running total, " + unit).build();
+                .title(r.name() + " – " + Format.period(r.period(), r.report(), r.zone(), w))
+                .yAxisTitle(w.get("chart.running", unit)).build();
         style(above, metric);
         List<Limit> limits = applicable.stream().filter(l -> l.budget().metric() == metric).toList();
         above.getStyler().setXAxisTicksVisible(false);
@@ -105,20 +107,20 @@ final class ChartImage {
         if (highest > 0) {
             above.getStyler().setYAxisMax(highest * 1.1);
         }
-        line(above.addSeries("running total", labels, running), RUNNING, new BasicStroke(2.5f));
+        line(above.addSeries(w.get("chart.runningSeries"), labels, running), RUNNING, new BasicStroke(2.5f));
         int i = 0;
         for (Limit l : limits) {
             BudgetStanding b = l.budget();
-            line(above.addSeries(l.owner() + ": " + b.period().adjective() + " budget " + Format.value(metric,
-                    b.limit(), r.currency()), labels, Collections.nCopies(labels.size(), b.limit().doubleValue())),
+            line(above.addSeries(w.get("chart.budget", c.labels.group(l.owner()), w.adjective(b.period()),
+                    c.value(metric, b.limit())), labels, Collections.nCopies(labels.size(), b.limit().doubleValue())),
                     LIMITS.get(i++ % LIMITS.size()), DASHED);
         }
 
         CategoryChart below = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - RUNNING_HEIGHT)
-                .xAxisTitle(bar + " (" + r.zone().getId() + ")").yAxisTitle(unit + " per " + bar).build();
+                .xAxisTitle(bar + " (" + r.zone().getId() + ")").yAxisTitle(w.get("chart.perBar", unit, bar)).build();
         style(below, metric);
         below.getStyler().setLegendVisible(false);
-        CategorySeries bars = below.addSeries(unit + " per " + bar, labels, perBar);
+        CategorySeries bars = below.addSeries(w.get("chart.perBar", unit, bar), labels, perBar);
         bars.setChartCategorySeriesRenderStyle(CategorySeriesRenderStyle.Bar);
         bars.setFillColor(BARS);
         return encode(r, above, below);

@@ -23,21 +23,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Lays a report out as sections of notes and tables, the content shared by the HTML and the text. */
+/**
+ * Lays a report out as sections of notes and tables, the content shared by the HTML and the text, in the
+ * config's words and with keys by their names.
+ */
 final class DigestContent {
     private static final List<Metric> COUNTS = List.of(Metric.TOKENS, Metric.INPUT_TOKENS, Metric.OUTPUT_TOKENS,
             Metric.REQUESTS, Metric.IMAGES);
 
-    static final String USAGE = "Usage";
-    static final String BUDGETS = "Budgets";
 
     /** Later than this is late: a catch-up a second after the digest's time is not worth a word. */
     private static final Duration ON_TIME = Duration.ofMinutes(1);
+    /** The reasons {@link DigestRenderer#lateReason} and the scheduler record, by their key. */
+    static final List<String> LATE_REASONS = List.of("late.ucloud", "late.database", "late.build", "late.notRunning");
 
-    private final DigestReport r;
+    final DigestReport r;
+    final Words w;
+    final KeyLabels labels;
 
-    private DigestContent(DigestReport r) {
+    DigestContent(DigestReport r, Words w, KeyLabels labels) {
         this.r = r;
+        this.w = w;
+        this.labels = labels;
     }
 
     /**
@@ -48,7 +55,7 @@ final class DigestContent {
     }
 
     /** The overall total first, then every group, each with the earlier section of the same scope. */
-    static List<Scoped> scoped(DigestReport r) {
+    List<Scoped> scoped() {
         List<GroupReport> all = new ArrayList<>();
         r.overall().ifPresent(all::add);
         all.addAll(r.groups());
@@ -57,51 +64,90 @@ final class DigestContent {
                 g.name())))).toList();
     }
 
-    static List<Section> sections(DigestReport r) {
-        DigestContent c = new DigestContent(r);
-        List<Section> out = new ArrayList<>(scoped(r).stream().map(s -> c.section(s.group(), s.sameScopeAs())).toList());
+    List<Section> sections() {
+        List<Section> out = new ArrayList<>(scoped().stream().map(s -> section(s.group(), s.sameScopeAs())).toList());
         if (!r.silences().isEmpty()) {
-            out.add(new Section("Silences", List.of("Alerts of these are recorded but not sent until the silence "
-                    + "ends."), List.of(silences(r))));
+            out.add(new Section(w.get("digest.silences"), List.of(w.get("digest.silencesNote")), List.of(silences())));
         }
         return out;
     }
 
+    /** A section's title: a group of keys by their names. */
+    String name(GroupReport g) {
+        return labels.group(g.name());
+    }
+
     /** The note that stands in for the tables of a scope shown already. */
-    static String sameScope(String earlier) {
-        return "Usage, top consumers and movers: the same keys and models as " + earlier + " above.";
+    String sameScope(String earlier) {
+        return w.get("digest.sameScope", labels.group(earlier));
     }
 
     /** The one line that sums the digest up: {@code 12,345,678 tokens, CNY 84.20 (▲ +12%)}. */
-    static String headline(DigestReport r) {
+    String headline() {
         GroupReport h = r.headline();
         if (h.noUsage()) {
-            return "No usage in this period.";
+            return w.get("digest.noUsage");
         }
-        String cost = h.report().cost().map(c -> ", " + Format.money(r.currency(), c)).orElse("");
+        String cost = h.report().cost().map(c -> w.get("list.comma") + money(c)).orElse("");
         Change c = h.headline();
-        return Format.count(h.report().totals().totalTokens()) + " tokens" + cost
-                + " (" + (Format.arrow(c) + " " + Format.percent(c)).strip() + " vs " + comparisonLabel(r) + ")";
+        return w.get("digest.headline", w.amount(Metric.TOKENS, BigDecimal.valueOf(h.report().totals().totalTokens()),
+                ""), cost, (Format.arrow(c) + " " + percent(c)).strip(), comparisonLabel());
     }
 
-    static String periodLine(DigestReport r) {
-        return "Compared with " + comparisonLabel(r) + ". Times in " + r.zone().getId() + ".";
+    String periodLine() {
+        return w.get("digest.periodLine", comparisonLabel(), r.zone().getId());
+    }
+
+    /** The chart's title and the subject's: "weekly-spend for week of Mon 23 Nov 2026". */
+    String title() {
+        return w.get("digest.title", r.name(), Format.period(r.period(), r.report(), r.zone(), w));
+    }
+
+    /** {@code +12%}, or {@code new} when there was nothing before. */
+    String percent(Change c) {
+        return c.isNew() ? w.get("digest.new") : Format.percent(c);
+    }
+
+    String money(BigDecimal v) {
+        return r.currency().map(c -> w.money(c, v)).orElseGet(() -> Amounts.number(Metric.COST, v));
+    }
+
+    /** A metric's value as a table shows it: money for cost, a whole count otherwise. */
+    String value(Metric metric, BigDecimal v) {
+        return metric == Metric.COST ? money(v) : Format.count(v);
+    }
+
+    /** {@code ▲ +1,234 (+12%)}: the change of a metric as tables show it. */
+    String change(Metric metric, Change c) {
+        int s = c.delta().signum();
+        String sign = s > 0 ? "+" : s < 0 ? "-" : "";
+        return (Format.arrow(c) + " " + sign + value(metric, c.delta().abs()) + " (" + percent(c) + ")").strip();
+    }
+
+    String moment(java.time.Instant t) {
+        return Format.moment(t, r.zone(), w);
     }
 
     /**
      * Why the digest comes late, when it comes a minute or more after its time:
      * {@code Sent 2h 10m late: usage could not be fetched from UCloud at 09:00.}
      */
-    static Optional<String> lateLine(DigestReport r) {
+    Optional<String> lateLine() {
         return r.late().filter(l -> !Duration.between(l.due(), r.at()).minus(ON_TIME).isNegative()).map(l -> {
             boolean sameDay = l.due().atZone(r.zone()).toLocalDate().equals(r.at().atZone(r.zone()).toLocalDate());
-            return "Sent " + Durations.human(Duration.between(l.due(), r.at())) + " late: " + l.reason() + " at "
-                    + (sameDay ? Format.time(l.due(), r.zone()) : Format.moment(l.due(), r.zone())) + ".";
+            return w.get("digest.late", Durations.human(Duration.between(l.due(), r.at())),
+                    reason(l.reason()), sameDay ? Format.time(l.due(), r.zone()) : moment(l.due()));
         });
     }
 
-    private static String comparisonLabel(DigestReport r) {
-        return Format.period(r.period(), r.comparison(), r.zone());
+    /** A late digest's reason, recorded in English (it outlives a restart), in the digest's words. */
+    private String reason(String recorded) {
+        return LATE_REASONS.stream().filter(k -> Words.EN.get(k).equals(recorded)).findFirst().map(w::get)
+                .orElse(recorded);
+    }
+
+    private String comparisonLabel() {
+        return Format.period(r.period(), r.comparison(), r.zone(), w);
     }
 
     private Section section(GroupReport g, Optional<String> sameScopeAs) {
@@ -115,16 +161,14 @@ final class DigestContent {
         } else {
             tables.add(totals(g));
             if (g.priced() && !g.unpricedModels().isEmpty()) {
-                notes.add("Cost leaves out models without a price: " + String.join(", ", g.unpricedModels()) + ".");
+                notes.add(w.get("digest.unpriced", String.join(w.get("list.comma"), g.unpricedModels())));
             }
             long chartTokens = g.chartTotal().totals().totalTokens();
             if (chartTokens != g.report().totals().totalTokens()) {
-                notes.add("The source's per-" + Format.barUnit(r.period()) + " figures add up to "
-                        + Format.count(chartTokens) + " tokens; the totals are the source's own.");
+                notes.add(w.get("digest.chartTotal", Format.barUnit(r.period(), w), Format.count(chartTokens)));
             }
         }
-        g.lastHours().forEach(f -> notes.add("Last complete hour: " + AnomalyWords.standing(f, r.currency().orElse(""), r.zone())
-                + "."));
+        g.lastHours().forEach(f -> notes.add(w.get("digest.lastHour", lastHour(f))));
         if (!g.budgets().isEmpty()) {
             tables.add(budgets(g));
         }
@@ -137,22 +181,29 @@ final class DigestContent {
                 tables.add(movers(g));
             }
         }
-        return new Section(g.name(), notes, tables);
+        return new Section(name(g), notes, tables);
     }
 
-    private static Table silences(DigestReport r) {
-        return new Table("Active silences", List.of("Rule", "Group", "Until", "Reason"), r.silences().stream()
-                .map(s -> List.of(Cell.of(s.rule()), Cell.of(s.group().orElse("every group")),
-                        Cell.of(Format.moment(s.until(), r.zone())), Cell.of(s.reason()))).toList());
+    /** Where a group's last complete hour stands against its usual. */
+    String lastHour(budgetbot.rules.Finding f) {
+        return new AnomalyWords(w).standing(f, r.currency().orElse(""), r.zone(), labels);
+    }
+
+    private Table silences() {
+        return new Table(w.get("digest.activeSilences"), List.of(w.get("column.rule"), w.get("column.group"),
+                w.get("column.until"), w.get("column.reason")), r.silences().stream()
+                .map(s -> List.of(Cell.of(s.rule()), Cell.of(s.group().map(labels::group)
+                                .orElse(w.get("digest.everyGroup"))), Cell.of(moment(s.until())), Cell.of(s.reason())))
+                .toList());
     }
 
     private String noUsage(GroupReport g) {
         if (g.previous().totals().isZero()) {
-            return "No usage in this period.";
+            return w.get("digest.noUsage");
         }
-        String cost = g.previous().cost().map(c -> ", " + Format.money(r.currency(), c)).orElse("");
-        return "No usage in this period (" + Format.count(g.previous().totals().totalTokens()) + " tokens" + cost
-                + " in the previous one).";
+        String cost = g.previous().cost().map(c -> w.get("list.comma") + money(c)).orElse("");
+        return w.get("digest.noUsageBefore", w.amount(Metric.TOKENS,
+                BigDecimal.valueOf(g.previous().totals().totalTokens()), ""), cost);
     }
 
     private Table totals(GroupReport g) {
@@ -166,25 +217,30 @@ final class DigestContent {
         if (g.priced()) {
             rows.add(row(Metric.COST, g.change(Metric.COST)));
         }
-        return new Table(USAGE, List.of("", "This period", "Previous", "Change"), rows);
+        return new Table(w.get("digest.usage"), List.of("", w.get("column.thisPeriod"), w.get("column.previous"),
+                w.get("column.change")), rows, true);
     }
 
     private List<Cell> row(Metric m, Change c) {
-        return List.of(Cell.of(Amounts.unit(m)), Cell.of(Format.value(m, c.current(), r.currency())),
-                Cell.of(Format.value(m, c.previous(), r.currency())),
-                Cell.change(c, Format.change(m, c, r.currency())));
+        return List.of(Cell.of(w.unit(m)), Cell.of(value(m, c.current())), Cell.of(value(m, c.previous())),
+                Cell.change(c, change(m, c)));
     }
 
     private Table budgets(GroupReport g) {
         List<List<Cell>> rows = new ArrayList<>();
         for (BudgetStanding b : g.budgets()) {
-            rows.add(List.of(Cell.name(Amounts.unit(b.metric()) + " per " + b.period().yamlName()
-                            + ("all".equals(b.group()) ? "" : ", " + b.group())),
-                    Cell.of(Format.value(b.metric(), b.limit(), r.currency())),
+            rows.add(List.of(Cell.name(budget(b)), Cell.of(value(b.metric(), b.limit())),
                     standing(b, b.reportUsed()), standing(b, b.currentUsed()),
                     Cell.of(b.forecast().map(p -> forecast(b, p)).orElse("–"))));
         }
-        return new Table(BUDGETS, List.of("Budget", "Limit", "This period", "Current so far", "Forecast"), rows);
+        return new Table(w.get("digest.budgets"), List.of(w.get("column.budget"), w.get("column.limit"),
+                w.get("column.thisPeriod"), w.get("column.currentSoFar"), w.get("column.forecast")), rows, true);
+    }
+
+    /** "tokens per day, 客服组 (uminferapikey-…)": a budget as a row names it. */
+    String budget(BudgetStanding b) {
+        String what = w.get("digest.per", w.unit(b.metric()), w.get("period." + b.period().name()));
+        return "all".equals(b.group()) ? what : what + w.get("list.comma") + labels.group(b.group());
     }
 
     private Cell standing(BudgetStanding b, Optional<BigDecimal> used) {
@@ -192,43 +248,52 @@ final class DigestContent {
             return Cell.of("–");
         }
         Optional<BigDecimal> fraction = b.fraction(used.get());
-        String text = Format.value(b.metric(), used.get(), r.currency())
-                + fraction.map(f -> " (" + Format.share(f) + ")").orElse("");
+        String text = value(b.metric(), used.get()) + fraction.map(f -> " (" + Format.share(f) + ")").orElse("");
         boolean over = fraction.map(f -> f.compareTo(BigDecimal.ONE) >= 0).orElse(false);
         return new Cell(text, over ? Tone.UP : Tone.PLAIN, false);
     }
 
     private String forecast(BudgetStanding b, Projection p) {
-        return Format.value(b.metric(), p.total(), r.currency())
-                + p.limitReachedAt().map(t -> " (limit reached " + Format.moment(t, r.zone()) + ")").orElse("");
+        return value(b.metric(), p.total())
+                + p.limitReachedAt().map(t -> w.get("digest.limitReached", moment(t))).orElse("");
     }
 
     private Table alerts(GroupReport g) {
-        List<List<Cell>> rows = g.alerts().stream().map(a -> List.of(Cell.of(Format.moment(a.at(), r.zone())),
-                Cell.of(a.kind().toLowerCase(Locale.ROOT) + ("–".equals(a.level()) ? "" : " " + a.level()) + ", "
-                        + a.status()), Cell.name(a.group()))).toList();
-        return new Table("Alerts", List.of("When", "Alert", "Group"), rows);
+        List<List<Cell>> rows = g.alerts().stream().map(a -> List.of(Cell.of(moment(a.at())),
+                Cell.of(alert(a)), Cell.name(labels.group(a.group())))).toList();
+        return new Table(w.get("digest.alerts"), List.of(w.get("column.when"), w.get("column.alert"),
+                w.get("column.group")), rows);
+    }
+
+    /** An announcement as the digest lists it: "budget 80%, firing (silenced)". */
+    String alert(budgetbot.digest.FiredAlert a) {
+        return w.get("digest.alert", w.get("kind." + a.kind()), "–".equals(a.level()) ? "" : " " + a.level(),
+                w.get("status." + a.status().toUpperCase(Locale.ROOT)), a.silenced() ? w.get("digest.silenced") : "");
     }
 
     private Table consumers(GroupReport g) {
         Metric m = g.rankedBy();
         BigDecimal total = g.report().value(m);
-        List<List<Cell>> rows = g.consumers().stream().map(l -> List.of(Cell.name(l.series().toString()),
-                Cell.of(Format.value(m, l.change().current(), r.currency())),
+        List<List<Cell>> rows = g.consumers().stream().map(l -> List.of(Cell.name(series(l.series())),
+                Cell.of(value(m, l.change().current())),
                 Cell.of(total.signum() == 0 ? "–" : Format.share(l.change().current().divide(total,
                         MathContext.DECIMAL64))),
-                Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
-        return new Table("Top consumers by " + Amounts.unit(m),
-                List.of("Key x model", Amounts.unit(m), "Share", "Change"), rows);
+                Cell.change(l.change(), change(m, l.change())))).toList();
+        return new Table(w.get("digest.consumers", w.unit(m)),
+                List.of(w.get("column.series"), w.unit(m), w.get("column.share"), w.get("column.change")), rows);
+    }
+
+    /** "客服组 (uminferapikey-…) x deepseek-v3". */
+    String series(Series s) {
+        return labels.group(s.toString());
     }
 
     private Table movers(GroupReport g) {
         Metric m = g.rankedBy();
-        List<List<Cell>> rows = g.movers().stream().map(l -> List.of(Cell.name(l.series().toString()),
-                Cell.of(Format.value(m, l.change().previous(), r.currency())),
-                Cell.of(Format.value(m, l.change().current(), r.currency())),
-                Cell.change(l.change(), Format.change(m, l.change(), r.currency())))).toList();
-        return new Table("Top movers by " + Amounts.unit(m),
-                List.of("Key x model", "Previous", "This period", "Change"), rows);
+        List<List<Cell>> rows = g.movers().stream().map(l -> List.of(Cell.name(series(l.series())),
+                Cell.of(value(m, l.change().previous())), Cell.of(value(m, l.change().current())),
+                Cell.change(l.change(), change(m, l.change())))).toList();
+        return new Table(w.get("digest.movers", w.unit(m)), List.of(w.get("column.series"),
+                w.get("column.previous"), w.get("column.thisPeriod"), w.get("column.change")), rows);
     }
 }

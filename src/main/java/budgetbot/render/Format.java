@@ -21,10 +21,7 @@ final class Format {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
     private static final String[] UNITS = {"", "k", "M", "B", "T"};
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM yyyy", Locale.ENGLISH);
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM yyyy", Locale.ENGLISH);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter SHORT_DAY = DateTimeFormatter.ofPattern("EEE d", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
     private Format() {
     }
@@ -104,13 +101,18 @@ final class Format {
 
     /** The period as people name it: {@code Thu 26 Nov 2026}, {@code week of Mon 23 Nov 2026}, {@code Nov 2026}. */
     static String period(PeriodUnit unit, Window w, ZoneId zone) {
+        return period(unit, w, zone, Words.EN);
+    }
+
+    /** As {@link #period(PeriodUnit, Window, ZoneId)}, in {@code words}: {@code 2026年11月23日 周一 起的一周}. */
+    static String period(PeriodUnit unit, Window w, ZoneId zone, Words words) {
         ZonedDateTime start = w.start().atZone(zone);
         return switch (unit) {
-            case HOUR -> DAY.format(start) + " " + TIME.format(start);
-            case DAY -> DAY.format(start);
-            case WEEK -> "week of " + DAY.format(start);
-            case MONTH -> start.getDayOfMonth() == 1 ? MONTH.format(start)
-                    : DAY.format(start) + " to " + DAY.format(w.end().atZone(zone).minusDays(1));
+            case HOUR -> words.day(start) + " " + TIME.format(start);
+            case DAY -> words.day(start);
+            case WEEK -> words.get("period.weekOf", words.day(start));
+            case MONTH -> start.getDayOfMonth() == 1 ? words.month(start)
+                    : words.get("period.span", words.day(start), words.day(w.end().atZone(zone).minusDays(1)));
         };
     }
 
@@ -122,23 +124,19 @@ final class Format {
     }
 
     /** A bar's label on the chart's x axis. */
-    static String bar(PeriodUnit unit, Instant start, ZoneId zone) {
+    static String bar(PeriodUnit unit, Instant start, ZoneId zone, Words words) {
         ZonedDateTime t = start.atZone(zone);
         return switch (unit) {
             case HOUR -> TIME.format(t);
             case DAY -> String.format(Locale.ROOT, "%02d", t.getHour());
-            case WEEK -> SHORT_DAY.format(t);
+            case WEEK -> words.shortDay(t);
             case MONTH -> Integer.toString(t.getDayOfMonth());
         };
     }
 
     /** What one bar covers, for axis titles and legends. */
-    static String barUnit(PeriodUnit unit) {
-        return switch (unit) {
-            case HOUR -> "5 min";
-            case DAY -> "hour";
-            case WEEK, MONTH -> "day";
-        };
+    static String barUnit(PeriodUnit unit, Words words) {
+        return words.get("bar." + unit.name());
     }
 
     /** The local time of day: {@code 09:00}. */
@@ -148,7 +146,12 @@ final class Format {
 
     /** When an alert was announced, as local time. */
     static String moment(Instant t, ZoneId zone) {
+        return moment(t, zone, Words.EN);
+    }
+
+    /** As {@link #moment(Instant, ZoneId)}, in {@code words}. */
+    static String moment(Instant t, ZoneId zone, Words words) {
         ZonedDateTime z = t.atZone(zone);
-        return DAY.format(z) + " " + TIME.format(z);
+        return words.day(z) + " " + TIME.format(z);
     }
 }

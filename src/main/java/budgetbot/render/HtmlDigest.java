@@ -1,6 +1,5 @@
 package budgetbot.render;
 
-import budgetbot.digest.DigestReport;
 import budgetbot.render.Section.Cell;
 import budgetbot.render.Section.Table;
 
@@ -45,9 +44,11 @@ final class HtmlDigest {
      * @param imageSrc the chart's {@code src}: {@code cid:chart} in a message, the PNG's file name on disk;
      *                 empty when there is no chart
      */
-    static String render(String title, DigestReport r, List<Section> sections, Optional<String> imageSrc) {
+    static String render(DigestContent c, List<Section> sections, Optional<String> imageSrc) {
+        String title = c.title();
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">")
+        h.append("<!DOCTYPE html>\n<html lang=\"").append(c.w.locale().toLanguageTag())
+                .append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
                 .append(Html.escape(title)).append("</title>\n<style>").append(PHONE).append("</style></head>\n")
                 .append("<body style=\"margin:0;padding:0;background:#f3f4f6;-webkit-text-size-adjust:100%;\">\n")
@@ -62,12 +63,12 @@ final class HtmlDigest {
         row(h, "padding-top:20px;padding-bottom:4px;", "<div style=\"" + FONT + WRAP + "font-size:20px;line-height:26px;"
                 + "font-weight:bold;color:#111827;\">" + Html.escape(title) + "</div>"
                 + "<div style=\"" + FONT + "font-size:13px;color:#6b7280;padding-top:4px;\">"
-                + Html.escape(DigestContent.periodLine(r)) + "</div>"
-                + DigestContent.lateLine(r).map(late -> "<div style=\"" + FONT + "font-size:13px;color:" + RED
+                + Html.escape(c.periodLine()) + "</div>"
+                + c.lateLine().map(late -> "<div style=\"" + FONT + "font-size:13px;color:" + RED
                         + ";padding-top:4px;\">" + Html.escape(late) + "</div>").orElse(""));
         row(h, "padding-top:12px;padding-bottom:12px;", "<div style=\"" + FONT + "font-size:16px;font-weight:bold;\">"
-                + Html.escape(DigestContent.headline(r)) + "</div>");
-        imageSrc.ifPresent(src -> row(h, "padding-top:4px;padding-bottom:12px;", image(src, r)));
+                + Html.escape(c.headline()) + "</div>");
+        imageSrc.ifPresent(src -> row(h, "padding-top:4px;padding-bottom:12px;", image(src, c)));
         for (Section s : sections) {
             StringBuilder body = new StringBuilder();
             body.append("<div style=\"").append(FONT).append(WRAP).append("font-size:17px;font-weight:bold;color:#111827;")
@@ -80,17 +81,18 @@ final class HtmlDigest {
             row(h, "padding-top:8px;padding-bottom:12px;", body.toString());
         }
         row(h, "padding-top:12px;padding-bottom:20px;font-size:12px;color:#9ca3af;",
-                Html.escape("Made by budgetbot at " + Format.moment(r.at(), r.zone()) + "."));
+                Html.escape(c.w.get("digest.madeAt", c.moment(c.r.at()))));
         h.append("</table>\n</td></tr></table>\n</body></html>\n");
         return h.toString();
     }
 
     /** The chart at most as wide as the content, and narrower with the pane; the PNG has twice the pixels. */
-    private static String image(String src, DigestReport r) {
+    private static String image(String src, DigestContent c) {
         int width = WIDTH - 2 * PADDING;
         int height = ChartImage.HEIGHT * width / ChartImage.WIDTH;
         return "<img src=\"" + Html.escape(src) + "\" width=\"" + width + "\" height=\"" + height
-                + "\" alt=\"" + Html.escape("Usage per " + Format.barUnit(r.period())) + "\" style=\"display:block;"
+                + "\" alt=\"" + Html.escape(c.w.get("chart.alt",
+                Format.barUnit(c.r.period(), c.w))) + "\" style=\"display:block;"
                 + "border:0;outline:none;width:100%;max-width:" + width + "px;height:auto;\">";
     }
 

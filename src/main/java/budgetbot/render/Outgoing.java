@@ -14,18 +14,20 @@ import java.util.Objects;
  * One alert message to one channel: the events of one evaluation that share a message key, as the outbox merges
  * them, or a burst of more groups than the rule's {@code summarizeAbove} as one message.
  */
-public record Outgoing(String channel, List<AlertEvent> events, boolean burst, KeyLabels labels) {
+public record Outgoing(String channel, List<AlertEvent> events, boolean burst, KeyLabels labels, Words words) {
     public Outgoing {
         Objects.requireNonNull(channel, "channel");
         events = List.copyOf(events);
         Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(words, "words");
     }
 
     /**
      * The messages of one evaluation's announcements, in the order their first events were announced: what
      * {@code delivery.Outbox}'s announcer queues for them.
      */
-    public static List<Outgoing> of(List<Announcement> announced, int summarizeAbove, KeyLabels labels) {
+    public static List<Outgoing> of(List<Announcement> announced, int summarizeAbove, KeyLabels labels,
+                                    Words words) {
         Map<String, Map<List<String>, List<AlertEvent>>> byChannel = new LinkedHashMap<>();
         for (Announcement a : announced) {
             byChannel.computeIfAbsent(a.channel(), c -> new LinkedHashMap<>())
@@ -35,15 +37,15 @@ public record Outgoing(String channel, List<AlertEvent> events, boolean burst, K
         byChannel.forEach((channel, messages) -> {
             if (messages.size() > summarizeAbove) {
                 out.add(new Outgoing(channel, announced.stream().filter(a -> a.channel().equals(channel))
-                        .map(Announcement::event).toList(), true, labels));
+                        .map(Announcement::event).toList(), true, labels, words));
             } else {
-                messages.values().forEach(events -> out.add(new Outgoing(channel, events, false, labels)));
+                messages.values().forEach(events -> out.add(new Outgoing(channel, events, false, labels, words)));
             }
         });
         return out;
     }
 
     public Message message() {
-        return burst ? AlertFormatter.burst(events, labels) : AlertFormatter.format(events, labels);
+        return burst ? AlertFormatter.burst(events, labels, words) : AlertFormatter.format(events, labels, words);
     }
 }

@@ -16,11 +16,19 @@ record Section(String title, List<String> notes, List<Table> tables) {
         tables = List.copyOf(tables);
     }
 
-    /** A table whose first column names the row and whose other columns are values (numbers, times). */
-    record Table(String title, List<String> headers, List<List<Cell>> rows) {
+    /**
+     * A table whose first column names the row and whose other columns are values (numbers, times).
+     *
+     * @param numbers the usage and budget figures, which a chat shows first (as fields) and keeps longest
+     */
+    record Table(String title, List<String> headers, List<List<Cell>> rows, boolean numbers) {
         Table {
             headers = List.copyOf(headers);
             rows = rows.stream().map(List::copyOf).toList();
+        }
+
+        Table(String title, List<String> headers, List<List<Cell>> rows) {
+            this(title, headers, rows, false);
         }
     }
 

@@ -19,93 +19,95 @@ final class SlackDigest {
     private SlackDigest() {
     }
 
-    static String render(String title, DigestReport r) {
-        BlockKit kit = BlockKit.builder().header(title)
-                .context(List.of("*" + Mrkdwn.escape(DigestContent.headline(r)) + "*\n"
-                        + Mrkdwn.escape(DigestContent.periodLine(r))
-                        + DigestContent.lateLine(r).map(late -> "\n:hourglass: " + Mrkdwn.escape(late)).orElse("")));
-        List<DigestContent.Scoped> sections = DigestContent.scoped(r);
+    static String render(DigestContent c) {
+        DigestReport r = c.r;
+        Words w = c.w;
+        BlockKit kit = BlockKit.builder().header(c.title())
+                .context(List.of("*" + Mrkdwn.escape(c.headline()) + "*\n" + Mrkdwn.escape(c.periodLine())
+                        + c.lateLine().map(late -> "\n:hourglass: " + Mrkdwn.escape(late)).orElse("")));
+        List<DigestContent.Scoped> sections = c.scoped();
         int room = BlockKit.BLOCKS_MAX - kit.size() - (r.silences().isEmpty() ? 0 : 1);
         int shown = sections.size() <= room ? sections.size() : room - 1;
-        sections.subList(0, shown).forEach(s -> section(kit, r, s.group(), s.sameScopeAs()));
+        sections.subList(0, shown).forEach(s -> section(kit, c, s.group(), s.sameScopeAs()));
         if (shown < sections.size()) {
             List<GroupReport> rest = sections.subList(shown, sections.size()).stream()
                     .map(DigestContent.Scoped::group).toList();
-            kit.context(List.of("…and " + rest.size() + " more: " + rest.stream()
-                    .map(g -> Mrkdwn.escape(g.name()) + " " + Format.compact(g.report().totals().totalTokens()) + " tokens")
-                    .collect(Collectors.joining(", "))));
+            kit.context(List.of(w.get("blocks.more", rest.size(), rest.stream()
+                    .map(g -> Mrkdwn.escape(c.name(g)) + " " + w.counted(Metric.TOKENS,
+                            Format.compact(g.report().totals().totalTokens())))
+                    .collect(Collectors.joining(w.get("list.comma"))))));
         }
         if (!r.silences().isEmpty()) {
-            kit.context(List.of(":no_bell: Silenced: " + r.silences().stream()
-                    .map(s -> Mrkdwn.escape(s.rule() + s.group().map(g -> " (" + g + ")").orElse("")) + " until "
-                            + Format.moment(s.until(), r.zone()))
-                    .collect(Collectors.joining(", "))));
+            kit.context(List.of(":no_bell: " + w.get("fact", w.get("digest.silenced.heading"), r.silences().stream()
+                    .map(s -> w.get("digest.silencedUntil", Mrkdwn.escape(s.group().map(g -> w.get("alert.ruleGroup",
+                            s.rule(), c.labels.group(g))).orElse(s.rule())), c.moment(s.until())))
+                    .collect(Collectors.joining(w.get("list.comma"))))));
         }
         return kit.toJson();
     }
 
-    private static void section(BlockKit kit, DigestReport r, GroupReport g, Optional<String> sameScopeAs) {
-        StringBuilder text = new StringBuilder("*").append(Mrkdwn.escape(g.name())).append('*');
+    private static void section(BlockKit kit, DigestContent c, GroupReport g, Optional<String> sameScopeAs) {
+        Words w = c.w;
+        StringBuilder text = new StringBuilder("*").append(Mrkdwn.escape(c.name(g))).append('*');
         boolean usage = sameScopeAs.isEmpty() && !g.noUsage();
         if (sameScopeAs.isPresent()) {
-            text.append("\n").append(Mrkdwn.escape(DigestContent.sameScope(sameScopeAs.get())));
+            text.append("\n").append(Mrkdwn.escape(c.sameScope(sameScopeAs.get())));
         } else if (g.noUsage()) {
-            text.append("\nNo usage in this period.");
+            text.append("\n").append(Mrkdwn.escape(w.get("digest.noUsage")));
         } else {
             text.append("  `").append(sparkline(g)).append('`');
         }
         for (BudgetStanding b : g.budgets()) {
             List<String> parts = new ArrayList<>();
-            b.reportUsed().ifPresent(u -> parts.add("this period " + standing(b, u, r)));
-            b.currentUsed().ifPresent(u -> parts.add("now " + standing(b, u, r)));
-            b.forecast().ifPresent(p -> parts.add("forecast " + Format.value(b.metric(), p.total(), r.currency())));
+            b.reportUsed().ifPresent(u -> parts.add(w.get("digest.slack.thisPeriod", standing(b, u, c))));
+            b.currentUsed().ifPresent(u -> parts.add(w.get("digest.slack.now", standing(b, u, c))));
+            b.forecast().ifPresent(p -> parts.add(w.get("digest.slack.forecast", c.value(b.metric(), p.total()))));
             if (!parts.isEmpty()) {
-                text.append("\n• ").append(Amounts.unit(b.metric())).append(" per ")
-                        .append(b.period().yamlName()).append(" (").append(Mrkdwn.escape(b.group())).append(") of ")
-                        .append(Format.value(b.metric(), b.limit(), r.currency())).append(": ")
-                        .append(String.join(", ", parts));
+                text.append("\n• ").append(Mrkdwn.escape(w.get("digest.slack.budget", c.budget(b),
+                        c.value(b.metric(), b.limit()), String.join(w.get("list.comma"), parts))));
             }
         }
-        g.lastHours().forEach(f -> text.append("\n• last hour: ").append(Mrkdwn.escape(AnomalyWords.standing(f,
-                r.currency().orElse(""), r.zone()))));
+        g.lastHours().forEach(f -> text.append("\n• ").append(Mrkdwn.escape(w.get("digest.slack.lastHour",
+                c.lastHour(f)))));
         if (!g.alerts().isEmpty()) {
-            text.append("\n:rotating_light: ").append(Amounts.count(g.alerts().size(), "alert")).append(": ").append(g.alerts()
-                    .stream().map(a -> Mrkdwn.escape(a.kind() + " " + a.group() + " " + a.level() + " " + a.status()))
-                    .collect(Collectors.joining("; ")));
+            text.append("\n:rotating_light: ").append(Mrkdwn.escape(w.get("fact", w.count(g.alerts().size(),
+                    "digest.slack.alerts"), g.alerts().stream().map(a -> c.alert(a) + " " + c.labels.group(a.group()))
+                    .collect(Collectors.joining(w.get("list.semicolon"))))));
         }
         if (usage && !g.consumers().isEmpty()) {
-            text.append("\nTop: ").append(g.consumers().stream().map(l -> Mrkdwn.escape(l.series().toString()) + " "
-                    + compact(g.rankedBy(), l.change().current(), r)).collect(Collectors.joining(", ")));
+            text.append("\n").append(Mrkdwn.escape(w.get("fact", w.get("digest.slack.top"), g.consumers().stream()
+                    .map(l -> c.series(l.series()) + " " + compact(g.rankedBy(), l.change().current(), c))
+                    .collect(Collectors.joining(w.get("list.comma"))))));
         }
-        kit.section(text.toString(), usage ? fields(r, g) : List.of());
+        kit.section(text.toString(), usage ? fields(c, g) : List.of());
     }
 
-    private static String standing(BudgetStanding b, BigDecimal used, DigestReport r) {
-        return Format.value(b.metric(), used, r.currency())
-                + b.fraction(used).map(f -> " (" + Format.share(f) + ")").orElse("");
+    private static String standing(BudgetStanding b, BigDecimal used, DigestContent c) {
+        return c.value(b.metric(), used) + b.fraction(used).map(f -> " (" + Format.share(f) + ")").orElse("");
     }
 
-    private static List<String> fields(DigestReport r, GroupReport g) {
+    private static List<String> fields(DigestContent c, GroupReport g) {
         List<String> out = new ArrayList<>();
-        out.add(field("Tokens", Metric.TOKENS, g, r));
-        g.report().cost().ifPresent(c -> out.add(field("Cost", Metric.COST, g, r)));
-        out.add(field("Requests", Metric.REQUESTS, g, r));
-        out.add("*Input / output*\n" + Format.compact(g.report().totals().inputTokens()) + " / "
+        out.add(field(Metric.TOKENS, g, c));
+        g.report().cost().ifPresent(v -> out.add(field(Metric.COST, g, c)));
+        out.add(field(Metric.REQUESTS, g, c));
+        out.add("*" + Mrkdwn.escape(c.w.get("digest.slack.inputOutput")) + "*\n"
+                + Format.compact(g.report().totals().inputTokens()) + " / "
                 + Format.compact(g.report().totals().outputTokens()));
         if (g.report().totals().images() > 0) {
-            out.add(field("Images", Metric.IMAGES, g, r));
+            out.add(field(Metric.IMAGES, g, c));
         }
         return out;
     }
 
-    private static String field(String label, Metric m, GroupReport g, DigestReport r) {
-        Change c = g.change(m);
-        return "*" + label + "*\n" + compact(m, c.current(), r) + "  " + (Format.arrow(c) + " " + Format.percent(c))
-                .strip();
+    private static String field(Metric m, GroupReport g, DigestContent c) {
+        Change change = g.change(m);
+        return "*" + Mrkdwn.escape(c.w.get("digest.slack.field." + m.name())) + "*\n"
+                + compact(m, change.current(), c) + "  " + (Format.arrow(change) + " " + c.percent(change)).strip();
     }
 
-    private static String compact(Metric m, BigDecimal v, DigestReport r) {
-        return m == Metric.COST ? Format.money(r.currency(), v) : Format.compact(v);
+    private static String compact(Metric m, BigDecimal v, DigestContent c) {
+        return m == Metric.COST ? c.money(v) : Format.compact(v);
     }
 
     /** One character per bar, scaled to the largest bar. */

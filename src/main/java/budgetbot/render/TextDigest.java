@@ -1,6 +1,5 @@
 package budgetbot.render;
 
-import budgetbot.digest.DigestReport;
 import budgetbot.render.Section.Cell;
 import budgetbot.render.Section.Table;
 
@@ -14,11 +13,11 @@ final class TextDigest {
     private TextDigest() {
     }
 
-    static String render(String title, DigestReport r, List<Section> sections) {
+    static String render(DigestContent c, List<Section> sections) {
         StringBuilder out = new StringBuilder();
-        out.append(title).append('\n').append(DigestContent.periodLine(r)).append('\n');
-        DigestContent.lateLine(r).ifPresent(late -> out.append(late).append('\n'));
-        out.append('\n').append(DigestContent.headline(r)).append('\n');
+        out.append(c.title()).append('\n').append(c.periodLine()).append('\n');
+        c.lateLine().ifPresent(late -> out.append(late).append('\n'));
+        out.append('\n').append(c.headline()).append('\n');
         for (Section s : sections) {
             out.append('\n').append("== ").append(s.title()).append(" ==\n");
             s.notes().forEach(n -> out.append(n).append('\n'));
@@ -51,7 +50,9 @@ final class TextDigest {
         }
     }
 
+    /** Columns a terminal gives the text: two for a Chinese character or full-width sign, one for others. */
     private static int length(String s) {
-        return s.codePointCount(0, s.length());
+        return s.codePoints().map(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN
+                || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF60) ? 2 : 1).sum();
     }
 }

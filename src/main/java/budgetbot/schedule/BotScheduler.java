@@ -7,6 +7,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.delivery.Dispatcher;
 import budgetbot.delivery.Lessee;
 import budgetbot.digest.Lateness;
+import budgetbot.render.DigestRenderer;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.DateBuilder;
@@ -67,7 +68,6 @@ public final class BotScheduler implements AutoCloseable {
     /** Purging is cheap and nothing waits for it: hourly, at a minute no rule's default cron uses. */
     private static final String RETENTION_SCHEDULE = "0 17 * * * ?";
     /** Why a digest caught up at start was not sent at its time, as far as a starting scheduler can tell. */
-    private static final String NOT_RUNNING = "budgetbot was not running";
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
 
     private final Scheduler scheduler;
@@ -241,7 +241,8 @@ public final class BotScheduler implements AutoCloseable {
                 Instant fire = DigestCatchUp.firstFireThisPeriod(digest, app.config().calendar(), now).orElseThrow();
                 log.info("digest {} was due at {} and has not been sent for the period: sending it now", digest.name(),
                         fire);
-                scheduler.triggerJob(digestKey(digest.name()), DigestJob.late(new Lateness(fire, NOT_RUNNING), 1));
+                scheduler.triggerJob(digestKey(digest.name()),
+                        DigestJob.late(new Lateness(fire, DigestRenderer.notRunning()), 1));
                 due.add(digest.name());
             }
         }

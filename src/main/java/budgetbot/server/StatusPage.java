@@ -10,6 +10,7 @@ import budgetbot.observe.LastEvaluations;
 import budgetbot.observe.Telemetry;
 import budgetbot.render.Amounts;
 import budgetbot.render.KeyLabels;
+import budgetbot.render.Words;
 import budgetbot.render.AnomalyWords;
 import budgetbot.render.Html;
 import budgetbot.rules.Finding;
@@ -22,7 +23,6 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,7 +36,6 @@ import java.util.function.Supplier;
  */
 final class StatusPage {
     static final int REFRESH_SECONDS = 30;
-    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
     private static final String CSS = """
             *{box-sizing:border-box}
             body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2937;background:#f3f4f6}
@@ -66,6 +65,7 @@ final class StatusPage {
     private final ZoneId zone;
     private final String currency;
     private final KeyLabels labels;
+    private final Words w;
     private final StringBuilder h = new StringBuilder(16_384);
 
     private StatusPage(App app, Health.Report health) {
@@ -74,7 +74,8 @@ final class StatusPage {
         this.now = health.at();
         this.zone = app.config().calendar().zone();
         this.currency = app.config().prices().currency();
-        this.labels = KeyLabels.of(app.discovery().names(), app.config().keyNames());
+        this.labels = app.keyLabels();
+        this.w = Words.of(app.config().locale());
     }
 
     static String render(App app, Health.Report health) {
@@ -83,12 +84,14 @@ final class StatusPage {
 
     private String page() {
         Optional<List<Silence>> silences = read(() -> app.store().silences(now));
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        h.append("<!DOCTYPE html>\n<html lang=\"").append(w.locale().toLanguageTag())
+                .append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
-                .append("<title>budgetbot status</title><style>").append(CSS).append("</style></head>\n<body><main>\n");
+                .append("<title>").append(e(w.get("page.title"))).append("</title><style>").append(CSS)
+                .append("</style></head>\n<body><main>\n");
         header();
-        h.append("<h2>Budgets</h2>\n");
+        h.append("<h2>").append(e(w.get("page.budgets"))).append("</h2>\n");
         for (RuleConfig rule : app.config().rules()) {
             rule(rule, silences.orElse(List.of()));
         }
@@ -101,21 +104,20 @@ final class StatusPage {
     }
 
     private void header() {
-        h.append("<h1>budgetbot</h1>\n<p class=\"meta\">As of ").append(moment(now)).append(" (")
-                .append(e(zone.getId())).append(") · config <code>").append(e(app.config().file().toString()))
-                .append("</code> · reloads every ").append(REFRESH_SECONDS).append(" s</p>\n");
+        h.append("<h1>budgetbot</h1>\n<p class=\"meta\">").append(e(w.get("page.asOf", moment(now), zone.getId())))
+                .append(" · config <code>").append(e(app.config().file().toString())).append("</code> · ")
+                .append(e(w.get("page.reloads", REFRESH_SECONDS))).append("</p>\n");
         app.config().server().filter(ServerConfig::openToTheNetwork).ifPresent(s -> h.append(
                 "<p class=\"banner bad\" id=\"open\">").append(e(s.openWarning())).append("</p>\n"));
         if (health.healthy() && health.blind().isEmpty()) {
-            h.append("<p class=\"banner ok\" id=\"health\">Working: the scheduler runs, the database answers and "
-                    + "usage is being fetched.</p>\n");
+            h.append("<p class=\"banner ok\" id=\"health\">").append(e(w.get("page.working"))).append("</p>\n");
             return;
         }
-        h.append("<div class=\"banner bad\" id=\"health\">").append(health.healthy() ? "Working, but blind:"
-                : "Not healthy:").append("<ul>");
+        h.append("<div class=\"banner bad\" id=\"health\">").append(e(w.get(health.healthy() ? "page.blind"
+                : "page.unhealthy"))).append("<ul>");
         for (Health.Failure f : Stream.concat(health.failures().stream(), health.blind().stream()).toList()) {
-            h.append("<li>").append(e(f.component())).append(": ").append(e(f.problem())).append(" (since ")
-                    .append(moment(f.since())).append(")</li>");
+            h.append("<li>").append(e(w.get("page.failure", f.component(), f.problem(), moment(f.since()))))
+                    .append("</li>");
         }
         h.append("</ul></div>\n");
     }
@@ -125,31 +127,32 @@ final class StatusPage {
                 .append(e(rule.name())).append("</h3>");
         Optional<FetchHealth.Status> fetch = app.telemetry().fetches().of(rule.name());
         if (fetch.isEmpty()) {
-            h.append("<p class=\"meta fetch\">Not checked yet.</p>");
+            h.append("<p class=\"meta fetch\">").append(e(w.get("page.notChecked"))).append("</p>");
         } else if (fetch.get().failingSince().isPresent()) {
-            h.append("<p class=\"meta fetch bad\">Usage cannot be fetched since ")
-                    .append(moment(fetch.get().failingSince().get())).append(fetch.get().lastSuccess()
-                            .map(t -> " (last fetched " + moment(t) + ")").orElse("")).append(": ")
-                    .append(e(fetch.get().lastError().orElse(""))).append("</p>");
+            h.append("<p class=\"meta fetch bad\">").append(e(w.get("page.fetchFailing",
+                    moment(fetch.get().failingSince().get()), fetch.get().lastSuccess()
+                            .map(t -> w.get("page.lastFetched", moment(t))).orElse(""),
+                    fetch.get().lastError().orElse("")))).append("</p>");
         } else {
-            h.append("<p class=\"meta fetch ok\">Usage fetched ").append(moment(fetch.get().lastSuccess().orElseThrow()))
-                    .append(" (").append(ago(fetch.get().lastSuccess().get())).append(")</p>");
+            h.append("<p class=\"meta fetch ok\">").append(e(w.get("page.fetched",
+                    moment(fetch.get().lastSuccess().orElseThrow()), ago(fetch.get().lastSuccess().get()))))
+                    .append("</p>");
         }
         app.telemetry().scopes().of(rule.name()).filter(s -> !s.problems().isEmpty()).ifPresent(s -> {
-            h.append("<div class=\"meta scope bad\">").append(s.blind() ? "Sees nothing: UCloud serves none of the"
-                    + " keys and models it names" : "Sees " + s.series() + " series; UCloud cannot serve").append(":<ul>");
+            h.append("<div class=\"meta scope bad\">").append(e(s.blind() ? w.get("page.seesNothing")
+                    : w.get("page.seesSome", s.series()))).append("<ul>");
             s.problems().forEach(p -> h.append("<li>").append(e(p)).append("</li>"));
             h.append("</ul></div>");
         });
         silences.stream().filter(s -> s.rule().equals(rule.name())).forEach(s -> h.append("<p class=\"meta\">")
-                .append("Silenced").append(s.group().map(g -> " for " + e(g)).orElse("")).append(" until ")
-                .append(moment(s.endsAt())).append(": ").append(e(s.reason())).append("</p>"));
+                .append(e(w.get("page.silenced", s.group().map(g -> w.get("page.silencedFor", labels.group(g)))
+                        .orElse(""), moment(s.endsAt()), s.reason()))).append("</p>"));
         List<Finding> findings = app.telemetry().evaluations().of(rule.name())
                 .map(LastEvaluations.Evaluation::findings).orElse(List.of());
         findings.stream().filter(f -> f.kind() == Kind.BUDGET).forEach(this::budget);
         findings.stream().filter(f -> f.kind() == Kind.ANOMALY).forEach(this::anomaly);
         if (findings.isEmpty() && (!rule.budgets().isEmpty() || !rule.anomaly().isEmpty())) {
-            h.append("<p class=\"muted\">No standing yet: it appears after the rule's first successful check.</p>");
+            h.append("<p class=\"muted\">").append(e(w.get("page.noStanding"))).append("</p>");
         }
         h.append("</section>\n");
     }
@@ -161,27 +164,29 @@ final class StatusPage {
         String tone = ratio.compareTo(BigDecimal.ONE) >= 0 ? " over" : f.active() ? " warn" : "";
         h.append("<div class=\"budget\" data-group=\"").append(e(f.group())).append("\" data-ratio=\"")
                 .append(ratio.setScale(4, RoundingMode.HALF_UP).toPlainString()).append("\">")
-                .append("<div class=\"label\"><span>").append(e(Amounts.unit(f.metric()))).append(" per ")
-                .append(f.period().yamlName()).append(" · <b>").append(e(labels.group(f.group()))).append("</b></span>")
+                .append("<div class=\"label\"><span>").append(e(w.get("digest.per", w.unit(f.metric()),
+                        w.get("period." + f.period().name())))).append(" · <b>").append(e(labels.group(f.group())))
+                .append("</b></span>")
                 .append("<span class=\"pct\">").append(Amounts.percent(ratio, 0, RoundingMode.DOWN)).append("</span></div>")
                 .append("<div class=\"bar\" role=\"img\" aria-label=\"").append(Amounts.percent(ratio, 0, RoundingMode.DOWN))
-                .append(" of the limit\"><div class=\"fill").append(tone).append("\" style=\"width:")
+.append(e(w.get("page.ofTheLimit")))
+                .append("\"><div class=\"fill").append(tone).append("\" style=\"width:")
                 .append(String.format(Locale.ROOT, "%.2f", width)).append("%\"></div></div>")
-                .append("<div class=\"nums\">").append(e(amount(f.metric(), f.used()))).append(" of ")
-                .append(e(amount(f.metric(), limit)));
-        f.forecast().ifPresent(p -> h.append(" · forecast ").append(e(amount(f.metric(), p.total())))
-                .append(p.limitReachedAt().map(t -> ", limit reached " + moment(t)).orElse("")));
-        h.append(" · period ends ").append(moment(f.window().end())).append("</div></div>");
+                .append("<div class=\"nums\">").append(e(w.get("page.usedOf", amount(f.metric(), f.used()),
+                        amount(f.metric(), limit))));
+        f.forecast().ifPresent(p -> h.append(" · ").append(e(w.get("page.forecast", amount(f.metric(), p.total()))))
+                .append(e(p.limitReachedAt().map(t -> w.get("page.limitReached", moment(t))).orElse(""))));
+        h.append(" · ").append(e(w.get("page.periodEnds", moment(f.window().end())))).append("</div></div>");
     }
 
     /** The group's last complete hour against its expected value, or why it is not scored. */
     private void anomaly(Finding f) {
         h.append("<p class=\"anomaly").append(f.active() ? " warn" : "").append("\" data-group=\"").append(e(f.group()))
-                .append("\">").append(e(AnomalyWords.standing(f, currency, zone))).append("</p>");
+                .append("\">").append(e(new AnomalyWords(w).standing(f, currency, zone, labels))).append("</p>");
     }
 
     private void alerts(List<Silence> silences) {
-        h.append("<h2>Active alerts</h2>\n<div class=\"card scroll\">");
+        h.append("<h2>").append(e(w.get("page.activeAlerts"))).append("</h2>\n<div class=\"card scroll\">");
         StringBuilder rows = new StringBuilder();
         for (RuleConfig rule : app.config().rules()) {
             for (Finding f : app.telemetry().evaluations().of(rule.name()).map(LastEvaluations.Evaluation::findings)
@@ -190,31 +195,35 @@ final class StatusPage {
                     boolean silenced = silences.stream().anyMatch(s -> s.mutes(f.rule(), f.group(), now));
                     rows.append("<tr><td>").append(e(f.rule())).append("</td><td>").append(e(labels.group(f.group())))
                             .append("</td><td>").append(e(what(f))).append("</td><td>").append(e(level(f)))
-                            .append("</td><td>").append(silenced ? "silenced" : "announced").append("</td></tr>");
+                            .append("</td><td>")
+                            .append(e(w.get(silenced ? "page.stateSilenced" : "page.stateAnnounced")))
+                            .append("</td></tr>");
                 }
             }
         }
         if (rows.isEmpty()) {
-            h.append("<p class=\"ok\">None.</p>");
+            h.append("<p class=\"ok\">").append(e(w.get("page.none"))).append("</p>");
         } else {
-            h.append("<table><tr><th>Rule</th><th>Group</th><th>Condition</th><th>Level</th><th>State</th></tr>")
-                    .append(rows).append("</table>");
+            header("column.rule", "column.group", "page.condition", "page.level", "page.state");
+            h.append(rows).append("</table>");
         }
         h.append("</div>\n");
     }
 
     private void silences(Optional<List<Silence>> silences) {
-        h.append("<h2>Silences</h2>\n<div class=\"card scroll\" id=\"silences\">");
+        h.append("<h2>").append(e(w.get("digest.silences")))
+                .append("</h2>\n<div class=\"card scroll\" id=\"silences\">");
         if (silences.isEmpty()) {
-            h.append("<p class=\"bad\">The silences cannot be read from the state database.</p>");
+            h.append("<p class=\"bad\">").append(e(w.get("page.silencesUnreadable"))).append("</p>");
         } else if (silences.get().isEmpty()) {
-            h.append("<p class=\"muted\">None. <code>budgetbot silence add --rule R --until TIME --reason TEXT</code>"
-                    + " mutes a rule's alerts.</p>");
+            h.append("<p class=\"muted\">").append(e(w.get("page.noSilences"))).append(" <code>budgetbot silence add")
+                    .append(" --rule R --until TIME --reason TEXT</code></p>");
         } else {
-            h.append("<table><tr><th>#</th><th>Rule</th><th>Group</th><th>Until</th><th>Reason</th></tr>");
+            header("page.number", "column.rule", "column.group", "column.until", "column.reason");
             for (Silence s : silences.get()) {
                 h.append("<tr><td>").append(s.id()).append("</td><td>").append(e(s.rule())).append("</td><td>")
-                        .append(e(s.group().orElse("every group"))).append("</td><td>").append(moment(s.endsAt()))
+                        .append(e(s.group().map(labels::group).orElse(w.get("digest.everyGroup")))).append("</td><td>")
+                        .append(moment(s.endsAt()))
                         .append("</td><td>").append(e(s.reason())).append("</td></tr>");
             }
             h.append("</table>");
@@ -223,14 +232,15 @@ final class StatusPage {
     }
 
     private void deliveries() {
-        h.append("<h2>Pending deliveries</h2>\n<div class=\"card scroll\" id=\"deliveries\">");
+        h.append("<h2>").append(e(w.get("page.deliveries")))
+                .append("</h2>\n<div class=\"card scroll\" id=\"deliveries\">");
         Optional<List<Backlog>> backlog = read(() -> app.outbox().backlog());
         if (backlog.isEmpty()) {
-            h.append("<p class=\"bad\">The outbox cannot be read from the state database.</p>");
+            h.append("<p class=\"bad\">").append(e(w.get("page.outboxUnreadable"))).append("</p>");
         } else if (backlog.get().isEmpty()) {
-            h.append("<p class=\"ok\">None: every notification has been delivered.</p>");
+            h.append("<p class=\"ok\">").append(e(w.get("page.allDelivered"))).append("</p>");
         } else {
-            h.append("<table><tr><th>Channel</th><th>Waiting</th><th>Oldest since</th><th>Last error</th></tr>");
+            header("page.channel", "page.waiting", "page.oldest", "page.lastError");
             for (Backlog b : backlog.get()) {
                 h.append("<tr><td>").append(e(b.channel())).append("</td><td>").append(b.pending())
                         .append("</td><td>").append(moment(b.oldest())).append("</td><td>")
@@ -244,44 +254,51 @@ final class StatusPage {
     private void footer() {
         h.append("<p class=\"meta\">");
         Optional<Telemetry.Reload> reload = app.telemetry().lastReload();
-        reload.ifPresent(r -> h.append(r.error().isEmpty() ? "Config reloaded " + moment(r.at()) + ". "
-                : "<span class=\"bad\">The config changed " + moment(r.at()) + " but was not applied: "
-                + e(r.error().get()) + "</span> "));
-        h.append("Machine-readable: <a href=\"/healthz\">/healthz</a> · <a href=\"/metrics\">/metrics</a></p>\n");
+        reload.ifPresent(r -> h.append(r.error().isEmpty() ? e(w.get("page.reloaded", moment(r.at()))) + " "
+                : "<span class=\"bad\">" + e(w.get("page.notApplied", moment(r.at()), r.error().get())) + "</span> "));
+        h.append(e(w.get("page.machineReadable"))).append(" <a href=\"/healthz\">/healthz</a> · ")
+                .append("<a href=\"/metrics\">/metrics</a></p>\n");
+    }
+
+    /** A table's opening and its header row, the columns named by their words' keys. */
+    private void header(String... columns) {
+        h.append("<table><tr>");
+        for (String c : columns) {
+            h.append("<th>").append(e(w.get(c))).append("</th>");
+        }
+        h.append("</tr>");
     }
 
     private String amount(Metric metric, BigDecimal value) {
-        return Amounts.of(metric, value, currency);
+        return w.amount(metric, value, currency);
     }
 
-    private static String what(Finding f) {
-        String measure = Amounts.unit(f.metric()) + " per " + f.period().yamlName();
-        return switch (f.kind()) {
-            case BUDGET -> measure + " budget";
-            case FORECAST -> measure + " forecast";
-            case GROWTH -> measure + " growth";
-            case ANOMALY -> measure + " anomaly";
-        };
+    private String what(Finding f) {
+        return w.get("page.kind." + f.kind().name(), w.get("digest.per", w.unit(f.metric()),
+                w.get("period." + f.period().name())));
     }
 
-    private static String level(Finding f) {
+    private String level(Finding f) {
         return switch (f.kind()) {
             case BUDGET -> Amounts.percent(f.level(), 1, RoundingMode.DOWN);
-            case FORECAST -> f.forecast().map(p -> "heading for " + Amounts.percent(p.total().divide(
-                    f.limit().orElseThrow(), MathContext.DECIMAL64), 0, RoundingMode.DOWN)).orElse("forecast");
-            case GROWTH -> f.increase().map(i -> "+" + Amounts.percent(i, 0, RoundingMode.DOWN)).orElse("grew");
-            case ANOMALY -> f.increase().map(i -> i.add(BigDecimal.ONE).setScale(1, RoundingMode.HALF_UP)
-                    .toPlainString() + "× expected").orElse("from none");
+            case FORECAST -> f.forecast().map(p -> w.get("page.headingFor", Amounts.percent(p.total().divide(
+                    f.limit().orElseThrow(), MathContext.DECIMAL64), 0, RoundingMode.DOWN)))
+                    .orElse(w.get("page.kind.FORECAST", "").strip());
+            case GROWTH -> f.increase().map(i -> "+" + Amounts.percent(i, 0, RoundingMode.DOWN))
+                    .orElse(w.get("page.grew"));
+            case ANOMALY -> f.increase().map(i -> w.get("page.timesExpected", i.add(BigDecimal.ONE)
+                    .setScale(1, RoundingMode.HALF_UP).toPlainString())).orElse(w.get("page.fromNone"));
         };
     }
 
     private String moment(Instant t) {
-        return MOMENT.format(t.atZone(zone));
+        return w.dayAndTime(t.atZone(zone));
     }
 
     private String ago(Instant t) {
         long minutes = Duration.between(t, now).toMinutes();
-        return minutes < 1 ? "just now" : minutes < 120 ? minutes + " min ago" : minutes / 60 + " h ago";
+        return minutes < 1 ? w.get("page.justNow") : minutes < 120 ? w.get("page.minutesAgo", minutes)
+                : w.get("page.hoursAgo", minutes / 60);
     }
 
     /** A part of the page that reads the database shows what it could read, or that it could not. */

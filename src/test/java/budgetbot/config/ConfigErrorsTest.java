@@ -237,6 +237,8 @@ class ConfigErrorsTest {
                                 + " every key not listed, or list it",
                         "26:34 rules[2].budgets[0].limit: a limit per key needs groupBy: key (each group is then one"
                                 + " key); add groupBy: key, or give one limit such as limit: 5M")),
+                arguments("bad-locale.yml", List.of(
+                        "1:9 locale: unknown value \"zh\"; expected one of: en, zh-CN")),
                 arguments("concurrency-both.yml", List.of(
                         "4:19 ucloud.maxConcurrency: must be between 1 and 256, got 300",
                         "5:16 ucloud.parallelism: the old name of `maxConcurrency`; keep only `maxConcurrency`")),

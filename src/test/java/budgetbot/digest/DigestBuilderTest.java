@@ -197,10 +197,12 @@ class DigestBuilderTest {
     @Test
     void listsOnlyTheAlertsOfTheReportWindowAndRule() {
         Instant during = Fixture.DAY1.atTime(14, 30).atZone(Fixture.ZONE).toInstant();
-        FiredAlert inside = new FiredAlert("prod", "all", "BUDGET", "firing", "80%", during);
-        FiredAlert earlier = new FiredAlert("prod", "all", "BUDGET", "firing", "80%", during.minusSeconds(86400));
-        FiredAlert today = new FiredAlert("prod", "all", "FORECAST", "firing", "100%", Fixture.AT.minusSeconds(60));
-        FiredAlert otherRule = new FiredAlert("dev", "all", "BUDGET", "firing", "80%", during);
+        FiredAlert inside = new FiredAlert("prod", "all", "BUDGET", "firing", false, "80%", during);
+        FiredAlert earlier = new FiredAlert("prod", "all", "BUDGET", "firing", false, "80%",
+                during.minusSeconds(86400));
+        FiredAlert today = new FiredAlert("prod", "all", "FORECAST", "firing", false, "100%",
+                Fixture.AT.minusSeconds(60));
+        FiredAlert otherRule = new FiredAlert("dev", "all", "BUDGET", "firing", false, "80%", during);
         DigestPlan plan = Fixture.dailyPlan();
 
         GroupReport g = DigestBuilder.build(plan, Fixture.config(), Fixture.snapshot(plan), List.of(),

@@ -47,7 +47,7 @@ class AlertFormatterTest {
     }
 
     /** A finding as rules would produce it, for the given kind, with the numbers of the examples. */
-    private static Finding finding(Kind kind, String rule, String group, Metric metric, PeriodUnit period) {
+    static Finding finding(Kind kind, String rule, String group, Metric metric, PeriodUnit period) {
         Window window = period == PeriodUnit.MONTH ? MONTH : DAY;
         Projection projection = new Projection(big("26000000"), Optional.of(at(
                 period == PeriodUnit.MONTH ? "2026-11-28T17:40" : "2026-11-27T17:40")), "recent rate of the last 3h");

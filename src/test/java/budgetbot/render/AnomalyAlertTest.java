@@ -29,17 +29,17 @@ class AnomalyAlertTest {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     /** A Wednesday. */
     private static final Instant HOUR = OffsetDateTime.parse("2026-11-18T14:00+08:00").toInstant();
-    private static final Window SCORED = new Window(HOUR, HOUR.plus(Duration.ofHours(1)));
+    static final Window SCORED = new Window(HOUR, HOUR.plus(Duration.ofHours(1)));
     private static final String KEY = "uminferapikey-prod";
 
-    private static AnomalyScore score(AnomalyScore.Basis basis, String value, String expected, int hours,
+    static AnomalyScore score(AnomalyScore.Basis basis, String value, String expected, int hours,
                                       Optional<String> unscored) {
         return new AnomalyScore(SCORED, new BigDecimal(value), basis, basis == AnomalyScore.Basis.HOUR_OF_WEEK ? 4 : 14,
                 new BigDecimal(expected), new BigDecimal("21000"), Optional.of(new BigDecimal("44.1")),
                 Optional.of(new BigDecimal("11.2")), hours, unscored);
     }
 
-    private static AlertEvent event(AlertStatus status, Window window, AnomalyScore s) {
+    static AlertEvent event(AlertStatus status, Window window, AnomalyScore s) {
         Finding f = new Finding("spikes", Kind.ANOMALY, "anomaly[0]:tokens/hour", KEY, Metric.TOKENS,
                 PeriodUnit.HOUR, window, status != AlertStatus.RESOLVED, BigDecimal.valueOf(Math.min(s.hours(), 2)),
                 s.value(), Optional.empty(), Optional.of(s.expected()), Optional.empty(), Optional.empty(),

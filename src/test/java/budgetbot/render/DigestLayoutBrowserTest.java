@@ -87,8 +87,8 @@ class DigestLayoutBrowserTest {
                 Optional.of(new BigDecimal("2000000")), Optional.empty(), Optional.empty(),
                 Optional.of(new Projection(new BigDecimal("2480000"), Optional.of(Fixture.AT.plusSeconds(7200)),
                         "recent rate over the last 3h")), List.of(), List.of("k1", "k2"), List.of("big", "small"));
-        List<FiredAlert> fired = List.of(new FiredAlert("prod", "all", "BUDGET", "firing", "80%", at1430),
-                new FiredAlert(longRule, "k1 x big", "FORECAST", "firing", "–", at1430));
+        List<FiredAlert> fired = List.of(new FiredAlert("prod", "all", "BUDGET", "firing", false, "80%", at1430),
+                new FiredAlert(longRule, "k1 x big", "FORECAST", "firing", false, "–", at1430));
         return DigestRenderer.render(DigestBuilder.build(plan, cfg, Fixture.snapshot(plan), List.of(forecast), fired));
     }
 

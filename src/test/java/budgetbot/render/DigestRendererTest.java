@@ -349,8 +349,8 @@ class DigestRendererTest {
                 Optional.of(new Projection(new BigDecimal("2480000"), Optional.of(Fixture.AT.plusSeconds(7200)),
                         "recent rate of the last 3h")), List.of(), List.of("k1", "k2"), List.of("big", "small"));
         List<FiredAlert> fired = new ArrayList<>(List.of(
-                new FiredAlert("prod", "all", "BUDGET", "firing", "80%", at1430),
-                new FiredAlert("prod", "all", "FORECAST", "firing", "100%", at1430.minusSeconds(7200))));
+                new FiredAlert("prod", "all", "BUDGET", "firing", false, "80%", at1430),
+                new FiredAlert("prod", "all", "FORECAST", "firing", false, "100%", at1430.minusSeconds(7200))));
 
         RenderedDigest d = DigestRenderer.render(DigestBuilder.build(plan, Fixture.config(), Fixture.snapshot(plan),
                 List.of(forecast), fired));
