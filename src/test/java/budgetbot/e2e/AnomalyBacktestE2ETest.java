@@ -71,7 +71,8 @@ class AnomalyBacktestE2ETest {
             assertThat(alerted).noneMatch(a -> a.group().equals(BATCH));
             JsonNode first = report.path("timeline").get(0);
             assertThat(first.path("subject").asText()).matches("\\[budgetbot] spikes \\([^()]+ \\(uminferapikey-prod\\)\\):"
-                    + " uminferapikey-prod used [0-9.]+[kM] tokens 14:00–15:00, [0-9.]+× the usual [0-9.]+[kM] for a"
+                    + " [^()]+ \\(uminferapikey-prod\\) used [0-9.]+[kM] tokens 14:00–15:00, [0-9.]+× the usual"
+                    + " [0-9.]+[kM] for a"
                     + " Wednesday at 14:00 \\(\\+[0-9.]+[kM] tokens, about CNY [0-9.]+ above expected\\)");
         }
     }
