@@ -6,6 +6,7 @@ import budgetbot.config.ChannelConfig;
 import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Notifier;
 import budgetbot.render.TestNotice;
+import budgetbot.render.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class NotifyTestCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         String type = target.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         try (Notifier notifier = Notifiers.create(target, cfg.publicUrl(), clock, System.out)) {
-            notifier.send(TestNotice.of(channel, clock.instant(), cfg.calendar().zone()));
+            notifier.send(TestNotice.of(channel, clock.instant(), cfg.calendar().zone(), Words.of(cfg.locale())));
         } catch (DeliveryException e) {
             System.out.println("FAILED: test message to channel " + channel + " (" + type + ") was not delivered: "
                     + e.getMessage() + (e.retryable() ? " (temporary: the outbox would retry it)"

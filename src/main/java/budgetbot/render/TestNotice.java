@@ -13,11 +13,10 @@ public final class TestNotice {
     private TestNotice() {
     }
 
-    public static Message of(String channel, Instant at, ZoneId zone) {
-        String title = "TEST: channel " + channel + " works";
+    public static Message of(String channel, Instant at, ZoneId zone, Words w) {
+        String title = w.get("test.title", channel);
         String when = at.atZone(zone).toOffsetDateTime().withNano(0).toString();
-        String body = "This is a test message from budgetbot, sent by `notify-test` at " + when + " to check that "
-                + "the channel " + channel + " delivers. No budget is affected; nothing needs doing.";
+        String body = w.get("test.body", when, channel);
         String html = "<div style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d1c1d\"><h2 "
                 + "style=\"margin:0 0 12px;font-size:18px\">" + Html.escape(title)
                 + "</h2><p>" + Html.escape(body) + "</p></div>";

@@ -45,7 +45,7 @@ class LocaleTest {
     /** Names, ids, models and commands: the config's and UCloud's words, in any language, and JSON's. */
     private static final String CONFIG_WORDS = "uminferapikey-[a-z]+|deepseek-[a-z0-9]+|qwen-max|Qwen/QwQ-32B"
             + "|deepseek-ai/DeepSeek-R1|prod-spend|per-key|prod|jump|spikes|`[^`]*`|Asia/Shanghai|rules\\.yml"
-            + "|UCloud answered 503|not a key of this project|maintenance|daily|k[12] x (big|small)"
+            + "|UCloud answered 503|not a key of this project|maintenance|daily|k[12] x (big|small)|ops"
             + "|\"[a-z_]+\":";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
 
@@ -87,6 +87,7 @@ class LocaleTest {
         DigestReport digest = Fixture.dailyReport().withSilences(List.of(new ActiveSilence("prod",
                 Optional.of("uminferapikey-prod"), at, "maintenance")));
         out.add(Map.entry("digest", DigestRenderer.render(digest, w, NAMES).message()));
+        out.add(Map.entry("notify-test", TestNotice.of("ops", at, SHANGHAI, w)));
         return out;
     }
 
