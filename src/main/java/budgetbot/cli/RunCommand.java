@@ -80,6 +80,7 @@ final class RunCommand implements Runnable {
             watch.close();
             throw e;
         }
+        checkEveryRule(watch);
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "config-watch");
             t.setDaemon(true);
@@ -139,6 +140,17 @@ final class RunCommand implements Runnable {
             stopped.completeExceptionally(e);
         } catch (RuntimeException e) {
             log.error("checking the config for changes failed: {}", e.getMessage());
+        }
+    }
+
+    /** Rules are checked at start, so the status page is not "Not checked yet" until each one's cron fires. */
+    private static void checkEveryRule(ConfigWatch watch) {
+        try {
+            List<String> rules = watch.checkEveryRule();
+            log.info("checking {} rules now, at start: {}", rules.size(), String.join(", ", rules));
+        } catch (SchedulerException e) {
+            log.warn("the rules could not be checked at start; each is checked at its cron's first fire: {}",
+                    e.getMessage());
         }
     }
 }

@@ -22,6 +22,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
@@ -35,6 +36,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,16 +70,21 @@ public final class BotScheduler implements AutoCloseable {
     /** Purging is cheap and nothing waits for it: hourly, at a minute no rule's default cron uses. */
     private static final String RETENTION_SCHEDULE = "0 17 * * * ?";
     /** Why a digest caught up at start was not sent at its time, as far as a starting scheduler can tell. */
+    /** A rule whose cron fires this soon after a start is left to it, so that it is not checked twice in a row. */
+    private static final int FIRST_FIRE_SOON_SECONDS = 60;
     private static final Logger log = LoggerFactory.getLogger(BotScheduler.class);
 
     private final Scheduler scheduler;
     private final List<String> caughtUp;
+    private final List<String> rules;
     /** What this scheduler lent Quartz of the state database (in a cluster); let go when it closes. */
     private final StateConnections connections;
 
-    private BotScheduler(Scheduler scheduler, List<String> caughtUp, StateConnections connections) {
+    private BotScheduler(Scheduler scheduler, List<String> caughtUp, List<String> rules,
+                         StateConnections connections) {
         this.scheduler = scheduler;
         this.caughtUp = List.copyOf(caughtUp);
+        this.rules = List.copyOf(rules);
         this.connections = connections;
     }
 
@@ -130,7 +137,8 @@ public final class BotScheduler implements AutoCloseable {
             log.info("scheduler started ({}, instance {}): {} rules, {} digests, outbox every {} s",
                     cfg.state().cluster() ? "clustered on PostgreSQL" : "in memory", instanceId,
                     cfg.rules().size(), cfg.digests().size(), outboxInterval.toSeconds());
-            return new BotScheduler(scheduler, caughtUp, connections);
+            return new BotScheduler(scheduler, caughtUp, cfg.rules().stream().map(RuleConfig::name).toList(),
+                    connections);
         } catch (SchedulerException | RuntimeException e) {
             scheduler.shutdown(false);
             connections.release();
@@ -231,13 +239,14 @@ public final class BotScheduler implements AutoCloseable {
     /**
      * In memory, the triggers of a restarted process begin at the next fire time: a restart at 09:00:01 would
      * skip that day's 09:00 digest. Runs such digests now, saying how late they are; a digest already queued for
-     * the period is left alone.
+     * the period is left alone, and so is one whose period ended before the first start on this database.
      */
     private static List<String> catchUp(Scheduler scheduler, App app) throws SchedulerException {
         Instant now = app.clock().instant();
+        Instant installed = app.store().firstStart(now);
         List<String> due = new ArrayList<>();
         for (DigestConfig digest : app.config().digests()) {
-            if (DigestCatchUp.missed(app, digest, now)) {
+            if (DigestCatchUp.missed(app, digest, now, installed)) {
                 Instant fire = DigestCatchUp.firstFireThisPeriod(digest, app.config().calendar(), now).orElseThrow();
                 log.info("digest {} was due at {} and has not been sent for the period: sending it now", digest.name(),
                         fire);
@@ -247,6 +256,28 @@ public final class BotScheduler implements AutoCloseable {
             }
         }
         return due;
+    }
+
+    /**
+     * Checks every rule once now, on the job threads (nothing waits for it), so that the status page and
+     * {@code /healthz} know each rule's standing within seconds of {@code run}'s start rather than at its first
+     * cron fire; a rule whose cron fires within a minute is left to that fire, so it is not checked twice in a row.
+     *
+     * @return the rules it checks
+     */
+    public List<String> checkEveryRule() throws SchedulerException {
+        // Quartz's clock, the one the crons fire by
+        Date soon = DateBuilder.futureDate(FIRST_FIRE_SOON_SECONDS, DateBuilder.IntervalUnit.SECOND);
+        List<String> checked = new ArrayList<>();
+        for (String rule : rules) {
+            Trigger cron = scheduler.getTrigger(TriggerKey.triggerKey(ruleKey(rule).getName(), GROUP));
+            Date next = cron == null ? null : cron.getNextFireTime();
+            if (next == null || next.after(soon)) {
+                scheduler.triggerJob(ruleKey(rule));
+                checked.add(rule);
+            }
+        }
+        return checked;
     }
 
     static JobKey ruleKey(String rule) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -140,6 +141,11 @@ public final class ConfigWatch implements AutoCloseable {
     /** The app of the configuration running now (during a reload, the last one until the new one runs). */
     public App app() {
         return app;
+    }
+
+    /** Checks every rule of the running configuration now ({@link BotScheduler#checkEveryRule}). */
+    public List<String> checkEveryRule() throws SchedulerException {
+        return scheduler.checkEveryRule();
     }
 
     BotScheduler scheduler() {

@@ -13,21 +13,27 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.TimeZone;
 
-/** Which digests a scheduler starting now has missed: their cron fired this period and nothing was queued. */
+/**
+ * Which digests a scheduler starting now has missed: their cron fired this period and nothing was queued, for a
+ * period that ended after the installation's first start (a new installation owes nobody last week's digest).
+ */
 final class DigestCatchUp {
     private DigestCatchUp() {
     }
 
     /**
      * Whether {@code digest}'s cron has fired in the current period up to {@code now} while the digest of the
-     * previous period is not queued yet for some channel.
+     * previous period is not queued yet for some channel, and that period ended after {@code installed}.
      */
-    static boolean missed(App app, DigestConfig digest, Instant now) {
+    static boolean missed(App app, DigestConfig digest, Instant now, Instant installed) {
         PeriodCalendar calendar = app.config().calendar();
         if (firstFireThisPeriod(digest, calendar, now).isEmpty()) {
             return false;
         }
         Window report = calendar.previous(digest.period(), now);
+        if (!report.end().isAfter(installed)) {
+            return false;
+        }
         return digest.channels().stream().anyMatch(c -> !app.outbox().isQueued(DigestService.dedupKey(digest, report, c)));
     }
 

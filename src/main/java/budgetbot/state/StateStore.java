@@ -267,6 +267,16 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
+     * When {@code run} first started on this database: recorded as {@code now} by the first start (a database in use
+     * before budgetbot kept this counts as installed at the epoch). Digests of periods that ended before it are not
+     * caught up.
+     */
+    public Instant firstStart(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return inTransaction("record the first start", c -> Installation.firstStart(c, now));
+    }
+
+    /**
      * As of which moment each of {@code rules} was last evaluated (its findings applied, not in a dry run);
      * rules never evaluated are missing.
      */

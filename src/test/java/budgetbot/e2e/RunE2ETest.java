@@ -26,7 +26,10 @@ class RunE2ETest {
     @TempDir
     Path dir;
 
-    /** A rule that never fires on its own and a daily digest whose time (midnight) has come today. */
+    /**
+     * A rule that never fires on its own (run checks it at start) and a daily digest whose time (midnight) has come
+     * today, for a day that ended before this new installation's first start (so it is not caught up).
+     */
     private Path config(Simulator sim, String stateUrl, String extraRule) throws IOException {
         return Files.writeString(dir.resolve("rules.yml"), """
                 timezone: UTC
@@ -47,9 +50,11 @@ class RunE2ETest {
         try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.systemUTC()));
              Cli.Running run = Cli.start(Optional.empty(), Map.of(), Set.of(), "run", "--config",
                      config(sim, stateUrl, "").toString(), "--reload-interval", "1", "--outbox-interval", "1")) {
-            // the scheduler started: it caught the digest up and the outbox job printed it
+            // the scheduler started: it checked the rule at start, and the outbox job printed its alert
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> run.out().contains("+-- digest -> ops"));
+                    .until(() -> run.out().contains("+-- alert -> ops"));
+            assertThat(run.out()).as("yesterday's digest: yesterday budgetbot was not installed")
+                    .doesNotContain("+-- digest -> ops");
 
             Cli.Run dryRun = Cli.run("check", "--config", dir.resolve("rules.yml").toString(), "--dry-run").exits(0);
             assertThat(dryRun.out()).as("a dry run reads the state run holds").contains("spend: 1 condition, 1 active");
@@ -57,7 +62,7 @@ class RunE2ETest {
             // the state loses a table that starting a scheduler reads (to catch the digest up): no start can work
             try (Connection c = DriverManager.getConnection(stateUrl + ";AUTO_SERVER=TRUE");
                  Statement s = c.createStatement()) {
-                s.execute("DROP TABLE outbox");
+                s.execute("DROP TABLE installation");
             }
             config(sim, stateUrl, """
                       - { name: more, schedule: "0 0 0 1 1 ? 2099", keys: [uminferapikey-demo2], models: [Qwen/Qwen3-32B],
@@ -68,7 +73,7 @@ class RunE2ETest {
 
             assertThat(ended.err()).contains("error: " + dir.resolve("rules.yml") + " changed and its configuration "
                     + "did not start (", "), nor did the last good configuration again (", "): no job can run")
-                    .contains("Table \"OUTBOX\" not found");
+                    .contains("Table \"INSTALLATION\" not found");
         }
     }
 }

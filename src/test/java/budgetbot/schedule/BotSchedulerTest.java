@@ -112,6 +112,25 @@ class BotSchedulerTest {
         assertThat(ops.sent()).extracting(Message::subject).containsExactly("queued by a check");
     }
 
+    /**
+     * run's start checks every rule, so that the status page and /healthz know each one's standing in seconds, not
+     * at its first cron fire; a rule whose cron fires within a minute is left to it, so it is not checked twice.
+     */
+    @Test
+    void checkingEveryRuleLeavesARuleWhoseCronFiresWithinAMinuteToIt() throws SchedulerException {
+        Recorder ops = Recorder.open();
+        bot = TestBot.inMemory(dir, MORNING).write(EVERY_SECOND, NEVER, "batch");
+        app = bot.open(bot.load(), ops);
+        scheduler = BotScheduler.start(app, OUTBOX);
+
+        assertThat(scheduler.checkEveryRule()).containsExactly("batch");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> app.telemetry().evaluations().of("batch").isPresent());
+        assertThat(app.telemetry().evaluations().of("batch").orElseThrow().at()).isEqualTo(MORNING);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ops.sent().stream().anyMatch(m -> m.text().contains("batch")));
+    }
+
     @Test
     void closeWaitsForARunningJob() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);

@@ -26,7 +26,10 @@ import static budgetbot.schedule.TestBot.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A restart after a digest's time sends the digest it missed, once. */
+/**
+ * A restart after a digest's time sends the digest it missed, once; the first start of a new installation sends
+ * none for a period that ended before it.
+ */
 class DigestCatchUpTest {
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     static final Duration OUTBOX = Duration.ofSeconds(1);
@@ -71,6 +74,7 @@ class DigestCatchUpTest {
         Recorder ops = Recorder.open();
 
         try (App app = bot.open(bot.load(), ops)) {
+            installedTheWeekBefore(app);
             BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
             try {
                 assertThat(scheduler.caughtUp()).containsExactly(DIGEST);
@@ -96,6 +100,7 @@ class DigestCatchUpTest {
         Recorder ops = Recorder.open();
 
         try (App app = bot.open(bot.load(), ops)) {
+            installedTheWeekBefore(app);
             BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
             try {
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
@@ -114,6 +119,7 @@ class DigestCatchUpTest {
         bot = TestBot.inMemory(dir, shanghai(LocalDateTime.parse("2026-04-02T08:59:59"))).write(NEVER, "0 0 9 * * ?", "");
 
         try (App app = bot.open(bot.load(), Recorder.open())) {
+            installedTheWeekBefore(app);
             BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
             scheduler.close();
 
@@ -127,12 +133,52 @@ class DigestCatchUpTest {
         bot = TestBot.inMemory(dir, now).write(NEVER, "0 0 9 * * ?", "");
 
         try (App app = bot.open(bot.load(), Recorder.open())) {
+            installedTheWeekBefore(app);
             new DigestService(app).send(app.config().digest(DIGEST).orElseThrow(), now, false);
             BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
             scheduler.close();
 
             assertThat(scheduler.caughtUp()).isEmpty();
         }
+    }
+
+    /** The daily digest of 1 April is owed by nobody who first started on 2 April at 11:30; that of 2 April is. */
+    @Test
+    void aNewInstallationSendsNoDigestOfAPeriodThatEndedBeforeItsFirstStartButCatchesUpTheNextOne()
+            throws SchedulerException {
+        Instant firstStart = shanghai(LocalDateTime.parse("2026-04-02T11:30:00"));
+        Recorder ops = Recorder.open();
+        bot = TestBot.inMemory(dir, firstStart).write(NEVER, "0 0 9 * * ?", "");
+        try (App app = bot.open(bot.load(), ops)) {
+            BotScheduler first = BotScheduler.start(app, OUTBOX);
+            first.close();
+            BotScheduler again = BotScheduler.start(app, OUTBOX);
+            again.close();
+
+            assertThat(first.caughtUp()).as("the first start").isEmpty();
+            assertThat(again.caughtUp()).as("a restart the same day").isEmpty();
+        }
+        bot.close();
+        // the next day's 09:00 came and went while it was down
+        Instant nextDay = firstStart.plus(Duration.ofDays(1));
+        bot = TestBot.inMemory(dir, nextDay).write(NEVER, "0 0 9 * * ?", "");
+        try (App app = bot.open(bot.load(), ops)) {
+            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
+            try {
+                assertThat(scheduler.caughtUp()).containsExactly(DIGEST);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !ops.sent("digest").isEmpty());
+            } finally {
+                scheduler.close();
+            }
+            assertThat(app.store().firstStart(nextDay)).isEqualTo(firstStart);
+        }
+        assertThat(ops.sent("digest")).singleElement().satisfies(m -> assertThat(m.text()).contains("Thu 2 Apr 2026"));
+    }
+
+    /** The restarts above are of an installation that first ran the week before. */
+    private static void installedTheWeekBefore(App app) {
+        app.store().firstStart(app.clock().instant().minus(Duration.ofDays(7)));
     }
 
     private Instant shanghai(LocalDateTime t) {

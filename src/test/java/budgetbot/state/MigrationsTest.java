@@ -46,8 +46,7 @@ class MigrationsTest {
             }
             try (StateStore store = StateStore.open(db.config()); Connection c = store.dataSource().getConnection();
                  Statement s = c.createStatement()) {
-                s.execute("DROP INDEX usage_slice_start");
-                s.execute("DROP INDEX usage_slice_buckets_start");
+                s.execute("DROP TABLE installation");
                 s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '" + Migrations.LATEST + "'");
                 s.executeUpdate("UPDATE \"flyway_schema_history\" SET \"checksum\" = NULL WHERE \"version\" = '1'");
             }
