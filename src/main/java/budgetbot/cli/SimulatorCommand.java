@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /** {@code daily} or {@code weekly}, as people write it. */
 final class RhythmConverter implements picocli.CommandLine.ITypeConverter<Rhythm> {
@@ -45,11 +46,17 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the usage and the demo key pair (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--keys", split = ",", paramLabel = "KEY", description = "API key ids to serve (default: demo keys)")
-    List<String> keys = SimulatorOptions.DEFAULT_KEYS;
+    /** What the shipped rules.yml names, served besides the demo keys and models, so that it validates online. */
+    static final List<String> EXAMPLE_KEYS = List.of("uminferapikey-prod");
+    static final List<String> EXAMPLE_MODELS = List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B");
 
-    @Option(names = "--models", split = ",", paramLabel = "MODEL", description = "models to serve (default: three models)")
-    List<String> models = SimulatorOptions.DEFAULT_MODELS;
+    @Option(names = "--keys", split = ",", paramLabel = "KEY",
+            description = "API key ids to serve (default: the demo keys and the example rules.yml's)")
+    List<String> keys = concat(SimulatorOptions.DEFAULT_KEYS, EXAMPLE_KEYS);
+
+    @Option(names = "--models", split = ",", paramLabel = "MODEL",
+            description = "models to serve (default: three demo models and the example rules.yml's)")
+    List<String> models = concat(SimulatorOptions.DEFAULT_MODELS, EXAMPLE_MODELS);
 
     @Option(names = "--synthetic-keys", paramLabel = "N",
             description = "serve N made-up keys, uminferapikey-sim-00001 upwards, instead of --keys (for benchmarks)")
@@ -112,6 +119,9 @@ public final class SimulatorCommand implements Callable<Integer> {
         out.println("  publicKey: " + sim.publicKey());
         out.println("  privateKey: " + sim.privateKey().reveal());
         out.println("  projectId: \"\"");
+        out.println("or, for a rules.yml that reads them from the environment, as the example does:");
+        out.println("export UCLOUD_BASE_URL=" + base + " UCLOUD_PUBLIC_KEY=" + sim.publicKey() + " UCLOUD_PRIVATE_KEY="
+                + sim.privateKey().reveal());
         out.println();
         out.println("Keys:   " + (syntheticKeys == null ? String.join(", ", keys)
                 : served.get(0) + " .. " + served.get(served.size() - 1) + " (" + served.size() + ")"));
@@ -131,5 +141,9 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     private static String trim(double factor) {
         return factor == Math.rint(factor) ? Long.toString((long) factor) : Double.toString(factor);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

@@ -1,5 +1,6 @@
 package budgetbot.cli;
 
+import budgetbot.e2e.Cli;
 import budgetbot.simulator.Rhythm;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
@@ -12,7 +13,9 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -53,14 +56,41 @@ class SimulatorCommandTest {
         }
     }
 
+    /**
+     * The shipped rules.yml, as a new user tries it: validate --online against the simulator as it starts without
+     * options, its address and key pair in the environment the example reads them from.
+     */
+    @Test
+    void theShippedRulesYmlValidatesOnlineAgainstTheSimulatorsDefaults() {
+        SimulatorCommand cmd = new SimulatorCommand();
+        new CommandLine(cmd).parseArgs("--port", "0");
+        StringWriter out = new StringWriter();
+
+        try (Simulator sim = cmd.start(new PrintWriter(out))) {
+            assertThat(out.toString()).contains("export UCLOUD_BASE_URL=" + sim.baseUrl() + " UCLOUD_PUBLIC_KEY="
+                    + sim.publicKey() + " UCLOUD_PRIVATE_KEY=" + sim.privateKey().reveal() + "\n");
+            Map<String, String> env = Cli.environment(Map.of("UCLOUD_BASE_URL", sim.baseUrl().toString(),
+                    "UCLOUD_PUBLIC_KEY", sim.publicKey(), "UCLOUD_PRIVATE_KEY", sim.privateKey().reveal(),
+                    "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/example",
+                    "SLACK_BOT_TOKEN", "xoxb-example", "SMTP_PASSWORD", "example"), Set.of("UCLOUD_PROJECT_ID"));
+
+            Cli.Run run = Cli.run(env, "validate", "--online", "--config", "rules.yml").exits(0);
+
+            assertThat(run.out()).contains("UCloud serves every key and model they name");
+            assertThat(sim.requests()).as("it asked the simulator").isNotEmpty();
+        }
+    }
+
     @Test
     void servesDemoKeysAndModelsWithoutASpikeByDefault() {
         SimulatorCommand cmd = new SimulatorCommand();
         new CommandLine(cmd).parseArgs("--port", "0");
 
         try (Simulator sim = cmd.start(new PrintWriter(new StringWriter()))) {
-            assertThat(sim.options().keys()).isEqualTo(SimulatorOptions.DEFAULT_KEYS);
-            assertThat(sim.options().models()).isEqualTo(SimulatorOptions.DEFAULT_MODELS);
+            assertThat(sim.options().keys()).containsAll(SimulatorOptions.DEFAULT_KEYS)
+                    .containsAll(SimulatorCommand.EXAMPLE_KEYS);
+            assertThat(sim.options().models()).containsAll(SimulatorOptions.DEFAULT_MODELS)
+                    .containsAll(SimulatorCommand.EXAMPLE_MODELS);
             assertThat(sim.options().spike()).isEqualTo(Optional.empty());
             assertThat(sim.options().seed()).isEqualTo(42);
             assertThat(sim.options().rhythm()).isEqualTo(Rhythm.DAILY);
