@@ -143,13 +143,14 @@ final class RunCommand implements Runnable {
         }
     }
 
-    /** Rules are checked at start, so the status page is not "Not checked yet" until each one's cron fires. */
+    /** Rules are evaluated at start, so the status page is not "Not checked yet" until each one's cron fires. */
     private static void checkEveryRule(ConfigWatch watch) {
         try {
             List<String> rules = watch.checkEveryRule();
-            log.info("checking {} rules now, at start: {}", rules.size(), String.join(", ", rules));
+            log.info("evaluating {} rules now, at start (a dry run: each one's cron announces): {}", rules.size(),
+                    String.join(", ", rules));
         } catch (SchedulerException e) {
-            log.warn("the rules could not be checked at start; each is checked at its cron's first fire: {}",
+            log.warn("the rules could not be evaluated at start; each is at its cron's first fire: {}",
                     e.getMessage());
         }
     }

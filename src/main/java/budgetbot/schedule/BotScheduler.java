@@ -13,6 +13,7 @@ import org.quartz.CronTrigger;
 import org.quartz.DateBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.ScheduleBuilder;
@@ -259,11 +260,14 @@ public final class BotScheduler implements AutoCloseable {
     }
 
     /**
-     * Checks every rule once now, on the job threads (nothing waits for it), so that the status page and
-     * {@code /healthz} know each rule's standing within seconds of {@code run}'s start rather than at its first
-     * cron fire; a rule whose cron fires within a minute is left to that fire, so it is not checked twice in a row.
+     * Evaluates every rule once now as a dry run, on the job threads (nothing waits for it), so that the status page
+     * and {@code /healthz} know each rule's standing within seconds of {@code run}'s start rather than at its first
+     * cron fire. It records and sends nothing: the cron's fires stay the checks that announce, so nothing is
+     * announced twice, and a {@code check --at} an earlier moment is not refused because of it. A rule whose cron
+     * fires within a minute is left to that fire (which shares today's usage with it for {@code ucloud.freshFor}).
+     * In a cluster any instance may run it, and only that one's endpoints know the result.
      *
-     * @return the rules it checks
+     * @return the rules it evaluates
      */
     public List<String> checkEveryRule() throws SchedulerException {
         // Quartz's clock, the one the crons fire by
@@ -273,7 +277,7 @@ public final class BotScheduler implements AutoCloseable {
             Trigger cron = scheduler.getTrigger(TriggerKey.triggerKey(ruleKey(rule).getName(), GROUP));
             Date next = cron == null ? null : cron.getNextFireTime();
             if (next == null || next.after(soon)) {
-                scheduler.triggerJob(ruleKey(rule));
+                scheduler.triggerJob(ruleKey(rule), new JobDataMap(Map.of(RuleJob.PREVIEW, "true")));
                 checked.add(rule);
             }
         }

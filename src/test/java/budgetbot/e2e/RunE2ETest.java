@@ -14,8 +14,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,12 +23,13 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code budgetbot run} as a supervisor sees it: a process that either runs jobs or ends with a reason. */
 class RunE2ETest {
+    private static final String DEBUG_LOG = "e2e/logback-debug.xml";
     @TempDir
     Path dir;
 
     /**
-     * A rule that never fires on its own (run checks it at start) and a daily digest whose time (midnight) has come
-     * today, for a day that ended before this new installation's first start (so it is not caught up).
+     * A rule that never fires on its own (run evaluates it at start) and a daily digest whose time (midnight) has
+     * come today, for a day that ended before this new installation's first start (so it is not caught up).
      */
     private Path config(Simulator sim, String stateUrl, String extraRule) throws IOException {
         return Files.writeString(dir.resolve("rules.yml"), """
@@ -48,13 +49,16 @@ class RunE2ETest {
     void aReloadThatCanStartNeitherTheNewNorTheLastGoodConfigurationEndsRunWithExitOneAndSaysWhy() throws Exception {
         String stateUrl = "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath();
         try (Simulator sim = Simulator.start(SimulatorOptions.defaults(Clock.systemUTC()));
-             Cli.Running run = Cli.start(Optional.empty(), Map.of(), Set.of(), "run", "--config",
-                     config(sim, stateUrl, "").toString(), "--reload-interval", "1", "--outbox-interval", "1")) {
-            // the scheduler started: it checked the rule at start, and the outbox job printed its alert
+             // its log at DEBUG: the evaluation at start shows only there
+             Cli.Running run = Cli.start(Map.of(), Set.of(), List.of("-Dlogback.configurationFile=" + DEBUG_LOG),
+                     "run", "--config", config(sim, stateUrl, "").toString(), "--reload-interval", "1",
+                     "--outbox-interval", "1")) {
+            // the scheduler started and evaluated the rule at once, though its cron never fires
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> run.out().contains("+-- alert -> ops"));
-            assertThat(run.out()).as("yesterday's digest: yesterday budgetbot was not installed")
-                    .doesNotContain("+-- digest -> ops");
+                    .until(() -> run.err().contains("evaluating 1 rules now, at start")
+                            && run.err().contains("check spend at ") && run.err().contains(" (dry run): "));
+            assertThat(run.err()).contains("scheduler started")
+                    .as("yesterday's digest: yesterday budgetbot was not installed").doesNotContain("was due at");
 
             Cli.Run dryRun = Cli.run("check", "--config", dir.resolve("rules.yml").toString(), "--dry-run").exits(0);
             assertThat(dryRun.out()).as("a dry run reads the state run holds").contains("spend: 1 condition, 1 active");

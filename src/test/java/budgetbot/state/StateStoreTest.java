@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,11 +25,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +48,7 @@ class StateStoreTest {
             StateStore.open(db.config()).close();
             try (StateStore store = StateStore.open(db.config())) {
                 assertThat(store.isPostgres()).isEqualTo(kind == TestDb.Kind.POSTGRES);
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+                assertThat(versions(store)).containsExactlyElementsOf(MIGRATIONS);
                 assertThat(new Outbox(store).pending()).isEmpty();
             }
         }
@@ -66,7 +71,7 @@ class StateStoreTest {
                 pool.shutdownNow();
             }
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+                assertThat(versions(store)).containsExactlyElementsOf(MIGRATIONS);
             }
         }
     }
@@ -192,11 +197,11 @@ class StateStoreTest {
 
             assertThatThrownBy(() -> StateStore.openReadOnly(db.config()))
                     .isInstanceOf(StateException.class)
-                    .hasMessageContaining("has schema version 1 and this budgetbot needs 8")
+                    .hasMessageContaining("has schema version 1 and this budgetbot needs " + Migrations.LATEST)
                     .hasMessageContaining("a dry run does not migrate it");
 
             try (StateStore store = StateStore.open(db.config())) {
-                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+                assertThat(versions(store)).as("the refused open left version 1 alone").containsExactlyElementsOf(MIGRATIONS);
             }
         }
     }
@@ -262,6 +267,20 @@ class StateStoreTest {
     }
 
     /** The versions in Flyway's history, in the order they were applied. */
+    /** Every version of db/migration, in order: what a fresh database has after its first open. */
+    static final List<String> MIGRATIONS = migrations();
+
+    private static List<String> migrations() {
+        try (Stream<Path> files = Files.list(Path.of(Objects.requireNonNull(
+                StateStoreTest.class.getClassLoader().getResource("db/migration")).toURI()))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> n.substring(1, n.indexOf("__"))).sorted(Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static List<String> versions(StateStore store) throws SQLException {
         List<String> versions = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
