@@ -93,7 +93,7 @@ class DryRunE2ETest {
             Cli.Run run = bot.run("check", "--at", Scenario.arg(AFTERNOON), "--dry-run").exits(1);
 
             assertThat(run.err()).contains("error: the state database jdbc:h2:file:" + dir.resolve("state")
-                    .resolve("budgetbot").toAbsolutePath() + " has schema version 1 and this budgetbot needs 8; a dry "
+                    .resolve("budgetbot").toAbsolutePath() + " has schema version 1 and this budgetbot needs 11; a dry "
                     + "run does not migrate it: run `budgetbot check` or `budgetbot run` once first");
             assertThat(versions(url)).containsExactly("1");
             assertThat(bot.sim.requests()).as("refused before asking UCloud").isEmpty();
