@@ -3,6 +3,7 @@ package budgetbot.simulator;
 import budgetbot.config.Secret;
 import budgetbot.time.Window;
 import budgetbot.ucloud.Signer;
+import budgetbot.usage.KeyLimits;
 import budgetbot.usage.Series;
 import budgetbot.usage.UsageTotals;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -49,17 +51,20 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A fake UCloud OpenAPI on 127.0.0.1: checks signatures like UCloud, answers {@code GetUMInferTokenUsage} with
  * deterministic synthetic usage, {@code ListUMInferAPIKey} with its keys (paged, with each key's secret value as
- * UCloud sends it) and {@code GetUMInferAPIModel} with the models a key may call, and plays queued faults.
+ * UCloud sends it, its limits and their use), {@code GetUMInferAPIModel} with the models a key may call and
+ * {@code UpdateUMInferAPIKey} (a key disabled or at a limit has no usage from then on), and plays queued faults.
  *
  * <p>Faults can also be queued over HTTP, for scripts:
  * {@code POST /_sim/faults?kind=http500|http503|http429|ret153|ret110|slow|garbage&count=N[&delayMs=..]}; and keys
- * added or changed while it runs: {@code POST /_sim/keys?id=K[&models=m1,m2][&status=1][&expireTime=-1]}
+ * added or changed while it runs: {@code POST /_sim/keys?id=K[&models=m1,m2][&status=1][&expireTime=-1]
+ * [&disabled=0][&dailyLimit=100&dailyUsed=96.5][&monthlyLimit=..&monthlyUsed=..]}
  * ({@code GET /_sim/keys} lists them).
  */
 public final class Simulator implements AutoCloseable {
     public static final String TOKEN_USAGE = "GetUMInferTokenUsage";
     public static final String LIST_KEYS = "ListUMInferAPIKey";
     public static final String LIST_MODELS = "GetUMInferAPIModel";
+    public static final String UPDATE_KEY = "UpdateUMInferAPIKey";
     static final int REQUEST_LOG_SIZE = 10_000;
     static final String REQUEST_ID = "X-UCLOUD-REQUEST-UUID";
 
@@ -98,7 +103,7 @@ public final class Simulator implements AutoCloseable {
         this.privateKey = demoPrivateKey(opts.seed());
         this.signer = Signer.of(privateKey);
         this.usage = new SyntheticUsage(opts.seed(), opts.rhythm(), opts.spike(), opts.clock().instant());
-        this.keys = new SimKeys(opts.seed(), opts.keys(), opts.models());
+        this.keys = new SimKeys(opts.seed(), opts.clock(), opts.keys(), opts.models());
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "simulator-" + threads.incrementAndGet());
@@ -168,7 +173,8 @@ public final class Simulator implements AutoCloseable {
 
     /** Exactly the totals the simulator reports for {@code series} over {@code window}, as of its clock's now. */
     public UsageTotals expected(Series series, Window window) {
-        return keys.serve(series) ? usage.total(series, window, opts.clock().instant()) : UsageTotals.ZERO;
+        return keys.serve(series) ? usage.total(series, window, keys.usageUntil(series, opts.clock().instant()))
+                : UsageTotals.ZERO;
     }
 
     @Override
@@ -259,6 +265,7 @@ public final class Simulator implements AutoCloseable {
                 case TOKEN_USAGE -> tokenUsage(params);
                 case LIST_KEYS -> listKeys(params);
                 case LIST_MODELS -> listModels(params);
+                case UPDATE_KEY -> updateKey(params);
                 default -> envelope(action, 161, "Action [" + action + "] not exist");
             };
         } catch (BadParam e) {
@@ -322,7 +329,7 @@ public final class Simulator implements AutoCloseable {
      * maps for Jackson took most of its CPU (a day is 120 {@code Usages} entries).
      */
     private RawValue tokenUsageData(Series series, Window window) {
-        List<SyntheticUsage.Hour> hours = usage.hours(series, window, opts.clock().instant());
+        List<SyntheticUsage.Hour> hours = usage.hours(series, window, keys.usageUntil(series, opts.clock().instant()));
         UsageTotals sum = UsageTotals.ZERO;
         for (SyntheticUsage.Hour h : hours) {
             sum = sum.plus(h.totals());
@@ -372,12 +379,58 @@ public final class Simulator implements AutoCloseable {
             key.put("CreateTime", opts.clock().instant().getEpochSecond());
             key.put("ExpireTime", k.expireTime());
             key.put("GrantedModels", String.join(",", k.models()));
+            key.put("ModelverseDisabled", k.limits().modelverseDisabled() ? 1 : 0);
+            key.put("DailyLimitAmount", k.limits().daily().amount().toPlainString());
+            key.put("DailyUsedAmount", k.limits().daily().used().toPlainString());
+            key.put("MonthlyLimitAmount", k.limits().monthly().amount().toPlainString());
+            key.put("MonthlyUsedAmount", k.limits().monthly().used().toPlainString());
             return key;
         }).toList();
         Map<String, Object> answer = envelope(LIST_KEYS, 0, null);
         answer.put("TotalCount", all.size());
         answer.put("Data", page);
         return answer;
+    }
+
+    /**
+     * {@code UpdateUMInferAPIKey}: changes what it is sent of {@code ModelverseDisabled}, {@code DailyLimitAmount} and
+     * {@code MonthlyLimitAmount} (the other fields UCloud takes are accepted and ignored). A key that is now disabled
+     * or at a limit has no usage from now on.
+     */
+    private Map<String, Object> updateKey(Map<String, String> params) throws BadParam {
+        String id = required(params, "KeyId");
+        SimKeys.Key key = keys.get(id).orElseThrow(() -> new BadParam("Params [KeyId] not available: no API key "
+                + id));
+        KeyLimits was = key.limits();
+        long disabled = number(params, "ModelverseDisabled", was.modelverseDisabled() ? 1L : 0L);
+        if (disabled != 0 && disabled != 1) {
+            throw new BadParam("Params [ModelverseDisabled] not available: 0 or 1");
+        }
+        KeyLimits now = new KeyLimits(
+                new KeyLimits.Limit(amount(params, "DailyLimitAmount", was.daily().amount()), was.daily().used()),
+                new KeyLimits.Limit(amount(params, "MonthlyLimitAmount", was.monthly().amount()), was.monthly().used()),
+                disabled == 1);
+        keys.put(key.with(now));
+        log.info("key {} updated: {}", id, now);
+        Map<String, Object> answer = envelope(UPDATE_KEY, 0, null);
+        answer.put("UminferID", id);
+        return answer;
+    }
+
+    private static BigDecimal amount(Map<String, String> params, String name, BigDecimal fallback) throws BadParam {
+        String value = params.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            BigDecimal amount = value.isBlank() ? BigDecimal.ZERO : new BigDecimal(value.strip());
+            if (amount.signum() < 0) {
+                throw new BadParam("Params [" + name + "] not available: negative");
+            }
+            return amount;
+        } catch (NumberFormatException e) {
+            throw new BadParam("Params [" + name + "] not available: not an amount");
+        }
     }
 
     private Map<String, Object> listModels(Map<String, String> params) throws BadParam {
@@ -455,18 +508,28 @@ public final class Simulator implements AutoCloseable {
             if (method.equals("POST")) {
                 Map<String, String> params = params(exchange, new LongAdder());
                 String models = params.getOrDefault("models", "");
+                KeyLimits limits = new KeyLimits(
+                        new KeyLimits.Limit(amount(params, "dailyLimit", BigDecimal.ZERO),
+                                amount(params, "dailyUsed", BigDecimal.ZERO)),
+                        new KeyLimits.Limit(amount(params, "monthlyLimit", BigDecimal.ZERO),
+                                amount(params, "monthlyUsed", BigDecimal.ZERO)),
+                        number(params, "disabled", 0L) == 1);
                 SimKeys.Key key = new SimKeys.Key(required(params, "id"), (int) number(params, "status", 1L),
                         number(params, "expireTime", -1L),
-                        models.isBlank() ? opts.models() : List.of(models.split(",")));
+                        models.isBlank() ? opts.models() : List.of(models.split(",")), limits);
                 keys.put(key);
                 log.info("key {} put over HTTP", key);
             } else if (!method.equals("GET")) {
                 reply(exchange, 405, "text/plain", "use POST /_sim/keys?id=K[&models=m1,m2][&status=1]"
-                        + "[&expireTime=-1], or GET /_sim/keys\n", Map.of("Allow", "GET, POST"));
+                        + "[&expireTime=-1][&disabled=0][&dailyLimit=100&dailyUsed=96.5][&monthlyLimit=..&monthlyUsed=..],"
+                        + " or GET /_sim/keys\n", Map.of("Allow", "GET, POST"));
                 return;
             }
             List<Map<String, Object>> listed = keys.all().stream().map(k -> Map.<String, Object>of("id", k.id(),
-                    "status", k.status(), "expireTime", k.expireTime(), "models", k.models())).toList();
+                    "status", k.status(), "expireTime", k.expireTime(), "models", k.models(), "disabled",
+                    k.limits().modelverseDisabled() ? 1 : 0, "dailyLimit", k.limits().daily().amount(), "dailyUsed",
+                    k.limits().daily().used(), "monthlyLimit", k.limits().monthly().amount(), "monthlyUsed",
+                    k.limits().monthly().used())).toList();
             reply(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("keys", listed)), Map.of());
         } catch (BadParam | IllegalArgumentException e) {
             reply(exchange, 400, "text/plain", e.getMessage() + "\n", Map.of());

@@ -1,7 +1,9 @@
 package budgetbot.ucloud;
 
+import budgetbot.usage.KeyLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,8 +24,10 @@ final class KeyListing {
      * One key of a page, as far as budgetbot cares.
      *
      * @param granted its {@code GrantedModels}; empty for {@code all} or when absent
+     * @param limits  its daily and monthly limits and their use; none where the fields are absent or unreadable
      */
-    record Listed(String id, String name, boolean enabled, Optional<Instant> expires, Optional<List<String>> granted) {
+    record Listed(String id, String name, boolean enabled, Optional<Instant> expires, Optional<List<String>> granted,
+                  KeyLimits limits) {
     }
 
     /** The keys of one page: {@code Data} as a list, or as an object keyed by id; entries without an id are skipped. */
@@ -61,8 +65,20 @@ final class KeyListing {
         // Status 1 is normal, anything else disabled; some answers also flag a key cut off from ModelVerse
         boolean enabled = number(entry, "Status").orElse(1L) == 1 && !flag(entry.path("ModelverseDisabled"));
         Optional<Instant> expires = number(entry, "ExpireTime").filter(t -> t > 0).map(Instant::ofEpochSecond);
+        KeyLimits limits = new KeyLimits(limit(entry, "Daily"), limit(entry, "Monthly"),
+                flag(entry.path("ModelverseDisabled")));
         return Optional.of(new Listed(id.strip(), text(entry, "Name").orElse(""), enabled, expires,
-                granted(entry.path("GrantedModels"))));
+                granted(entry.path("GrantedModels")), limits));
+    }
+
+    /** {@code <period>LimitAmount} and {@code <period>UsedAmount}: strings of money; "0", empty or absent = none. */
+    private static KeyLimits.Limit limit(JsonNode entry, String period) {
+        return new KeyLimits.Limit(money(entry, period + "LimitAmount"), money(entry, period + "UsedAmount"));
+    }
+
+    private static BigDecimal money(JsonNode entry, String field) {
+        return text(entry, field).map(String::strip).filter(t -> t.matches("\\d{1,15}(\\.\\d{1,10})?"))
+                .map(BigDecimal::new).orElse(BigDecimal.ZERO);
     }
 
     /** A comma-separated string or a list of names; {@code all}, empty or absent means no list. */

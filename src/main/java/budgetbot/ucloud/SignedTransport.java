@@ -9,6 +9,7 @@ import budgetbot.usage.LogContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -203,6 +204,10 @@ final class SignedTransport implements AutoCloseable {
             String message = root.path("Message").asText("");
             throw new AttemptFailure(explain(retCode, message), isRetryable(retCode), retCode == RATE_LIMITED,
                     OptionalInt.of(retCode), requestId, Optional.empty());
+        }
+        // the answer carries its request id under the header's name, which no UCloud field has: an audit keeps it
+        if (root instanceof ObjectNode o && requestId.isPresent()) {
+            o.put(REQUEST_ID, requestId.get());
         }
         return root;
     }

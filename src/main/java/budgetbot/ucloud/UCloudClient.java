@@ -7,13 +7,16 @@ import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.ApiKey;
 import budgetbot.usage.KeyDirectory;
+import budgetbot.usage.KeyLimits;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageSource;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * UCloud for one configuration: the usage source ({@link UCloudUsage}) and the key directory ({@link UCloudKeys}) over
@@ -70,6 +73,27 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
     @Override
     public List<ApiKey> apiKeys() {
         return keys.apiKeys();
+    }
+
+    /**
+     * The key's limits as UCloud lists them now, asked for now (not the discovery's listing): what an action is about
+     * to change, and what undoing it restores; empty when UCloud does not list the key.
+     *
+     * @throws UCloudException when the keys cannot be listed
+     */
+    public Optional<KeyLimits> limitsNow(String keyId) {
+        return keys.limitsNow(keyId);
+    }
+
+    /**
+     * Changes a key with {@code UpdateUMInferAPIKey}, sending only {@code changes} (e.g. {@code ModelverseDisabled=1},
+     * {@code DailyLimitAmount=0.4}).
+     *
+     * @return UCloud's request id of the answer
+     * @throws UCloudException when UCloud refuses it (its RetCode: no permission, unknown key) or cannot be reached
+     */
+    public String updateKey(String keyId, Map<String, String> changes) {
+        return keys.update(keyId, changes);
     }
 
     /** The limit on requests in flight, for tests. */

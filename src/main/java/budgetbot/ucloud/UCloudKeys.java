@@ -2,6 +2,7 @@ package budgetbot.ucloud;
 
 import budgetbot.usage.ApiKey;
 import budgetbot.usage.KeyDirectory;
+import budgetbot.usage.KeyLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ import java.util.function.Predicate;
 final class UCloudKeys implements KeyDirectory {
     static final String LIST_KEYS = "ListUMInferAPIKey";
     static final String LIST_MODELS = "GetUMInferAPIModel";
+    static final String UPDATE_KEY = "UpdateUMInferAPIKey";
     /** Keys asked for per ListUMInferAPIKey page: UCloud's maximum. */
     static final int PAGE_SIZE = 100;
     /** GetUMInferAPIModel's ModelType: 1 text generation, 2 image generation. */
@@ -37,13 +39,40 @@ final class UCloudKeys implements KeyDirectory {
     }
 
     /**
-     * Lists every page of the project's keys (until {@code TotalCount} is reached, or without it until a page is
-     * short; an empty page always ends the listing), then the text and image models of each enabled one. A listing
+     * Lists every page of the project's keys, then the text and image models of each enabled one. A listing
      * that fails is not logged here: the caller decides what it means. When UCloud refuses a key's models but
      * listed the key, its {@code GrantedModels} stand in (a WARN).
      */
     @Override
     public List<ApiKey> apiKeys() {
+        return listed().stream().map(k -> new ApiKey(k.id(), k.name(), k.enabled(), k.expires(),
+                k.enabled() ? models(k) : Optional.of(List.of()), k.limits())).toList();
+    }
+
+    /** One key's limits as UCloud lists them now (every page, no models): what an action is about to change. */
+    Optional<KeyLimits> limitsNow(String keyId) {
+        return listed().stream().filter(k -> k.id().equals(keyId)).findFirst().map(KeyListing.Listed::limits);
+    }
+
+    /**
+     * Sends {@code UpdateUMInferAPIKey} for {@code keyId} with only {@code changes}.
+     *
+     * @return UCloud's request id of the answer (RetCode 0)
+     * @throws UCloudException when UCloud refuses (no permission, unknown key: its RetCode) or cannot be reached
+     */
+    String update(String keyId, Map<String, String> changes) {
+        Map<String, String> params = new LinkedHashMap<>(changes);
+        params.put("KeyId", keyId);
+        JsonNode root = transport.call(new SignedTransport.Call(UPDATE_KEY, params, UPDATE_KEY + " for KeyId " + keyId
+                + " " + changes, Optional.empty(), d -> true));
+        return root.path(SignedTransport.REQUEST_ID).asText("");
+    }
+
+    /**
+     * Every page of the project's keys (until {@code TotalCount} is reached, or without it until a page is short; an
+     * empty page always ends the listing).
+     */
+    private List<KeyListing.Listed> listed() {
         Map<String, KeyListing.Listed> listed = new LinkedHashMap<>();
         for (int offset = 0; ; ) {
             JsonNode root = transport.call(new SignedTransport.Call(LIST_KEYS, Map.of("Offset",
@@ -55,11 +84,9 @@ final class UCloudKeys implements KeyDirectory {
             JsonNode total = root.path("TotalCount");
             // a server may cap Limit below what was asked for: TotalCount, when given, says whether more follow
             if (page.isEmpty() || (total.canConvertToLong() ? offset >= total.asLong() : page.size() < PAGE_SIZE)) {
-                break;
+                return List.copyOf(listed.values());
             }
         }
-        return listed.values().stream().map(k -> new ApiKey(k.id(), k.name(), k.enabled(), k.expires(),
-                k.enabled() ? models(k) : Optional.of(List.of()))).toList();
     }
 
     private Optional<List<String>> models(KeyListing.Listed key) {

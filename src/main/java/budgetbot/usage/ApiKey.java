@@ -13,14 +13,21 @@ import java.util.Optional;
  * @param expires when it stops working; empty = never
  * @param models  the models it may call (text and image generation), none when it is disabled; empty when UCloud
  *                would not say, and the key is then taken to call any model
+ * @param limits  its own daily and monthly spending limits in UCloud, and their use
  */
 public record ApiKey(String id, String name, boolean enabled, Optional<Instant> expires,
-                     Optional<List<String>> models) {
+                     Optional<List<String>> models, KeyLimits limits) {
     public ApiKey {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(expires, "expires");
         models = models.map(List::copyOf);
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A key without limits of its own. */
+    public ApiKey(String id, String name, boolean enabled, Optional<Instant> expires, Optional<List<String>> models) {
+        this(id, name, enabled, expires, models, KeyLimits.NONE);
     }
 
     /** Whether it may call {@code model}: yes when its models are not known. */

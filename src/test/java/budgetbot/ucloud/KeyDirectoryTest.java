@@ -5,6 +5,7 @@ import budgetbot.config.UCloudConfig;
 import budgetbot.time.Backoff;
 import budgetbot.time.Jitter;
 import budgetbot.usage.ApiKey;
+import budgetbot.usage.KeyLimits;
 import budgetbot.usage.UsageException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -102,13 +104,18 @@ class KeyDirectoryTest {
         List<ApiKey> listed = client().apiKeys();
 
         // each enabled key's models are asked for text (1) and images (2); both answers here have the same model
+        // every key is listed with DailyLimitAmount "100.00" and no used amount; "cut" is cut off from ModelverseDisabled
+        KeyLimits limits = new KeyLimits(new KeyLimits.Limit(new BigDecimal("100.00"), BigDecimal.ZERO),
+                KeyLimits.Limit.NONE, false);
         assertThat(listed).containsExactly(
                 new ApiKey("uminferapikey-on", "name of uminferapikey-on", true, Optional.empty(),
-                        Optional.of(List.of("deepseek-ai/DeepSeek-R1"))),
+                        Optional.of(List.of("deepseek-ai/DeepSeek-R1")), limits),
                 new ApiKey("uminferapikey-text-status", "name of uminferapikey-text-status", true,
-                        Optional.of(Instant.ofEpochSecond(1900000000)), Optional.of(List.of("Qwen/QwQ-32B"))),
-                new ApiKey("uminferapikey-off", "name of uminferapikey-off", false, Optional.empty(), Optional.of(List.of())),
-                new ApiKey("uminferapikey-cut", "name of uminferapikey-cut", false, Optional.empty(), Optional.of(List.of())));
+                        Optional.of(Instant.ofEpochSecond(1900000000)), Optional.of(List.of("Qwen/QwQ-32B")), limits),
+                new ApiKey("uminferapikey-off", "name of uminferapikey-off", false, Optional.empty(),
+                        Optional.of(List.of()), limits),
+                new ApiKey("uminferapikey-cut", "name of uminferapikey-cut", false, Optional.empty(),
+                        Optional.of(List.of()), new KeyLimits(limits.daily(), limits.monthly(), true)));
         assertThat(requests).filteredOn(r -> r.get("Action").equals(UCloudKeys.LIST_MODELS))
                 .extracting(r -> r.get("KeyId") + "/" + r.get("ModelType"))
                 .containsExactly("uminferapikey-on/1", "uminferapikey-on/2", "uminferapikey-text-status/1",
