@@ -54,6 +54,8 @@ public final class App implements AutoCloseable {
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
     private final Telemetry telemetry;
+    /** A backtest's replica: it replays the past, so nothing of the present (UCloud's limits, actions) applies. */
+    private final boolean replays;
 
     private App(BotConfig config, UsageSource source, KeyDirectory directory, StateStore store,
                 Map<String, Notifier> notifiers, Clock clock, Telemetry telemetry) {
@@ -73,6 +75,7 @@ public final class App implements AutoCloseable {
         this.clock = clock;
         this.telemetry = telemetry;
         this.notifiers = notifiers;
+        this.replays = holdDays;
         SettledDays days = holdDays ? new HeldDays(usageCache) : usageCache;
         // a backtest replays past steps through OnceEach; only live checks share fresh answers between rules
         UsageSource metered = telemetry.metered(source);
@@ -170,6 +173,11 @@ public final class App implements AutoCloseable {
 
     public BotConfig config() {
         return config;
+    }
+
+    /** Whether this is a backtest's {@link #replica()}, replaying past moments. */
+    public boolean replays() {
+        return replays;
     }
 
     public StateStore store() {

@@ -12,6 +12,7 @@ import budgetbot.render.NoticeFormatter;
 import budgetbot.rules.Coverage;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Grouping;
+import budgetbot.rules.QuotaCheck;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.Announcement;
 import budgetbot.state.Announcer;
@@ -145,15 +146,21 @@ public final class Checker {
                     notices.add(n);
                 });
             }
-            List<Finding> findings = app.evaluator().evaluate(scope, at, usage);
+            List<Finding> evaluated = app.evaluator().evaluate(scope, at, usage);
+            // a replay cannot know the limits keys had in the past: quota is checked live only
+            List<Finding> quota = app.replays() ? List.of()
+                    : QuotaCheck.evaluate(scope, app.discovery().listed(), at, cfg.calendar());
+            List<Finding> findings = new ArrayList<>(evaluated);
+            findings.addAll(quota);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
             KeyLabels labels = app.keyLabels();
             Words words = Words.of(cfg.locale());
-            List<Announcement> announced = app.store().apply(scope, findings, at,
-                    app.outbox().announcer(events -> AlertFormatter.format(events, labels, words),
-                            AlertFormatter::messageKey, events -> AlertFormatter.burst(events, labels, words),
-                            scope.summarizeAbove(), at),
-                    cfg.prices().currency(), zone, dryRun);
+            List<Announcement> announced = new ArrayList<>(apply(scope, evaluated, at, labels, words,
+                    cfg.prices().currency(), dryRun));
+            if (!quota.isEmpty()) {
+                // UCloud states a key's limits in the account's billing currency
+                announced.addAll(apply(scope, quota, at, labels, words, cfg.ucloud().billingCurrency(), dryRun));
+            }
             Outcome outcome = new Outcome(rule.name(), findings, announced,
                     Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty());
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
@@ -169,6 +176,13 @@ public final class Checker {
             }
             return new Outcome(rule.name(), List.of(), List.of(), List.of(), notices, Optional.of(e.getMessage()));
         }
+    }
+
+    private List<Announcement> apply(RuleConfig scope, List<Finding> findings, Instant at, KeyLabels labels,
+                                     Words words, String currency, boolean dryRun) {
+        return app.store().apply(scope, findings, at, app.outbox().announcer(events -> AlertFormatter.format(events,
+                        labels, words), AlertFormatter::messageKey, events -> AlertFormatter.burst(events, labels,
+                        words), scope.summarizeAbove(), at), currency, app.config().calendar().zone(), dryRun);
     }
 
     /** Announces each problem of the rule's scope once; nothing when UCloud's keys are not known. */

@@ -154,6 +154,17 @@ public final class Discovery {
         return config.withRules(config.rules().stream().map(r -> coverage(r, at).rule()).toList());
     }
 
+    /**
+     * The keys as last listed, with their limits; empty before the first listing. Lists nothing itself: a check
+     * asks for {@link #coverage} first, which renews a listing that is due.
+     */
+    public List<ApiKey> listed() {
+        loadRemembered();
+        synchronized (this) {
+            return keys.orElse(List.of());
+        }
+    }
+
     /** Each listed key's name in UCloud, by id; empty before the first listing. Lists nothing itself. */
     public Map<String, String> names() {
         loadRemembered();

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A limit on a metric per calendar period.
@@ -15,16 +16,25 @@ import java.util.Objects;
  *                      key}); empty when one limit is for all
  * @param thresholds    fractions of the limit, ascending (0.8 = 80%)
  * @param forecastAfter fraction of the period that must have elapsed before forecasting (default 0.1)
+ * @param action        what it does to the group's key in UCloud at a share of the limit, if anything
  */
 public record Budget(Metric metric, PeriodUnit period, BigDecimal limit, Map<String, BigDecimal> limits,
-                     List<BigDecimal> thresholds, boolean forecast, BigDecimal forecastAfter) {
+                     List<BigDecimal> thresholds, boolean forecast, BigDecimal forecastAfter,
+                     Optional<BudgetAction> action) {
     public Budget {
+        Objects.requireNonNull(action, "action");
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(limit, "limit");
         limits = Map.copyOf(limits);
         Objects.requireNonNull(forecastAfter, "forecastAfter");
         thresholds = thresholds.stream().sorted().toList();
+    }
+
+    /** A budget that only warns. */
+    public Budget(Metric metric, PeriodUnit period, BigDecimal limit, Map<String, BigDecimal> limits,
+                  List<BigDecimal> thresholds, boolean forecast, BigDecimal forecastAfter) {
+        this(metric, period, limit, limits, thresholds, forecast, forecastAfter, Optional.empty());
     }
 
     /** One limit for every group. */

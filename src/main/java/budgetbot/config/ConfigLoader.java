@@ -102,7 +102,7 @@ public final class ConfigLoader {
                 top.optional("monthStartDay", 1, values.integer(1, 28)));
         UCloudConfig ucloud = ucloud(file, top.section("ucloud", true, "baseUrl", "publicKey", "privateKey",
                 "projectId", "timeout", "maxRetries", "maxConcurrency", "parallelism", "settle",
-                "discoveryInterval", "freshFor"), values);
+                "discoveryInterval", "freshFor", "billingCurrency"), values);
         StateConfig state = state(top.section("state", false, "url", "username", "password", "cluster", "retention",
                 "connectTimeout"),
                 values);
@@ -111,7 +111,7 @@ public final class ConfigLoader {
         // a channel with errors of its own still counts as defined, so rules naming it get no second error
         Set<String> channelNames = top.node("channels").filter(Node.Mapping.class::isInstance)
                 .map(m -> ((Node.Mapping) m).keys()).orElse(Set.of());
-        List<RuleConfig> rules = Rules.rules(top, values, channelNames, prices);
+        List<RuleConfig> rules = Rules.rules(top, values, channelNames, prices, ucloud.billingCurrency());
         List<DigestConfig> digests = Rules.digests(top, values, channelNames, Channels.withoutDigests(top), rules);
         if (top.require("rules") && top.node("rules").get() instanceof Node.Sequence s && s.items().isEmpty()
                 && digests.isEmpty()) {
@@ -148,7 +148,8 @@ public final class ConfigLoader {
                         d -> d.compareTo(MAX_DISCOVERY_INTERVAL) <= 0,
                         d -> "must be at most 1d, so that a key created today is watched today")),
                 s.optional("freshFor", UCloudConfig.DEFAULT_FRESH_FOR, values.check(values.duration(),
-                        d -> d.compareTo(MAX_FRESH_FOR) <= 0, d -> "must be at most 10m: usage older than that is news")));
+                        d -> d.compareTo(MAX_FRESH_FOR) <= 0, d -> "must be at most 10m: usage older than that is news")),
+                s.optional("billingCurrency", UCloudConfig.DEFAULT_BILLING_CURRENCY, values.nonEmptyString()));
     }
 
     /** {@code maxConcurrency}, or {@code parallelism}, its deprecated old name; not both. */

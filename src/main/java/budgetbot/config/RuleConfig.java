@@ -18,10 +18,12 @@ import java.util.Set;
  * @param staleAfter how long fetching the rule's usage may keep failing before that is announced
  * @param quietDates local days left out of anomaly baselines (and not scored): the file's and the rule's
  * @param summarizeAbove when one check announces more groups than this to a channel, they go as one message
+ * @param quota      alerts on each key's own UCloud limits, if asked for
  */
 public record RuleConfig(String name, String schedule, Selection keys, Selection models, GroupBy groupBy,
                          List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
-                         Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates, int summarizeAbove) {
+                         Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates, int summarizeAbove,
+                         Optional<Quota> quota) {
     /** A burst of more alerts than this from one check goes out as one message ({@code summarizeAbove}). */
     public static final int DEFAULT_SUMMARIZE_ABOVE = 3;
 
@@ -41,6 +43,15 @@ public record RuleConfig(String name, String schedule, Selection keys, Selection
         if (summarizeAbove < 1) {
             throw new IllegalArgumentException("summarizeAbove < 1: " + summarizeAbove);
         }
+        Objects.requireNonNull(quota, "quota");
+    }
+
+    /** A rule without quota alerts. */
+    public RuleConfig(String name, String schedule, Selection keys, Selection models, GroupBy groupBy,
+                      List<Budget> budgets, List<Growth> growth, List<String> channels, Optional<Duration> repeat,
+                      Duration staleAfter, List<Anomaly> anomaly, Set<LocalDate> quietDates, int summarizeAbove) {
+        this(name, schedule, keys, models, groupBy, budgets, growth, channels, repeat, staleAfter, anomaly, quietDates,
+                summarizeAbove, Optional.empty());
     }
 
     /** A rule that summarizes bursts of more than {@link #DEFAULT_SUMMARIZE_ABOVE} groups. */
@@ -61,7 +72,7 @@ public record RuleConfig(String name, String schedule, Selection keys, Selection
     /** This rule watching exactly these keys and models: what its {@code *} stands for, or what UCloud serves. */
     public RuleConfig withScope(List<String> keys, List<String> models) {
         return new RuleConfig(name, schedule, Selection.of(keys), Selection.of(models), groupBy, budgets, growth,
-                channels, repeat, staleAfter, anomaly, quietDates, summarizeAbove);
+                channels, repeat, staleAfter, anomaly, quietDates, summarizeAbove, quota);
     }
 
     /** Whether the rule names {@code *} for its keys or its models. */

@@ -15,9 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Reads {@code rules:} (budgets, growth and anomaly checks) and {@code digests:} (scheduled summaries). */
 final class Rules {
@@ -40,11 +42,17 @@ final class Rules {
     private static final Map<String, PeriodUnit> DIGEST_PERIODS = ConfigLoader.names(
             new PeriodUnit[]{PeriodUnit.DAY, PeriodUnit.WEEK, PeriodUnit.MONTH}, PeriodUnit::yamlName);
     private static final Map<String, GroupBy> GROUPS = ConfigLoader.names(GroupBy.values(), GroupBy::yamlName);
+    private static final Map<String, BudgetAction.Do> ACTIONS = ConfigLoader.names(BudgetAction.Do.values(),
+            BudgetAction.Do::yamlName);
+    private static final Map<String, BudgetAction.Approval> APPROVALS = ConfigLoader.names(
+            BudgetAction.Approval.values(), BudgetAction.Approval::yamlName);
+    static final List<BigDecimal> DEFAULT_QUOTA_THRESHOLDS = List.of(new BigDecimal("0.8"), new BigDecimal("0.95"));
 
     private Rules() {
     }
 
-    static List<RuleConfig> rules(Section top, Values values, Set<String> channels, Prices prices) {
+    static List<RuleConfig> rules(Section top, Values values, Set<String> channels, Prices prices,
+                                  String billingCurrency) {
         List<RuleConfig> rules = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         Set<LocalDate> quietEverywhere = top.optional("quietDates", Set.of(), quietDates(values));
@@ -52,11 +60,15 @@ final class Rules {
         for (int i = 0; i < items.size(); i++) {
             Section s = Section.of(items.get(i), FieldPath.item(top.path("rules"), i), values)
                     .only("name", "schedule", "keys", "models", "groupBy", "budgets", "growth", "anomaly", "quietDates",
-                            "notify", "repeat", "staleAfter", "summarizeAbove");
+                            "notify", "repeat", "staleAfter", "summarizeAbove", "quota");
             String name = uniqueName(s, values, "rule", names);
             String schedule = s.optional("schedule", DEFAULT_SCHEDULE, values.cron());
             Selection keys = s.required("keys", Selection.of(List.of()), values.selection(MAX_KEY));
-            Selection models = s.required("models", Selection.of(List.of()), values.selection(MAX_MODEL));
+            // limits are per key: a rule of quota alerts alone watches no models
+            boolean quotaOnly = s.has("quota") && s.emptyList("budgets") && s.emptyList("growth")
+                    && s.emptyList("anomaly");
+            Selection models = quotaOnly ? s.optional("models", Selection.of(List.of()), values.selection(MAX_MODEL))
+                    : s.required("models", Selection.of(List.of()), values.selection(MAX_MODEL));
             // the models of "*" are known only once UCloud lists them; rules.Coverage reports those without a price
             List<String> priced = models.every() ? List.of() : models.values();
             GroupBy groupBy = s.optional("groupBy", GroupBy.ALL, values.oneOf(GROUPS));
@@ -64,7 +76,7 @@ final class Rules {
             List<Node> budgetItems = s.items("budgets", "a list of budgets");
             for (int b = 0; b < budgetItems.size(); b++) {
                 budgets.add(budget(Section.of(budgetItems.get(b), FieldPath.item(s.path("budgets"), b), values),
-                        values, priced, prices, keys, groupBy));
+                        values, priced, prices, keys, groupBy, billingCurrency));
             }
             List<Growth> growth = new ArrayList<>();
             List<Node> growthItems = s.items("growth", "a list of growth checks");
@@ -78,16 +90,18 @@ final class Rules {
                 anomaly.add(anomaly(Section.of(anomalyItems.get(a), FieldPath.item(s.path("anomaly"), a), values),
                         values, priced, prices));
             }
-            if (s.emptyList("budgets") && s.emptyList("growth") && s.emptyList("anomaly")) {
-                s.report("a rule needs at least one check: add budgets:, growth: or anomaly:");
+            if (s.emptyList("budgets") && s.emptyList("growth") && s.emptyList("anomaly") && !s.has("quota")) {
+                s.report("a rule needs at least one check: add budgets:, growth:, anomaly: or quota:");
             }
+            Optional<Quota> quota = s.has("quota") ? Optional.of(quota(s.section("quota", false, "thresholds"),
+                    values)) : Optional.empty();
             Set<LocalDate> quiet = new HashSet<>(quietEverywhere);
             quiet.addAll(s.optional("quietDates", Set.of(), quietDates(values)));
             List<String> notify = s.required("notify", List.of(), references(values, "channel", channels));
             rules.add(new RuleConfig(name, schedule, keys, models, groupBy, budgets, growth, notify,
                     s.maybe("repeat", values.duration()), s.optional("staleAfter", DEFAULT_STALE_AFTER,
                     values.duration()), anomaly, quiet, s.optional("summarizeAbove",
-                    RuleConfig.DEFAULT_SUMMARIZE_ABOVE, values.integer(1, 1000))));
+                    RuleConfig.DEFAULT_SUMMARIZE_ABOVE, values.integer(1, 1000)), quota));
         }
         return rules;
     }
@@ -127,8 +141,8 @@ final class Rules {
     }
 
     private static Budget budget(Section s, Values values, List<String> models, Prices prices, Selection keys,
-                                 GroupBy groupBy) {
-        s.only("metric", "period", "limit", "thresholds", "forecast", "forecastAfter");
+                                 GroupBy groupBy, String billingCurrency) {
+        s.only("metric", "period", "limit", "thresholds", "forecast", "forecastAfter", "action");
         Metric metric = metric(s, values, models, prices);
         PeriodUnit period = s.optional("period", PeriodUnit.DAY, values.oneOf(PERIODS));
         Map<String, BigDecimal> limits = new LinkedHashMap<>();
@@ -142,7 +156,60 @@ final class Rules {
         boolean forecast = s.optional("forecast", false, values.bool());
         BigDecimal forecastAfter = s.optional("forecastAfter", DEFAULT_FORECAST_AFTER, values.percent(
                 p -> p.signum() >= 0 && p.compareTo(BigDecimal.ONE) < 0, "must be at least 0% and below 100%"));
-        return new Budget(metric, period, limit, limits, thresholds, forecast, forecastAfter);
+        Optional<BudgetAction> action = s.has("action") ? Optional.of(action(s.section("action", false, "at", "do",
+                "approval", "until"), values, metric, period, thresholds, groupBy, prices, billingCurrency))
+                : Optional.empty();
+        return new Budget(metric, period, limit, limits, thresholds, forecast, forecastAfter, action);
+    }
+
+    /** {@code quota: { thresholds: [80%, 95%] }}: shares of each key's own UCloud limits. */
+    private static Quota quota(Section s, Values values) {
+        return new Quota(s.optional("thresholds", DEFAULT_QUOTA_THRESHOLDS, values.nonEmpty(values.check(
+                values.list(values.percent(p -> p.signum() > 0 && p.compareTo(BigDecimal.ONE) <= 0,
+                        "must be above 0% and at most 100%: UCloud refuses the key's requests at its limit"),
+                        "a list of percentages such as [80%, 95%]"),
+                t -> t.stream().distinct().count() == t.size(), t -> "thresholds must all differ"))));
+    }
+
+    /**
+     * {@code action: { at: 100%, do: disable | cap, approval: manual | auto, until: periodEnd }}; an action changes
+     * one key, so each group must be one key, and a cap writes the budget's limit into UCloud, so it must be money
+     * in UCloud's currency, per day or month.
+     */
+    private static BudgetAction action(Section s, Values values, Metric metric, PeriodUnit period,
+                                       List<BigDecimal> thresholds, GroupBy groupBy, Prices prices,
+                                       String billingCurrency) {
+        BigDecimal at = s.optional("at", BigDecimal.ONE, values.percent(p -> p.signum() > 0,
+                "must be greater than 0%"));
+        if (thresholds.stream().noneMatch(t -> t.compareTo(at) == 0)) {
+            s.problem("at", "must be one of the budget's thresholds (" + thresholds.stream()
+                    .map(t -> t.movePointRight(2).stripTrailingZeros().toPlainString() + "%")
+                    .collect(Collectors.joining(", ")) + "), so that the alert crossing it says what"
+                    + " happens; add it to thresholds");
+        }
+        BudgetAction.Do what = s.required("do", BudgetAction.Do.DISABLE, values.oneOf(ACTIONS));
+        BudgetAction.Approval approval = s.optional("approval", BudgetAction.Approval.MANUAL,
+                values.oneOf(APPROVALS));
+        boolean untilPeriodEnd = s.maybe("until", values.oneOf(Map.of("periodEnd", true))).orElse(false);
+        if (groupBy != GroupBy.KEY && groupBy != GroupBy.SERIES) {
+            s.report("an action changes one key, so each group must be one key: add groupBy: key (or series) to"
+                    + " the rule");
+        }
+        if (what == BudgetAction.Do.CAP) {
+            if (metric != Metric.COST) {
+                s.problem("do", "cap sets the key's UCloud spending limit to the budget's limit, so it needs"
+                        + " metric: cost; use do: disable for a " + metric.yamlName() + " budget");
+            } else if (!prices.currency().equals(billingCurrency)) {
+                s.problem("do", "cap writes the limit in prices.currency (" + prices.currency() + ") into UCloud,"
+                        + " which counts in ucloud.billingCurrency (" + billingCurrency + "); make them the same"
+                        + " or use do: disable");
+            }
+            if (period != PeriodUnit.DAY && period != PeriodUnit.MONTH) {
+                s.problem("do", "UCloud has daily and monthly limits only: cap needs period: day or month, not "
+                        + period.yamlName());
+            }
+        }
+        return new BudgetAction(at, what, approval, untilPeriodEnd);
     }
 
     /**

@@ -14,11 +14,20 @@ import java.util.Objects;
  * @param discoveryInterval how often the project's API keys and their models are listed again
  * @param freshFor       how long an answer for the open part of a series' days is used by the other rules that ask
  *                       for it (zero: never); at most the shortest interval between two checks of a rule
+ * @param billingCurrency the currency of the account's bills, in which UCloud states a key's limits
  */
 public record UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, String projectId, Duration timeout,
                            int maxRetries, int maxConcurrency, Duration settle, Duration discoveryInterval,
-                           Duration freshFor) {
+                           Duration freshFor, String billingCurrency) {
     public static final Duration DEFAULT_FRESH_FOR = Duration.ofSeconds(60);
+    public static final String DEFAULT_BILLING_CURRENCY = "CNY";
+
+    public UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, String projectId, Duration timeout,
+                        int maxRetries, int maxConcurrency, Duration settle, Duration discoveryInterval,
+                        Duration freshFor) {
+        this(baseUrl, publicKey, privateKey, projectId, timeout, maxRetries, maxConcurrency, settle, discoveryInterval,
+                freshFor, DEFAULT_BILLING_CURRENCY);
+    }
 
     public UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, String projectId, Duration timeout,
                         int maxRetries, int maxConcurrency, Duration settle, Duration discoveryInterval) {
@@ -35,5 +44,6 @@ public record UCloudConfig(URI baseUrl, String publicKey, Secret privateKey, Str
         Objects.requireNonNull(settle, "settle");
         Objects.requireNonNull(discoveryInterval, "discoveryInterval");
         Objects.requireNonNull(freshFor, "freshFor");
+        Objects.requireNonNull(billingCurrency, "billingCurrency");
     }
 }

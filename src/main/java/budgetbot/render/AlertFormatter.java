@@ -273,6 +273,7 @@ public final class AlertFormatter {
             case FORECAST -> "";
             case GROWTH -> f.increase().map(i -> " " + increase(i)).orElse(" from zero");
             case ANOMALY -> AnomalyWords.summary(f);
+            case QUOTA -> QuotaWords.summary(f);
         };
         return condition(f) + state + ("all".equals(f.group()) ? "" : " for " + f.group());
     }
@@ -282,7 +283,8 @@ public final class AlertFormatter {
         Map<List<Object>, List<AlertEvent>> byCondition = new LinkedHashMap<>();
         for (AlertEvent e : events) {
             Finding f = e.finding();
-            List<Object> key = f.kind() == Kind.GROWTH || f.kind() == Kind.ANOMALY ? List.of(f.condition())
+            List<Object> key = f.kind() == Kind.GROWTH || f.kind() == Kind.ANOMALY || f.kind() == Kind.QUOTA
+                    ? List.of(f.condition())
                     : List.of(f.metric(), f.period(), f.limit());
             byCondition.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
         }
@@ -291,7 +293,8 @@ public final class AlertFormatter {
         for (List<AlertEvent> same : byCondition.values()) {
             Kind kind = same.get(0).finding().kind();
             Part p = kind == Kind.GROWTH ? growth(same.get(0))
-                    : kind == Kind.ANOMALY ? anomaly(same.get(0)) : budget(same);
+                    : kind == Kind.ANOMALY ? anomaly(same.get(0))
+                    : kind == Kind.QUOTA ? quota(same.get(0)) : budget(same);
             // a budget and a growth check of the same metric and period have the same contributors: list them once
             boolean repeated = listed.contains(p.contributors());
             listed.add(p.contributors());
@@ -366,6 +369,15 @@ public final class AlertFormatter {
         AnomalyWords words = new AnomalyWords(w);
         return new Part(condition(e.finding(), w), words.title(e, labels), e.status(), words.facts(e), contributors(e),
                 List.of(e));
+    }
+
+    private Part quota(AlertEvent e) {
+        QuotaWords words = new QuotaWords(w);
+        String condition = condition(e.finding(), w);
+        List<Fact> facts = new ArrayList<>(words.facts(e));
+        facts.add(new Fact(w.get("fact.period"), period(e)));
+        facts.add(new Fact(w.get("fact.status"), w.status(e.status())));
+        return new Part(condition, words.title(e, labels, condition), e.status(), facts, List.of(), List.of(e));
     }
 
     /** The share of the limit used, rounded down so that 99.6% never reads as the limit; empty without a limit. */

@@ -207,7 +207,7 @@ public final class BacktestText {
     static String describe(AlertEvent e, String currency) {
         Finding f = e.finding();
         String numbers = switch (f.kind()) {
-            case BUDGET, FORECAST -> Amounts.of(f.metric(), f.used(), currency) + f.limit()
+            case BUDGET, FORECAST, QUOTA -> Amounts.of(f.metric(), f.used(), currency) + f.limit()
                     .map(l -> " of " + Amounts.of(f.metric(), l, currency)).orElse("")
                     + f.forecast().filter(p -> f.kind() == Kind.FORECAST)
                     .map(p -> ", heading for " + Amounts.of(f.metric(), p.total(), currency)).orElse("");

@@ -9,5 +9,7 @@ public enum Kind {
     /** Usage so far grew against the same elapsed span of the previous period. */
     GROWTH,
     /** The last complete hour is far above the usual value for its hour of the week. */
-    ANOMALY
+    ANOMALY,
+    /** A key used a threshold of its own UCloud daily or monthly limit, at which UCloud refuses its requests. */
+    QUOTA
 }

@@ -280,7 +280,7 @@ final class StatusPage {
 
     private String level(Finding f) {
         return switch (f.kind()) {
-            case BUDGET -> Amounts.percent(f.level(), 1, RoundingMode.DOWN);
+            case BUDGET, QUOTA -> Amounts.percent(f.level(), 1, RoundingMode.DOWN);
             case FORECAST -> f.forecast().map(p -> w.get("page.headingFor", Amounts.percent(p.total().divide(
                     f.limit().orElseThrow(), MathContext.DECIMAL64), 0, RoundingMode.DOWN)))
                     .orElse(w.get("page.kind.FORECAST", "").strip());

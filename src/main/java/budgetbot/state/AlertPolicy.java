@@ -24,8 +24,10 @@ public final class AlertPolicy {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(repeat, "repeat");
         if (!f.active()) {
-            // Budget levels never go down within a period and an inactive forecast is not news: growth and anomalies resolve.
-            boolean resolves = (f.kind() == Kind.GROWTH || f.kind() == Kind.ANOMALY) && last.filter(AlertRecord::active).isPresent();
+            // Budget levels never go down within a period and an inactive forecast is not news: growth and anomalies
+            // resolve, and so does a quota whose key's limit was raised.
+            boolean resolves = (f.kind() == Kind.GROWTH || f.kind() == Kind.ANOMALY || f.kind() == Kind.QUOTA)
+                    && last.filter(AlertRecord::active).isPresent();
             return resolves ? Optional.of(AlertStatus.RESOLVED) : Optional.empty();
         }
         if (last.isEmpty() || !last.get().periodStart().equals(f.window().start())) {

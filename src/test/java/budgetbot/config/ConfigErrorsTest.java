@@ -23,7 +23,7 @@ class ConfigErrorsTest {
                 arguments("typo.yml", List.of(
                         "13:9 rules[0].budgets[0].thresolds: unknown field; did you mean `thresholds`?",
                         "15:5 rules[0].colour: unknown field; valid fields: name, schedule, keys, models, groupBy,"
-                                + " budgets, growth, anomaly, quietDates, notify, repeat, staleAfter, summarizeAbove",
+                                + " budgets, growth, anomaly, quietDates, notify, repeat, staleAfter, summarizeAbove, quota",
                         "16:1 Timezone: unknown field; did you mean `timezone`?")),
                 arguments("wrong-type.yml", List.of(
                         "4:15 ucloud.maxRetries: expected a whole number, got \"many\"",
@@ -237,6 +237,26 @@ class ConfigErrorsTest {
                                 + " every key not listed, or list it",
                         "26:34 rules[2].budgets[0].limit: a limit per key needs groupBy: key (each group is then one"
                                 + " key); add groupBy: key, or give one limit such as limit: 5M")),
+                arguments("guard-invalid.yml", List.of(
+                        "12:32 rules[0].quota.thresholds[1]: must be above 0% and at most 100%: UCloud refuses the key's"
+                                + " requests at its limit",
+                        "18:46 rules[1].budgets[0].action: an action changes one key, so each group must be one key: add"
+                                + " groupBy: key (or series) to the rule",
+                        "18:62 rules[1].budgets[0].action.do: cap sets the key's UCloud spending limit to the budget's"
+                                + " limit, so it needs metric: cost; use do: disable for a tokens budget",
+                        "18:77 rules[1].budgets[0].action.approval: unknown value \"later\"; expected one of: manual,"
+                                + " auto",
+                        "19:58 rules[1].budgets[1].action: an action changes one key, so each group must be one key:"
+                                + " add groupBy: key (or series) to the rule",
+                        "19:64 rules[1].budgets[1].action.at: must be one of the budget's thresholds (80%, 100%), so"
+                                + " that the alert crossing it says what happens; add it to thresholds",
+                        "19:73 rules[1].budgets[1].action.do: cap writes the limit in prices.currency (USD) into"
+                                + " UCloud, which counts in ucloud.billingCurrency (CNY); make them the same or use"
+                                + " do: disable",
+                        "19:73 rules[1].budgets[1].action.do: UCloud has daily and monthly limits only: cap needs"
+                                + " period: day or month, not week",
+                        "19:85 rules[1].budgets[1].action.until: unknown value \"tomorrow\"; expected one of:"
+                                + " periodEnd")),
                 arguments("bad-locale.yml", List.of(
                         "1:9 locale: unknown value \"zh\"; expected one of: en, zh-CN")),
                 arguments("concurrency-both.yml", List.of(
@@ -250,9 +270,9 @@ class ConfigErrorsTest {
                         "4:5 rules[0].notify: required field is missing",
                         "6:9 rules[0].budgets[0].metric: required field is missing",
                         "6:9 rules[0].budgets[0].limit: required field is missing",
-                        "7:5 rules[1]: a rule needs at least one check: add budgets:, growth: or anomaly:",
+                        "7:5 rules[1]: a rule needs at least one check: add budgets:, growth:, anomaly: or quota:",
                         "10:13 rules[1].notify: must not be empty; add at least one item",
-                        "11:5 rules[2]: a rule needs at least one check: add budgets:, growth: or anomaly:",
+                        "11:5 rules[2]: a rule needs at least one check: add budgets:, growth:, anomaly: or quota:",
                         // a rule that is not a mapping is one error, not one per missing field
                         "17:5 rules[3]: expected a mapping (field: value, ...), got a string")));
     }

@@ -66,6 +66,7 @@ class AlertFormatterTest {
                     Optional.of(big("1.34")), Optional.empty(), CONTRIBUTORS, List.of("uminferapikey-prod"),
                     List.of("deepseek-v3", "qwen-max"));
             case ANOMALY -> throw new IllegalArgumentException("anomaly alerts have their own: AnomalyAlertTest");
+            case QUOTA -> throw new IllegalArgumentException("quota alerts have their own: QuotaE2ETest");
         };
     }
 

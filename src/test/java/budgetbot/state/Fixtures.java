@@ -37,6 +37,7 @@ public final class Fixtures {
             case FORECAST -> "budget[0]:tokens/day:forecast";
             case GROWTH -> "growth[0]:tokens/day";
             case ANOMALY -> "anomaly[0]:tokens/hour";
+            case QUOTA -> "quota:daily";
         };
         return new Finding("team", kind, condition, "all", Metric.TOKENS, PeriodUnit.DAY, day(periodStart), active,
                 new BigDecimal(level), new BigDecimal("800"), Optional.of(new BigDecimal("1000")), Optional.empty(),

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -57,6 +58,31 @@ class MigrationsTest {
                          + Migrations.LATEST + "' AND \"success\"")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("the missing migration applied again").isEqualTo(1);
+            }
+        }
+    }
+
+    /** V9 was merged after V11: a database migrated to V11 before then gets it the next time it is opened. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDb.Kind.class)
+    void aMigrationThatLandedLateIsAppliedToASchemaAlreadyAtTheLatest(TestDb.Kind kind) throws Exception {
+        try (TestDb db = TestDb.create(kind, tmp)) {
+            try (StateStore store = StateStore.open(db.config()); Connection c = store.dataSource().getConnection();
+                 Statement s = c.createStatement()) {
+                s.execute("DROP TABLE guard_audit");
+                s.execute("DROP TABLE guard_action");
+                for (String column : List.of("daily_limit", "daily_used", "monthly_limit", "monthly_used",
+                        "modelverse_disabled")) {
+                    s.execute("ALTER TABLE key_listing_keys DROP COLUMN " + column);
+                }
+                s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '9'");
+            }
+
+            try (StateStore store = StateStore.open(db.config()); Connection c = store.dataSource().getConnection();
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM guard_action")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
             }
         }
     }
