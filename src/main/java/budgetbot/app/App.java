@@ -12,11 +12,15 @@ import budgetbot.fetch.SliceCache;
 import budgetbot.fetch.UsageFetcher;
 import budgetbot.notify.Notifier;
 import budgetbot.observe.Telemetry;
+import budgetbot.guard.Actions;
+import budgetbot.render.ActionWords;
 import budgetbot.render.KeyLabels;
+import budgetbot.render.Words;
 import budgetbot.rules.Evaluator;
 import budgetbot.state.StateStore;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.KeyDirectory;
+import budgetbot.usage.KeyEditor;
 import budgetbot.usage.UsageSource;
 import org.quartz.CronExpression;
 
@@ -50,6 +54,7 @@ public final class App implements AutoCloseable {
     private final Discovery discovery;
     private final Evaluator evaluator;
     private final Outbox outbox;
+    private final Actions actions;
     private final Dispatcher dispatcher;
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
@@ -86,6 +91,14 @@ public final class App implements AutoCloseable {
         this.discovery = new Discovery(directory, config, clock, new RememberedKeys(store, config.ucloud()));
         this.evaluator = new Evaluator(config.calendar(), config.prices());
         this.outbox = new Outbox(store);
+        // a replay and a dry run change no key: their actions only say what they would do
+        Optional<KeyEditor> editor = !holdDays && !store.isReadOnly() && directory instanceof KeyEditor e
+                ? Optional.of(e) : Optional.empty();
+        Words words = Words.of(config.locale());
+        this.actions = new Actions(store, editor, rule -> config.rules().stream().filter(r -> r.name().equals(rule))
+                .findFirst().map(RuleConfig::channels).orElse(List.of()),
+                now -> outbox.announcer(event -> ActionWords.format(event, words), now), clock,
+                config.calendar().zone());
         this.dispatcher = new Dispatcher(outbox, notifiers, clock);
     }
 
@@ -205,6 +218,11 @@ public final class App implements AutoCloseable {
 
     public Evaluator evaluator() {
         return evaluator;
+    }
+
+    /** The budget actions: triggered by checks, approved, rejected and undone by people (or a chat button). */
+    public Actions actions() {
+        return actions;
     }
 
     public Outbox outbox() {

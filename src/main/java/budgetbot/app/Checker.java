@@ -60,7 +60,7 @@ public final class Checker {
      *                 channel for a burst
      */
     public record Outcome(String rule, List<Finding> findings, List<Announcement> announced, List<Outgoing> messages,
-                          List<Notice> notices, Optional<String> error) {
+                          List<Notice> notices, Optional<String> error, List<String> actions) {
         public long active() {
             return findings.stream().filter(Finding::active).count();
         }
@@ -76,7 +76,7 @@ public final class Checker {
                     + ", " + Amounts.count(messages.size(), "notification") + (notices.isEmpty() ? ""
                     : ", " + Amounts.count(notices.size(), "notice") + " (" + notices.stream()
                     .map(n -> n.kind().name().toLowerCase(Locale.ROOT)).distinct().collect(Collectors.joining(", "))
-                    + ")");
+                    + ")") + actions.stream().map(a -> "; " + a).collect(Collectors.joining());
         }
     }
 
@@ -161,8 +161,9 @@ public final class Checker {
                 // UCloud states a key's limits in the account's billing currency
                 announced.addAll(apply(scope, quota, at, labels, words, cfg.ucloud().billingCurrency(), dryRun));
             }
+            List<String> actions = app.actions().review(scope, evaluated, at, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced,
-                    Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty());
+                    Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty(), actions);
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {
@@ -174,7 +175,8 @@ public final class Checker {
                     notices.add(n);
                 });
             }
-            return new Outcome(rule.name(), List.of(), List.of(), List.of(), notices, Optional.of(e.getMessage()));
+            return new Outcome(rule.name(), List.of(), List.of(), List.of(), notices, Optional.of(e.getMessage()),
+                    List.of());
         }
     }
 

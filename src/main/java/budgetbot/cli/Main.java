@@ -17,7 +17,7 @@ import java.util.Map;
 @Command(name = "budgetbot", mixinStandardHelpOptions = true, version = "budgetbot 0.1.0",
         description = "Watches UCloud LLM token usage and warns before the money is gone.",
         subcommands = {ValidateCommand.class, UsageCommand.class, CheckCommand.class, RunCommand.class,
-                DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class, SilenceCommand.class,
+                DigestCommand.class, DemoCommand.class, SimulatorCommand.class, CacheCommand.class, SilenceCommand.class, ActionCommand.class,
                 NotifyTestCommand.class, BacktestCommand.class, HashPasswordCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

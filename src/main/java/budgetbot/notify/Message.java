@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param images      inline PNGs (may be empty)
  * @param brief       what it says as structure, for transports that lay it out themselves; null in a message
  *                    queued by a release that did not have it, which those transports then send as its text
+ * @param pendingAction the id of the budget action this message asks to approve or reject (guard.Actions), for
+ *                    transports that offer buttons; null for any other message
  */
 public record Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
-                      List<Image> images, Brief brief) {
+                      List<Image> images, Brief brief, Long pendingAction) {
     /** The kind of {@code notify-test}'s message, which a transport that opens incidents closes again at once. */
     public static final String TEST = "test";
 
@@ -33,6 +35,17 @@ public record Message(String kind, String subject, String text, String slackText
         Objects.requireNonNull(html, "html");
         Objects.requireNonNull(slackBlocks, "slackBlocks");
         images = List.copyOf(images);
+    }
+
+    /** A message that asks for no approval. */
+    public Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
+                   List<Image> images, Brief brief) {
+        this(kind, subject, text, slackText, html, slackBlocks, images, brief, null);
+    }
+
+    /** This message asking to approve or reject action {@code id}. */
+    public Message withPendingAction(long id) {
+        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, id);
     }
 
     /** A message without structure, as an old outbox row has it: transports that need a {@link Brief} send the text. */

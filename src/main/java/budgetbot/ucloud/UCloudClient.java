@@ -7,6 +7,7 @@ import budgetbot.time.Sleeper;
 import budgetbot.time.Window;
 import budgetbot.usage.ApiKey;
 import budgetbot.usage.KeyDirectory;
+import budgetbot.usage.KeyEditor;
 import budgetbot.usage.KeyLimits;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * one {@link SignedTransport}, so that both share the signing, the retries and the limit on requests in flight
  * ({@code ucloud.maxConcurrency}, fewer while UCloud rate-limits). Closing it closes all three.
  */
-public final class UCloudClient implements UsageSource, KeyDirectory, AutoCloseable {
+public final class UCloudClient implements UsageSource, KeyDirectory, KeyEditor, AutoCloseable {
     private final SignedTransport transport;
     private final UCloudUsage usage;
     private final UCloudKeys keys;
@@ -81,6 +82,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
      *
      * @throws UCloudException when the keys cannot be listed
      */
+    @Override
     public Optional<KeyLimits> limitsNow(String keyId) {
         return keys.limitsNow(keyId);
     }
@@ -92,6 +94,7 @@ public final class UCloudClient implements UsageSource, KeyDirectory, AutoClosea
      * @return UCloud's request id of the answer
      * @throws UCloudException when UCloud refuses it (its RetCode: no permission, unknown key) or cannot be reached
      */
+    @Override
     public String updateKey(String keyId, Map<String, String> changes) {
         return keys.update(keyId, changes);
     }

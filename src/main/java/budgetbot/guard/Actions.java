@@ -1,0 +1,329 @@
+package budgetbot.guard;
+
+import budgetbot.config.Budget;
+import budgetbot.config.BudgetAction;
+import budgetbot.config.RuleConfig;
+import budgetbot.rules.Finding;
+import budgetbot.rules.Kind;
+import budgetbot.state.Announcer;
+import budgetbot.state.StateStore;
+import budgetbot.time.PeriodUnit;
+import budgetbot.ucloud.UCloudException;
+import budgetbot.usage.KeyEditor;
+import budgetbot.usage.KeyLimits;
+import budgetbot.usage.UsageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+/**
+ * Budget actions: what a budget's {@code action:} does to its group's key through UCloud, once per rule, budget,
+ * group and period (across a cluster: the audit table's unique key decides), with manual approval or at once, undo,
+ * and an audit of every step. A dry run, a backtest and a read-only state only say what they would do: they never
+ * call {@code UpdateUMInferAPIKey}. UCloud refusing a change is announced on the rule's channels, not only logged.
+ *
+ * <p>{@link #approve} and {@link #reject} are what a chat button calls too (issue 22): they return what happened.
+ */
+public final class Actions {
+    private static final Logger log = LoggerFactory.getLogger(Actions.class);
+    static final String DISABLED = "ModelverseDisabled";
+    static final String DAILY_LIMIT = "DailyLimitAmount";
+    static final String MONTHLY_LIMIT = "MonthlyLimitAmount";
+
+    private final StateStore store;
+    private final Optional<KeyEditor> editor;
+    private final Function<String, List<String>> channels;
+    private final Function<Instant, Announcer<ActionEvent>> announcer;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    /**
+     * @param editor    where keys are changed; empty for a replay or a dry run, which change nothing
+     * @param channels  the channels of a rule by name (none for a rule no longer configured)
+     * @param announcer queues what happened to an action, in the transaction that records it
+     */
+    public Actions(StateStore store, Optional<KeyEditor> editor, Function<String, List<String>> channels,
+                   Function<Instant, Announcer<ActionEvent>> announcer, Clock clock, ZoneId zone) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.editor = Objects.requireNonNull(editor, "editor");
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.announcer = Objects.requireNonNull(announcer, "announcer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    /** What {@link #approve}, {@link #reject} or {@link #revert} did. */
+    public record Result(Outcome outcome, Optional<Action> action, String message) {
+    }
+
+    public enum Outcome {
+        /** Done as asked. */
+        DONE,
+        /** There is no action with this id. */
+        NOT_FOUND,
+        /** The action is not in a state that allows it (already approved, rejected, reverted...). */
+        FINISHED,
+        /** UCloud refused the change or could not be reached; the action says so, and its channels were told. */
+        FAILED
+    }
+
+    /**
+     * Triggers the actions of {@code rule}'s budgets whose findings reached their {@code at} (each once per period:
+     * an automatic one is carried out, a manual one waits for approval) and undoes those that end with their period.
+     *
+     * @param rule   the rule with its resolved scope: an action never touches a key outside it
+     * @param dryRun say what would happen, change and record nothing
+     * @return one line per action triggered, carried out or undone, or in a dry run that would be
+     */
+    public List<String> review(RuleConfig rule, List<Finding> findings, Instant at, boolean dryRun) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rule.budgets().size(); i++) {
+            Budget budget = rule.budgets().get(i);
+            if (budget.action().isEmpty()) {
+                continue;
+            }
+            BudgetAction action = budget.action().get();
+            String prefix = "budget[" + i + "]:";
+            for (Finding f : findings) {
+                if (f.kind() != Kind.BUDGET || !f.condition().startsWith(prefix) || !f.active()
+                        || f.level().compareTo(action.at()) < 0 || f.keys().size() != 1
+                        || !rule.keys().values().contains(f.keys().get(0))) {
+                    continue;
+                }
+                Action draft = draft(rule, f, budget, action, at);
+                if (dryRun || editor.isEmpty()) {
+                    if (store.autoCommit("read the actions", c -> ActionLog.all(c)).stream().noneMatch(a ->
+                            a.rule().equals(draft.rule()) && a.condition().equals(draft.condition())
+                                    && a.group().equals(draft.group()) && a.periodStart().equals(draft.periodStart()))) {
+                        lines.add("would " + (action.approval() == BudgetAction.Approval.MANUAL
+                                ? "ask for approval to " : "") + draft.describe() + " (UpdateUMInferAPIKey not sent)");
+                    }
+                    continue;
+                }
+                trigger(draft).ifPresent(lines::add);
+            }
+        }
+        if (!dryRun && editor.isPresent()) {
+            for (Action due : store.autoCommit("read the actions due to be undone",
+                    c -> ActionLog.dueReverts(c, rule.name(), at))) {
+                lines.add(revert(due.id(), "periodEnd").message());
+            }
+        }
+        return lines;
+    }
+
+    private Action draft(RuleConfig rule, Finding f, Budget budget, BudgetAction action, Instant at) {
+        String field = action.what() == BudgetAction.Do.DISABLE ? DISABLED
+                : budget.period() == PeriodUnit.MONTH ? MONTHLY_LIMIT : DAILY_LIMIT;
+        String target = action.what() == BudgetAction.Do.DISABLE ? "1"
+                : budget.limitFor(f.group()).stripTrailingZeros().toPlainString();
+        Action.Status status = action.approval() == BudgetAction.Approval.MANUAL ? Action.Status.PENDING
+                : Action.Status.APPLYING;
+        return new Action(0, rule.name(), f.condition(), f.group(), f.window().start(), f.window().end(),
+                f.keys().get(0), action.what(), field, target, action.approval(), action.untilPeriodEnd(), status,
+                Optional.empty(), at, at);
+    }
+
+    /** Records a new action (unless its period has one) and carries it out when it is automatic. */
+    private Optional<String> trigger(Action draft) {
+        Instant now = clock.instant();
+        Optional<Action> created = store.inTransaction("record an action of rule " + draft.rule(), c -> {
+            Optional<Action> a = ActionLog.insert(c, draft);
+            if (a.isPresent()) {
+                ActionLog.audit(c, new ActionLog.Entry(a.get().id(), now, "TRIGGERED", "rule " + draft.rule(),
+                        Optional.empty(), Optional.of(draft.target()), OptionalInt.empty(), Optional.empty(),
+                        Optional.of(draft.approval().yamlName() + " approval")));
+                if (a.get().status() == Action.Status.PENDING) {
+                    announce(c, a.get(), ActionEvent.Kind.WAITING, Optional.empty(), now);
+                }
+            }
+            return a;
+        });
+        if (created.isEmpty()) {
+            return Optional.empty();
+        }
+        Action a = created.get();
+        if (a.status() == Action.Status.PENDING) {
+            log.info("action #{} of rule {} waits for approval: {}", a.id(), a.rule(), a.describe());
+            return Optional.of("action #" + a.id() + " waits for approval: " + a.describe()
+                    + "; budgetbot action approve " + a.id() + " (or reject " + a.id() + ")");
+        }
+        return Optional.of(apply(a, "auto").message());
+    }
+
+    /** Approves a pending action and carries it out now. */
+    public Result approve(long id, String by) {
+        Instant now = clock.instant();
+        Optional<Result> refused = claim(id, Action.Status.PENDING, Action.Status.APPLYING, now, "approve");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Action a = store.inTransaction("record the approval of action " + id, c -> {
+            ActionLog.audit(c, new ActionLog.Entry(id, now, "APPROVED", by, Optional.empty(), Optional.empty(),
+                    OptionalInt.empty(), Optional.empty(), Optional.empty()));
+            return ActionLog.find(c, id).orElseThrow();
+        });
+        return apply(a, by);
+    }
+
+    /** Rejects a pending action: UCloud is never asked. */
+    public Result reject(long id, String by) {
+        Instant now = clock.instant();
+        Optional<Result> refused = claim(id, Action.Status.PENDING, Action.Status.REJECTED, now, "reject");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Action a = store.inTransaction("record the rejection of action " + id, c -> {
+            ActionLog.audit(c, new ActionLog.Entry(id, now, "REJECTED", by, Optional.empty(), Optional.empty(),
+                    OptionalInt.empty(), Optional.empty(), Optional.empty()));
+            return ActionLog.find(c, id).orElseThrow();
+        });
+        log.info("action #{} rejected by {}", id, by);
+        return new Result(Outcome.DONE, Optional.of(a), "action #" + id + " rejected by " + by + ": " + a.describe()
+                + " will not happen");
+    }
+
+    /** Restores the value the key had before the action, as UCloud listed it just before acting. */
+    public Result revert(long id, String by) {
+        Instant now = clock.instant();
+        if (editor.isEmpty()) {
+            return new Result(Outcome.FAILED, Optional.empty(), "this budgetbot cannot change keys (a dry run)");
+        }
+        Optional<Result> refused = claim(id, Action.Status.APPLIED, Action.Status.REVERTING, now, "revert");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Action a = store.autoCommit("read action " + id, c -> ActionLog.find(c, id)).orElseThrow();
+        String before = a.before().orElseThrow();
+        try {
+            String requestId = editor.get().updateKey(a.keyId(), Map.of(a.field(), before));
+            Action reverted = store.inTransaction("record the undoing of action " + id, c -> {
+                ActionLog.move(c, id, Action.Status.REVERTING, Action.Status.REVERTED, now);
+                ActionLog.audit(c, new ActionLog.Entry(id, now, "REVERTED", by, Optional.of(a.target()),
+                        Optional.of(before), OptionalInt.of(0), Optional.of(requestId), Optional.empty()));
+                Action r = ActionLog.find(c, id).orElseThrow();
+                announce(c, r, ActionEvent.Kind.REVERTED, Optional.empty(), now);
+                return r;
+            });
+            log.info("action #{} undone by {}: {} {}={} again", id, by, a.keyId(), a.field(), before);
+            return new Result(Outcome.DONE, Optional.of(reverted), "action #" + id + " undone: " + a.keyId() + " "
+                    + a.field() + "=" + before + " again");
+        } catch (UsageException e) {
+            store.inTransaction("record that undoing action " + id + " failed", c -> {
+                ActionLog.move(c, id, Action.Status.REVERTING, Action.Status.APPLIED, now);
+                ActionLog.audit(c, refusal(id, now, "REVERT_FAILED", by, a.target(), before, e));
+                announce(c, a, ActionEvent.Kind.REVERT_FAILED, Optional.of(e.getMessage()), now);
+                return null;
+            });
+            log.warn("action #{} could not be undone: {}", id, e.getMessage());
+            return new Result(Outcome.FAILED, Optional.of(a), "action #" + id + " could not be undone: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Who approved, rejected or undid the action last, from the audit; empty when nobody has. */
+    public Optional<String> decidedBy(long id) {
+        return store.autoCommit("read the audit of action " + id, c -> ActionLog.audit(c, id)).stream()
+                .filter(e -> !e.event().equals("TRIGGERED")).reduce((a, b) -> b).map(ActionLog.Entry::actor);
+    }
+
+    /** Every action, newest first. */
+    public List<Action> list() {
+        return store.autoCommit("read the actions", ActionLog::all);
+    }
+
+    /** Moves the action, or says why not: no such action, or it is not in {@code from}. */
+    private Optional<Result> claim(long id, Action.Status from, Action.Status to, Instant now, String verb) {
+        return store.inTransaction(verb + " action " + id, c -> {
+            Optional<Action> a = ActionLog.find(c, id);
+            if (a.isEmpty()) {
+                return Optional.of(new Result(Outcome.NOT_FOUND, Optional.empty(), "there is no action #" + id
+                        + "; `budgetbot action list` lists them"));
+            }
+            if (!ActionLog.move(c, id, from, to, now)) {
+                return Optional.of(new Result(Outcome.FINISHED, a, "action #" + id + " is "
+                        + a.get().status().name().toLowerCase(Locale.ROOT) + ", not "
+                        + from.name().toLowerCase(Locale.ROOT) + ": it cannot be " + verb
+                        + (verb.endsWith("e") ? "d" : "ed")));
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Carries out an action claimed as APPLYING: reads the key's value now, then changes it. */
+    private Result apply(Action a, String by) {
+        Instant now = clock.instant();
+        try {
+            KeyLimits limits = editor.orElseThrow().limitsNow(a.keyId()).orElseThrow(() -> new UsageException(
+                    "UCloud does not list key " + a.keyId() + " any more", null));
+            String before = current(limits, a.field());
+            String requestId = editor.get().updateKey(a.keyId(), Map.of(a.field(), a.target()));
+            Action applied = store.inTransaction("record that action " + a.id() + " was applied", c -> {
+                ActionLog.applied(c, a.id(), before, now);
+                ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "APPLIED", by, Optional.of(before),
+                        Optional.of(a.target()), OptionalInt.of(0), Optional.of(requestId), Optional.empty()));
+                Action r = ActionLog.find(c, a.id()).orElseThrow();
+                announce(c, r, ActionEvent.Kind.APPLIED, Optional.empty(), now);
+                return r;
+            });
+            log.info("action #{} applied ({}): {} (was {}), request id {}", a.id(), by, a.describe(), before,
+                    requestId);
+            return new Result(Outcome.DONE, Optional.of(applied), "action #" + a.id() + " applied: " + a.describe()
+                    + ", was " + before + "; undo: budgetbot action revert " + a.id());
+        } catch (UsageException e) {
+            store.inTransaction("record that action " + a.id() + " failed", c -> {
+                ActionLog.move(c, a.id(), Action.Status.APPLYING, Action.Status.FAILED, now);
+                ActionLog.audit(c, refusal(a.id(), now, "FAILED", by, null, a.target(), e));
+                announce(c, a, ActionEvent.Kind.FAILED, Optional.of(e.getMessage()), now);
+                return null;
+            });
+            log.warn("action #{} failed: UCloud did not {}: {}", a.id(), a.describe(), e.getMessage());
+            return new Result(Outcome.FAILED, Optional.of(a), "action #" + a.id() + " failed: " + e.getMessage());
+        }
+    }
+
+    private static ActionLog.Entry refusal(long id, Instant now, String event, String by, String before, String after,
+                                           UsageException e) {
+        OptionalInt retCode = e instanceof UCloudException u ? u.retCode() : OptionalInt.empty();
+        Optional<String> requestId = e instanceof UCloudException u ? u.requestId() : Optional.empty();
+        return new ActionLog.Entry(id, now, event, by, Optional.ofNullable(before), Optional.ofNullable(after),
+                retCode, requestId, Optional.of(e.getMessage()));
+    }
+
+    /** The field's value as listed: what a revert writes back ("0" for no limit, or enabled). */
+    static String current(KeyLimits limits, String field) {
+        return switch (field) {
+            case DISABLED -> limits.modelverseDisabled() ? "1" : "0";
+            case DAILY_LIMIT -> limits.daily().amount().stripTrailingZeros().toPlainString();
+            case MONTHLY_LIMIT -> limits.monthly().amount().stripTrailingZeros().toPlainString();
+            default -> throw new IllegalArgumentException("not a field an action sets: " + field);
+        };
+    }
+
+    private void announce(Connection c, Action a, ActionEvent.Kind kind, Optional<String> detail,
+                          Instant now) throws SQLException {
+        List<String> to = channels.apply(a.rule());
+        if (to.isEmpty()) {
+            log.warn("action #{}: rule {} is no longer configured; nobody is told that it is {}", a.id(), a.rule(),
+                    kind.name().toLowerCase(Locale.ROOT));
+        }
+        Announcer<ActionEvent> queue = announcer.apply(now);
+        ActionEvent event = new ActionEvent(a, kind, detail, zone);
+        for (String channel : to) {
+            queue.queue(c, "action|" + a.id() + "|" + kind + "|" + a.updatedAt() + "|" + channel, channel, event);
+        }
+    }
+}
