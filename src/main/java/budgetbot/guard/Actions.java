@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.OptionalInt;
 import java.util.function.Function;
 
@@ -238,6 +239,13 @@ public final class Actions {
     public Optional<String> decidedBy(long id) {
         return store.autoCommit("read the audit of action " + id, c -> ActionLog.audit(c, id)).stream()
                 .filter(e -> !e.event().equals("TRIGGERED")).reduce((a, b) -> b).map(ActionLog.Entry::actor);
+    }
+
+    /** How many actions are in each status ({@code applied}: 3), for /metrics. */
+    public Map<String, Long> countByStatus() {
+        Map<String, Long> counts = new TreeMap<>();
+        list().forEach(a -> counts.merge(a.status().name().toLowerCase(Locale.ROOT), 1L, Long::sum));
+        return counts;
     }
 
     /** Every action, newest first. */

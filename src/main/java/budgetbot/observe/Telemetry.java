@@ -52,6 +52,7 @@ public final class Telemetry implements AutoCloseable {
     private final MultiGauge budgetRatio;
     private final MultiGauge pending;
     private final MultiGauge scopeProblems;
+    private final MultiGauge actions;
     private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
 
     /** A config reload: applied when {@code error} is empty. */
@@ -88,6 +89,8 @@ public final class Telemetry implements AutoCloseable {
         scopeProblems = MultiGauge.builder("budgetbot.rule.scope.problems")
                 .description("Keys and models a rule names that UCloud cannot serve, at its last check")
                 .register(registry);
+        actions = MultiGauge.builder("budgetbot.actions").description("Budget actions on UCloud keys, by status"
+                + " (pending, applied, rejected, failed, reverted)").register(registry);
         pending = MultiGauge.builder("budgetbot.notifications.pending")
                 .description("Notifications waiting for delivery, per channel").register(registry);
         Gauge.builder("budgetbot.outbox.oldest.pending.age", oldestPending, AtomicReference::get).baseUnit("seconds")
@@ -167,6 +170,13 @@ public final class Telemetry implements AutoCloseable {
      * @param backlog the undelivered notifications per channel
      */
     public String scrape(List<RuleConfig> rules, List<Backlog> backlog, Instant now) {
+        return scrape(rules, backlog, Map.of(), now);
+    }
+
+    /** As {@link #scrape(List, List, Instant)}, with the number of budget actions in each status. */
+    public String scrape(List<RuleConfig> rules, List<Backlog> backlog, Map<String, Long> actionsByStatus, Instant now) {
+        actions.register(actionsByStatus.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("status", e.getKey()),
+                e.getValue())).toList(), true);
         List<MultiGauge.Row<?>> alerts = new ArrayList<>();
         Map<Tags, BigDecimal> used = new LinkedHashMap<>();
         List<MultiGauge.Row<?>> ratios = new ArrayList<>();

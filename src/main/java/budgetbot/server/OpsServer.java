@@ -91,7 +91,7 @@ public final class OpsServer implements AutoCloseable {
         }));
         server.createContext("/metrics", exchange -> serve(exchange, () -> loggedIn(exchange, login, app.get(),
                 current -> new Response(200, PROMETHEUS_TEXT, current.telemetry().scrape(current.config().rules(),
-                        current.outbox().backlog(), current.clock().instant())))));
+                        current.outbox().backlog(), current.actions().countByStatus(), current.clock().instant())))));
         server.createContext("/", exchange -> serve(exchange, () -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
                 return new Response(404, "text/plain; charset=utf-8", "not found: try /, /healthz or /metrics\n");

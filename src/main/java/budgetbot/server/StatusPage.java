@@ -5,6 +5,7 @@ import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
 import budgetbot.config.ServerConfig;
 import budgetbot.delivery.Backlog;
+import budgetbot.guard.Action;
 import budgetbot.observe.FetchHealth;
 import budgetbot.observe.LastEvaluations;
 import budgetbot.observe.Telemetry;
@@ -36,6 +37,8 @@ import java.util.function.Supplier;
  */
 final class StatusPage {
     static final int REFRESH_SECONDS = 30;
+    /** The newest actions listed; `budgetbot action list` has them all. */
+    private static final int ACTIONS_SHOWN = 20;
     private static final String CSS = """
             *{box-sizing:border-box}
             body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2937;background:#f3f4f6}
@@ -97,6 +100,7 @@ final class StatusPage {
         }
         alerts(silences.orElse(List.of()));
         silences(silences);
+        actions();
         deliveries();
         footer();
         h.append("</main></body></html>\n");
@@ -225,6 +229,29 @@ final class StatusPage {
                         .append(e(s.group().map(labels::group).orElse(w.get("digest.everyGroup")))).append("</td><td>")
                         .append(moment(s.endsAt()))
                         .append("</td><td>").append(e(s.reason())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        h.append("</div>\n");
+    }
+
+    /** The budget actions, newest first: what budgetbot did (or asks to do) to keys in UCloud, and who decided. */
+    private void actions() {
+        h.append("<h2>").append(e(w.get("page.actions"))).append("</h2>\n<div class=\"card scroll\" id=\"actions\">");
+        Optional<List<Action>> actions = read(() -> app.actions().list());
+        if (actions.isEmpty()) {
+            h.append("<p class=\"bad\">").append(e(w.get("page.actionsUnreadable"))).append("</p>");
+        } else if (actions.get().isEmpty()) {
+            h.append("<p class=\"muted\">").append(e(w.get("page.noActions"))).append("</p>");
+        } else {
+            header("page.number", "column.actionStatus", "column.rule", "column.action", "column.before", "column.when",
+                    "column.by");
+            for (Action a : actions.get().subList(0, Math.min(ACTIONS_SHOWN, actions.get().size()))) {
+                h.append("<tr><td>").append(a.id()).append("</td><td>")
+                        .append(e(a.status().name().toLowerCase(Locale.ROOT))).append("</td><td>").append(e(a.rule()))
+                        .append("</td><td>").append(e(a.describe())).append("</td><td>")
+                        .append(e(a.before().orElse(""))).append("</td><td>").append(moment(a.updatedAt()))
+                        .append("</td><td>").append(e(app.actions().decidedBy(a.id()).orElse(""))).append("</td></tr>");
             }
             h.append("</table>");
         }

@@ -89,6 +89,7 @@ class SecretsE2ETest {
                     "--until", "+1h", "--reason", "secrets test"));
             runs.put("silence list", run(secrets, "silence", "list", "--config", config));
             runs.put("silence remove", run(secrets, "silence", "remove", "--config", config, "1"));
+            runs.put("action list", run(secrets, "action", "list", "--config", config));
             runs.put("notify-test", run(secrets, "notify-test", "--config", config, "--channel", "team-slack"));
             runs.put("run", briefly(secrets, r -> r.err().contains("check prod-daily at"),
                     "run", "--config", config, "--outbox-interval", "1", "--reload-interval", "1"));
