@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,6 +88,8 @@ public final class Simulator implements AutoCloseable {
     private final SyntheticUsage usage;
     private final SimKeys keys;
     private final Faults faults = new Faults();
+    /** Actions answered with a refusal (RetCode and message) until further notice: credentials without a right. */
+    private final Map<String, Map.Entry<Integer, String>> refused = new ConcurrentHashMap<>();
     /** The most recent requests, for tests; bounded, since a simulator may serve a running bot for days. */
     private final Deque<Map<String, String>> requests = new ArrayDeque<>();
     private final LongAdder apiRequests = new LongAdder();
@@ -158,6 +161,14 @@ public final class Simulator implements AutoCloseable {
 
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Answers every {@code action} from now on with {@code retCode} and {@code message}, as UCloud does for
+     * credentials that lack the right (RetCode 299, "IAM check failed"); signatures are still checked first.
+     */
+    public void refuse(String action, int retCode, String message) {
+        refused.put(action, Map.entry(retCode, message));
     }
 
     /** Counts of what was served so far; also {@code GET /_sim/stats} as JSON. */
@@ -259,6 +270,10 @@ public final class Simulator implements AutoCloseable {
         String signature = params.get(Signer.SIGNATURE);
         if (!signer.verify(params, signature) && !signedWithEmptyValues(params, signature)) {
             return envelope(action, 171, "Signature VerifyAC Error");
+        }
+        Map.Entry<Integer, String> refusal = refused.get(action);
+        if (refusal != null) {
+            return envelope(action, refusal.getKey(), refusal.getValue());
         }
         try {
             return switch (action) {

@@ -30,9 +30,14 @@ class GuardE2ETest {
     }
 
     private Path config(String rule, String metric, String limit, String what, String approval) {
+        return config(rule, metric, limit, what, approval, "");
+    }
+
+    private Path config(String rule, String metric, String limit, String what, String approval, String until) {
         Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
         values.put("STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
-        values.putAll(Map.of("RULE", rule, "METRIC", metric, "LIMIT", limit, "DO", what, "APPROVAL", approval));
+        values.putAll(Map.of("RULE", rule, "METRIC", metric, "LIMIT", limit, "DO", what, "APPROVAL", approval,
+                "UNTIL", until));
         return Scenario.config(dir, "guard.yml", values);
     }
 
@@ -97,5 +102,36 @@ class GuardE2ETest {
         assertThat(dryLater.out()).doesNotContain("would cap");
         assertThat(updates()).singleElement().satisfies(u -> assertThat(u).containsEntry("KeyId", PROD)
                 .containsEntry("DailyLimitAmount", "0.4").doesNotContainKey("ModelverseDisabled"));
+    }
+
+    @Test
+    void whenUCloudRefusesTheChangeTheActionFailsAndTheChannelsAreToldWithTheRetCode() {
+        Path config = config("prod-spend", "tokens", "1k", "disable", "auto");
+        sim.refuse(Simulator.UPDATE_KEY, 299, "IAM check failed");
+
+        Cli.Run check = Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T23:00").exits(0);
+        Cli.Run again = Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T23:05").exits(0);
+
+        assertThat(check.out()).contains("action #1 failed: UCloud's IAM check failed (RetCode 299: IAM check failed)")
+                .contains("UCloud refused action #1: disable key " + PROD);
+        assertThat(again.out()).doesNotContain("action #1");
+        assertThat(updates()).hasSize(1);
+        assertThat(Cli.run("action", "list", "--config", config.toString()).exits(0).out()).contains("#1  failed");
+        assertThat(Cli.run("action", "revert", "1", "--config", config.toString()).exits(2).err())
+                .contains("action #1 is failed, not applied");
+    }
+
+    @Test
+    void aCapUntilPeriodEndIsUndoneByTheFirstCheckAfterTheDayEnds() {
+        Path config = config("prod-cap", "cost", "0.4", "cap", "auto", ", until: periodEnd");
+
+        Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T23:00").exits(0);
+        Cli.Run nextDay = Cli.run("check", "--config", config.toString(), "--at", "2026-11-23T00:05").exits(0);
+
+        assertThat(nextDay.out()).contains("action #1 undone: " + PROD + " DailyLimitAmount=0 again")
+                .contains("Action #1 undone");
+        assertThat(updates()).extracting(u -> u.get("DailyLimitAmount")).containsExactly("0.4", "0");
+        assertThat(Cli.run("action", "list", "--config", config.toString()).exits(0).out())
+                .contains("#1  reverted").contains("by periodEnd");
     }
 }
