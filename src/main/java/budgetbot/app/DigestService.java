@@ -17,6 +17,7 @@ import budgetbot.rules.Kind;
 import budgetbot.rules.UsageSnapshot;
 import budgetbot.state.AlertLogEntry;
 import budgetbot.time.Window;
+import budgetbot.usage.ApiKey;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import org.slf4j.Logger;
@@ -109,9 +110,12 @@ public final class DigestService {
         List<FiredAlert> fired = fired(rules.stream().map(RuleConfig::name).toList(), plan.report());
         List<ActiveSilence> silences = app.store().silences(plan.at()).stream()
                 .map(s -> new ActiveSilence(s.rule(), s.group(), s.endsAt(), s.reason())).toList();
+        // a digest of rules with quota: alerts lists every key's own UCloud limits, as discovery last listed them
+        List<ApiKey> limited = rules.stream().anyMatch(r -> r.quota().isPresent()) ? app.discovery().listed().stream()
+                .filter(k -> k.limits().daily().limited() || k.limits().monthly().limited()).toList() : List.of();
         return DigestRenderer.render(DigestBuilder.build(plan, app.config(), usage, findings, fired)
-                .withSilences(silences), Words.of(app.config().locale()),
-                app.keyLabels());
+                .withSilences(silences).withKeyLimits(limited, app.config().ucloud().billingCurrency()),
+                Words.of(app.config().locale()), app.keyLabels());
     }
 
     /** The alert log has a row per channel; a digest lists each announcement once. */

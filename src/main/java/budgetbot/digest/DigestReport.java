@@ -3,6 +3,8 @@ package budgetbot.digest;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 
+import budgetbot.usage.ApiKey;
+
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.Optional;
  */
 public record DigestReport(String name, PeriodUnit period, ZoneId zone, Window report, Window comparison,
                            Optional<String> currency, List<GroupReport> groups, Optional<GroupReport> overall,
-                           Instant at, Optional<Lateness> late, List<ActiveSilence> silences) {
+                           Instant at, Optional<Lateness> late, List<ActiveSilence> silences,
+                           List<ApiKey> keyLimits, String billingCurrency) {
     public DigestReport {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(period, "period");
@@ -36,11 +39,27 @@ public record DigestReport(String name, PeriodUnit period, ZoneId zone, Window r
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(late, "late");
         silences = List.copyOf(silences);
+        keyLimits = List.copyOf(keyLimits);
+        Objects.requireNonNull(billingCurrency, "billingCurrency");
+    }
+
+    /** A report that lists no key's UCloud limits. */
+    public DigestReport(String name, PeriodUnit period, ZoneId zone, Window report, Window comparison,
+                        Optional<String> currency, List<GroupReport> groups, Optional<GroupReport> overall,
+                        Instant at, Optional<Lateness> late, List<ActiveSilence> silences) {
+        this(name, period, zone, report, comparison, currency, groups, overall, at, late, silences, List.of(), "");
+    }
+
+    /** The same report listing each of {@code keys}' own UCloud limits and their use, in {@code currency}. */
+    public DigestReport withKeyLimits(List<ApiKey> keys, String currency) {
+        return new DigestReport(name, period, zone, report, comparison, this.currency, groups, overall, at, late,
+                silences, keys, currency);
     }
 
     /** The same report listing {@code active} as the silences holding. */
     public DigestReport withSilences(List<ActiveSilence> active) {
-        return new DigestReport(name, period, zone, report, comparison, currency, groups, overall, at, late, active);
+        return new DigestReport(name, period, zone, report, comparison, currency, groups, overall, at, late, active,
+                keyLimits, billingCurrency);
     }
 
     /** The section that sums up the whole digest: the overall total, or the only group. */

@@ -10,10 +10,12 @@ import budgetbot.render.Section.Table;
 import budgetbot.render.Section.Tone;
 import budgetbot.rules.Projection;
 import budgetbot.time.Durations;
+import budgetbot.usage.KeyLimits;
 import budgetbot.usage.Series;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,6 +70,10 @@ final class DigestContent {
         List<Section> out = new ArrayList<>(scoped().stream().map(s -> section(s.group(), s.sameScopeAs())).toList());
         if (!r.silences().isEmpty()) {
             out.add(new Section(w.get("digest.silences"), List.of(w.get("digest.silencesNote")), List.of(silences())));
+        }
+        if (!r.keyLimits().isEmpty()) {
+            out.add(new Section(w.get("digest.keyLimits"), List.of(w.get("digest.keyLimitsNote")),
+                    List.of(keyLimits())));
         }
         return out;
     }
@@ -187,6 +193,19 @@ final class DigestContent {
     /** Where a group's last complete hour stands against its usual. */
     String lastHour(budgetbot.rules.Finding f) {
         return new AnomalyWords(w).standing(f, r.currency().orElse(""), r.zone(), labels);
+    }
+
+    /** Each key's own UCloud limits and what it used of them, as last listed. */
+    private Table keyLimits() {
+        return new Table(w.get("digest.keyLimits"), List.of(w.get("column.key"), w.get("column.dailyLimit"),
+                w.get("column.monthlyLimit")), r.keyLimits().stream().map(k -> List.of(Cell.of(labels.key(k.id())),
+                Cell.of(limit(k.limits().daily())), Cell.of(limit(k.limits().monthly())))).toList());
+    }
+
+    private String limit(KeyLimits.Limit l) {
+        return l.limited() ? w.get("used.ofLimit", w.money(r.billingCurrency(), l.used()),
+                w.money(r.billingCurrency(), l.amount()), Amounts.percent(l.used().divide(l.amount(),
+                        MathContext.DECIMAL64), 0, RoundingMode.DOWN)) : w.get("digest.noLimit");
     }
 
     private Table silences() {

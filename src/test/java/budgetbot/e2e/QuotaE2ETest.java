@@ -93,4 +93,17 @@ class QuotaE2ETest {
         assertThat(raised.out()).contains(PROD + ") back below the thresholds of its UCloud daily limit");
         assertThat(close.out()).contains("has used CNY 192.00 of its UCloud daily limit CNY 200.00");
     }
+
+    @Test
+    void theDigestOfAQuotaRuleListsEveryKeysLimitsAndUse() {
+        Path config = config();
+        limit(PROD, "100", "96.5");
+        Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T23:00").exits(0);
+
+        Cli.Run digest = Cli.run("digest", "--config", config.toString(), "--name", "daily-limits", "--at",
+                "2026-11-23T09:00").exits(0);
+
+        assertThat(digest.out()).contains("UCloud limits").contains(PROD + ")").contains("CNY 96.50")
+                .contains("CNY 100.00 (96%)").doesNotContain(BATCH + ")");
+    }
 }

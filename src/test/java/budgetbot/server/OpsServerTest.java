@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -144,6 +146,27 @@ class OpsServerTest {
         assertThat(after.value("budgetbot_outbox_oldest_pending_age_seconds", Map.of())).contains(0.0);
         assertThat(after.value("budgetbot_config_last_reload_successful", Map.of())).contains(1.0);
         assertThat(after.value("budgetbot_usage_cache_days_total", Map.of("source", "cache"))).isPresent();
+    }
+
+    @Test
+    void theStatusPageListsTheBudgetActionsAndMetricsCountThemByStatus() throws Exception {
+        try (Connection c = ops.app.store().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO guard_action (rule, condition, grp, period_start, period_end, key_id, kind,"
+                    + " ucloud_field, target_value, approval, until_period_end, status, before_value, created_at,"
+                    + " updated_at) VALUES ('prod-daily', 'budget[0]:tokens/day', '" + Ops.PROD + "',"
+                    + " TIMESTAMP WITH TIME ZONE '2026-11-19 16:00:00+00:00',"
+                    + " TIMESTAMP WITH TIME ZONE '2026-11-20 16:00:00+00:00', '" + Ops.PROD + "', 'DISABLE',"
+                    + " 'ModelverseDisabled', '1', 'MANUAL', FALSE, 'APPLIED', '0',"
+                    + " TIMESTAMP WITH TIME ZONE '2026-11-20 07:00:00+00:00',"
+                    + " TIMESTAMP WITH TIME ZONE '2026-11-20 07:00:00+00:00')");
+        }
+
+        String page = ops.get("/").body();
+        PrometheusText metrics = PrometheusText.parse(ops.get("/metrics").body());
+
+        assertThat(page).contains("Budget actions").contains("disable " + Ops.PROD + " (ModelverseDisabled=1)")
+                .contains("<td>applied</td>");
+        assertThat(metrics.value("budgetbot_actions", Map.of("status", "applied"))).hasValue(1.0);
     }
 
     @Test
