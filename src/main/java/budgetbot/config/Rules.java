@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** Reads {@code rules:} (budgets, growth and anomaly checks) and {@code digests:} (scheduled summaries). */
 final class Rules {
@@ -157,7 +156,7 @@ final class Rules {
         BigDecimal forecastAfter = s.optional("forecastAfter", DEFAULT_FORECAST_AFTER, values.percent(
                 p -> p.signum() >= 0 && p.compareTo(BigDecimal.ONE) < 0, "must be at least 0% and below 100%"));
         Optional<BudgetAction> action = s.has("action") ? Optional.of(action(s.section("action", false, "at", "do",
-                "approval", "until"), values, metric, period, thresholds, groupBy, prices, billingCurrency))
+                "approval", "until"), values, metric, period, groupBy, prices, billingCurrency))
                 : Optional.empty();
         return new Budget(metric, period, limit, limits, thresholds, forecast, forecastAfter, action);
     }
@@ -176,17 +175,10 @@ final class Rules {
      * one key, so each group must be one key, and a cap writes the budget's limit into UCloud, so it must be money
      * in UCloud's currency, per day or month.
      */
-    private static BudgetAction action(Section s, Values values, Metric metric, PeriodUnit period,
-                                       List<BigDecimal> thresholds, GroupBy groupBy, Prices prices,
-                                       String billingCurrency) {
+    private static BudgetAction action(Section s, Values values, Metric metric, PeriodUnit period, GroupBy groupBy,
+                                       Prices prices, String billingCurrency) {
         BigDecimal at = s.optional("at", BigDecimal.ONE, values.percent(p -> p.signum() > 0,
                 "must be greater than 0%"));
-        if (thresholds.stream().noneMatch(t -> t.compareTo(at) == 0)) {
-            s.problem("at", "must be one of the budget's thresholds (" + thresholds.stream()
-                    .map(t -> t.movePointRight(2).stripTrailingZeros().toPlainString() + "%")
-                    .collect(Collectors.joining(", ")) + "), so that the alert crossing it says what"
-                    + " happens; add it to thresholds");
-        }
         BudgetAction.Do what = s.required("do", BudgetAction.Do.DISABLE, values.oneOf(ACTIONS));
         BudgetAction.Approval approval = s.optional("approval", BudgetAction.Approval.MANUAL,
                 values.oneOf(APPROVALS));

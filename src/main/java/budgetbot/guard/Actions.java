@@ -99,8 +99,8 @@ public final class Actions {
             BudgetAction action = budget.action().get();
             String prefix = "budget[" + i + "]:";
             for (Finding f : findings) {
-                if (f.kind() != Kind.BUDGET || !f.condition().startsWith(prefix) || !f.active()
-                        || f.level().compareTo(action.at()) < 0 || f.keys().size() != 1
+                if (f.kind() != Kind.BUDGET || !f.condition().startsWith(prefix) || f.limit().isEmpty()
+                        || f.used().compareTo(action.at().multiply(f.limit().get())) < 0 || f.keys().size() != 1
                         || !rule.keys().values().contains(f.keys().get(0))) {
                     continue;
                 }

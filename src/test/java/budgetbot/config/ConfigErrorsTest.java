@@ -248,8 +248,6 @@ class ConfigErrorsTest {
                                 + " auto",
                         "19:58 rules[1].budgets[1].action: an action changes one key, so each group must be one key:"
                                 + " add groupBy: key (or series) to the rule",
-                        "19:64 rules[1].budgets[1].action.at: must be one of the budget's thresholds (80%, 100%), so"
-                                + " that the alert crossing it says what happens; add it to thresholds",
                         "19:73 rules[1].budgets[1].action.do: cap writes the limit in prices.currency (USD) into"
                                 + " UCloud, which counts in ucloud.billingCurrency (CNY); make them the same or use"
                                 + " do: disable",
