@@ -58,7 +58,9 @@ class SharedStateE2ETest {
 
     private static void rewrite(Path file, String target, String replacement) {
         try {
-            Files.writeString(file, Files.readString(file).replace(target, replacement));
+            String yaml = Files.readString(file);
+            assertThat(yaml).contains(target);
+            Files.writeString(file, yaml.replace(target, replacement));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
