@@ -82,7 +82,8 @@ public final class Notifiers {
         }
         if (config.token().isPresent() && config.channel().isPresent()) {
             return SlackBotNotifier.create(config.name(), config.token().get(), config.channel().get(),
-                    config.apiUrl() == null ? SlackBotNotifier.DEFAULT_API : config.apiUrl());
+                    config.apiUrl() == null ? SlackBotNotifier.DEFAULT_API : config.apiUrl(),
+                    config.buttons().isPresent());
         }
         throw new IllegalArgumentException("Slack channel " + config.name() + " needs webhookUrl, or token and channel");
     }

@@ -2,15 +2,46 @@ package budgetbot.config;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** A place notifications go, named in rules.yml under {@code channels:}. */
 public sealed interface ChannelConfig {
     String name();
 
-    /** Slack by incoming webhook ({@code webhookUrl}) or bot token ({@code token} + {@code channel}). */
+    /**
+     * Slack by incoming webhook ({@code webhookUrl}) or bot token ({@code token} + {@code channel}).
+     *
+     * @param buttons a bot's alerts carry Acknowledge and Snooze buttons ({@code signingSecret})
+     */
     record Slack(String name, Optional<Secret> webhookUrl, Optional<Secret> token, Optional<String> channel,
-                 URI apiUrl) implements ChannelConfig {
+                 URI apiUrl, Optional<Buttons> buttons) implements ChannelConfig {
+        public Slack {
+            Objects.requireNonNull(buttons, "buttons");
+        }
+
+        /** Without buttons. */
+        public Slack(String name, Optional<Secret> webhookUrl, Optional<Secret> token, Optional<String> channel,
+                     URI apiUrl) {
+            this(name, webhookUrl, token, channel, apiUrl, Optional.empty());
+        }
+    }
+
+    /**
+     * Buttons on a Slack bot's alerts: Slack signs every click with the app's {@code signingSecret}.
+     *
+     * @param allowedUsers the Slack member IDs who may press them; empty: everyone who sees the message
+     */
+    record Buttons(Secret signingSecret, Set<String> allowedUsers) {
+        public Buttons {
+            Objects.requireNonNull(signingSecret, "signingSecret");
+            allowedUsers = Set.copyOf(allowedUsers);
+        }
+
+        public boolean allows(String userId) {
+            return allowedUsers.isEmpty() || allowedUsers.contains(userId);
+        }
     }
 
     record Email(String name, SmtpConfig smtp, String from, List<String> to) implements ChannelConfig {

@@ -23,6 +23,7 @@ final class Channels {
 
     /** Every channel that could be read; invalid ones are reported and left out. */
     static Map<String, ChannelConfig> read(Section top, Values values) {
+        boolean server = top.has("server");
         Map<String, ChannelConfig> channels = new LinkedHashMap<>();
         for (Node.Entry e : top.entries("channels", "a mapping of channel name to { type: ..., ... }")) {
             if (e.key().length() > Values.MAX_NAME_LENGTH) {
@@ -31,7 +32,7 @@ final class Channels {
             }
             int deferred = values.deferred();
             Optional<ChannelConfig> channel = channel(e.key(), Section.of(e.value(),
-                    FieldPath.field(top.path("channels"), e.key()), values), values);
+                    FieldPath.field(top.path("channels"), e.key()), values), values, server);
             // a channel whose secret is not set is left out when the config is loaded without delivering
             if (values.deferred() == deferred) {
                 channel.ifPresent(c -> channels.put(e.key(), c));
@@ -40,14 +41,16 @@ final class Channels {
         return channels;
     }
 
-    private static Optional<ChannelConfig> channel(String name, Section s, Values values) {
+    /** @param server whether the file has {@code server:}, where Slack sends the clicks of buttons */
+    private static Optional<ChannelConfig> channel(String name, Section s, Values values, boolean server) {
         String type = s.required("type", null, values.oneOf(TYPES));
         if (type == null) {
             // without a type it is unknown which fields are valid; one error is enough
             return Optional.empty();
         }
         return Optional.of(switch (type) {
-            case "slack" -> slack(name, s.only("type", "webhookUrl", "token", "channel", "apiUrl"), values);
+            case "slack" -> slack(name, s.only("type", "webhookUrl", "token", "channel", "apiUrl", "signingSecret",
+                    "allowedUsers"), values, server);
             case "email" -> email(name, s.only("type", "smtp", "from", "to"), values);
             case "feishu" -> new ChannelConfig.Feishu(name, webhookUrl(s.only("type", "webhookUrl", "secret"),
                     "webhookUrl", values), signingSecret(s, values));
@@ -67,7 +70,7 @@ final class Channels {
         });
     }
 
-    private static ChannelConfig slack(String name, Section s, Values values) {
+    private static ChannelConfig slack(String name, Section s, Values values, boolean server) {
         Optional<Secret> webhookUrl = s.maybe("webhookUrl", values.channelSecret(values.url(true)))
                 .map(u -> new Secret(u.toString()));
         Optional<Secret> token = s.maybe("token", values.channelSecret(values.check(values.secret(),
@@ -87,7 +90,31 @@ final class Channels {
                     + " remove channel, or use token + channel");
         }
         return new ChannelConfig.Slack(name, webhookUrl, token, channel,
-                s.optional("apiUrl", SLACK_API, values.url(false)));
+                s.optional("apiUrl", SLACK_API, values.url(false)), buttons(s, values, server));
+    }
+
+    /** {@code signingSecret} and {@code allowedUsers}: buttons, for a bot whose clicks the ops server can take. */
+    private static Optional<ChannelConfig.Buttons> buttons(Section s, Values values, boolean server) {
+        Optional<Secret> signingSecret = s.maybe("signingSecret", values.channelSecret(values.check(values.secret(),
+                k -> !k.reveal().isBlank(), k -> "must not be empty: the Signing Secret of the Slack app (Basic"
+                        + " Information → App Credentials), or remove signingSecret: for messages without buttons")));
+        List<String> allowedUsers = s.optional("allowedUsers", List.of(), values.list(values.check(
+                values.nonEmptyString(), u -> u.matches("[UW][A-Z0-9]{2,30}"), u -> "expected a Slack member ID such"
+                        + " as U0123ABCD (in Slack: the person's profile → ⋮ → Copy member ID), got \"" + u + "\""),
+                "a list of Slack member IDs"));
+        if (s.has("signingSecret") && s.has("webhookUrl")) {
+            s.problem("signingSecret", "buttons need a bot token: messages posted through an incoming webhook carry"
+                    + " none; use token + channel, or remove signingSecret");
+        } else if (s.has("signingSecret") && !server) {
+            s.problem("signingSecret", "buttons need server: Slack sends each click to the ops server's"
+                    + " /slack/interactions (the Slack app's Interactivity URL is <server.publicUrl>/slack/interactions);"
+                    + " add server: { listen: ..., publicUrl: ... }, or remove signingSecret");
+        }
+        if (s.has("allowedUsers") && !s.has("signingSecret")) {
+            s.problem("allowedUsers", "allowedUsers says who may press the buttons, and only a channel with"
+                    + " signingSecret has any; add signingSecret, or remove allowedUsers");
+        }
+        return signingSecret.map(k -> new ChannelConfig.Buttons(k, Set.copyOf(allowedUsers)));
     }
 
     /**

@@ -18,11 +18,15 @@ import java.util.Objects;
  * @param images      inline PNGs (may be empty)
  * @param brief       what it says as structure, for transports that lay it out themselves; null in a message
  *                    queued by a release that did not have it, which those transports then send as its text
+ * @param slackActions Block Kit blocks (a JSON array) of buttons that act on what it announces, which a Slack bot
+ *                    whose clicks are verified appends to {@code slackBlocks}, each block's {@code block_id} followed
+ *                    by the name of the channel (so a click says where it came from); empty when there is nothing
+ *                    to act on
  * @param pendingAction the id of the budget action this message asks to approve or reject (guard.Actions), for
  *                    transports that offer buttons; null for any other message
  */
 public record Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
-                      List<Image> images, Brief brief, Long pendingAction) {
+                      List<Image> images, Brief brief, String slackActions, Long pendingAction) {
     /** The kind of {@code notify-test}'s message, which a transport that opens incidents closes again at once. */
     public static final String TEST = "test";
 
@@ -35,23 +39,30 @@ public record Message(String kind, String subject, String text, String slackText
         Objects.requireNonNull(html, "html");
         Objects.requireNonNull(slackBlocks, "slackBlocks");
         images = List.copyOf(images);
+        // an outbox row written before the field existed has none
+        slackActions = slackActions == null ? "" : slackActions;
     }
 
-    /** A message that asks for no approval. */
+    /** A message without buttons that asks for no approval. */
     public Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
                    List<Image> images, Brief brief) {
-        this(kind, subject, text, slackText, html, slackBlocks, images, brief, null);
+        this(kind, subject, text, slackText, html, slackBlocks, images, brief, "", null);
     }
 
     /** This message asking to approve or reject action {@code id}. */
     public Message withPendingAction(long id) {
-        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, id);
+        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, slackActions, id);
     }
 
     /** A message without structure, as an old outbox row has it: transports that need a {@link Brief} send the text. */
     public Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
                    List<Image> images) {
         this(kind, subject, text, slackText, html, slackBlocks, images, null);
+    }
+
+    /** This message with {@code blocks} as its buttons. */
+    public Message withSlackActions(String blocks) {
+        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, blocks);
     }
 
     /** The structure, or the plain text as a brief of one headline and lines when the message has none. */

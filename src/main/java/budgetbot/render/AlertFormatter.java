@@ -128,7 +128,7 @@ public final class AlertFormatter {
                     description(p),
                     critical(e) ? "critical" : "warning")));
         }
-        return message("alert", a, tone, alerts);
+        return message("alert", a, tone, alerts).withSlackActions(SlackButtons.of(events));
     }
 
     /**
@@ -520,8 +520,8 @@ public final class AlertFormatter {
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
             int needed = (named(a) ? 1 : 0) + 1 + (p.contributors().isEmpty() ? 0 : 1);
-            // keep one block for the footer
-            if (kit.size() + needed > BlockKit.BLOCKS_MAX - 1) {
+            // keep two blocks: the footer, and the buttons a Slack bot may add
+            if (kit.size() + needed > BlockKit.BLOCKS_MAX - 2) {
                 kit.section(w.get("blocks.more", parts.size() - i, parts.subList(i, parts.size()).stream()
                         .map(rest -> Mrkdwn.escape(rest.title()))
                         .collect(Collectors.joining(w.get("list.semicolon")))));

@@ -2,6 +2,7 @@ package budgetbot.server;
 
 import budgetbot.app.App;
 import budgetbot.config.ServerConfig;
+import budgetbot.interact.SlackInteractions;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -10,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -29,23 +29,29 @@ import java.util.function.Supplier;
  * (Prometheus text) and the status page at {@code /}. Each request reads the app of the configuration running at
  * that moment, so a reload is seen at once. With {@code server.users}, the status page and {@code /metrics} need a
  * basic-auth login ({@link Login}) and {@code /healthz} tells a caller without one only the overall status; with
- * {@code server.tls}, it speaks HTTPS ({@link PemTls}). Every answer carries headers that keep a browser from
- * running, sniffing, caching or referring anything.
+ * {@code server.tls}, it speaks HTTPS ({@link PemTls}). Slack's clicks on the buttons of alerts come to
+ * {@code POST /slack/interactions} ({@link SlackInteractions}), signed instead of logged in. Every answer carries
+ * headers that keep a browser from running, sniffing, caching or referring anything.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    /** No endpoint takes a body of more than this (none takes one at all yet). */
+    /** No GET takes a body of more than this (none takes one at all). */
     private static final long MAX_REQUEST_BODY = 256 * 1024;
+    /** A click's payload holds the clicked message, which Slack allows to be large, form-encoded. */
+    private static final long MAX_CLICK_BODY = 2 * 1024 * 1024;
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final ExecutorService probes;
+    private final SlackInteractions interactions;
 
-    private OpsServer(HttpServer server, ExecutorService executor, ExecutorService probes) {
+    private OpsServer(HttpServer server, ExecutorService executor, ExecutorService probes,
+                      SlackInteractions interactions) {
         this.server = server;
         this.executor = executor;
         this.probes = probes;
+        this.interactions = interactions;
     }
 
     /**
@@ -99,11 +105,17 @@ public final class OpsServer implements AutoCloseable {
             return loggedIn(exchange, login, app.get(), current -> new Response(200, "text/html; charset=utf-8",
                     StatusPage.render(current, health.check(current))));
         }));
+        // Slack cannot log in: a click proves itself with its signature instead
+        SlackInteractions interactions = new SlackInteractions(app);
+        server.createContext(SlackInteractions.PATH, exchange -> serve(exchange, "POST", MAX_CLICK_BODY, body -> {
+            SlackInteractions.Answer a = interactions.handle(exchange.getRequestHeaders()::getFirst, body);
+            return new Response(a.status(), "text/plain; charset=utf-8", a.body());
+        }));
         server.setExecutor(executor);
         server.start();
         log.info("serving /healthz, /metrics and the status page on {}://{}/{}", cfg.tls().isPresent() ? "https"
                 : "http", address(server), login.required() ? " (the page and /metrics behind a login)" : "");
-        return new OpsServer(server, executor, probes);
+        return new OpsServer(server, executor, probes, interactions);
     }
 
     private static ThreadFactory daemons(String prefix) {
@@ -132,6 +144,7 @@ public final class OpsServer implements AutoCloseable {
         server.stop(1);
         executor.shutdownNow();
         probes.shutdownNow();
+        interactions.close();
     }
 
     private record Response(int status, String contentType, String body) {
@@ -151,20 +164,35 @@ public final class OpsServer implements AutoCloseable {
         Response handle();
     }
 
+    @FunctionalInterface
+    private interface BodyHandler {
+        Response handle(byte[] body);
+    }
+
+    /** A GET (or HEAD) route. */
     private static void serve(HttpExchange exchange, Handler handler) throws IOException {
+        serve(exchange, "GET", MAX_REQUEST_BODY, body -> handler.handle());
+    }
+
+    /**
+     * A route of one method ({@code GET} also answers HEAD), whose body is read up to {@code maxBody} bytes (so that
+     * the client gets the answer, not a reset).
+     */
+    private static void serve(HttpExchange exchange, String accepted, long maxBody, BodyHandler handler)
+            throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
+            boolean get = accepted.equals("GET");
             Response response;
-            // a body is read (so that the client gets the answer, not a reset) up to a bound, never kept
-            long sent = drain(exchange.getRequestBody(), MAX_REQUEST_BODY + 1);
-            if (sent > MAX_REQUEST_BODY) {
+            byte[] sent = exchange.getRequestBody().readNBytes((int) maxBody + 1);
+            if (sent.length > maxBody) {
                 response = new Response(413, "text/plain; charset=utf-8", "request body too large\n");
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                response = new Response(405, "text/plain; charset=utf-8", "only GET\n");
+            } else if (!method.equals(accepted) && !(get && method.equals("HEAD"))) {
+                exchange.getResponseHeaders().set("Allow", get ? "GET, HEAD" : accepted);
+                response = new Response(405, "text/plain; charset=utf-8", "only " + accepted + "\n");
             } else {
                 try {
-                    response = handler.handle();
+                    response = handler.handle(sent);
                 } catch (RuntimeException e) {
                     log.warn("{} {} failed: {}", method, exchange.getRequestURI().getPath(), e.toString(), e);
                     response = new Response(500, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
@@ -188,13 +216,4 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    /** Reads and forgets at most {@code max} bytes; returns how many there were. */
-    private static long drain(InputStream in, long max) throws IOException {
-        byte[] buffer = new byte[8192];
-        long read = 0;
-        for (int n; read < max && (n = in.read(buffer, 0, (int) Math.min(buffer.length, max - read))) >= 0; ) {
-            read += n;
-        }
-        return read;
-    }
 }

@@ -16,6 +16,7 @@ import budgetbot.render.AnomalyWords;
 import budgetbot.render.Html;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
+import budgetbot.state.Acknowledgement;
 import budgetbot.state.Silence;
 
 import java.math.BigDecimal;
@@ -98,7 +99,7 @@ final class StatusPage {
         for (RuleConfig rule : app.config().rules()) {
             rule(rule, silences.orElse(List.of()));
         }
-        alerts(silences.orElse(List.of()));
+        alerts(silences.orElse(List.of()), read(() -> app.store().acknowledgements()).orElse(List.of()));
         silences(silences);
         actions();
         deliveries();
@@ -189,7 +190,7 @@ final class StatusPage {
                 .append("\">").append(e(new AnomalyWords(w).standing(f, currency, zone, labels))).append("</p>");
     }
 
-    private void alerts(List<Silence> silences) {
+    private void alerts(List<Silence> silences, List<Acknowledgement> acknowledged) {
         h.append("<h2>").append(e(w.get("page.activeAlerts"))).append("</h2>\n<div class=\"card scroll\">");
         StringBuilder rows = new StringBuilder();
         for (RuleConfig rule : app.config().rules()) {
@@ -197,11 +198,13 @@ final class StatusPage {
                     .orElse(List.of())) {
                 if (f.active()) {
                     boolean silenced = silences.stream().anyMatch(s -> s.mutes(f.rule(), f.group(), now));
+                    Optional<Acknowledgement> ack = acknowledged.stream().filter(a -> a.covers(f)).findFirst();
                     rows.append("<tr><td>").append(e(f.rule())).append("</td><td>").append(e(labels.group(f.group())))
                             .append("</td><td>").append(e(what(f))).append("</td><td>").append(e(level(f)))
                             .append("</td><td>")
                             .append(e(w.get(silenced ? "page.stateSilenced" : "page.stateAnnounced")))
-                            .append("</td></tr>");
+                            .append(e(ack.map(a -> w.get("page.acknowledged", a.userName(), moment(a.at())))
+                                    .orElse(""))).append("</td></tr>");
                 }
             }
         }

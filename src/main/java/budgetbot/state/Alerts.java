@@ -30,6 +30,7 @@ final class Alerts {
                              Announcer<AlertEvent> announcer, String currency, ZoneId zone, boolean dryRun) throws SQLException {
         List<Announcement> announced = new ArrayList<>();
         List<Silence> silences = Silences.active(c, Optional.of(rule.name()), now);
+        List<Acknowledgement> acknowledged = AlertActions.acknowledgements(c, Optional.of(rule.name()));
         Map<List<String>, AlertRecord> states = all(c, rule.name(), !dryRun);
         for (Finding f : findings) {
             if (!f.rule().equals(rule.name())) {
@@ -38,7 +39,8 @@ final class Alerts {
             for (String channel : rule.channels()) {
                 Optional<AlertRecord> last = Optional.ofNullable(states.get(List.of(f.condition(), f.group(), channel)));
                 Optional<AlertStatus> status = AlertPolicy.decide(last, f, now, rule.repeat());
-                if (status.isEmpty()) {
+                if (status.isEmpty() || status.get() == AlertStatus.REMINDER
+                        && acknowledged.stream().anyMatch(a -> a.covers(f))) {
                     continue;
                 }
                 Optional<Silence> silence = silences.stream().filter(s -> s.mutes(f.rule(), f.group(), now)).findFirst();

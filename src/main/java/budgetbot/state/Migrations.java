@@ -31,7 +31,7 @@ final class Migrations {
      * Versions merged after a later one (written in parallel): a schema migrated to {@link #LATEST} before they
      * existed lacks them, so it is not up to date, and Flyway applies them out of order.
      */
-    private static final List<String> LANDED_LATE = List.of("9");
+    private static final List<String> LANDED_LATE = List.of("9", "10");
 
     private Migrations() {
     }

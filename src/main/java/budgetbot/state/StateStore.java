@@ -348,6 +348,45 @@ public final class StateStore implements AutoCloseable {
         return inTransaction("add a silence", c -> Silences.add(c, rule, group, endsAt, reason, now));
     }
 
+    /**
+     * Silences one group of a rule until {@code until} for {@code act}, and logs who did it; once per act.
+     *
+     * @return the silence, or empty when this act was acted on already (nothing changed)
+     * @throws IllegalArgumentException when it would end by {@code now} or has no reason
+     */
+    public Optional<Silence> snooze(Act act, String rule, String group, Instant until, String reason, Instant now) {
+        return inTransaction("snooze rule " + rule, c -> {
+            Optional<Long> logged = AlertActions.log(c, act, AlertActions.SNOOZE, rule, group, now);
+            if (logged.isEmpty()) {
+                return Optional.<Silence>empty();
+            }
+            Silence silence = Silences.add(c, rule, Optional.of(group), until, reason, now);
+            AlertActions.snoozed(c, logged.get(), silence.id());
+            return Optional.of(silence);
+        });
+    }
+
+    /**
+     * Acknowledges {@code conditions} of one group of a rule for {@code act}, and logs who did it; once per act.
+     *
+     * @return false when this act was acted on already (nothing changed)
+     */
+    public boolean acknowledge(Act act, String rule, String group, List<Acknowledgement.Condition> conditions,
+                               Instant now) {
+        return inTransaction("acknowledge rule " + rule, c -> {
+            Optional<Long> logged = AlertActions.log(c, act, AlertActions.ACKNOWLEDGE, rule, group, now);
+            if (logged.isPresent()) {
+                AlertActions.acknowledge(c, logged.get(), rule, group, conditions);
+            }
+            return logged.isPresent();
+        });
+    }
+
+    /** Every acknowledgement kept (see {@code state.retention}), oldest first. */
+    public List<Acknowledgement> acknowledgements() {
+        return autoCommit("read the acknowledgements", c -> AlertActions.acknowledgements(c, Optional.empty()));
+    }
+
     /** The silences holding at {@code at}, soonest ending first. */
     public List<Silence> silences(Instant at) {
         Objects.requireNonNull(at, "at");
@@ -355,7 +394,8 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
-     * Forgets the alert log's entries made before {@code before} and the silences that ended by then. The alert
+     * Forgets the alert log's entries made before {@code before} (announcements, and what people did with their
+     * acknowledgements) and the silences that ended by then. The alert
      * state, which decides what is news, is kept whatever its age.
      *
      * @return how many log entries were forgotten
@@ -364,6 +404,7 @@ public final class StateStore implements AutoCloseable {
         Objects.requireNonNull(before, "before");
         return inTransaction("purge the alert log", c -> {
             Sql.update(c, "DELETE FROM silence WHERE ends_at < ?", ps -> ps.setObject(1, Sql.timestamp(before)));
+            AlertActions.purge(c, before);
             return Sql.update(c, "DELETE FROM alert_events WHERE announced_at < ?",
                     ps -> ps.setObject(1, Sql.timestamp(before)));
         });

@@ -257,6 +257,16 @@ class ConfigErrorsTest {
                                 + " periodEnd")),
                 arguments("bad-locale.yml", List.of(
                         "1:9 locale: unknown value \"zh\"; expected one of: en, zh-CN")),
+                arguments("buttons-invalid.yml", List.of(
+                        "3:95 channels.hooked.signingSecret: buttons need a bot token: messages posted through an"
+                                + " incoming webhook carry none; use token + channel, or remove signingSecret",
+                        "8:20 channels.bot.signingSecret: must not be empty: the Signing Secret of the Slack app (Basic"
+                                + " Information → App Credentials), or remove signingSecret: for messages without"
+                                + " buttons",
+                        "9:31 channels.bot.allowedUsers[1]: expected a Slack member ID such as U0123ABCD (in Slack:"
+                                + " the person's profile → ⋮ → Copy member ID), got \"alice\"",
+                        "10:77 channels.nobuttons.allowedUsers: allowedUsers says who may press the buttons, and only"
+                                + " a channel with signingSecret has any; add signingSecret, or remove allowedUsers")),
                 arguments("concurrency-both.yml", List.of(
                         "4:19 ucloud.maxConcurrency: must be between 1 and 256, got 300",
                         "5:16 ucloud.parallelism: the old name of `maxConcurrency`; keep only `maxConcurrency`")),
@@ -279,6 +289,15 @@ class ConfigErrorsTest {
     @MethodSource("fixtures")
     void reportsEveryMistakeWithItsLocation(String fixture, List<String> expected) {
         assertThat(errors(fixture, Map.of())).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void buttonsNeedTheServerThatTakesTheirClicks() {
+        assertThat(errors("buttons-without-server.yml", Map.of("SLACK_SIGNING_SECRET", "s3cr3t"))).containsExactly(
+                "3:77 channels.team.signingSecret: buttons need server: Slack sends each click to the ops server's"
+                        + " /slack/interactions (the Slack app's Interactivity URL is"
+                        + " <server.publicUrl>/slack/interactions); add server: { listen: ..., publicUrl: ... }, or"
+                        + " remove signingSecret");
     }
 
     @Test

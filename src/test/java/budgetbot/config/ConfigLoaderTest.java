@@ -257,6 +257,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSlackBotWithASigningSecretHasButtonsForItsAllowedUsers(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("rules.yml"), """
+                ucloud: { publicKey: pk, privateKey: sk }
+                server: { listen: 9464, publicUrl: "https://budgetbot.example.com" }
+                channels:
+                  team:
+                    type: slack
+                    token: "${SLACK_BOT_TOKEN}"
+                    channel: "#llm-spend"
+                    signingSecret: "${SLACK_SIGNING_SECRET}"
+                    allowedUsers: [U0123ABCD]
+                  everyone: { type: slack, token: xoxb-2, channel: "#b", signingSecret: "${SLACK_SIGNING_SECRET}" }
+                  plain: { type: slack, token: xoxb-3, channel: "#c" }
+                rules: [{ name: r, keys: [k], models: [m], budgets: [{ metric: tokens, limit: 1M }],
+                          notify: [team, everyone, plain] }]
+                """);
+        BotConfig c = ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s3cr3t"));
+
+        ChannelConfig.Buttons team = ((ChannelConfig.Slack) c.channels().get("team")).buttons().orElseThrow();
+        assertThat(team.signingSecret().reveal()).isEqualTo("s3cr3t");
+        assertThat(team).asString().doesNotContain("s3cr3t");
+        assertThat(team.allows("U0123ABCD")).isTrue();
+        assertThat(team.allows("U0456EFGH")).isFalse();
+        assertThat(((ChannelConfig.Slack) c.channels().get("everyone")).buttons().orElseThrow().allows("U0456EFGH"))
+                .as("without allowedUsers, everyone who sees the message").isTrue();
+        assertThat(((ChannelConfig.Slack) c.channels().get("plain")).buttons()).isEmpty();
+        assertThat(ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "xoxb-1"), ConfigLoader.Purpose.INSPECT)
+                .channels()).as("an unset signing secret leaves the channel out when nothing is sent")
+                .containsOnlyKeys("plain");
+    }
+
+    @Test
     void channelSecretsNeedNotBeSetForCommandsThatSendNothing() {
         Path file = fixture("unset-channel-secrets.yml");
         Map<String, String> env = Map.of("UCLOUD_PRIVATE_KEY", "sk");

@@ -25,28 +25,43 @@ import java.util.Optional;
 
 /**
  * Posts messages into a Slack channel as a bot with {@code chat.postMessage}, and uploads the message's images
- * into the channel with {@code files.uploadV2}.
+ * into the channel with {@code files.uploadV2}. With buttons (a channel with a signing secret, whose clicks the ops
+ * server verifies), a message's {@link Message#slackActions()} follow its blocks.
  */
 public final class SlackBotNotifier implements Notifier {
     public static final URI DEFAULT_API = SlackClients.DEFAULT_API;
     private static final Logger log = LoggerFactory.getLogger(SlackBotNotifier.class);
 
+    private final String name;
     private final String target;
+    private final boolean buttons;
     private final Slack slack;
     private final Secret token;
     private final String channel;
     private final List<String> secrets;
 
-    private SlackBotNotifier(String target, Secret token, String channel, URI apiUrl) {
+    private SlackBotNotifier(String name, String target, Secret token, String channel, URI apiUrl, boolean buttons) {
+        this.name = name;
         this.target = target;
+        this.buttons = buttons;
         this.token = token;
         this.channel = channel;
         this.secrets = Redaction.values(List.of(token));
         this.slack = SlackClients.create(apiUrl);
     }
 
-    /** Posts as a bot into {@code channel} (a name or ID) through the Web API at {@code apiUrl}. */
+    /** Posts as a bot into {@code channel} (a name or ID) through the Web API at {@code apiUrl}, without buttons. */
     public static SlackBotNotifier create(String name, Secret token, String channel, URI apiUrl) {
+        return create(name, token, channel, apiUrl, false);
+    }
+
+    /**
+     * Posts as a bot into {@code channel} (a name or ID) through the Web API at {@code apiUrl}.
+     *
+     * @param name    the channel's name in rules.yml, which the buttons' block ids carry
+     * @param buttons whether messages carry their buttons
+     */
+    public static SlackBotNotifier create(String name, Secret token, String channel, URI apiUrl, boolean buttons) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(channel, "channel");
@@ -54,7 +69,8 @@ public final class SlackBotNotifier implements Notifier {
         if (token.isEmpty() || channel.isBlank()) {
             throw new IllegalArgumentException("Slack channel " + name + ": token and channel must not be empty");
         }
-        return new SlackBotNotifier("Slack channel " + channel + " (channel " + name + ")", token, channel, apiUrl);
+        return new SlackBotNotifier(name, "Slack channel " + channel + " (channel " + name + ")", token, channel, apiUrl,
+                buttons);
     }
 
     /** Slack's limit for posting to one channel: about one message a second, with short bursts allowed. */
@@ -66,7 +82,8 @@ public final class SlackBotNotifier implements Notifier {
     @Override
     public void send(Message message) throws DeliveryException {
         MethodsClient methods = slack.methods(token.reveal());
-        String blocks = SlackClients.blocks(message, target).isEmpty() ? null : message.slackBlocks();
+        String blocks = buttons && !message.slackActions().isEmpty() ? SlackClients.withActions(message, name, target)
+                : SlackClients.blocks(message, target).isEmpty() ? null : message.slackBlocks();
         ChatPostMessageResponse posted;
         try {
             posted = methods.chatPostMessage(r -> r.channel(channel).text(SlackClients.text(message).orElse(null))

@@ -5,6 +5,8 @@ import budgetbot.notify.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import org.slf4j.Logger;
@@ -56,8 +58,25 @@ final class SlackClients {
     }
 
     static JsonNode blocks(Message message, String target) throws DeliveryException {
+        return array(message.slackBlocks(), message, target);
+    }
+
+    /**
+     * The message's blocks followed by its buttons, each buttons block's {@code block_id} followed by
+     * {@code channel} (the channel's name in rules.yml), so that a click says which channel's secret and users apply.
+     */
+    static String withActions(Message message, String channel, String target) throws DeliveryException {
+        ArrayNode all = ((ArrayNode) blocks(message, target)).deepCopy();
+        for (JsonNode block : array(message.slackActions(), message, target)) {
+            ObjectNode copy = block.deepCopy();
+            all.add(copy.put("block_id", block.path("block_id").asText() + channel));
+        }
+        return all.toString();
+    }
+
+    private static JsonNode array(String json, Message message, String target) throws DeliveryException {
         try {
-            JsonNode blocks = JSON.readTree(message.slackBlocks());
+            JsonNode blocks = JSON.readTree(json);
             if (blocks == null || !blocks.isArray()) {
                 throw DeliveryException.permanent(message.kind() + " for " + target + " has Slack blocks that are not a JSON array", null);
             }
