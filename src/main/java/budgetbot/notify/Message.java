@@ -62,7 +62,7 @@ public record Message(String kind, String subject, String text, String slackText
 
     /** This message with {@code blocks} as its buttons. */
     public Message withSlackActions(String blocks) {
-        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, blocks);
+        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, blocks, pendingAction);
     }
 
     /** The structure, or the plain text as a brief of one headline and lines when the message has none. */
