@@ -3,6 +3,7 @@ package budgetbot.interact;
 import budgetbot.app.App;
 import budgetbot.config.ChannelConfig;
 import budgetbot.render.SlackButtons;
+import budgetbot.render.Words;
 import budgetbot.state.Act;
 import budgetbot.state.Silence;
 import budgetbot.time.Sleeper;
@@ -180,7 +181,7 @@ public final class SlackInteractions implements AutoCloseable {
                 "snoozed from Slack by " + c.act().userName() + " (" + c.act().userId() + ")", now);
         silence.ifPresent(s -> log.info("{}: silence #{} until {}", what, s.id(), until));
         return silence.map(s -> SlackButtons.snoozed(c.blocks(), c.act().userId(), s.id(), now, until,
-                app.config().calendar().zone()));
+                app.config().calendar().zone(), Words.of(app.config().locale())));
     }
 
     private Optional<String> acknowledge(App app, Click c, Instant now, String what) {
@@ -189,7 +190,7 @@ public final class SlackInteractions implements AutoCloseable {
         }
         log.info("{}: acknowledged {}", what, c.target().conditions());
         return Optional.of(SlackButtons.acknowledged(c.blocks(), c.act().userId(), now,
-                app.config().calendar().zone()));
+                app.config().calendar().zone(), Words.of(app.config().locale())));
     }
 
     private void submit(App app, Runnable work) {

@@ -128,7 +128,7 @@ public final class AlertFormatter {
                     description(p),
                     critical(e) ? "critical" : "warning")));
         }
-        return message("alert", a, tone, alerts).withSlackActions(SlackButtons.of(events));
+        return message("alert", a, tone, alerts).withSlackActions(SlackButtons.of(events, w));
     }
 
     /**

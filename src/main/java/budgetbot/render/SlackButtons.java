@@ -37,24 +37,21 @@ public final class SlackButtons {
     private static final String BLOCK_PREFIX = "budgetbot:";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
 
     private SlackButtons() {
     }
 
     /** What a button does. */
     public enum Action {
-        ACKNOWLEDGE("budgetbot.acknowledge", "Acknowledge", Optional.empty()),
-        SNOOZE_4H("budgetbot.snooze.4h", "Snooze 4h", Optional.of(Duration.ofHours(4))),
-        SNOOZE_24H("budgetbot.snooze.24h", "Snooze 24h", Optional.of(Duration.ofHours(24)));
+        ACKNOWLEDGE("budgetbot.acknowledge", Optional.empty()),
+        SNOOZE_4H("budgetbot.snooze.4h", Optional.of(Duration.ofHours(4))),
+        SNOOZE_24H("budgetbot.snooze.24h", Optional.of(Duration.ofHours(24)));
 
         private final String id;
-        private final String label;
         private final Optional<Duration> snooze;
 
-        Action(String id, String label, Optional<Duration> snooze) {
+        Action(String id, Optional<Duration> snooze) {
             this.id = id;
-            this.label = label;
             this.snooze = snooze;
         }
 
@@ -86,7 +83,7 @@ public final class SlackButtons {
      * The buttons of a message about {@code events} (one rule and group) as a JSON array of blocks; empty when it
      * announces nothing that still fires (a resolution), or when what they act on is too long for a button's value.
      */
-    public static String of(List<AlertEvent> events) {
+    public static String of(List<AlertEvent> events, Words w) {
         List<AlertEvent> firing = events.stream().filter(e -> e.status() != AlertStatus.RESOLVED).toList();
         if (firing.isEmpty()) {
             return "";
@@ -106,7 +103,7 @@ public final class SlackButtons {
         ArrayNode elements = actions.putArray("elements");
         for (Action a : Action.values()) {
             ObjectNode button = elements.addObject().put("type", "button").put("action_id", a.id).put("value", text);
-            button.putObject("text").put("type", "plain_text").put("text", a.label);
+            button.putObject("text").put("type", "plain_text").put("text", w.get("button." + a.name()));
             if (a == Action.ACKNOWLEDGE) {
                 button.put("style", "primary");
             }
@@ -142,18 +139,19 @@ public final class SlackButtons {
      * The blocks of a message after {@code userId} acknowledged it at {@code at}: its Acknowledge button gone, the
      * Snooze buttons kept, and who acknowledged it at the end.
      */
-    public static String acknowledged(JsonNode blocks, String userId, Instant at, ZoneId zone) {
-        return after(blocks, true, ":white_check_mark: Acknowledged by " + mention(userId) + " at "
-                + time(at, at, zone) + ": no reminders for the rest of the period, unless it escalates");
+    public static String acknowledged(JsonNode blocks, String userId, Instant at, ZoneId zone, Words w) {
+        return after(blocks, true, ":white_check_mark: " + w.get("button.acknowledged", mention(userId),
+                time(at, at, zone, w)));
     }
 
     /**
      * The blocks of a message after {@code userId} snoozed it until {@code until} with silence {@code silence}: no
      * buttons, and who snoozed it until when at the end.
      */
-    public static String snoozed(JsonNode blocks, String userId, long silence, Instant at, Instant until, ZoneId zone) {
-        return after(blocks, false, ":zzz: Snoozed until " + time(until, at, zone) + " by " + mention(userId)
-                + " (silence #" + silence + "; `budgetbot silence remove " + silence + "` ends it)");
+    public static String snoozed(JsonNode blocks, String userId, long silence, Instant at, Instant until, ZoneId zone,
+                                 Words w) {
+        return after(blocks, false, ":zzz: " + w.get("button.snoozed", time(until, at, zone, w), mention(userId),
+                silence));
     }
 
     private static String after(JsonNode blocks, boolean keepSnooze, String note) {
@@ -187,9 +185,9 @@ public final class SlackButtons {
     }
 
     /** The time of day, with the day when it is not today's. */
-    private static String time(Instant t, Instant now, ZoneId zone) {
+    private static String time(Instant t, Instant now, ZoneId zone, Words w) {
         ZonedDateTime local = t.atZone(zone);
         boolean today = local.toLocalDate().equals(now.atZone(zone).toLocalDate());
-        return (today ? CLOCK_TIME : DAY_AND_TIME).format(local);
+        return today ? CLOCK_TIME.format(local) : w.dayAndTime(local);
     }
 }

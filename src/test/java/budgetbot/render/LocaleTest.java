@@ -113,6 +113,8 @@ class LocaleTest {
     void chineseAlertsNameKeysByTheirUCloudNameAndAmountsInYuan() {
         Message m = chinese().get(0).getValue();
         assertThat(m.slackText()).contains("客服组 (uminferapikey-prod)").contains("¥").doesNotContain("CNY");
+        assertThat(m.slackActions()).contains("\"确认\"", "\"暂停 4 小时\"", "\"暂停 24 小时\"")
+                .doesNotContain("Acknowledge", "Snooze");
         assertThat(m.subject()).startsWith("[budgetbot] prod-spend（客服组 (uminferapikey-prod)）：每日费用预算已用");
     }
 
