@@ -34,7 +34,8 @@ record Click(Act act, SlackButtons.Action action, SlackButtons.Target target, St
         String clicked = a.path("action_ts").asText();
         String responseUrl = p.path("response_url").asText();
         if (action.isEmpty() || channel.isEmpty() || target.isEmpty() || !userId.matches(USER_ID)
-                || clicked.isEmpty() || responseUrl.isEmpty()) {
+                || clicked.isEmpty() || responseUrl.isEmpty()
+                || action.get().decides() != target.get().action().isPresent()) {
             return Optional.empty();
         }
         String name = p.path("user").path("username").asText(p.path("user").path("name").asText(userId));

@@ -2,6 +2,7 @@ package budgetbot.interact;
 
 import budgetbot.app.App;
 import budgetbot.config.ChannelConfig;
+import budgetbot.guard.Actions;
 import budgetbot.render.SlackButtons;
 import budgetbot.render.Words;
 import budgetbot.state.Act;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,7 +46,8 @@ import java.util.stream.Collectors;
  * Slack bot's channel with a {@code signingSecret}. A click is verified as Slack signs it ({@code X-Slack-Signature}
  * = {@code v0=} + hex HmacSHA256(signingSecret, {@code "v0:" + timestamp + ":" + body}), compared in constant time,
  * the timestamp at most five minutes away), answered at once, and acted on afterwards: a snooze silences the rule's
- * group, an acknowledgement holds back its reminders; the message is then updated through the click's
+ * group, an acknowledgement holds back its reminders, Approve and Reject decide a budget action waiting for approval
+ * as the {@code action} command does; the message is then updated through the click's
  * {@code response_url}. Each click is acted on once (its id is unique in the alert log), whichever instance of a
  * cluster receives it and however often.
  */
@@ -142,22 +145,27 @@ public final class SlackInteractions implements AutoCloseable {
     private void act(App app, Click c) {
         Instant now = app.clock().instant();
         SlackButtons.Target target = c.target();
-        if (app.config().rules().stream().noneMatch(r -> r.name().equals(target.rule()))) {
+        if (!c.action().decides() && app.config().rules().stream().noneMatch(r -> r.name().equals(target.rule()))) {
             count(app, "invalid");
             responses.post(c.responseUrl(), ephemeral("Rule " + target.rule() + " is no longer in the configuration:"
                     + " nothing done."));
             return;
         }
-        String what = c.action() + " of rule " + target.rule() + ", group " + target.group() + " by Slack user "
+        String what = c.action() + " of rule " + target.rule() + ", group " + target.group()
+                + (target.action().isPresent() ? ", action #" + target.action().getAsLong() : "") + " by Slack user "
                 + c.act().userName() + " (" + c.act().userId() + ") on channel " + c.act().channel();
         Optional<String> update;
         try {
-            update = c.action().snooze().isPresent() ? snooze(app, c, now, what) : acknowledge(app, c, now, what);
+            update = switch (c.action()) {
+                case ACKNOWLEDGE -> acknowledge(app, c, now, what);
+                case SNOOZE_4H, SNOOZE_24H -> snooze(app, c, now, what);
+                case APPROVE, REJECT -> decide(app, c, now, what);
+            };
         } catch (RuntimeException e) {
             log.warn("{} failed: {}", what, e.getMessage(), e);
             count(app, "failed");
             responses.post(c.responseUrl(), ephemeral("budgetbot could not do it: " + e.getMessage() + ". Try again,"
-                    + " or on the bot's host: budgetbot silence add --rule ... --until ... --reason ..."));
+                    + " or use the budgetbot command on the bot's host (silence add, action approve ...)."));
             return;
         }
         if (update.isEmpty()) {
@@ -165,7 +173,12 @@ public final class SlackInteractions implements AutoCloseable {
             count(app, "duplicate");
             return;
         }
-        count(app, c.action().snooze().isPresent() ? "snoozed" : "acknowledged");
+        count(app, switch (c.action()) {
+            case ACKNOWLEDGE -> "acknowledged";
+            case SNOOZE_4H, SNOOZE_24H -> "snoozed";
+            case APPROVE -> "approved";
+            case REJECT -> "rejected";
+        });
         ObjectNode replace = JSON.createObjectNode().put("replace_original", true).put("text", c.text());
         try {
             replace.set("blocks", JSON.readTree(update.get()));
@@ -173,6 +186,29 @@ public final class SlackInteractions implements AutoCloseable {
             throw new IllegalStateException("SlackButtons wrote blocks that are not JSON", e);
         }
         responses.post(c.responseUrl(), replace.toString());
+    }
+
+    /** Approves or rejects a budget action as {@code budgetbot action approve|reject} does, naming the Slack user. */
+    private Optional<String> decide(App app, Click c, Instant now, String what) {
+        long id = c.target().action().orElseThrow();
+        if (!app.store().logAct(c.act(), c.action().name() + " #" + id, c.target().rule(), c.target().group(),
+                now)) {
+            return Optional.empty();
+        }
+        String by = c.act().userName() + " (" + c.act().userId() + ") from Slack";
+        Actions.Result r = c.action() == SlackButtons.Action.APPROVE ? app.actions().approve(id, by)
+                : app.actions().reject(id, by);
+        log.info("{}: {}", what, r.message());
+        String key = switch (r.outcome()) {
+            case DONE -> c.action() == SlackButtons.Action.APPROVE ? "button.approved" : "button.rejected";
+            case FAILED -> "button.approveFailed";
+            case FINISHED -> "button.finished";
+            case NOT_FOUND -> throw new IllegalStateException(r.message());
+        };
+        String detail = r.outcome() == Actions.Outcome.FINISHED
+                ? r.action().orElseThrow().status().name().toLowerCase(Locale.ROOT) : r.message();
+        return Optional.of(SlackButtons.decided(c.blocks(), key, c.act().userId(), id, detail, now,
+                app.config().calendar().zone(), Words.of(app.config().locale())));
     }
 
     private Optional<String> snooze(App app, Click c, Instant now, String what) {

@@ -1,5 +1,7 @@
 package budgetbot.notify;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -22,11 +24,11 @@ import java.util.Objects;
  *                    whose clicks are verified appends to {@code slackBlocks}, each block's {@code block_id} followed
  *                    by the name of the channel (so a click says where it came from); empty when there is nothing
  *                    to act on
- * @param pendingAction the id of the budget action this message asks to approve or reject (guard.Actions), for
- *                    transports that offer buttons; null for any other message
  */
+// an outbox row may carry fields of another release (the dropped pendingAction, say): they mean nothing here
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
-                      List<Image> images, Brief brief, String slackActions, Long pendingAction) {
+                      List<Image> images, Brief brief, String slackActions) {
     /** The kind of {@code notify-test}'s message, which a transport that opens incidents closes again at once. */
     public static final String TEST = "test";
 
@@ -43,15 +45,10 @@ public record Message(String kind, String subject, String text, String slackText
         slackActions = slackActions == null ? "" : slackActions;
     }
 
-    /** A message without buttons that asks for no approval. */
+    /** A message without buttons. */
     public Message(String kind, String subject, String text, String slackText, String html, String slackBlocks,
                    List<Image> images, Brief brief) {
-        this(kind, subject, text, slackText, html, slackBlocks, images, brief, "", null);
-    }
-
-    /** This message asking to approve or reject action {@code id}. */
-    public Message withPendingAction(long id) {
-        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, slackActions, id);
+        this(kind, subject, text, slackText, html, slackBlocks, images, brief, "");
     }
 
     /** A message without structure, as an old outbox row has it: transports that need a {@link Brief} send the text. */
@@ -62,7 +59,7 @@ public record Message(String kind, String subject, String text, String slackText
 
     /** This message with {@code blocks} as its buttons. */
     public Message withSlackActions(String blocks) {
-        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, blocks, pendingAction);
+        return new Message(kind, subject, text, slackText, html, slackBlocks, images, brief, blocks);
     }
 
     /** The structure, or the plain text as a brief of one headline and lines when the message has none. */

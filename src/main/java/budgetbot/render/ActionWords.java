@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What the channels of a rule are told about its budget actions, laid out like a notice: that one waits for
  * approval (and how to give it), was carried out (and how to undo it), was refused by UCloud, or was undone. A
- * message asking for approval carries the action's id, for transports that add buttons.
+ * message asking for approval carries Approve and Reject buttons, which a Slack bot with a signing secret shows.
  */
 public final class ActionWords {
     private ActionWords() {
@@ -55,6 +55,6 @@ public final class ActionWords {
         String footer = w.get("action.footer", a.rule(), a.group(), a.condition(),
                 w.dayAndTime(a.periodStart().atZone(e.zone())));
         Message m = AlertFormatter.single("action", headline, tone, facts, footer, List.of(), w);
-        return e.kind() == ActionEvent.Kind.WAITING ? m.withPendingAction(a.id()) : m;
+        return e.kind() == ActionEvent.Kind.WAITING ? m.withSlackActions(SlackButtons.approval(a, what, w)) : m;
     }
 }

@@ -22,11 +22,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The buttons of an alert on Slack (Acknowledge, Snooze 4h, Snooze 24h) and the message after a click. Every
- * button's value names what it acts on: the rule, the group, and each condition the message announces as firing,
- * with its period and level (what Acknowledge covers). A Slack bot whose clicks are verified appends the buttons
+ * The buttons of an alert on Slack (Acknowledge, Snooze 4h, Snooze 24h), of a budget action waiting for approval
+ * (Approve, Reject), and the message after a click. Every button's value names what it acts on: the rule, the group,
+ * and each condition the message announces as firing, with its period and level (what Acknowledge covers), or the
+ * budget action's id. A Slack bot whose clicks are verified appends the buttons
  * with its channel's name appended to their block id ({@link #channel} reads it), so that a click comes back with the channel whose signing
  * secret and {@code allowedUsers} apply (Slack keeps a message's block ids and sends the clicked one's back).
  */
@@ -45,7 +47,12 @@ public final class SlackButtons {
     public enum Action {
         ACKNOWLEDGE("budgetbot.acknowledge", Optional.empty()),
         SNOOZE_4H("budgetbot.snooze.4h", Optional.of(Duration.ofHours(4))),
-        SNOOZE_24H("budgetbot.snooze.24h", Optional.of(Duration.ofHours(24)));
+        SNOOZE_24H("budgetbot.snooze.24h", Optional.of(Duration.ofHours(24))),
+        APPROVE("budgetbot.approve", Optional.empty()),
+        REJECT("budgetbot.reject", Optional.empty());
+
+        /** The buttons of an alert. */
+        private static final List<Action> ALERT = List.of(ACKNOWLEDGE, SNOOZE_4H, SNOOZE_24H);
 
         private final String id;
         private final Optional<Duration> snooze;
@@ -60,7 +67,12 @@ public final class SlackButtons {
             return id;
         }
 
-        /** How long a snooze silences; empty for Acknowledge. */
+        /** Whether it approves or rejects a budget action (rather than act on an alert). */
+        public boolean decides() {
+            return this == APPROVE || this == REJECT;
+        }
+
+        /** How long a snooze silences; empty for the others. */
         public Optional<Duration> snooze() {
             return snooze;
         }
@@ -70,12 +82,16 @@ public final class SlackButtons {
         }
     }
 
-    /** What a click acts on: a rule's group, and the conditions the message announced as firing. */
-    public record Target(String rule, String group, List<Acknowledgement.Condition> conditions) {
+    /**
+     * What a click acts on: a rule's group, and the conditions the message announced as firing, or the budget
+     * action it asks to approve.
+     */
+    public record Target(String rule, String group, List<Acknowledgement.Condition> conditions, OptionalLong action) {
         public Target {
             Objects.requireNonNull(rule, "rule");
             Objects.requireNonNull(group, "group");
             conditions = List.copyOf(conditions);
+            Objects.requireNonNull(action, "action");
         }
     }
 
@@ -99,16 +115,48 @@ public final class SlackButtons {
             return "";
         }
         ArrayNode blocks = JSON.createArrayNode();
-        ObjectNode actions = blocks.addObject().put("type", "actions").put("block_id", BLOCK_PREFIX);
-        ArrayNode elements = actions.putArray("elements");
-        for (Action a : Action.values()) {
-            ObjectNode button = elements.addObject().put("type", "button").put("action_id", a.id).put("value", text);
-            button.putObject("text").put("type", "plain_text").put("text", w.get("button." + a.name()));
+        ArrayNode elements = buttons(blocks);
+        for (Action a : Action.ALERT) {
+            ObjectNode button = button(elements, a, text, w);
             if (a == Action.ACKNOWLEDGE) {
                 button.put("style", "primary");
             }
         }
         return blocks.toString();
+    }
+
+    /**
+     * The buttons of a message asking to approve budget action {@code a}: Approve, which Slack confirms first (it
+     * changes a key on UCloud), and Reject.
+     */
+    public static String approval(budgetbot.guard.Action a, String what, Words w) {
+        String value = JSON.createObjectNode().put("rule", a.rule()).put("group", a.group()).put("action", a.id())
+                .toString();
+        if (value.length() > VALUE_MAX) {
+            return "";
+        }
+        ArrayNode blocks = JSON.createArrayNode();
+        ArrayNode elements = buttons(blocks);
+        ObjectNode approve = button(elements, Action.APPROVE, value, w).put("style", "primary");
+        ObjectNode confirm = approve.putObject("confirm");
+        confirm.putObject("title").put("type", "plain_text").put("text",
+                Mrkdwn.truncate(w.get("button.confirm.title", a.id()), 100));
+        confirm.putObject("text").put("type", "plain_text").put("text", Mrkdwn.truncate(what, 300));
+        confirm.putObject("confirm").put("type", "plain_text").put("text", w.get("button.APPROVE"));
+        confirm.putObject("deny").put("type", "plain_text").put("text", w.get("button.confirm.deny"));
+        button(elements, Action.REJECT, value, w).put("style", "danger");
+        return blocks.toString();
+    }
+
+    /** An actions block, its elements to fill. */
+    private static ArrayNode buttons(ArrayNode blocks) {
+        return blocks.addObject().put("type", "actions").put("block_id", BLOCK_PREFIX).putArray("elements");
+    }
+
+    private static ObjectNode button(ArrayNode elements, Action a, String value, Words w) {
+        ObjectNode button = elements.addObject().put("type", "button").put("action_id", a.id).put("value", value);
+        button.putObject("text").put("type", "plain_text").put("text", w.get("button." + a.name()));
+        return button;
     }
 
     /** The channel a click's block id names; empty when the block is not budgetbot's buttons. */
@@ -129,7 +177,9 @@ public final class SlackButtons {
                 conditions.add(new Acknowledgement.Condition(c.path("condition").asText(),
                         Instant.parse(c.path("period").asText()), new BigDecimal(c.path("level").asText())));
             }
-            return Optional.of(new Target(v.get("rule").asText(), v.get("group").asText(), conditions));
+            OptionalLong action = v.path("action").canConvertToLong() ? OptionalLong.of(v.get("action").asLong())
+                    : OptionalLong.empty();
+            return Optional.of(new Target(v.get("rule").asText(), v.get("group").asText(), conditions, action));
         } catch (JsonProcessingException | DateTimeException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -152,6 +202,18 @@ public final class SlackButtons {
                                  Words w) {
         return after(blocks, false, ":zzz: " + w.get("button.snoozed", time(until, at, zone, w), mention(userId),
                 silence));
+    }
+
+    /**
+     * The blocks of a message asking to approve action {@code id} after {@code userId} clicked at {@code at}: no
+     * buttons, and what came of it at the end, in the words of {@code key} ({@code button.approved},
+     * {@code button.approveFailed}, {@code button.rejected}, {@code button.finished}) with {@code detail}.
+     */
+    public static String decided(JsonNode blocks, String key, String userId, long id, String detail, Instant at,
+                                 ZoneId zone, Words w) {
+        String icon = key.equals("button.approved") ? ":white_check_mark: " : ":no_entry_sign: ";
+        return after(blocks, false, icon + w.get(key, mention(userId), time(at, at, zone, w), id,
+                Mrkdwn.escape(detail)));
     }
 
     private static String after(JsonNode blocks, boolean keepSnooze, String note) {

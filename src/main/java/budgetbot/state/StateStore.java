@@ -382,6 +382,17 @@ public final class StateStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Logs {@code act} as {@code what} on one group of a rule, for an act whose effect is kept elsewhere (approving a
+     * budget action: its audit); once per act.
+     *
+     * @return false when this act was logged already (a retry, or another instance received it)
+     */
+    public boolean logAct(Act act, String what, String rule, String group, Instant now) {
+        return inTransaction("log " + what + " of rule " + rule, c -> AlertActions.log(c, act, what, rule, group, now)
+                .isPresent());
+    }
+
     /** Every acknowledgement kept (see {@code state.retention}), oldest first. */
     public List<Acknowledgement> acknowledgements() {
         return autoCommit("read the acknowledgements", c -> AlertActions.acknowledgements(c, Optional.empty()));

@@ -62,11 +62,19 @@ final class ClickBot implements AutoCloseable {
     final Telemetry telemetry = Telemetry.create();
     final App app;
     final OpsServer server;
-    private final Simulator sim;
+    final Simulator sim;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** @param stateUrl the state database's JDBC URL; a folder's H2 file when null */
     ClickBot(Path dir, LocalSlack slack, String stateUrl) throws IOException {
+        this(dir, slack, stateUrl, "");
+    }
+
+    /**
+     * @param stateUrl the state database's JDBC URL; a folder's H2 file when null
+     * @param budget   more of the budget's fields, in YAML's flow style ({@code , action: {...}}), or ""
+     */
+    ClickBot(Path dir, LocalSlack slack, String stateUrl, String budget) throws IOException {
         Files.createDirectories(dir);
         sim = Simulator.start(SimulatorOptions.defaults(Clock.fixed(AT.plus(Duration.ofDays(1)), ZoneOffset.UTC))
                 .withKeys(List.of(PROD)).withModels(List.of(MODEL)));
@@ -93,12 +101,12 @@ final class ClickBot implements AutoCloseable {
                     keys: [%s]
                     models: [%s]
                     groupBy: key
-                    budgets: [{ metric: tokens, period: day, limit: %d, thresholds: [50%%, 100%%] }]
+                    budgets: [{ metric: tokens, period: day, limit: %d, thresholds: [50%%, 100%%]%s }]
                     notify: [team, plain, hook]
                     repeat: 1h
                 """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(), state,
                 slack.url("/api/"), ALICE, BOB, slack.url("/api/"), slack.url(LocalSlack.HOOK), RULE, PROD, MODEL,
-                Math.round(prodToday / 0.62)));
+                Math.round(prodToday / 0.62), budget));
         BotConfig cfg = ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "xoxb-test-token",
                 "SLACK_SIGNING_SECRET", SECRET));
         UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
@@ -191,6 +199,11 @@ final class ClickBot implements AutoCloseable {
 
     String url(String path) {
         return "http://" + server.address() + path;
+    }
+
+    /** The parameters of every UpdateUMInferAPIKey UCloud got, oldest first. */
+    List<Map<String, String>> keyUpdates() {
+        return sim.requests().stream().filter(r -> "UpdateUMInferAPIKey".equals(r.get("Action"))).toList();
     }
 
     /** How many clicks ended with {@code outcome} ({@code budgetbot_slack_clicks_total}). */

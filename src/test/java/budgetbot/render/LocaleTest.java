@@ -1,9 +1,12 @@
 package budgetbot.render;
 
+import budgetbot.config.BudgetAction;
 import budgetbot.config.Metric;
 import budgetbot.digest.ActiveSilence;
 import budgetbot.digest.DigestReport;
 import budgetbot.digest.Fixture;
+import budgetbot.guard.Action;
+import budgetbot.guard.ActionEvent;
 import budgetbot.notify.Message;
 import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Kind;
@@ -12,6 +15,8 @@ import budgetbot.state.AlertStatus;
 import budgetbot.state.Notice;
 import budgetbot.testing.Events;
 import budgetbot.time.PeriodUnit;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +34,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +52,7 @@ class LocaleTest {
     private static final String CONFIG_WORDS = "uminferapikey-[a-z]+|deepseek-[a-z0-9]+|qwen-max|Qwen/QwQ-32B"
             + "|deepseek-ai/DeepSeek-R1|prod-spend|per-key|prod|jump|spikes|`[^`]*`|Asia/Shanghai|rules\\.yml"
             + "|UCloud answered 503|not a key of this project|maintenance|daily|k[12] x (big|small)|ops"
-            + "|\"[a-z_]+\":";
+            + "|\"[a-z_]+\":|budget\\[\\d+]:[a-z]+/[a-z]+";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
 
     /** Every message kind, by name, rendered in {@code w}. */
@@ -88,7 +94,26 @@ class LocaleTest {
                 Optional.of("uminferapikey-prod"), at, "maintenance")));
         out.add(Map.entry("digest", DigestRenderer.render(digest, w, NAMES).message()));
         out.add(Map.entry("notify-test", TestNotice.of("ops", at, SHANGHAI, w)));
+        Action cap = new Action(7, "prod-spend", "budget[0]:cost/day", "uminferapikey-prod", since,
+                since.plus(Duration.ofDays(1)), "uminferapikey-prod", BudgetAction.Do.CAP, "DailyLimitAmount", "0.4",
+                BudgetAction.Approval.MANUAL, false, Action.Status.APPLIED, Optional.of("0"), since, at);
+        for (ActionEvent.Kind k : ActionEvent.Kind.values()) {
+            out.add(Map.entry("action " + k, ActionWords.format(new ActionEvent(cap, k,
+                    k.name().contains("FAILED") ? Optional.of("UCloud answered 503") : Optional.empty(), SHANGHAI),
+                    w)));
+        }
         return out;
+    }
+
+    /** What a person reads on the buttons (their values are budgetbot's, in JSON). */
+    private static String buttonTexts(String slackActions) {
+        try {
+            return slackActions.isEmpty() ? ""
+                    : new ObjectMapper().readTree(slackActions).findValues("text").stream()
+                    .map(t -> t.isTextual() ? t.asText() : t.path("text").asText()).collect(Collectors.joining(" "));
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("buttons that are not JSON: " + slackActions, e);
+        }
     }
 
     static List<Map.Entry<String, Message>> chinese() {
@@ -100,7 +125,10 @@ class LocaleTest {
     void everyKindOfMessageIsChineseInEveryForm(Map.Entry<String, Message> named) {
         Message m = named.getValue();
         for (String form : List.of(m.subject(), m.text(), m.slackText(), m.html().replaceAll("(?s)<style>.*?</style>", "").replaceAll("<[^>]+>", " "),
-                m.slackBlocks())) {
+                m.slackBlocks(), buttonTexts(m.slackActions()))) {
+            if (form.isEmpty()) {
+                continue;
+            }
             String words = form.replace("budgetbot", "").replace("Token", "")
                     .replaceAll(CONFIG_WORDS, "");
             assertThat(ENGLISH.matcher(words).results().map(r -> r.group()).toList()).as(named.getKey())
