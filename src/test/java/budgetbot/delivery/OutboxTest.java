@@ -169,6 +169,21 @@ class OutboxTest {
         }
     }
 
+    @Test
+    void aMessageQueuedByAnotherReleaseWithFieldsThisOneLacksIsStillSent() throws Exception {
+        Message sent = message("queued before an upgrade");
+        try (TestDb db = TestDb.create(TestDb.Kind.H2, tmp); StateStore store = StateStore.open(db.config())) {
+            new Outbox(store).enqueue("k", "mail", sent, DAY1);
+            try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement()) {
+                // pendingAction was a field until the Slack approval buttons replaced it; a later release may add more
+                assertThat(s.executeUpdate("UPDATE outbox SET message = REPLACE(message, '\"slackActions\":',"
+                        + " '\"pendingAction\":7,\"fromALaterRelease\":{\"x\":[1]},\"slackActions\":')"))
+                        .isEqualTo(1);
+            }
+            assertThat(new Outbox(store).pending().get(0).message()).usingRecursiveComparison().isEqualTo(sent);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDb.Kind.class)
     void claimedEntryIsLeasedUntilTheLeaseRunsOut(TestDb.Kind kind) throws Exception {
