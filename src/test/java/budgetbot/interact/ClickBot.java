@@ -9,6 +9,7 @@ import budgetbot.observe.Telemetry;
 import budgetbot.server.OpsServer;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.testing.Http;
 import budgetbot.testing.MutableClock;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
@@ -21,10 +22,8 @@ import io.micrometer.core.instrument.Counter;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +62,6 @@ final class ClickBot implements AutoCloseable {
     final App app;
     final OpsServer server;
     final Simulator sim;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     /** @param stateUrl the state database's JDBC URL; a folder's H2 file when null */
     ClickBot(Path dir, LocalSlack slack, String stateUrl) throws IOException {
@@ -179,22 +177,11 @@ final class ClickBot implements AutoCloseable {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        return send(request.build());
+        return Http.send(request.build());
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
     }
 
     String url(String path) {

@@ -68,6 +68,18 @@ class DigestCatchUpTest {
                 .isEqualTo(Optional.ofNullable(fire).map(this::shanghai));
     }
 
+    /** Starts the scheduler, which catches up the missed digest, and waits until it was sent. */
+    private static void catchesUpTheDigest(App app, Recorder ops) throws SchedulerException {
+        BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
+        try {
+            assertThat(scheduler.caughtUp()).containsExactly(DIGEST);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !ops.sent("digest").isEmpty());
+        } finally {
+            scheduler.close();
+        }
+    }
+
     @Test
     void aStartAfterTheDigestTimeSendsTheMissedDigestAndTheNextStartDoesNot() throws SchedulerException {
         bot = TestBot.inMemory(dir, shanghai(LocalDateTime.parse("2026-04-02T09:00:01"))).write(NEVER, "0 0 9 * * ?", "");
@@ -75,14 +87,7 @@ class DigestCatchUpTest {
 
         try (App app = bot.open(bot.load(), ops)) {
             installedTheWeekBefore(app);
-            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
-            try {
-                assertThat(scheduler.caughtUp()).containsExactly(DIGEST);
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> !ops.sent("digest").isEmpty());
-            } finally {
-                scheduler.close();
-            }
+            catchesUpTheDigest(app, ops);
         }
         long usageRequests = usageRequests(bot);
         try (App app = bot.open(bot.load(), ops)) {
@@ -163,14 +168,7 @@ class DigestCatchUpTest {
         Instant nextDay = firstStart.plus(Duration.ofDays(1));
         bot = TestBot.inMemory(dir, nextDay).write(NEVER, "0 0 9 * * ?", "");
         try (App app = bot.open(bot.load(), ops)) {
-            BotScheduler scheduler = BotScheduler.start(app, OUTBOX);
-            try {
-                assertThat(scheduler.caughtUp()).containsExactly(DIGEST);
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> !ops.sent("digest").isEmpty());
-            } finally {
-                scheduler.close();
-            }
+            catchesUpTheDigest(app, ops);
             assertThat(app.store().firstStart(nextDay)).isEqualTo(firstStart);
         }
         assertThat(ops.sent("digest")).singleElement().satisfies(m -> assertThat(m.text()).contains("Thu 2 Apr 2026"));

@@ -10,15 +10,14 @@ import budgetbot.notify.Notifier;
 import budgetbot.observe.Telemetry;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
+import budgetbot.testing.Http;
 import budgetbot.testing.MutableClock;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.Series;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -53,7 +52,6 @@ final class Ops implements AutoCloseable {
     final List<Message> sent = new CopyOnWriteArrayList<>();
     final App app;
     final OpsServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     Ops(Path dir) throws IOException {
         this(dir, "[" + PROD + ", \"" + EVIL + "\"]");
@@ -122,14 +120,7 @@ final class Ops implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(request);
     }
 
     @Override
