@@ -88,7 +88,7 @@ public final class Backtest {
                             + at.atZone(app.config().calendar().zone()).toOffsetDateTime() + " could not be fetched: "
                             + o.error().get(), null);
                 }
-                replay.checked(o.rule(), i, o.findings(), notifications(at, o));
+                replay.checked(o.rule(), i, o.findings(), notifications(at, o), o.due());
             }
         }
     }

@@ -2,6 +2,8 @@ package budgetbot.app;
 
 import budgetbot.config.BotConfig;
 import budgetbot.config.RuleConfig;
+import budgetbot.guard.Action;
+import budgetbot.guard.Actions;
 import budgetbot.observe.Scopes;
 import budgetbot.render.AlertFormatter;
 import budgetbot.render.KeyLabels;
@@ -58,9 +60,12 @@ public final class Checker {
      *
      * @param messages the alert messages the announcements go out as: one per channel, rule and group, or one per
      *                 channel for a burst
+     * @param actions  what the budget actions did, or in a dry run would do, one line each
+     * @param due      the budget actions the findings reach, recorded before or not (a backtest keeps the first of
+     *                 each period: what the checks would have triggered)
      */
     public record Outcome(String rule, List<Finding> findings, List<Announcement> announced, List<Outgoing> messages,
-                          List<Notice> notices, Optional<String> error, List<String> actions) {
+                          List<Notice> notices, Optional<String> error, List<String> actions, List<Action> due) {
         public long active() {
             return findings.stream().filter(Finding::active).count();
         }
@@ -163,7 +168,8 @@ public final class Checker {
             }
             List<String> actions = app.actions().review(scope, evaluated, at, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced,
-                    Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty(), actions);
+                    Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty(), actions,
+                    Actions.due(scope, evaluated, at));
             log.info("check {} at {}{}: {}", rule.name(), at, dryRun ? " (dry run)" : "", outcome.summary());
             return outcome;
         } catch (UsageException e) {
@@ -176,7 +182,7 @@ public final class Checker {
                 });
             }
             return new Outcome(rule.name(), List.of(), List.of(), List.of(), notices, Optional.of(e.getMessage()),
-                    List.of());
+                    List.of(), List.of());
         }
     }
 

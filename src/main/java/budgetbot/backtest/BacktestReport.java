@@ -1,5 +1,7 @@
 package budgetbot.backtest;
 
+import budgetbot.guard.Action;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -27,6 +29,12 @@ public record BacktestReport(Instant from, Instant to, Duration step, int steps,
     public List<Notification> timeline() {
         return rules.stream().flatMap(r -> r.notifications().stream())
                 .sorted(Comparator.comparing(Notification::at)).toList();
+    }
+
+    /** Every budget action every rule would have triggered, in time order. */
+    public List<Action> actions() {
+        return rules.stream().flatMap(r -> r.actions().stream()).sorted(Comparator.comparing(Action::createdAt))
+                .toList();
     }
 
     /** The span replayed, in days (for rates such as alerts a day). */

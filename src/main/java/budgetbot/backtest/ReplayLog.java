@@ -1,6 +1,7 @@
 package budgetbot.backtest;
 
 import budgetbot.config.RuleConfig;
+import budgetbot.guard.Action;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 
@@ -58,13 +59,17 @@ public final class ReplayLog {
         return times;
     }
 
-    /** What one rule's check at step {@code index} of {@link #times()} found and would have sent. */
-    public void checked(String rule, int index, List<Finding> findings, List<Notification> sent) {
+    /**
+     * What one rule's check at step {@code index} of {@link #times()} found and would have sent, and the budget
+     * actions its findings reach (each is kept the first time its rule, budget, group and period reach it, as the
+     * action log would record it once).
+     */
+    public void checked(String rule, int index, List<Finding> findings, List<Notification> sent, List<Action> due) {
         Track track = rules.get(rule);
         if (track == null) {
             throw new IllegalArgumentException("rule " + rule + " is not replayed");
         }
-        track.record(index, times.get(index), findings, sent);
+        track.record(index, times.get(index), findings, sent, due);
     }
 
     public BacktestReport report() {
@@ -76,6 +81,8 @@ public final class ReplayLog {
     private static final class Track {
         private final RuleConfig rule;
         private final List<Notification> notifications = new ArrayList<>();
+        /** By condition, group and period: the first step that reached each action. */
+        private final Map<List<Object>, Action> actions = new LinkedHashMap<>();
         /** The condition charted: the first budget's, else the first growth check's. */
         private final Optional<String> charted;
         /** Steps per point of the chart: the points are kept as the steps come, not every step of every group. */
@@ -95,8 +102,9 @@ public final class ReplayLog {
                     : !rule.anomaly().isEmpty() ? Optional.of(Kind.ANOMALY.name()) : Optional.empty();
         }
 
-        void record(int index, Instant at, List<Finding> findings, List<Notification> sent) {
+        void record(int index, Instant at, List<Finding> findings, List<Notification> sent, List<Action> due) {
             notifications.addAll(sent);
+            due.forEach(a -> actions.putIfAbsent(List.of(a.condition(), a.group(), a.periodStart()), a));
             for (Finding f : findings) {
                 Optional<BigDecimal> value = value(f);
                 if (f.kind() == Kind.BUDGET && value.isPresent()) {
@@ -129,6 +137,7 @@ public final class ReplayLog {
 
         RuleReport report(List<Instant> times) {
             return new RuleReport(rule, notifications.stream().sorted(Comparator.comparing(Notification::at)).toList(),
+                    actions.values().stream().sorted(Comparator.comparing(Action::createdAt)).toList(),
                     Optional.ofNullable(budgetPeak), Optional.ofNullable(growthPeak), chart(times));
         }
 

@@ -1,6 +1,7 @@
 package budgetbot.backtest;
 
 import budgetbot.config.RuleConfig;
+import budgetbot.guard.Action;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.AlertStatus;
 
@@ -14,15 +15,18 @@ import java.util.Optional;
  * What one rule would have done over a backtest.
  *
  * @param notifications every message on every channel, in time order
+ * @param actions       the budget actions it would have triggered, in time order, each once per budget, group and
+ *                      period: at {@code createdAt}, waiting for approval when manual, else applied at once
  * @param budgetPeak    the highest share of a budget's limit any group used (empty without budgets)
  * @param growthPeak    the highest increase any group showed (empty without growth checks, or no baseline)
  * @param chart         the rule's first budget (or growth check) over time
  */
-public record RuleReport(RuleConfig rule, List<Notification> notifications, Optional<Peak> budgetPeak,
-                         Optional<Peak> growthPeak, Optional<Chart> chart) {
+public record RuleReport(RuleConfig rule, List<Notification> notifications, List<Action> actions,
+                         Optional<Peak> budgetPeak, Optional<Peak> growthPeak, Optional<Chart> chart) {
     public RuleReport {
         Objects.requireNonNull(rule, "rule");
         notifications = List.copyOf(notifications);
+        actions = List.copyOf(actions);
         Objects.requireNonNull(budgetPeak, "budgetPeak");
         Objects.requireNonNull(growthPeak, "growthPeak");
         Objects.requireNonNull(chart, "chart");

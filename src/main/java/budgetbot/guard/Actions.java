@@ -91,31 +91,17 @@ public final class Actions {
      */
     public List<String> review(RuleConfig rule, List<Finding> findings, Instant at, boolean dryRun) {
         List<String> lines = new ArrayList<>();
-        for (int i = 0; i < rule.budgets().size(); i++) {
-            Budget budget = rule.budgets().get(i);
-            if (budget.action().isEmpty()) {
+        for (Action draft : due(rule, findings, at)) {
+            if (dryRun || editor.isEmpty()) {
+                if (store.autoCommit("read the actions", c -> ActionLog.all(c)).stream().noneMatch(a ->
+                        a.rule().equals(draft.rule()) && a.condition().equals(draft.condition())
+                                && a.group().equals(draft.group()) && a.periodStart().equals(draft.periodStart()))) {
+                    lines.add("would " + (draft.approval() == BudgetAction.Approval.MANUAL
+                            ? "ask for approval to " : "") + draft.describe() + " (UpdateUMInferAPIKey not sent)");
+                }
                 continue;
             }
-            BudgetAction action = budget.action().get();
-            String prefix = "budget[" + i + "]:";
-            for (Finding f : findings) {
-                if (f.kind() != Kind.BUDGET || !f.condition().startsWith(prefix) || f.limit().isEmpty()
-                        || f.used().compareTo(action.at().multiply(f.limit().get())) < 0 || f.keys().size() != 1
-                        || !rule.keys().values().contains(f.keys().get(0))) {
-                    continue;
-                }
-                Action draft = draft(rule, f, budget, action, at);
-                if (dryRun || editor.isEmpty()) {
-                    if (store.autoCommit("read the actions", c -> ActionLog.all(c)).stream().noneMatch(a ->
-                            a.rule().equals(draft.rule()) && a.condition().equals(draft.condition())
-                                    && a.group().equals(draft.group()) && a.periodStart().equals(draft.periodStart()))) {
-                        lines.add("would " + (action.approval() == BudgetAction.Approval.MANUAL
-                                ? "ask for approval to " : "") + draft.describe() + " (UpdateUMInferAPIKey not sent)");
-                    }
-                    continue;
-                }
-                trigger(draft).ifPresent(lines::add);
-            }
+            trigger(draft).ifPresent(lines::add);
         }
         if (!dryRun && editor.isPresent()) {
             for (Action due : store.autoCommit("read the actions due to be undone",
@@ -126,7 +112,34 @@ public final class Actions {
         return lines;
     }
 
-    private Action draft(RuleConfig rule, Finding f, Budget budget, BudgetAction action, Instant at) {
+    /**
+     * The actions of {@code rule}'s budgets whose findings reached their {@code at}, as drafts not yet recorded
+     * (id 0; pending when manual, else applying): what {@link #review} triggers, and what a backtest shows. Only a
+     * group of one key in the rule's scope qualifies.
+     *
+     * @param rule the rule with its resolved scope
+     */
+    public static List<Action> due(RuleConfig rule, List<Finding> findings, Instant at) {
+        List<Action> due = new ArrayList<>();
+        for (int i = 0; i < rule.budgets().size(); i++) {
+            Budget budget = rule.budgets().get(i);
+            if (budget.action().isEmpty()) {
+                continue;
+            }
+            BudgetAction action = budget.action().get();
+            String prefix = "budget[" + i + "]:";
+            for (Finding f : findings) {
+                if (f.kind() == Kind.BUDGET && f.condition().startsWith(prefix) && f.limit().isPresent()
+                        && f.used().compareTo(action.at().multiply(f.limit().get())) >= 0 && f.keys().size() == 1
+                        && rule.keys().values().contains(f.keys().get(0))) {
+                    due.add(draft(rule, f, budget, action, at));
+                }
+            }
+        }
+        return due;
+    }
+
+    private static Action draft(RuleConfig rule, Finding f, Budget budget, BudgetAction action, Instant at) {
         String field = action.what() == BudgetAction.Do.DISABLE ? DISABLED
                 : budget.period() == PeriodUnit.MONTH ? MONTHLY_LIMIT : DAILY_LIMIT;
         String target = action.what() == BudgetAction.Do.DISABLE ? "1"

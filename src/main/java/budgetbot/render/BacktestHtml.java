@@ -5,6 +5,7 @@ import budgetbot.backtest.Chart;
 import budgetbot.backtest.Notification;
 import budgetbot.backtest.RuleReport;
 import budgetbot.config.Metric;
+import budgetbot.guard.Action;
 import budgetbot.rules.Finding;
 import budgetbot.state.AlertEvent;
 
@@ -94,6 +95,7 @@ public final class BacktestHtml {
                         ? "this rule has no budget, growth or anomaly check" : "no usage was measured for it")
                 .append("</p>\n"));
         notifications(h, rule, r);
+        actions(h, rule, r);
         h.append("</section>\n");
     }
 
@@ -279,6 +281,20 @@ public final class BacktestHtml {
                     .append(BacktestText.lines(n, r.currency()).stream().map(Html::escape)
                             .collect(Collectors.joining("<br/>")))
                     .append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    private static void actions(StringBuilder h, RuleReport rule, BacktestReport r) {
+        if (rule.actions().isEmpty()) {
+            return;
+        }
+        h.append("<table class=\"actions\"><thead><tr><th>Time</th><th>Group</th><th>Budget action that would")
+                .append(" have been taken (UpdateUMInferAPIKey was not called)</th></tr></thead><tbody>\n");
+        for (Action a : rule.actions()) {
+            h.append("<tr><td class=\"time\">").append(BacktestText.when(a.createdAt(), r.zone())).append("</td><td>")
+                    .append(Html.escape(a.group())).append("</td><td>")
+                    .append(Html.escape(BacktestText.action(a, r.currency(), r.zone()))).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
     }

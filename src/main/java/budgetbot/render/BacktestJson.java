@@ -4,6 +4,7 @@ import budgetbot.backtest.BacktestReport;
 import budgetbot.backtest.Notification;
 import budgetbot.backtest.Peak;
 import budgetbot.backtest.RuleReport;
+import budgetbot.guard.Action;
 import budgetbot.rules.Finding;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.Notice;
@@ -53,9 +54,13 @@ public final class BacktestJson {
             rule.growthPeak().ifPresent(p -> peak(o.putObject("growthPeak"), p, r.zone()));
             ArrayNode list = o.putArray("timeline");
             rule.notifications().forEach(n -> notification(list.addObject(), n, r.zone()));
+            ArrayNode actions = o.putArray("actions");
+            rule.actions().forEach(a -> action(actions.addObject(), a, r));
         }
         ArrayNode timeline = root.putArray("timeline");
         r.timeline().forEach(n -> notification(timeline.addObject(), n, r.zone()));
+        ArrayNode actions = root.putArray("actions");
+        r.actions().forEach(a -> action(actions.addObject(), a, r));
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -96,6 +101,22 @@ public final class BacktestJson {
         f.increase().ifPresent(i -> o.put("increase", i));
         f.forecast().ifPresent(p -> o.put("forecast", p.total()));
         o.put("text", BacktestText.describe(e, e.currency()));
+    }
+
+    private static void action(ObjectNode o, Action a, BacktestReport r) {
+        o.put("at", time(a.createdAt(), r.zone()));
+        o.put("rule", a.rule());
+        o.put("condition", a.condition());
+        o.put("group", a.group());
+        o.put("key", a.keyId());
+        o.put("do", a.what().yamlName());
+        o.put("field", a.field());
+        o.put("value", a.target());
+        o.put("approval", a.approval().yamlName());
+        o.put("periodStart", time(a.periodStart(), r.zone()));
+        o.put("periodEnd", time(a.periodEnd(), r.zone()));
+        o.put("untilPeriodEnd", a.untilPeriodEnd());
+        o.put("text", BacktestText.action(a, r.currency(), r.zone()));
     }
 
     private static void peak(ObjectNode o, Peak p, ZoneId zone) {

@@ -4,7 +4,9 @@ import budgetbot.backtest.BacktestReport;
 import budgetbot.backtest.Notification;
 import budgetbot.backtest.Peak;
 import budgetbot.backtest.RuleReport;
+import budgetbot.config.BudgetAction;
 import budgetbot.config.Metric;
+import budgetbot.guard.Action;
 import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
@@ -54,6 +56,14 @@ public final class BacktestText {
             }
             out.append(table(rows));
         }
+        if (!r.actions().isEmpty()) {
+            out.append("\nBudget actions that would have been taken (UpdateUMInferAPIKey was not called)\n");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[]{"TIME", "RULE", "GROUP", "ACTION"});
+            r.actions().forEach(a -> rows.add(new String[]{when(a.createdAt(), r.zone()), a.rule(), a.group(),
+                    action(a, r.currency(), r.zone())}));
+            out.append(table(rows));
+        }
         out.append("\nSummary\n");
         for (RuleReport rule : r.rules()) {
             out.append("  ").append(summary(rule, r)).append('\n');
@@ -66,7 +76,22 @@ public final class BacktestText {
     public static String heading(BacktestReport r, String config) {
         return "Backtest of " + config + " from " + when(r.from(), r.zone()) + " to " + when(r.to(), r.zone()) + " ("
                 + r.zone() + "), a check every " + duration(r) + ": " + Amounts.count(r.steps(), "check") + ", "
-                + Amounts.count(r.timeline().size(), "notification") + " that would have been sent (nothing was)";
+                + Amounts.count(r.timeline().size(), "notification") + " that would have been sent (nothing was)"
+                + (r.actions().isEmpty() ? "" : ", " + Amounts.count(r.actions().size(), "budget action")
+                + " that would have been taken (no key was changed)");
+    }
+
+    /**
+     * "cap uminferapikey-prod's daily limit at CNY 0.4 (DailyLimitAmount=0.4), automatically; undone when its
+     * period ends, 2026-11-23 00:00", or "disable uminferapikey-prod (ModelverseDisabled=1), after manual approval".
+     */
+    static String action(Action a, String currency, ZoneId zone) {
+        String what = a.what() == BudgetAction.Do.DISABLE ? a.describe()
+                : "cap " + a.keyId() + "'s " + (a.field().startsWith("Monthly") ? "monthly" : "daily") + " limit at "
+                + currency + " " + a.target() + " (" + a.field() + "=" + a.target() + ")";
+        return what + (a.approval() == BudgetAction.Approval.MANUAL ? ", after manual approval (action approve)"
+                : ", automatically") + (a.untilPeriodEnd() ? "; undone when its period ends, "
+                + when(a.periodEnd(), zone) : "");
     }
 
     /**
@@ -87,6 +112,11 @@ public final class BacktestText {
             s.append(", ").append(resolved).append(" resolved");
         }
         highest(rule, r.zone(), r.currency()).ifPresent(h -> s.append("; highest ").append(h));
+        if (!rule.actions().isEmpty()) {
+            s.append("; ").append(Amounts.count(rule.actions().size(), "budget action")).append(" (")
+                    .append(rule.actions().stream().map(a -> a.what().yamlName()).distinct()
+                            .collect(Collectors.joining(", "))).append(")");
+        }
         return s.toString();
     }
 

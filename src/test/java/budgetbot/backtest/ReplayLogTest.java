@@ -51,7 +51,7 @@ class ReplayLogTest {
                 // g6 is the highest, and peaks at step 1000; g0 the lowest
                 findings.add(used("g" + g, g * 100L + (i == 1000 && g == 6 ? 500 : i % 3)));
             }
-            log.checked("r", i, findings, List.of());
+            log.checked("r", i, findings, List.of(), List.of());
         }
         RuleReport r = log.report().rules().get(0);
 
@@ -84,7 +84,7 @@ class ReplayLogTest {
         for (int i = 0; i < 3; i++) {
             // "calm" uses more, "spiky" is further above its usual value at step 1
             log.checked("s", i, List.of(hour("calm", 5000, "0.1"), hour("spiky", i == 1 ? 3000 : 1000,
-                    i == 1 ? "2" : "0")), List.of());
+                    i == 1 ? "2" : "0")), List.of(), List.of());
         }
 
         Chart chart = log.report().rules().get(0).chart().orElseThrow();

@@ -84,7 +84,7 @@ class BacktestHtmlTest {
     }
 
     static RuleReport report(RuleConfig rule, List<Notification> notifications, Optional<Chart> chart) {
-        return new RuleReport(rule, notifications, Optional.empty(), Optional.empty(), chart);
+        return new RuleReport(rule, notifications, List.of(), Optional.empty(), Optional.empty(), chart);
     }
 
     static BacktestReport backtest(RuleReport... rules) {

@@ -5,8 +5,10 @@ import budgetbot.backtest.Notification;
 import budgetbot.backtest.Peak;
 import budgetbot.backtest.RuleReport;
 import budgetbot.config.Anomaly;
+import budgetbot.config.BudgetAction;
 import budgetbot.config.Metric;
 import budgetbot.config.RuleConfig;
+import budgetbot.guard.Action;
 import budgetbot.rules.AnomalyScore;
 import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
@@ -52,7 +54,7 @@ class BacktestTextTest {
             sent.add(sent(second, channel, event(at100, AlertStatus.ESCALATED)));
             sent.add(sent(FROM.plus(Duration.ofDays(1)), channel, event(at80, AlertStatus.FIRING)));
         }
-        RuleReport rule = new RuleReport(rule("prod-daily", true), sent,
+        RuleReport rule = new RuleReport(rule("prod-daily", true), sent, List.of(),
                 Optional.of(new Peak(second, at100, new java.math.BigDecimal("1.02"))), Optional.empty(),
                 Optional.empty());
         BacktestReport r = report(Duration.ofDays(14), rule);
@@ -73,7 +75,7 @@ class BacktestTextTest {
         for (int i = 1; i <= 4; i++) {
             sent.add(sent(FROM.plus(Duration.ofHours(i)), "slack", event(f, AlertStatus.REMINDER)));
         }
-        RuleReport rule = new RuleReport(rule("chatty", true), sent, Optional.empty(), Optional.empty(),
+        RuleReport rule = new RuleReport(rule("chatty", true), sent, List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty());
 
         assertThat(BacktestText.hints(rule, report(Duration.ofDays(2), rule)))
@@ -104,8 +106,9 @@ class BacktestTextTest {
                     List.of("m-1"), Optional.of(score));
             sent.add(sent(at, "slack", event(f, AlertStatus.FIRING)));
         }
-        RuleReport rule = new RuleReport(spiky, sent, Optional.empty(), Optional.empty(), Optional.empty());
-        RuleReport silent = new RuleReport(spiky, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        RuleReport rule = new RuleReport(spiky, sent, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        RuleReport silent = new RuleReport(spiky, List.of(), List.of(), Optional.empty(), Optional.empty(),
+                Optional.empty());
 
         // excesses 100k..600k, scores 4..9: the upper medians are 400k and 7
         assertThat(BacktestText.hints(rule, report(Duration.ofDays(2), rule))).containsExactly("noisy: 3 alerts a day"
@@ -120,10 +123,10 @@ class BacktestTextTest {
     @Test
     void saysHowCloseARuleThatNeverAlertedCame() {
         Finding highest = finding("quiet", BUDGET, "key-1", "430", "0");
-        RuleReport came = new RuleReport(rule("quiet", true), List.of(),
+        RuleReport came = new RuleReport(rule("quiet", true), List.of(), List.of(),
                 Optional.of(new Peak(FROM.plus(Duration.ofHours(23)), highest, new java.math.BigDecimal("0.43"))),
                 Optional.empty(), Optional.empty());
-        RuleReport blind = new RuleReport(rule("blind", true), List.of(), Optional.empty(), Optional.empty(),
+        RuleReport blind = new RuleReport(rule("blind", true), List.of(), List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty());
         BacktestReport r = report(Duration.ofDays(1), came, blind);
 
@@ -132,5 +135,23 @@ class BacktestTextTest {
         assertThat(BacktestText.hints(came, r)).singleElement().asString().startsWith("never alerted: it came no closer");
         assertThat(BacktestText.hints(blind, r)).singleElement().asString()
                 .startsWith("never alerted, and saw no usage");
+    }
+
+    @Test
+    void saysWhatEachBudgetActionWouldHaveDoneAndHow() {
+        Instant start = FROM;
+        Instant end = FROM.plus(Duration.ofDays(1));
+        Action disable = new Action(0, "prod", BUDGET, "key-1", start, end, "key-1", BudgetAction.Do.DISABLE,
+                "ModelverseDisabled", "1", BudgetAction.Approval.MANUAL, false, Action.Status.PENDING,
+                Optional.empty(), start.plus(Duration.ofHours(9)), start.plus(Duration.ofHours(9)));
+        Action cap = new Action(0, "prod", "budget[1]:cost/month", "key-1", start, end, "key-1", BudgetAction.Do.CAP,
+                "MonthlyLimitAmount", "2000", BudgetAction.Approval.AUTO, true, Action.Status.APPLYING,
+                Optional.empty(), start.plus(Duration.ofHours(10)), start.plus(Duration.ofHours(10)));
+
+        assertThat(BacktestText.action(disable, "CNY", ZONE)).isEqualTo("disable key-1 (ModelverseDisabled=1), after"
+                + " manual approval (action approve)");
+        assertThat(BacktestText.action(cap, "CNY", ZONE)).isEqualTo("cap key-1's monthly limit at CNY 2000"
+                + " (MonthlyLimitAmount=2000), automatically; undone when its period ends, "
+                + BacktestText.when(end, ZONE));
     }
 }
