@@ -36,15 +36,19 @@ final class ActionCommand {
                 if (actions.isEmpty()) {
                     System.out.println("no actions");
                 }
-                ZoneId zone = cfg.calendar().zone();
-                actions.forEach(a -> System.out.println("#" + a.id() + "  " + a.status().name().toLowerCase(Locale.ROOT)
-                        + "  rule " + a.rule() + "  " + a.describe() + a.before().map(b -> " (was " + b + ")")
-                        .orElse("") + "  " + a.approval().yamlName() + "  since "
-                        + a.createdAt().atZone(zone).toOffsetDateTime().withNano(0) + ", last change "
-                        + a.updatedAt().atZone(zone).toOffsetDateTime().withNano(0)
-                        + app.actions().decidedBy(a.id()).map(by -> " by " + by).orElse("")));
+                actions.forEach(a -> System.out.println(line(app, a)));
             }
             return 0;
+        }
+
+        /** "#1  applied  rule prod-cap  cap uminferapikey-prod (DailyLimitAmount=0.4) (was 0)  auto  since …". */
+        static String line(App app, Action a) {
+            ZoneId zone = app.config().calendar().zone();
+            return "#" + a.id() + "  " + a.status().name().toLowerCase(Locale.ROOT) + "  rule " + a.rule() + "  "
+                    + a.describe() + a.before().map(b -> " (was " + b + ")").orElse("") + "  "
+                    + a.approval().yamlName() + "  since " + a.createdAt().atZone(zone).toOffsetDateTime().withNano(0)
+                    + ", last change " + a.updatedAt().atZone(zone).toOffsetDateTime().withNano(0)
+                    + app.actions().decidedBy(a.id()).map(by -> " by " + by).orElse("");
         }
     }
 

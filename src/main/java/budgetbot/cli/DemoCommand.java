@@ -15,6 +15,7 @@ import budgetbot.notify.Notifier;
 import budgetbot.notify.email.EmlWriter;
 import budgetbot.rules.Grouping;
 import budgetbot.rules.Metrics;
+import budgetbot.simulator.SimKeys;
 import budgetbot.simulator.Simulator;
 import budgetbot.simulator.SimulatorOptions;
 import budgetbot.simulator.Rhythm;
@@ -22,6 +23,7 @@ import budgetbot.simulator.Spike;
 import budgetbot.time.PeriodUnit;
 import budgetbot.time.Window;
 import budgetbot.ucloud.UCloudClient;
+import budgetbot.usage.KeyLimits;
 import budgetbot.usage.Series;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline once with no credentials, against a built-in UCloud simulator.",
@@ -50,6 +53,10 @@ final class DemoCommand implements Callable<Integer> {
     private static final List<String> MODELS = List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B");
     private static final String DAILY_LIMIT = "DEMO_DAILY_TOKEN_LIMIT";
     private static final String MONTHLY_LIMIT = "DEMO_MONTHLY_COST_LIMIT";
+    private static final String COST_CAP = "DEMO_DAILY_COST_CAP";
+    /** The batch key's UCloud daily limit and its use: near enough to the limit for a quota alert at 95%. */
+    private static final KeyLimits BATCH_LIMITS = new KeyLimits(new KeyLimits.Limit(BigDecimal.valueOf(100),
+            new BigDecimal("96.5")), KeyLimits.Limit.NONE, false);
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to put the demo's files (default: a new temporary folder)")
     Path out;
@@ -63,11 +70,13 @@ final class DemoCommand implements Callable<Integer> {
         SimulatorOptions opts = SimulatorOptions.defaults(clock).withKeys(KEYS).withModels(MODELS)
                 .withSpike(Spike.lastHours(KEYS.get(0), 3, 6)).withRhythm(Rhythm.WEEKLY);
         try (Simulator sim = Simulator.start(opts)) {
+            sim.keys().put(SimKeys.Key.enabled(KEYS.get(1), MODELS).with(BATCH_LIMITS));
             Path file = writeConfig(dir);
             Map<String, String> env = environment(sim, dir);
             // first with placeholder limits, to size the real ones from what demo/rules.yml says
             env.put(DAILY_LIMIT, "1");
             env.put(MONTHLY_LIMIT, "1");
+            env.put(COST_CAP, "1");
             limits(ConfigLoader.load(file, env), sim, now, env);
             BotConfig cfg = ConfigLoader.load(file, env);
             Map<String, Notifier> notifiers = new HashMap<>(Notifiers.create(cfg.channels(), cfg.publicUrl(), clock,
@@ -76,6 +85,9 @@ final class DemoCommand implements Callable<Integer> {
             cfg.channels().values().stream().filter(c -> c instanceof ChannelConfig.Email)
                     .forEach(c -> notifiers.put(c.name(), emlFiles((ChannelConfig.Email) c, mail, clock)));
             System.out.println("budgetbot demo: simulated UCloud at " + sim.baseUrl() + ", keys " + KEYS + ", models " + MODELS);
+            System.out.println(KEYS.get(1) + " has used CNY " + BATCH_LIMITS.daily().used() + " of its UCloud daily "
+                    + "limit CNY " + BATCH_LIMITS.daily().amount() + "; " + KEYS.get(0) + " has spent more today than "
+                    + "prod-cap's budget, which caps it automatically");
             System.out.println("usage spike: " + KEYS.get(0) + " x6 over the last 3 hours; evaluating as of "
                     + now.truncatedTo(ChronoUnit.SECONDS).atZone(cfg.calendar().zone()).toOffsetDateTime() + " ("
                     + cfg.calendar().zone().getId() + ")");
@@ -92,6 +104,13 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 }
                 System.out.println(Delivery.summary("digest delivery", Delivery.deliverNow(app)));
+                System.out.println();
+                System.out.println("Budget actions (budgetbot action list --config " + file + "):");
+                app.actions().list().forEach(a -> System.out.println("  " + ActionCommand.ListActions.line(app, a)));
+                System.out.println("Simulated UCloud's keys now (ListUMInferAPIKey): " + sim.keys().all().stream()
+                        .map(k -> k.id() + " DailyLimitAmount=" + k.limits().daily().amount().toPlainString()
+                                + " DailyUsedAmount=" + k.limits().daily().used().toPlainString())
+                        .collect(Collectors.joining(", ")));
             }
         }
         System.out.println();
@@ -123,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * Limits sized from the simulator's data, so that there is something to announce at any time of day: the
      * first key of {@code prod-daily} has used 85% of its daily token budget, everything {@code monthly-spend}
-     * covers 90% of its monthly cost budget.
+     * covers 90% of its monthly cost budget, and {@code prod-cap}'s key has spent 110% of its daily cost budget.
      */
     private static void limits(BotConfig cfg, Simulator sim, Instant now, Map<String, String> env) {
         RuleConfig daily = cfg.rule("prod-daily").orElseThrow();
@@ -134,11 +153,21 @@ final class DemoCommand implements Callable<Integer> {
 
         RuleConfig monthly = cfg.rule("monthly-spend").orElseThrow();
         Window month = cfg.calendar().soFar(PeriodUnit.MONTH, now);
-        BigDecimal monthCost = Grouping.series(monthly).stream()
-                .map(s -> Metrics.value(Metric.COST, sim.expected(s, month), cfg.prices().of(s.model())))
-                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal monthCost = cost(cfg, monthly, sim, month);
         env.put(MONTHLY_LIMIT, monthCost.divide(BigDecimal.valueOf(0.9), 2, RoundingMode.HALF_UP).max(BigDecimal.ONE)
                 .toPlainString());
+
+        RuleConfig cap = cfg.rule("prod-cap").orElseThrow();
+        // at least a cent: a limit of 0 is none, and in the first seconds of a day the key may have spent nothing
+        env.put(COST_CAP, cost(cfg, cap, sim, today).divide(BigDecimal.valueOf(1.1), 2, RoundingMode.DOWN)
+                .max(new BigDecimal("0.01")).toPlainString());
+    }
+
+    /** What the simulator's usage of the rule's series cost in {@code window}. */
+    private static BigDecimal cost(BotConfig cfg, RuleConfig rule, Simulator sim, Window window) {
+        return Grouping.series(rule).stream()
+                .map(s -> Metrics.value(Metric.COST, sim.expected(s, window), cfg.prices().of(s.model())))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     /** The demo's email channels write .eml files instead of talking to an SMTP server. */
