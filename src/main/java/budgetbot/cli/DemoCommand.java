@@ -46,8 +46,10 @@ import java.util.stream.Collectors;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline once with no credentials, against a built-in UCloud simulator.",
-                "The simulator has a usage spike; state goes to an H2 database in the output folder. Alerts and a",
-                "digest are shown on the console (as Slack text) and written as .eml files and digest files."})
+                "The simulator has a usage spike, a key near its UCloud daily limit (a quota alert) and a budget",
+                "that caps a key automatically through UpdateUMInferAPIKey; state goes to an H2 database in the",
+                "output folder. Alerts and a digest are shown on the console (as Slack text) and written as .eml",
+                "files and digest files; the budget actions are listed at the end."})
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> KEYS = List.of("uminferapikey-prod", "uminferapikey-batch");
     private static final List<String> MODELS = List.of("deepseek-ai/DeepSeek-R1", "Qwen/QwQ-32B");
