@@ -3,7 +3,6 @@ package budgetbot.e2e;
 import budgetbot.simulator.Simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,15 +29,14 @@ class BacktestActionsE2ETest {
     @TempDir
     Path dir;
 
-    final Simulator sim = Scenario.simulator();
-
-    @AfterEach
-    void stop() {
-        sim.close();
-    }
-
     @Test
     void aBacktestListsTheCapItWouldHaveSetOnceADayAndCallsNoUpdate() throws Exception {
+        try (Simulator sim = Scenario.simulator()) {
+            backtest(sim);
+        }
+    }
+
+    private void backtest(Simulator sim) throws Exception {
         Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
         values.put("STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
         values.putAll(Map.of("RULE", "prod-cap", "METRIC", "cost", "LIMIT", "0.4", "DO", "cap", "APPROVAL", "auto",
