@@ -268,8 +268,8 @@ class ConfigLoaderTest {
                     channel: "#llm-spend"
                     signingSecret: "${SLACK_SIGNING_SECRET}"
                     allowedUsers: [U0123ABCD]
-                  everyone: { type: slack, token: xoxb-2, channel: "#b", signingSecret: "${SLACK_SIGNING_SECRET}" }
-                  plain: { type: slack, token: xoxb-3, channel: "#c" }
+                  everyone: { type: slack, token: "${SLACK_BOT_TOKEN}", channel: "#b", signingSecret: "${SLACK_SIGNING_SECRET}" }
+                  plain: { type: slack, token: "${SLACK_BOT_TOKEN}", channel: "#c" }
                 rules: [{ name: r, keys: [k], models: [m], budgets: [{ metric: tokens, limit: 1M }],
                           notify: [team, everyone, plain] }]
                 """);
