@@ -91,6 +91,43 @@ final class ActionLog {
         }) == 1;
     }
 
+    /**
+     * Keeps the field's value read just before sending the change, so that an action interrupted after UCloud took
+     * it can still be undone ({@link Actions#review} recovers it).
+     */
+    static void sending(Connection c, long id, String before, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE guard_action SET before_value = ?, updated_at = ? WHERE id = ? AND status = ?", ps -> {
+            ps.setString(1, before);
+            ps.setObject(2, Sql.timestamp(now));
+            ps.setLong(3, id);
+            ps.setString(4, Action.Status.APPLYING.name());
+        });
+    }
+
+    /** The actions being applied or undone since {@code before} or earlier: left so by a process that stopped. */
+    static List<Action> interrupted(Connection c, Instant before) throws SQLException {
+        return Sql.query(c, "SELECT " + COLUMNS + " FROM guard_action WHERE status IN (?, ?) AND updated_at <= ?"
+                + " ORDER BY id", ps -> {
+            ps.setString(1, Action.Status.APPLYING.name());
+            ps.setString(2, Action.Status.REVERTING.name());
+            ps.setObject(3, Sql.timestamp(before));
+        }, ActionLog::action);
+    }
+
+    /**
+     * Takes over an interrupted action (still in its status, untouched since {@code before}) by renewing its
+     * {@code updated_at}; false when another instance did first.
+     */
+    static boolean takeOver(Connection c, Action a, Instant before, Instant now) throws SQLException {
+        return Sql.update(c, "UPDATE guard_action SET updated_at = ? WHERE id = ? AND status = ? AND updated_at <= ?",
+                ps -> {
+                    ps.setObject(1, Sql.timestamp(now));
+                    ps.setLong(2, a.id());
+                    ps.setString(3, a.status().name());
+                    ps.setObject(4, Sql.timestamp(before));
+                }) == 1;
+    }
+
     static void applied(Connection c, long id, String before, Instant now) throws SQLException {
         Sql.update(c, "UPDATE guard_action SET status = ?, before_value = ?, updated_at = ? WHERE id = ?", ps -> {
             ps.setString(1, Action.Status.APPLIED.name());

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -43,6 +44,13 @@ public final class Actions {
     static final String DISABLED = "ModelverseDisabled";
     static final String DAILY_LIMIT = "DailyLimitAmount";
     static final String MONTHLY_LIMIT = "MonthlyLimitAmount";
+    /**
+     * How long an action may stay applying or reverting before it counts as interrupted: far beyond one UCloud call
+     * with all its retries, so that a slow instance is never overtaken.
+     */
+    static final Duration INTERRUPTED_AFTER = Duration.ofMinutes(10);
+    /** Who finishes an interrupted action, in its audit. */
+    private static final String INTERRUPTED = "budgetbot, after an interruption";
 
     private final StateStore store;
     private final Optional<KeyEditor> editor;
@@ -91,6 +99,9 @@ public final class Actions {
      */
     public List<String> review(RuleConfig rule, List<Finding> findings, Instant at, boolean dryRun) {
         List<String> lines = new ArrayList<>();
+        if (!dryRun && editor.isPresent()) {
+            lines.addAll(recoverInterrupted());
+        }
         for (Action draft : due(rule, findings, at)) {
             if (dryRun || editor.isEmpty()) {
                 if (store.autoCommit("read the actions", c -> ActionLog.all(c)).stream().noneMatch(a ->
@@ -248,6 +259,79 @@ public final class Actions {
         }
     }
 
+    /**
+     * Finishes the actions a stopped process left applying or reverting (it died, or lost its database, between
+     * claiming one and recording UCloud's answer): what the key shows now on UCloud decides. A change UCloud made is
+     * recorded as made; one it did not is sent again while the action's period lasts (an undo, at any time), or else
+     * given up and announced. Any instance of a cluster may do it, once per action.
+     */
+    private List<String> recoverInterrupted() {
+        Instant now = clock.instant();
+        Instant before = now.minus(INTERRUPTED_AFTER);
+        List<String> lines = new ArrayList<>();
+        for (Action a : store.autoCommit("read the interrupted actions", c -> ActionLog.interrupted(c, before))) {
+            if (!store.inTransaction("take over action " + a.id(), c -> ActionLog.takeOver(c, a, before, now))) {
+                continue;
+            }
+            try {
+                lines.add(recover(a, now));
+            } catch (UsageException e) {
+                log.warn("action #{} was interrupted and UCloud cannot say what the key is now ({}); trying again in"
+                        + " {}", a.id(), e.getMessage(), INTERRUPTED_AFTER);
+                lines.add("action #" + a.id() + " was interrupted; the key could not be read (" + e.getMessage()
+                        + "): tried again later");
+            }
+        }
+        return lines;
+    }
+
+    private String recover(Action a, Instant now) {
+        String current = current(editor.orElseThrow().limitsNow(a.keyId()).orElseThrow(() -> new UsageException(
+                "UCloud does not list key " + a.keyId() + " any more", null)), a.field());
+        String seen = "UCloud lists " + a.keyId() + " with " + a.field() + "=" + current;
+        log.info("action #{} was interrupted while {}; {}", a.id(), a.status().name().toLowerCase(Locale.ROOT), seen);
+        if (a.status() == Action.Status.REVERTING) {
+            String before = a.before().orElseThrow();
+            if (!current.equals(before)) {
+                store.inTransaction("resume undoing action " + a.id(),
+                        c -> ActionLog.move(c, a.id(), Action.Status.REVERTING, Action.Status.APPLIED, now));
+                return revert(a.id(), INTERRUPTED).message();
+            }
+            store.inTransaction("record that action " + a.id() + " was undone", c -> {
+                ActionLog.move(c, a.id(), Action.Status.REVERTING, Action.Status.REVERTED, now);
+                ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "RECOVERED", INTERRUPTED, Optional.of(a.target()),
+                        Optional.of(before), OptionalInt.empty(), Optional.empty(), Optional.of(seen)));
+                announce(c, ActionLog.find(c, a.id()).orElseThrow(), ActionEvent.Kind.REVERTED, Optional.empty(), now);
+                return null;
+            });
+            return "action #" + a.id() + " was undone before an interruption: " + seen;
+        }
+        if (a.before().isPresent() && current.equals(a.target())) {
+            store.inTransaction("record that action " + a.id() + " was applied", c -> {
+                ActionLog.applied(c, a.id(), a.before().get(), now);
+                ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "RECOVERED", INTERRUPTED, a.before(),
+                        Optional.of(a.target()), OptionalInt.empty(), Optional.empty(), Optional.of(seen)));
+                announce(c, ActionLog.find(c, a.id()).orElseThrow(), ActionEvent.Kind.APPLIED, Optional.empty(), now);
+                return null;
+            });
+            return "action #" + a.id() + " was applied before an interruption: " + seen + "; undo: budgetbot action"
+                    + " revert " + a.id();
+        }
+        if (now.isBefore(a.periodEnd())) {
+            return apply(a, INTERRUPTED).message();
+        }
+        String why = seen + ": the change was not made, and its period ended before budgetbot could send it again";
+        store.inTransaction("record that action " + a.id() + " was given up", c -> {
+            ActionLog.move(c, a.id(), Action.Status.APPLYING, Action.Status.FAILED, now);
+            ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "INTERRUPTED", INTERRUPTED, Optional.of(current),
+                    Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.of(why)));
+            announce(c, a, ActionEvent.Kind.INTERRUPTED, Optional.of(why), now);
+            return null;
+        });
+        log.warn("action #{} given up: {}", a.id(), why);
+        return "action #" + a.id() + " was interrupted and given up: " + why;
+    }
+
     /** Who approved, rejected or undid the action last, from the audit; empty when nobody has. */
     public Optional<String> decidedBy(long id) {
         return store.autoCommit("read the audit of action " + id, c -> ActionLog.audit(c, id)).stream()
@@ -291,6 +375,10 @@ public final class Actions {
             KeyLimits limits = editor.orElseThrow().limitsNow(a.keyId()).orElseThrow(() -> new UsageException(
                     "UCloud does not list key " + a.keyId() + " any more", null));
             String before = current(limits, a.field());
+            store.inTransaction("keep what action " + a.id() + " changes", c -> {
+                ActionLog.sending(c, a.id(), before, clock.instant());
+                return null;
+            });
             String requestId = editor.get().updateKey(a.keyId(), Map.of(a.field(), a.target()));
             Action applied = store.inTransaction("record that action " + a.id() + " was applied", c -> {
                 ActionLog.applied(c, a.id(), before, now);

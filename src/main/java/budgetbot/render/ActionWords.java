@@ -46,6 +46,10 @@ public final class ActionWords {
                 headline = w.get("action.failed", id, what);
                 tone = AlertStatus.ESCALATED;
             }
+            case INTERRUPTED -> {
+                headline = w.get("action.interrupted", id, what);
+                tone = AlertStatus.ESCALATED;
+            }
             default -> {
                 headline = w.get("action.revertFailed", id, what);
                 tone = AlertStatus.ESCALATED;
