@@ -1,12 +1,14 @@
 package budgetbot.cli;
 
 import budgetbot.config.BotConfig;
+import budgetbot.config.Budget;
 import budgetbot.config.ConfigError;
 import budgetbot.config.RuleConfig;
 import budgetbot.config.ServerConfig;
 import budgetbot.render.Amounts;
 import budgetbot.rules.Coverage;
 import budgetbot.ucloud.UCloudClient;
+import budgetbot.ucloud.UCloudException;
 import budgetbot.usage.ApiKey;
 import org.quartz.CronExpression;
 import picocli.CommandLine.Command;
@@ -32,8 +34,11 @@ import java.util.concurrent.Callable;
         description = {"Load and check the configuration; print OK or every error with its location.",
                 "With --online, also check the rules' keys and models against UCloud: print what \"*\" stands for,",
                 "and warn, with its location, about every key or model UCloud does not know, is disabled or",
-                "expired, or is not granted (exit 2)."})
+                "expired, or is not granted, or, when UCloud refuses to list the keys to these credentials, about",
+                "them and every quota: and action: that needs the listing (exit 2)."})
 final class ValidateCommand implements Callable<Integer> {
+    private static final String PERMISSIONS = "docs/guard.md#permissions";
+
     @Mixin
     ConfigOption config;
 
@@ -67,9 +72,19 @@ final class ValidateCommand implements Callable<Integer> {
         List<ApiKey> keys;
         try (UCloudClient client = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone())) {
             keys = client.apiKeys();
+        } catch (UCloudException e) {
+            if (!e.refused()) {
+                throw e;
+            }
+            return unlisted(cfg, e);
         }
         List<ConfigError> warnings = new ArrayList<>();
         for (RuleConfig rule : cfg.rules()) {
+            if (rule.budgets().stream().anyMatch(b -> b.action().isPresent())) {
+                // the only way to know is to change a key
+                System.out.println("rule " + rule.name() + ": its budget actions also need UpdateUMInferAPIKey, which"
+                        + " validate cannot try without changing a key; see " + PERMISSIONS);
+            }
             Coverage coverage = Coverage.of(rule, keys, now, cfg.prices());
             if (rule.keys().every()) {
                 System.out.println("rule " + rule.name() + ": keys \"*\" = "
@@ -82,6 +97,30 @@ final class ValidateCommand implements Callable<Integer> {
             coverage.problems().forEach(p -> warnings.add(p.where().problem(cfg.file(), p.message())));
         }
         warnings.sort(Comparator.comparingInt(ConfigError::line).thenComparingInt(ConfigError::column));
+        return warnings;
+    }
+
+    /**
+     * UCloud answered, but refused to list the project's keys to these credentials: a warning for the credentials,
+     * and one at each {@code quota:} and {@code action:}, which cannot work without the listing.
+     */
+    private static List<ConfigError> unlisted(BotConfig cfg, UCloudException e) {
+        List<ConfigError> warnings = new ArrayList<>();
+        warnings.add(new ConfigError(cfg.file(), 0, 0, "ucloud", "these credentials cannot list the project's API"
+                + " keys: " + e.getMessage() + "; budgetbot lists them to resolve \"*\" and check the keys and models rules"
+                + " name; grant the key pair ListUMInferAPIKey in UCloud's IAM (" + PERMISSIONS + ")"));
+        for (int i = 0; i < cfg.rules().size(); i++) {
+            RuleConfig rule = cfg.rules().get(i);
+            rule.quota().ifPresent(q -> warnings.add(q.where().problem(cfg.file(), "rule " + rule.name()
+                    + " cannot alert on quotas: it reads each key's UCloud limits from ListUMInferAPIKey, which these"
+                    + " credentials may not call; grant ListUMInferAPIKey (" + PERMISSIONS + ")")));
+            for (Budget budget : rule.budgets()) {
+                budget.action().ifPresent(a -> warnings.add(a.where().problem(cfg.file(), "rule " + rule.name()
+                        + " cannot " + a.what().yamlName() + " a key: an action reads the key with ListUMInferAPIKey"
+                        + " just before changing it with UpdateUMInferAPIKey, and these credentials may not list"
+                        + " keys; grant ListUMInferAPIKey and UpdateUMInferAPIKey (" + PERMISSIONS + ")")));
+            }
+        }
         return warnings;
     }
 

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param what           what it does to the key
  * @param approval       whether a person approves it first
  * @param untilPeriodEnd undo it when the budget's period ends ({@code until: periodEnd})
+ * @param where          where {@code action:} is written, for what {@code validate --online} finds about it
  */
-public record BudgetAction(BigDecimal at, Do what, Approval approval, boolean untilPeriodEnd) {
+public record BudgetAction(BigDecimal at, Do what, Approval approval, boolean untilPeriodEnd, Located where) {
     public BudgetAction {
+        Objects.requireNonNull(where, "where");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(what, "what");
         Objects.requireNonNull(approval, "approval");

@@ -167,7 +167,7 @@ final class Rules {
                 values.list(values.percent(p -> p.signum() > 0 && p.compareTo(BigDecimal.ONE) <= 0,
                         "must be above 0% and at most 100%: UCloud refuses the key's requests at its limit"),
                         "a list of percentages such as [80%, 95%]"),
-                t -> t.stream().distinct().count() == t.size(), t -> "thresholds must all differ"))));
+                t -> t.stream().distinct().count() == t.size(), t -> "thresholds must all differ"))), s.where());
     }
 
     /**
@@ -201,7 +201,7 @@ final class Rules {
                         + period.yamlName());
             }
         }
-        return new BudgetAction(at, what, approval, untilPeriodEnd);
+        return new BudgetAction(at, what, approval, untilPeriodEnd, s.where());
     }
 
     /**

@@ -55,6 +55,11 @@ final class Section {
         return mapping == null ? Optional.empty() : mapping.get(key);
     }
 
+    /** Where this section is written: a problem found only later (against UCloud) points at it. */
+    Located where() {
+        return new Located(path, path, node.line(), node.column());
+    }
+
     String path(String key) {
         return FieldPath.field(path, key);
     }

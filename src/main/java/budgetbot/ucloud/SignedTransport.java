@@ -145,7 +145,7 @@ final class SignedTransport implements AutoCloseable {
     }
 
     static UCloudException interrupted(String message, Optional<Window> slice, InterruptedException e) {
-        return new UCloudException(message, message, slice, OptionalInt.empty(), Optional.empty(), 0, e);
+        return new UCloudException(message, message, slice, OptionalInt.empty(), Optional.empty(), 0, false, e);
     }
 
     private JsonNode attempt(Call call) throws AttemptFailure {
@@ -274,7 +274,7 @@ final class SignedTransport implements AutoCloseable {
             String prefix = retryable ? "UCloud still failing after " + attempts + " attempts: " : "";
             return new UCloudException(prefix + getMessage() + "; request id " + requestIdText() + " (" + call.what()
                     + ", " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
-                    getMessage(), call.slice(), retCode, requestId, attempts, null);
+                    getMessage(), call.slice(), retCode, requestId, attempts, retCode.isPresent() && !retryable, null);
         }
     }
 }

@@ -14,15 +14,18 @@ public final class UCloudException extends UsageException {
     private final OptionalInt retCode;
     private final Optional<String> requestId;
     private final int attempts;
+    private final boolean refused;
 
     /**
      * @param message the whole story, for callers that show only the message
      * @param reason  the last attempt's failure alone (RetCode or HTTP status, UCloud's message, what to check)
      * @param slice   the request's window, if it asks about one: the failing day slice of a longer window
+     * @param refused UCloud answered with a RetCode that is not worth a retry
      */
     UCloudException(String message, String reason, Optional<Window> slice, OptionalInt retCode,
-                    Optional<String> requestId, int attempts, Throwable cause) {
+                    Optional<String> requestId, int attempts, boolean refused, Throwable cause) {
         super(message, cause);
+        this.refused = refused;
         this.reason = Objects.requireNonNull(reason, "reason");
         this.slice = Objects.requireNonNull(slice, "slice");
         this.retCode = retCode;
@@ -38,6 +41,14 @@ public final class UCloudException extends UsageException {
     /** The {@code X-UCLOUD-REQUEST-UUID} of the last answer, for UCloud support. */
     public Optional<String> requestId() {
         return requestId;
+    }
+
+    /**
+     * Whether UCloud answered with a RetCode that asking again does not change (no permission, unknown credentials
+     * or project), as opposed to being unreachable, overloaded or failing inside.
+     */
+    public boolean refused() {
+        return refused;
     }
 
     public int attempts() {

@@ -134,4 +134,38 @@ class GuardE2ETest {
         assertThat(Cli.run("action", "list", "--config", config.toString()).exits(0).out())
                 .contains("#1  reverted").contains("by periodEnd");
     }
+
+    @Test
+    void validateOnlineWarnsAtEveryQuotaAndActionWhenTheCredentialsCannotListKeys() {
+        Path config = Scenario.config(dir, "guard-online.yml", Scenario.ucloud(sim));
+        sim.refuse(Simulator.LIST_KEYS, 299, "IAM check failed");
+
+        Cli.Run refused = Cli.run("validate", "--config", config.toString(), "--online").exits(2);
+
+        List<String> lines = refused.err().lines().toList();
+        int heading = lines.indexOf("Configuration warnings (checked against UCloud):");
+        assertThat(heading).as("the heading in:%n%s", refused.err()).isNotNegative();
+        assertThat(lines.subList(heading + 1, lines.size())).satisfiesExactly(
+                ucloud -> assertThat(ucloud).startsWith("  " + config + ": ucloud: these credentials cannot list the"
+                        + " project's API keys: UCloud's IAM check failed (RetCode 299: IAM check failed)")
+                        .contains("grant the key pair ListUMInferAPIKey").contains("docs/guard.md#permissions"),
+                quota -> assertThat(quota).startsWith("  " + config + ":16:12: rules[0].quota: rule key-quota cannot"
+                        + " alert on quotas").contains("grant ListUMInferAPIKey (docs/guard.md#permissions)"),
+                action -> assertThat(action).startsWith("  " + config + ":26:17: rules[1].budgets[0].action: rule"
+                        + " prod-spend cannot disable a key").contains("grant ListUMInferAPIKey and"
+                        + " UpdateUMInferAPIKey (docs/guard.md#permissions)"));
+        assertThat(refused.out()).doesNotContain("OK");
+        assertThat(updates()).isEmpty();
+    }
+
+    @Test
+    void validateOnlineSaysItCannotTryUpdateUMInferAPIKeyWithoutChangingAKey() {
+        Path config = Scenario.config(dir, "guard-online.yml", Scenario.ucloud(sim));
+
+        Cli.Run listed = Cli.run("validate", "--config", config.toString(), "--online").exits(0);
+
+        assertThat(listed.out()).contains("rule prod-spend: its budget actions also need UpdateUMInferAPIKey, which"
+                + " validate cannot try without changing a key").contains("OK: 2 rules");
+        assertThat(updates()).isEmpty();
+    }
 }
