@@ -21,6 +21,7 @@ import budgetbot.state.Announcer;
 import budgetbot.state.Notice;
 import budgetbot.time.Window;
 import budgetbot.usage.LogContext;
+import budgetbot.usage.ApiKey;
 import budgetbot.usage.Series;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageException;
@@ -153,8 +154,7 @@ public final class Checker {
             }
             List<Finding> evaluated = app.evaluator().evaluate(scope, at, usage);
             // a replay cannot know the limits keys had in the past: quota is checked live only
-            List<Finding> quota = app.replays() ? List.of()
-                    : QuotaCheck.evaluate(scope, app.discovery().listed(), at, cfg.calendar());
+            List<Finding> quota = app.replays() ? List.of() : quota(scope, at, fetched);
             List<Finding> findings = new ArrayList<>(evaluated);
             findings.addAll(quota);
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
@@ -184,6 +184,29 @@ public final class Checker {
             return new Outcome(rule.name(), List.of(), List.of(), List.of(), notices, Optional.of(e.getMessage()),
                     List.of(), List.of());
         }
+    }
+
+    /**
+     * The quota findings of the rule's keys as listed, each key near a limit with its time to the limit at its
+     * recent cost where prices allow (or else the period's average: fetching that usage may fail on its own).
+     */
+    private List<Finding> quota(RuleConfig scope, Instant at, Map<Window, Map<Series, Usage>> fetched) {
+        BotConfig cfg = app.config();
+        List<ApiKey> listed = app.discovery().listed();
+        Map<Series, Usage> recent = Map.of();
+        Optional<QuotaCheck.Recent> wanted = QuotaCheck.recentUsage(scope, listed, at, cfg.calendar(), cfg.prices(),
+                cfg.ucloud().billingCurrency());
+        if (wanted.isPresent()) {
+            Window window = wanted.get().window();
+            try {
+                recent = app.fetcher().fetch(Set.of(window), wanted.get().series(), fetched).byWindow()
+                        .getOrDefault(window, Map.of());
+            } catch (UsageException e) {
+                log.info("rule {}: the recent usage of keys near their UCloud limits could not be fetched ({}); their"
+                        + " time to the limit is at the average rate of the period", scope.name(), e.getMessage());
+            }
+        }
+        return QuotaCheck.evaluate(scope, listed, at, cfg.calendar(), cfg.prices(), recent);
     }
 
     private List<Announcement> apply(RuleConfig scope, List<Finding> findings, Instant at, KeyLabels labels,

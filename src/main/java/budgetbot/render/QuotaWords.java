@@ -2,6 +2,7 @@ package budgetbot.render;
 
 import budgetbot.rules.Finding;
 import budgetbot.rules.Projection;
+import budgetbot.rules.QuotaCheck;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.AlertStatus;
 
@@ -10,12 +11,17 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a quota alert says: how much of its own UCloud daily or monthly limit a key used, and that UCloud refuses its
  * requests at the limit. Amounts are in the account's billing currency ({@code ucloud.billingCurrency}).
  */
 final class QuotaWords {
+    private static final Pattern RECENT_PRICED = Pattern.compile("recent rate over the last (.+)"
+            + Pattern.quote(QuotaCheck.PRICED));
+
     private final Words w;
 
     QuotaWords(Words w) {
@@ -48,12 +54,19 @@ final class QuotaWords {
             facts.add(new AlertFormatter.Fact(w.get("fact.threshold"),
                     Amounts.percent(f.level(), 1, RoundingMode.DOWN)));
         }
+        String rate = f.forecast().map(p -> rate(p.method())).orElseGet(() -> w.get("quota.rate.average"));
         facts.add(new AlertFormatter.Fact(w.get("fact.limit"), f.used().compareTo(limit) >= 0
                 ? w.get("quota.limitReached", w.get("period." + f.period().name()))
                 : f.forecast().flatMap(Projection::limitReachedAt)
-                .map(t -> w.get("quota.reachedAt", w.dayAndTime(t.atZone(e.zone()))))
-                .orElse(w.get("quota.notReached"))));
+                .map(t -> w.get("quota.reachedAt", w.dayAndTime(t.atZone(e.zone())), rate))
+                .orElseGet(() -> w.get("quota.notReached", rate))));
         return facts;
+    }
+
+    /** The rate a time to the limit was measured at: recent, valued at the prices, or the period's average. */
+    private String rate(String method) {
+        Matcher recent = RECENT_PRICED.matcher(method);
+        return recent.matches() ? w.get("quota.rate.recent", recent.group(1)) : w.get("quota.rate.average");
     }
 
     /** " at 96%", for a check's summary line. */

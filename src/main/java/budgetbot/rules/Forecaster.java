@@ -1,7 +1,6 @@
 package budgetbot.rules;
 
 import budgetbot.config.Budget;
-import budgetbot.time.Durations;
 import budgetbot.time.Window;
 import budgetbot.usage.Usage;
 import budgetbot.usage.UsageBucket;
@@ -12,7 +11,6 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +19,12 @@ import java.util.TreeMap;
 /**
  * Projects a group's total at the end of a period from its recent rate (method and reasons: docs/rules.md, "Forecasts").
  *
- * <p>The recent rate is the usage of the last quarter of the elapsed time (at least an hour) divided by that
- * span. It reacts to a burst within hours, unlike the average since the period start, while the span grows
- * with the period, so a monthly budget looks at days of usage (nights and weekends included) and a daily
- * one at hours. The span starts on a whole hour so that it holds whole hourly buckets. A group with a series
- * whose buckets do not account for the metric is projected from its average rate since the period start.
+ * <p>The rate is the group's {@linkplain Rate#recentSpan recent rate}. A group with a series whose buckets do not
+ * account for the metric is projected from its average rate since the period start.
  */
 final class Forecaster {
-    private static final Duration MIN_RECENT = Duration.ofHours(1);
     /** UCloud's buckets are hourly (their width is not documented; the recent rate assumes the same). */
     private static final Duration BUCKET = Duration.ofHours(1);
-    private static final int RECENT_PARTS = 4;
 
     private Forecaster() {
     }
@@ -49,7 +42,7 @@ final class Forecaster {
             return Optional.empty();
         }
         boolean hourly = soFar.stream().allMatch(u -> hasBuckets(u, measure));
-        Rate rate = hourly ? recent(period, at, elapsed, soFar, measure)
+        Rate rate = hourly ? recent(period, at, soFar, measure)
                 : new Rate(used, elapsed, "average rate since the period start (no hourly data)");
         BigDecimal total = measure.round(used.add(rate.over(Duration.between(at, period.end()))));
         Optional<Instant> reachedAt;
@@ -96,52 +89,24 @@ final class Forecaster {
     }
 
     /** Whether the buckets account for the metric: missing buckets, or buckets without requests or images, don't. */
-    private static boolean hasBuckets(Usage u, Measure measure) {
+    static boolean hasBuckets(Usage u, Measure measure) {
         return measure.of(u.series(), u.totals()).signum() == 0
                 || measure.of(u.series(), sum(u.buckets(), u.window())).signum() > 0;
     }
 
-    private static Rate recent(Window period, Instant at, Duration elapsed, List<Usage> soFar, Measure measure) {
-        Duration wanted = max(elapsed.dividedBy(RECENT_PARTS), MIN_RECENT);
-        Instant from = at.minus(wanted).truncatedTo(ChronoUnit.HOURS);
-        Window recent = new Window(from.isBefore(period.start()) ? period.start() : from, at);
+    private static Rate recent(Window period, Instant at, List<Usage> soFar, Measure measure) {
+        Window recent = Rate.recentSpan(period, at);
         BigDecimal amount = soFar.stream()
                 .map(u -> measure.of(u.series(), sum(u.buckets(), recent)))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Rate(amount, recent.length(), "recent rate over the last " + Durations.human(recent.length()));
+        return new Rate(amount, recent.length(), Rate.recentMethod(recent));
     }
 
-    private static UsageTotals sum(List<UsageBucket> buckets, Window within) {
+    static UsageTotals sum(List<UsageBucket> buckets, Window within) {
         return buckets.stream()
                 .filter(b -> within.contains(b.timestamp()))
                 .map(UsageBucket::totals)
                 .reduce(UsageTotals.ZERO, UsageTotals::plus);
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** Usage of {@code amount} per {@code span}. */
-    private record Rate(BigDecimal amount, Duration span, String method) {
-        BigDecimal over(Duration d) {
-            return amount.multiply(BigDecimal.valueOf(d.toMillis()))
-                    .divide(BigDecimal.valueOf(span.toMillis()), MathContext.DECIMAL64);
-        }
-
-        /**
-         * How long until {@code more} has been used, rounded up to a second; empty if never, already, or not
-         * within {@code left} (a huge limit against a small rate is not a time to compute).
-         */
-        Optional<Duration> timeToAdd(BigDecimal more, Duration left) {
-            if (more.signum() <= 0 || amount.signum() <= 0) {
-                return Optional.empty();
-            }
-            BigDecimal seconds = more.multiply(BigDecimal.valueOf(span.toMillis()))
-                    .divide(amount.multiply(BigDecimal.valueOf(1000)), 0, RoundingMode.CEILING);
-            return seconds.compareTo(BigDecimal.valueOf(left.getSeconds())) < 0
-                    ? Optional.of(Duration.ofSeconds(seconds.longValueExact()))
-                    : Optional.empty();
-        }
-    }
 }

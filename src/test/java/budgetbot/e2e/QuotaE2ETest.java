@@ -70,8 +70,25 @@ class QuotaE2ETest {
         assertThat(first.out()).containsOnlyOnce("alert -> ops").contains(PROD + ") has used CNY 96.50 of its"
                         + " UCloud daily limit CNY 100.00 — UCloud refuses its requests at the limit")
                 .doesNotContain(BATCH + ")").contains("Threshold crossed: 95%")
-                .contains("key-quota: 1 condition, 1 active");
+                .contains("key-quota: 1 condition, 1 active").contains("at the average rate of the period so far");
         assertThat(again.out()).doesNotContain("has used").contains("0 notifications");
+    }
+
+    @Test
+    void withPricesAKeyNearItsLimitIsTimedAtItsRecentCostAndOnlyItsUsageIsFetched() {
+        Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
+        values.put("STATE_URL", stateUrl());
+        Path config = Scenario.config(dir, "quota-priced.yml", values);
+        limit(PROD, "100", "96.5");
+
+        Cli.Run check = Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T23:00").exits(0);
+
+        assertThat(check.out()).contains(PROD + ") has used CNY 96.50 of its UCloud daily limit CNY 100.00")
+                .contains("at the recent rate (last 6h, usage × prices)");
+        assertThat(sim.requests()).filteredOn(r -> Simulator.TOKEN_USAGE.equals(r.get("Action")))
+                .extracting(r -> r.get("KeyId") + " " + r.get("Model")).isNotEmpty()
+                .allMatch(s -> s.startsWith(PROD + " "), "only the key near its limit")
+                .contains(PROD + " " + Scenario.R1, PROD + " " + Scenario.QWQ);
     }
 
     @Test
