@@ -6,6 +6,7 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.ConfigLoader;
 import budgetbot.guard.Action;
 import budgetbot.simulator.Simulator;
+import budgetbot.testing.PgSchema;
 import budgetbot.testing.MutableClock;
 import budgetbot.ucloud.UCloudClient;
 import budgetbot.usage.ApiKey;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ class InterruptedActionE2ETest {
     static final class Mortal implements KeyDirectory, KeyEditor {
         final UCloudClient ucloud;
         Death death = Death.NEVER;
+        /** Runs once, the next time the key is read, before reading it. */
+        volatile Runnable whileReading;
 
         Mortal(UCloudClient ucloud) {
             this.ucloud = ucloud;
@@ -67,6 +71,11 @@ class InterruptedActionE2ETest {
 
         @Override
         public Optional<KeyLimits> limitsNow(String keyId) {
+            Runnable meanwhile = whileReading;
+            whileReading = null;
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
             return ucloud.limitsNow(keyId);
         }
 
@@ -86,8 +95,13 @@ class InterruptedActionE2ETest {
     private Mortal mortal;
 
     private App app() {
+        return app("jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
+    }
+
+    /** An instance on the state database at {@code stateUrl}; {@link #mortal} is its key editor. */
+    private App app(String stateUrl) {
         Map<String, String> values = new HashMap<>(Scenario.ucloud(sim));
-        values.put("STATE_URL", "jdbc:h2:file:" + dir.resolve("state").resolve("budgetbot").toAbsolutePath());
+        values.put("STATE_URL", stateUrl);
         values.putAll(Map.of("RULE", "prod-spend", "METRIC", "tokens", "LIMIT", "1k", "DO", "disable",
                 "APPROVAL", "manual", "UNTIL", ""));
         BotConfig cfg = ConfigLoader.load(Scenario.config(dir, "guard.yml", values), Map.of());
@@ -200,6 +214,32 @@ class InterruptedActionE2ETest {
             assertThat(updates()).hasSize(2);
             assertThat(action(app).status()).isEqualTo(Action.Status.REVERTED);
             assertThat(announced(app)).anyMatch(s -> s.contains("Action #1 undone"));
+        }
+    }
+
+    /**
+     * On PostgreSQL, as a cluster does: while one instance finishes an interrupted action (reading the key), another
+     * checks too, and leaves it alone.
+     */
+    @Test
+    void onPostgresAnotherInstanceLeavesAnInterruptedActionToTheOneFinishingIt() throws Exception {
+        try (PgSchema pg = PgSchema.create(); App first = app(pg.url())) {
+            Mortal firstEditor = mortal;
+            approveAndDie(first, Death.AFTER_SENDING);
+            try (App second = app(pg.url())) {
+                clock.advance(Duration.ofMinutes(11));
+                List<String> meanwhile = new ArrayList<>();
+                firstEditor.whileReading = () -> meanwhile.addAll(check(second, clock.instant()));
+
+                assertThat(check(first, clock.instant())).singleElement().asString()
+                        .contains("action #1 was applied before an interruption");
+
+                assertThat(firstEditor.whileReading).as("the second instance checked meanwhile").isNull();
+                assertThat(meanwhile).isEmpty();
+                assertThat(updates()).hasSize(1);
+                assertThat(action(second).status()).isEqualTo(Action.Status.APPLIED);
+                assertThat(announced(second)).filteredOn(m -> m.contains("Action #1 done")).hasSize(1);
+            }
         }
     }
 }
