@@ -5,6 +5,7 @@ import budgetbot.config.RuleConfig;
 import budgetbot.guard.Action;
 import budgetbot.guard.Actions;
 import budgetbot.observe.Scopes;
+import budgetbot.render.ActionWords;
 import budgetbot.render.AlertFormatter;
 import budgetbot.render.KeyLabels;
 import budgetbot.render.Words;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -160,13 +162,18 @@ public final class Checker {
             app.telemetry().checked(rule.name(), app.clock().instant(), findings);
             KeyLabels labels = app.keyLabels();
             Words words = Words.of(cfg.locale());
+            // budget actions first, so that the alert crossing an action's threshold says what it is doing; their own
+            // messages are queued as of now, after the alert's moment, and so are sent after it
+            List<String> actions = app.actions().review(scope, evaluated, at, dryRun);
+            Function<Finding, Optional<String>> doing = ActionWords.notes(app.actions().during(scope.name(), at),
+                    words);
             List<Announcement> announced = new ArrayList<>(apply(scope, evaluated, at, labels, words,
-                    cfg.prices().currency(), dryRun));
+                    cfg.prices().currency(), dryRun, doing));
             if (!quota.isEmpty()) {
                 // UCloud states a key's limits in the account's billing currency
-                announced.addAll(apply(scope, quota, at, labels, words, cfg.ucloud().billingCurrency(), dryRun));
+                announced.addAll(apply(scope, quota, at, labels, words, cfg.ucloud().billingCurrency(), dryRun,
+                        doing));
             }
-            List<String> actions = app.actions().review(scope, evaluated, at, dryRun);
             Outcome outcome = new Outcome(rule.name(), findings, announced,
                     Outgoing.of(announced, scope.summarizeAbove(), labels, words), notices, Optional.empty(), actions,
                     Actions.due(scope, evaluated, at));
@@ -210,9 +217,10 @@ public final class Checker {
     }
 
     private List<Announcement> apply(RuleConfig scope, List<Finding> findings, Instant at, KeyLabels labels,
-                                     Words words, String currency, boolean dryRun) {
+                                     Words words, String currency, boolean dryRun,
+                                     Function<Finding, Optional<String>> actions) {
         return app.store().apply(scope, findings, at, app.outbox().announcer(events -> AlertFormatter.format(events,
-                        labels, words), AlertFormatter::messageKey, events -> AlertFormatter.burst(events, labels,
+                        labels, words, actions), AlertFormatter::messageKey, events -> AlertFormatter.burst(events, labels,
                         words), scope.summarizeAbove(), at), currency, app.config().calendar().zone(), dryRun);
     }
 

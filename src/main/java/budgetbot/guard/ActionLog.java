@@ -68,6 +68,16 @@ final class ActionLog {
         return Sql.query(c, "SELECT " + COLUMNS + " FROM guard_action ORDER BY id DESC", ps -> { }, ActionLog::action);
     }
 
+    /** The actions of {@code rule} whose period holds {@code at}. */
+    static List<Action> during(Connection c, String rule, Instant at) throws SQLException {
+        return Sql.query(c, "SELECT " + COLUMNS + " FROM guard_action WHERE rule = ? AND period_start <= ?"
+                + " AND period_end > ? ORDER BY id", ps -> {
+            ps.setString(1, rule);
+            ps.setObject(2, Sql.timestamp(at));
+            ps.setObject(3, Sql.timestamp(at));
+        }, ActionLog::action);
+    }
+
     /** The applied actions of {@code rule} that undo themselves when their period ended by {@code now}. */
     static List<Action> dueReverts(Connection c, String rule, Instant now) throws SQLException {
         return Sql.query(c, "SELECT " + COLUMNS + " FROM guard_action WHERE rule = ? AND status = ?"

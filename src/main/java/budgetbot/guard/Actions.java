@@ -345,6 +345,11 @@ public final class Actions {
         return counts;
     }
 
+    /** The actions of {@code rule} whose period holds {@code at}: what its alerts as of {@code at} are about. */
+    public List<Action> during(String rule, Instant at) {
+        return store.autoCommit("read the actions of rule " + rule, c -> ActionLog.during(c, rule, at));
+    }
+
     /** Every action, newest first. */
     public List<Action> list() {
         return store.autoCommit("read the actions", ActionLog::all);

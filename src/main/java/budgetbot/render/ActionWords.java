@@ -3,10 +3,13 @@ package budgetbot.render;
 import budgetbot.guard.Action;
 import budgetbot.guard.ActionEvent;
 import budgetbot.notify.Message;
+import budgetbot.rules.Finding;
 import budgetbot.state.AlertStatus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the channels of a rule are told about its budget actions, laid out like a notice: that one waits for
@@ -15,6 +18,18 @@ import java.util.List;
  */
 public final class ActionWords {
     private ActionWords() {
+    }
+
+    /**
+     * What each of {@code actions} is doing, for the budget alert of its rule, condition, group and period
+     * ({@link AlertFormatter#format(List, KeyLabels, Words, Function)}): "#7 waits for approval: disable key … —
+     * budgetbot action approve 7 (or reject 7)".
+     */
+    public static Function<Finding, Optional<String>> notes(List<Action> actions, Words w) {
+        return f -> actions.stream().filter(a -> a.condition().equals(f.condition()) && a.group().equals(f.group())
+                        && a.periodStart().equals(f.window().start())).findFirst()
+                .map(a -> w.get("action.note." + a.status().name(), Long.toString(a.id()),
+                        w.get("action.what." + a.what().name(), a.keyId(), a.field(), a.target())));
     }
 
     public static Message format(ActionEvent e, Words w) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,10 +46,16 @@ public final class AlertFormatter {
 
     private final Words w;
     private final KeyLabels labels;
+    private final Function<Finding, Optional<String>> actions;
 
     private AlertFormatter(Words w, KeyLabels labels) {
+        this(w, labels, f -> Optional.empty());
+    }
+
+    private AlertFormatter(Words w, KeyLabels labels, Function<Finding, Optional<String>> actions) {
         this.w = w;
         this.labels = labels;
+        this.actions = actions;
     }
 
     /** What the alert says, before rendering; names are raw and escaped by each renderer. */
@@ -95,6 +102,16 @@ public final class AlertFormatter {
     /** As {@link #format(List)}, in {@code words}, naming keys with {@code labels}. */
     public static Message format(List<AlertEvent> events, KeyLabels labels, Words words) {
         return new AlertFormatter(words, labels).one(events);
+    }
+
+    /**
+     * As {@link #format(List, KeyLabels, Words)}; a budget's part also says what its budget action is doing
+     * ({@code actions}, by the budget's threshold finding: waits for approval and how to give it, done and how to
+     * undo it...), so that the alert that crosses an action's threshold says what happens.
+     */
+    public static Message format(List<AlertEvent> events, KeyLabels labels, Words words,
+                                 Function<Finding, Optional<String>> actions) {
+        return new AlertFormatter(words, labels, actions).one(events);
     }
 
     private Message one(List<AlertEvent> events) {
@@ -333,6 +350,8 @@ public final class AlertFormatter {
         f.forecast().ifPresent(p -> facts.add(new Fact(w.get("fact.forecast"),
                 w.get("budget.forecast", amount(lead, p.total()), method(p)))));
         limit(lead).ifPresent(l -> facts.add(new Fact(w.get("fact.limit"), l)));
+        threshold.flatMap(e -> actions.apply(e.finding())).ifPresent(a -> facts.add(new Fact(w.get("fact.action"),
+                a)));
         facts.add(new Fact(w.get("fact.period"), period(lead)));
         facts.add(new Fact(w.get("fact.status"), events.size() == 1 ? w.status(lead.status())
                 : events.stream().map(e -> w.get(e.finding().kind() == Kind.FORECAST ? "budget.forecastStatus"

@@ -54,6 +54,11 @@ class GuardE2ETest {
 
         assertThat(check.out()).contains("Action #1 waits for approval: disable key " + PROD
                 + " (ModelverseDisabled=1)").contains("budgetbot action approve 1 (or: budgetbot action reject 1)");
+        assertThat(check.out()).as("the alert crossing the action's threshold says so, and comes first")
+                .contains("Action: #1 waits for approval: disable key " + PROD + " (ModelverseDisabled=1): UCloud"
+                        + " refuses all its requests — budgetbot action approve 1 (or: budgetbot action reject 1)");
+        assertThat(check.out().indexOf("+-- alert -> ops")).isNotNegative()
+                .isLessThan(check.out().indexOf("+-- action -> ops"));
         assertThat(again.out()).doesNotContain("Action #");
         assertThat(updates()).isEmpty();
         assertThat(Cli.run("action", "list", "--config", config.toString()).exits(0).out())
@@ -97,7 +102,9 @@ class GuardE2ETest {
 
         assertThat(check.out()).contains("action #1 applied: cap " + PROD + " (DailyLimitAmount=0.4), was 0")
                 .contains("Action #1 done: cap key " + PROD + " (DailyLimitAmount=0.4)")
-                .contains("budgetbot action revert 1");
+                .contains("budgetbot action revert 1")
+                .contains("Action: #1 done: cap key " + PROD + " (DailyLimitAmount=0.4): UCloud refuses its requests"
+                        + " beyond that — undo: budgetbot action revert 1");
         assertThat(later.out()).doesNotContain("action #");
         assertThat(dryLater.out()).doesNotContain("would cap");
         assertThat(updates()).singleElement().satisfies(u -> assertThat(u).containsEntry("KeyId", PROD)

@@ -9,6 +9,7 @@ import budgetbot.guard.Action;
 import budgetbot.guard.ActionEvent;
 import budgetbot.notify.Message;
 import budgetbot.rules.AnomalyScore;
+import budgetbot.rules.Finding;
 import budgetbot.rules.Kind;
 import budgetbot.state.AlertEvent;
 import budgetbot.state.AlertStatus;
@@ -101,6 +102,14 @@ class LocaleTest {
             out.add(Map.entry("action " + k, ActionWords.format(new ActionEvent(cap, k,
                     k.name().contains("FAILED") ? Optional.of("UCloud answered 503") : Optional.empty(), SHANGHAI),
                     w)));
+        }
+        for (Action.Status status : Action.Status.values()) {
+            Finding f = budget.finding();
+            Action doing = new Action(7, f.rule(), f.condition(), f.group(), f.window().start(), f.window().end(),
+                    "uminferapikey-prod", BudgetAction.Do.DISABLE, "ModelverseDisabled", "1",
+                    BudgetAction.Approval.MANUAL, false, status, Optional.of("0"), since, at);
+            out.add(Map.entry("budget with its action " + status, AlertFormatter.format(List.of(budget), NAMES, w,
+                    ActionWords.notes(List.of(doing), w))));
         }
         return out;
     }
