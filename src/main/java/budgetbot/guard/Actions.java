@@ -49,6 +49,7 @@ public final class Actions {
      * with all its retries, so that a slow instance is never overtaken.
      */
     static final Duration INTERRUPTED_AFTER = Duration.ofMinutes(10);
+    private static final String REVERT_FAILED = "REVERT_FAILED";
     /** Who finishes an interrupted action, in its audit. */
     private static final String INTERRUPTED = "budgetbot, after an interruption";
 
@@ -248,9 +249,14 @@ public final class Actions {
                     + a.field() + "=" + before + " again");
         } catch (UsageException e) {
             store.inTransaction("record that undoing action " + id + " failed", c -> {
+                // an undo at the period's end is tried again at every check: its channels hear of the first failure
+                boolean again = ActionLog.audit(c, id).stream().reduce((x, y) -> y)
+                        .filter(last -> last.event().equals(REVERT_FAILED)).isPresent();
                 ActionLog.move(c, id, Action.Status.REVERTING, Action.Status.APPLIED, now);
-                ActionLog.audit(c, refusal(id, now, "REVERT_FAILED", by, a.target(), before, e));
-                announce(c, a, ActionEvent.Kind.REVERT_FAILED, Optional.of(e.getMessage()), now);
+                ActionLog.audit(c, refusal(id, now, REVERT_FAILED, by, a.target(), before, e));
+                if (!again) {
+                    announce(c, a, ActionEvent.Kind.REVERT_FAILED, Optional.of(e.getMessage()), now);
+                }
                 return null;
             });
             log.warn("action #{} could not be undone: {}", id, e.getMessage());
@@ -286,13 +292,13 @@ public final class Actions {
     }
 
     private String recover(Action a, Instant now) {
-        String current = current(editor.orElseThrow().limitsNow(a.keyId()).orElseThrow(() -> new UsageException(
-                "UCloud does not list key " + a.keyId() + " any more", null)), a.field());
-        String seen = "UCloud lists " + a.keyId() + " with " + a.field() + "=" + current;
+        Optional<String> current = editor.orElseThrow().limitsNow(a.keyId()).map(l -> current(l, a.field()));
+        String seen = current.map(v -> "UCloud lists " + a.keyId() + " with " + a.field() + "=" + v)
+                .orElse("UCloud does not list " + a.keyId() + " any more");
         log.info("action #{} was interrupted while {}; {}", a.id(), a.status().name().toLowerCase(Locale.ROOT), seen);
         if (a.status() == Action.Status.REVERTING) {
             String before = a.before().orElseThrow();
-            if (!current.equals(before)) {
+            if (!current.equals(Optional.of(before))) {
                 store.inTransaction("resume undoing action " + a.id(),
                         c -> ActionLog.move(c, a.id(), Action.Status.REVERTING, Action.Status.APPLIED, now));
                 return revert(a.id(), INTERRUPTED).message();
@@ -306,7 +312,7 @@ public final class Actions {
             });
             return "action #" + a.id() + " was undone before an interruption: " + seen;
         }
-        if (a.before().isPresent() && current.equals(a.target())) {
+        if (a.before().isPresent() && current.equals(Optional.of(a.target()))) {
             store.inTransaction("record that action " + a.id() + " was applied", c -> {
                 ActionLog.applied(c, a.id(), a.before().get(), now);
                 ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "RECOVERED", INTERRUPTED, a.before(),
@@ -317,13 +323,14 @@ public final class Actions {
             return "action #" + a.id() + " was applied before an interruption: " + seen + "; undo: budgetbot action"
                     + " revert " + a.id();
         }
-        if (now.isBefore(a.periodEnd())) {
+        if (current.isPresent() && now.isBefore(a.periodEnd())) {
             return apply(a, INTERRUPTED).message();
         }
-        String why = seen + ": the change was not made, and its period ended before budgetbot could send it again";
+        String why = current.isEmpty() ? seen + ": there is nothing to change"
+                : seen + ": the change was not made, and its period ended before budgetbot could send it again";
         store.inTransaction("record that action " + a.id() + " was given up", c -> {
             ActionLog.move(c, a.id(), Action.Status.APPLYING, Action.Status.FAILED, now);
-            ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "INTERRUPTED", INTERRUPTED, Optional.of(current),
+            ActionLog.audit(c, new ActionLog.Entry(a.id(), now, "INTERRUPTED", INTERRUPTED, current,
                     Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.of(why)));
             announce(c, a, ActionEvent.Kind.INTERRUPTED, Optional.of(why), now);
             return null;

@@ -143,6 +143,23 @@ class GuardE2ETest {
     }
 
     @Test
+    void anUndoAtPeriodEndThatUCloudRefusesIsAnnouncedOnceAndTriedAgainAtEveryCheck() {
+        Path config = config("prod-cap", "cost", "0.4", "cap", "auto", ", until: periodEnd");
+        Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T23:00").exits(0);
+        sim.refuse(Simulator.UPDATE_KEY, 299, "IAM check failed");
+
+        Cli.Run first = Cli.run("check", "--config", config.toString(), "--at", "2026-11-23T00:05").exits(0);
+        Cli.Run second = Cli.run("check", "--config", config.toString(), "--at", "2026-11-23T00:10").exits(0);
+
+        assertThat(first.out()).contains("action #1 could not be undone: UCloud's IAM check failed")
+                .contains("Action #1 could not be undone");
+        assertThat(second.out()).as("tried again, not announced again")
+                .contains("action #1 could not be undone").doesNotContain("Action #1 could not be undone");
+        assertThat(updates()).extracting(u -> u.get("DailyLimitAmount")).containsExactly("0.4", "0", "0");
+        assertThat(Cli.run("action", "list", "--config", config.toString()).exits(0).out()).contains("#1  applied");
+    }
+
+    @Test
     void validateOnlineWarnsAtEveryQuotaAndActionWhenTheCredentialsCannotListKeys() {
         Path config = Scenario.config(dir, "guard-online.yml", Scenario.ucloud(sim));
         sim.refuse(Simulator.LIST_KEYS, 299, "IAM check failed");
