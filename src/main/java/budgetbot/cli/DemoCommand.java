@@ -36,6 +36,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +58,8 @@ final class DemoCommand implements Callable<Integer> {
     private static final String DAILY_LIMIT = "DEMO_DAILY_TOKEN_LIMIT";
     private static final String MONTHLY_LIMIT = "DEMO_MONTHLY_COST_LIMIT";
     private static final String COST_CAP = "DEMO_DAILY_COST_CAP";
+    /** demo/rules.yml's timezone, for an {@code --at} without an offset. */
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     /** The batch key's UCloud daily limit and its use: near enough to the limit for a quota alert at 95%. */
     private static final KeyLimits BATCH_LIMITS = new KeyLimits(new KeyLimits.Limit(BigDecimal.valueOf(100),
             new BigDecimal("96.5")), KeyLimits.Limit.NONE, false);
@@ -63,10 +67,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "where to put the demo's files (default: a new temporary folder)")
     Path out;
 
+    @Option(names = "--at", paramLabel = "TIME", description = {"run the demo as of this moment, the simulator's"
+            + " usage included (default now; times without an offset are in Asia/Shanghai, demo/rules.yml's"
+            + " timezone): " + Times.FORMS})
+    String at;
+
     @Override
     public Integer call() throws Exception {
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("budgetbot-demo-");
-        Clock clock = Clock.systemUTC();
+        Clock clock = at == null ? Clock.systemUTC()
+                : Clock.fixed(Times.parse(at, ZONE, Instant.now()), ZoneOffset.UTC);
         Instant now = clock.instant();
         // a week's rhythm with little noise, so that the spike stands out of the hours anomaly checks compare it with
         SimulatorOptions opts = SimulatorOptions.defaults(clock).withKeys(KEYS).withModels(MODELS)
