@@ -151,8 +151,7 @@ public final class Cli {
      */
     static Running start(Optional<Path> workDir, Map<String, String> set, Set<String> unset, List<String> jvmOptions,
                          String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true"));
+        List<String> command = OwnJvm.java();
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", OwnJvm.classpath(), Main.class.getName()));
         command.addAll(List.of(args));

@@ -16,7 +16,22 @@ import java.util.concurrent.TimeUnit;
  * test leaves winding down would count as this one's.
  */
 public final class OwnJvm {
+    /**
+     * The JVM options of every JVM a test starts, like surefire's forks (pom.xml): the C1 compiler only. A test's
+     * JVM lives seconds to minutes; C2's compiler threads cost it more CPU than its faster code saves, and the suite
+     * is CPU-bound on two cores.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-XX:TieredStopAtLevel=1");
+
     private OwnJvm() {
+    }
+
+    /** {@code java} of this JVM, with {@link #JVM_OPTIONS}. */
+    public static List<String> java() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        return command;
     }
 
     /** What it printed (stdout and stderr together) and how it ended. */
@@ -24,9 +39,8 @@ public final class OwnJvm {
     }
 
     public static Result run(Class<?> main, Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true",
-                "-cp", classpath(), main.getName()));
+        List<String> command = java();
+        command.addAll(List.of("-cp", classpath(), main.getName()));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
