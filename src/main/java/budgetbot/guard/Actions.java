@@ -192,34 +192,32 @@ public final class Actions {
 
     /** Approves a pending action and carries it out now. */
     public Result approve(long id, String by) {
-        Instant now = clock.instant();
-        Optional<Result> refused = claim(id, Action.Status.PENDING, Action.Status.APPLYING, now, "approve");
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        Action a = store.inTransaction("record the approval of action " + id, c -> {
-            ActionLog.audit(c, new ActionLog.Entry(id, now, "APPROVED", by, Optional.empty(), Optional.empty(),
-                    OptionalInt.empty(), Optional.empty(), Optional.empty()));
-            return ActionLog.find(c, id).orElseThrow();
-        });
-        return apply(a, by);
+        return decide(id, Action.Status.APPLYING, "approve", "APPROVED", by, a -> apply(a, by));
     }
 
     /** Rejects a pending action: UCloud is never asked. */
     public Result reject(long id, String by) {
+        return decide(id, Action.Status.REJECTED, "reject", "REJECTED", by, a -> {
+            log.info("action #{} rejected by {}", id, by);
+            return new Result(Outcome.DONE, Optional.of(a), "action #" + id + " rejected by " + by + ": "
+                    + a.describe() + " will not happen");
+        });
+    }
+
+    /** Moves a pending action to {@code to} (or says why it cannot), audits who decided, then goes on. */
+    private Result decide(long id, Action.Status to, String verb, String event, String by,
+                          Function<Action, Result> then) {
         Instant now = clock.instant();
-        Optional<Result> refused = claim(id, Action.Status.PENDING, Action.Status.REJECTED, now, "reject");
+        Optional<Result> refused = claim(id, Action.Status.PENDING, to, now, verb);
         if (refused.isPresent()) {
             return refused.get();
         }
-        Action a = store.inTransaction("record the rejection of action " + id, c -> {
-            ActionLog.audit(c, new ActionLog.Entry(id, now, "REJECTED", by, Optional.empty(), Optional.empty(),
+        Action a = store.inTransaction("record who decided action " + id, c -> {
+            ActionLog.audit(c, new ActionLog.Entry(id, now, event, by, Optional.empty(), Optional.empty(),
                     OptionalInt.empty(), Optional.empty(), Optional.empty()));
             return ActionLog.find(c, id).orElseThrow();
         });
-        log.info("action #{} rejected by {}", id, by);
-        return new Result(Outcome.DONE, Optional.of(a), "action #" + id + " rejected by " + by + ": " + a.describe()
-                + " will not happen");
+        return then.apply(a);
     }
 
     /** Restores the value the key had before the action, as UCloud listed it just before acting. */
