@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param field     what it sets in UCloud: {@code ModelverseDisabled}, {@code DailyLimitAmount} or
  *                  {@code MonthlyLimitAmount}
  * @param target    the value it sets
- * @param before    the field's value UCloud listed just before acting: what a revert restores; empty until applied
+ * @param before    the field's value UCloud listed just before acting: what a revert restores; empty until the change is about to be sent
  */
 public record Action(long id, String rule, String condition, String group, Instant periodStart, Instant periodEnd,
                      String keyId, BudgetAction.Do what, String field, String target, BudgetAction.Approval approval,
@@ -31,7 +31,7 @@ public record Action(long id, String rule, String condition, String group, Insta
     public enum Status {
         /** Waits for {@code action approve} or {@code action reject}. */
         PENDING,
-        /** One instance is sending it to UCloud. */
+        /** One instance is sending it to UCloud (left so for ten minutes, it counts as interrupted). */
         APPLYING,
         /** UCloud changed the key. */
         APPLIED,
@@ -39,7 +39,7 @@ public record Action(long id, String rule, String condition, String group, Insta
         REJECTED,
         /** UCloud refused the change (or could not be reached); the key is as it was. */
         FAILED,
-        /** One instance is undoing it. */
+        /** One instance is undoing it (left so for ten minutes, it counts as interrupted). */
         REVERTING,
         /** Undone: the key has its values from before again. */
         REVERTED
