@@ -24,9 +24,9 @@ class NotifiersTest {
     @Test
     void buildsOneTransportPerChannelInOrder() {
         Map<String, ChannelConfig> channels = new LinkedHashMap<>();
-        channels.put("hook", new ChannelConfig.Slack("hook", Optional.of(new Secret("https://hooks.slack.com/services/T/B/x")),
+        channels.put("hook", new ChannelConfig.Slack("hook", Optional.of(new Secret("https://chat.example.test/hook/T/B/x")),
                 Optional.empty(), Optional.empty(), URI.create("https://slack.com/api/")));
-        channels.put("bot", new ChannelConfig.Slack("bot", Optional.empty(), Optional.of(new Secret("xoxb-1")),
+        channels.put("bot", new ChannelConfig.Slack("bot", Optional.empty(), Optional.of(new Secret("test-bot-token")),
                 Optional.of("#ops"), URI.create("https://slack.com/api/")));
         channels.put("mail", new ChannelConfig.Email("mail", new SmtpConfig("smtp.example.com", 587, Optional.empty(),
                 Optional.empty(), true, false), "bot@example.com", List.of("a@example.com")));

@@ -71,8 +71,8 @@ class SimulatorCommandTest {
                     + sim.publicKey() + " UCLOUD_PRIVATE_KEY=" + sim.privateKey().reveal() + "\n");
             Map<String, String> env = Cli.environment(Map.of("UCLOUD_BASE_URL", sim.baseUrl().toString(),
                     "UCLOUD_PUBLIC_KEY", sim.publicKey(), "UCLOUD_PRIVATE_KEY", sim.privateKey().reveal(),
-                    "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/example",
-                    "SLACK_BOT_TOKEN", "xoxb-example", "SMTP_PASSWORD", "example"), Set.of("UCLOUD_PROJECT_ID"));
+                    "SLACK_WEBHOOK_URL", "https://chat.example.test/hook/T0/B0/example",
+                    "SLACK_BOT_TOKEN", "test-bot-token", "SMTP_PASSWORD", "example"), Set.of("UCLOUD_PROJECT_ID"));
 
             Cli.Run run = Cli.run(env, "validate", "--online", "--config", "rules.yml").exits(0);
 

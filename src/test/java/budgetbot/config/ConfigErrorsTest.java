@@ -140,13 +140,13 @@ class ConfigErrorsTest {
                         "9:12 rules[0].keys[0]: environment variable PROD_KEY is not set; set it, or write"
                                 + " ${PROD_KEY:-default} to give a default")),
                 arguments("slack-both.yml", List.of(
-                        "5:81 channels.both.token: set either webhookUrl (incoming webhook) or token + channel"
+                        "5:99 channels.both.token: set either webhookUrl (incoming webhook) or token + channel"
                                 + " (bot), not both",
                         "6:12 channels.neither: a slack channel needs webhookUrl (incoming webhook) or token +"
                                 + " channel (bot)",
                         "7:39 channels.lonely-token.token: a bot token needs channel: the Slack channel to post to,"
                                 + " quoted because an unquoted # starts a comment, e.g. channel: \"#llm-spend\"",
-                        "8:91 channels.hook-channel.channel: an incoming webhook posts to the channel it was created"
+                        "8:109 channels.hook-channel.channel: an incoming webhook posts to the channel it was created"
                                 + " for; remove channel, or use token + channel",
                         "11:12 channels.comment.token: a bot token needs channel: the Slack channel to post to,"
                                 + " quoted because an unquoted # starts a comment, e.g. channel: \"#llm-spend\"")),
@@ -258,14 +258,14 @@ class ConfigErrorsTest {
                 arguments("bad-locale.yml", List.of(
                         "1:9 locale: unknown value \"zh\"; expected one of: en, zh-CN")),
                 arguments("buttons-invalid.yml", List.of(
-                        "3:95 channels.hooked.signingSecret: buttons need a bot token: messages posted through an"
+                        "3:109 channels.hooked.signingSecret: buttons need a bot token: messages posted through an"
                                 + " incoming webhook carry none; use token + channel, or remove signingSecret",
                         "8:20 channels.bot.signingSecret: must not be empty: the Signing Secret of the Slack app (Basic"
                                 + " Information → App Credentials), or remove signingSecret: for messages without"
                                 + " buttons",
                         "9:31 channels.bot.allowedUsers[1]: expected a Slack member ID such as U0123ABCD (in Slack:"
                                 + " the person's profile → ⋮ → Copy member ID), got \"alice\"",
-                        "10:77 channels.nobuttons.allowedUsers: allowedUsers says who may press the buttons, and only"
+                        "10:94 channels.nobuttons.allowedUsers: allowedUsers says who may press the buttons, and only"
                                 + " a channel with signingSecret has any; add signingSecret, or remove allowedUsers")),
                 arguments("concurrency-both.yml", List.of(
                         "4:19 ucloud.maxConcurrency: must be between 1 and 256, got 300",
@@ -293,8 +293,9 @@ class ConfigErrorsTest {
 
     @Test
     void buttonsNeedTheServerThatTakesTheirClicks() {
-        assertThat(errors("buttons-without-server.yml", Map.of("SLACK_SIGNING_SECRET", "s3cr3t"))).containsExactly(
-                "3:77 channels.team.signingSecret: buttons need server: Slack sends each click to the ops server's"
+        assertThat(errors("buttons-without-server.yml", Map.of("SLACK_SIGNING_SECRET", "test-signing-secret")))
+                .containsExactly(
+                "3:94 channels.team.signingSecret: buttons need server: Slack sends each click to the ops server's"
                         + " /slack/interactions (the Slack app's Interactivity URL is"
                         + " <server.publicUrl>/slack/interactions); add server: { listen: ..., publicUrl: ... }, or"
                         + " remove signingSecret");

@@ -34,7 +34,7 @@ class ConfigLoaderTest {
     final CapturedLogs logs = new CapturedLogs();
 
     private static final Map<String, String> VALID_ENV = Map.of("PUB", "pub-key", "PRIV", "priv-key",
-            "DB_PASSWORD", "db-pw", "HOOK", "https://hooks.slack.com/services/T/B/x", "TOKEN", "xoxb-1",
+            "DB_PASSWORD", "db-pw", "HOOK", "https://chat.example.test/hook/T/B/x", "TOKEN", "test-bot-token",
             "SMTP", "smtp-pw");
 
     @Test
@@ -51,10 +51,11 @@ class ConfigLoaderTest {
                 "m2", new ModelPrice(new BigDecimal("0.5"), new BigDecimal("1.5"), new BigDecimal("0.1")))));
         assertThat(c.channels()).containsOnly(
                 Map.entry("hook", new ChannelConfig.Slack("hook",
-                        Optional.of(new Secret("https://hooks.slack.com/services/T/B/x")), Optional.empty(),
+                        Optional.of(new Secret("https://chat.example.test/hook/T/B/x")), Optional.empty(),
                         Optional.empty(), URI.create("https://slack.com/api/"))),
-                Map.entry("bot", new ChannelConfig.Slack("bot", Optional.empty(), Optional.of(new Secret("xoxb-1")),
-                        Optional.of("#spend"), URI.create("http://localhost:9000/api/"))),
+                Map.entry("bot", new ChannelConfig.Slack("bot", Optional.empty(),
+                        Optional.of(new Secret("test-bot-token")), Optional.of("#spend"),
+                        URI.create("http://localhost:9000/api/"))),
                 Map.entry("mail", new ChannelConfig.Email("mail", new SmtpConfig("smtp.example.com", 465,
                         Optional.of("u"), Optional.of(new Secret("smtp-pw")), false, true),
                         "bot <bot@example.com>", List.of("a@example.com", "B <b@example.com>"))),
@@ -106,8 +107,8 @@ class ConfigLoaderTest {
     @Test
     void repositoryRulesYmlLoadsWhenItsVariablesAreSet() {
         BotConfig c = ConfigLoader.load(Path.of("rules.yml"), Map.of("UCLOUD_PUBLIC_KEY", "pub",
-                "UCLOUD_PRIVATE_KEY", "priv", "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/x",
-                "SLACK_BOT_TOKEN", "xoxb-1", "SMTP_PASSWORD", "pw"));
+                "UCLOUD_PRIVATE_KEY", "priv", "SLACK_WEBHOOK_URL", "https://chat.example.test/hook/T/B/x",
+                "SLACK_BOT_TOKEN", "test-bot-token", "SMTP_PASSWORD", "pw"));
 
         assertThat(c.ucloud().projectId()).isEmpty();
         assertThat(c.ucloud().privateKey().reveal()).isEqualTo("priv");
@@ -273,17 +274,18 @@ class ConfigLoaderTest {
                 rules: [{ name: r, keys: [k], models: [m], budgets: [{ metric: tokens, limit: 1M }],
                           notify: [team, everyone, plain] }]
                 """);
-        BotConfig c = ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s3cr3t"));
+        BotConfig c = ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "test-bot-token",
+                "SLACK_SIGNING_SECRET", "test-signing-secret"));
 
         ChannelConfig.Buttons team = ((ChannelConfig.Slack) c.channels().get("team")).buttons().orElseThrow();
-        assertThat(team.signingSecret().reveal()).isEqualTo("s3cr3t");
-        assertThat(team).asString().doesNotContain("s3cr3t");
+        assertThat(team.signingSecret().reveal()).isEqualTo("test-signing-secret");
+        assertThat(team).asString().doesNotContain("test-signing-secret");
         assertThat(team.allows("U0123ABCD")).isTrue();
         assertThat(team.allows("U0456EFGH")).isFalse();
         assertThat(((ChannelConfig.Slack) c.channels().get("everyone")).buttons().orElseThrow().allows("U0456EFGH"))
                 .as("without allowedUsers, everyone who sees the message").isTrue();
         assertThat(((ChannelConfig.Slack) c.channels().get("plain")).buttons()).isEmpty();
-        assertThat(ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "xoxb-1"), ConfigLoader.Purpose.INSPECT)
+        assertThat(ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "test-bot-token"), ConfigLoader.Purpose.INSPECT)
                 .channels()).as("an unset signing secret leaves the channel out when nothing is sent")
                 .containsOnlyKeys("plain");
     }

@@ -17,7 +17,7 @@ class ValidateE2ETest {
     private static final Map<String, String> ENV = Map.of(
             "UCLOUD_PUBLIC_KEY", "e2e-public-key",
             "UCLOUD_PRIVATE_KEY", "e2e-private-key-SECRET",
-            "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/e2e-SECRET",
+            "SLACK_WEBHOOK_URL", "https://chat.example.test/hook/T0/B0/e2e-SECRET",
             "SLACK_BOT_TOKEN", "test-bot-e2e-SECRET",
             "SMTP_PASSWORD", "smtp-e2e-SECRET");
 
@@ -78,7 +78,7 @@ class ValidateE2ETest {
     void theDeployKitsRulesValidateForOneNodeAndForACluster() {
         Path deployRules = Path.of("deploy/config/rules.yml").toAbsolutePath();
         Map<String, String> node = Map.of("UCLOUD_PUBLIC_KEY", "p", "UCLOUD_PRIVATE_KEY", "k-SECRET",
-                "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/x-SECRET",
+                "SLACK_WEBHOOK_URL", "https://chat.example.test/hook/T0/B0/x-SECRET",
                 "BUDGETBOT_ADMIN_HASH", "$2y$04$Zd3LsY9z1Azfq.BazuSUaOtgQ/JdOyiY11M4PhlR8DGOGU3YZ42vm");
         Map<String, String> cluster = new java.util.HashMap<>(node);
         cluster.putAll(Map.of("BUDGETBOT_STATE_URL", "jdbc:postgresql://postgres:5432/budgetbot",

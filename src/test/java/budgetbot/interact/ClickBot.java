@@ -49,7 +49,7 @@ import java.util.stream.StreamSupport;
  */
 final class ClickBot implements AutoCloseable {
     static final Instant AT = Instant.parse("2026-11-20T07:00:00Z");
-    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+    static final String SECRET = "test-signing-secret";
     static final String ALICE = "U0ALICE01";
     static final String BOB = "U0BOB0001";
     static final String RULE = "prod-daily";
@@ -105,7 +105,7 @@ final class ClickBot implements AutoCloseable {
                 """.formatted(sim.baseUrl(), sim.publicKey(), sim.privateKey().reveal(), state,
                 slack.url("/api/"), ALICE, BOB, slack.url("/api/"), slack.url(LocalSlack.HOOK), RULE, PROD, MODEL,
                 Math.round(prodToday / 0.62), budget));
-        BotConfig cfg = ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "xoxb-test-token",
+        BotConfig cfg = ConfigLoader.load(file, Map.of("SLACK_BOT_TOKEN", "test-bot-token",
                 "SLACK_SIGNING_SECRET", SECRET));
         UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
         app = App.open(cfg, ucloud, ucloud, Notifiers.create(cfg.channels(), cfg.publicUrl(), clock, System.out),

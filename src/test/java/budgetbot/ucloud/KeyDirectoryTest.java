@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.tuple;
 /** UCloudClient as the key directory: ListUMInferAPIKey page by page, GetUMInferAPIModel per enabled key. */
 class KeyDirectoryTest {
     /** What UCloud sends as each key's secret value; it must never come out of budgetbot. */
-    static final String SECRET = "sk-LIVE-7f3a9c0e5b";
+    static final String SECRET = "test-key-secret-7f3a9c0e5b";
 
     final MockWebServer server = new MockWebServer();
     final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
