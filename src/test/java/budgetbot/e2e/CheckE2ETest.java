@@ -297,7 +297,7 @@ class CheckE2ETest {
     @Test
     void aRuleWhoseUsageCannotBeFetchedFailsTheCheckSaysWhyAndSendsNothing() throws Exception {
         bot.startMail();
-        String wrongKey = "0123456789abcdef0123456789abcdef01234567";
+        String wrongKey = "not-the-simulators-private-key";
         Files.writeString(bot.config, Files.readString(bot.config).replace(bot.sim.privateKey().reveal(), wrongKey));
 
         Cli.Run run = check(AFTERNOON).exits(1);

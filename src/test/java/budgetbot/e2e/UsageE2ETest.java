@@ -165,7 +165,7 @@ class UsageE2ETest {
 
     @Test
     void aWrongPrivateKeyFailsAtOnceSayingTheSignatureWasRejectedWithoutShowingAnyKey() {
-        String wrongKey = "0123456789abcdef0123456789abcdef01234567";
+        String wrongKey = "not-the-simulators-private-key";
 
         Cli.Run run = usage(config(wrongKey, ""), SPIKE_DAY, "hour", "table");
 

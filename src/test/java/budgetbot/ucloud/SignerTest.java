@@ -18,7 +18,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SignerTest {
     static final String PUBLIC_KEY = "ucloudsomeone@example.com1296235120854146120";
-    static final Signer SIGNER = Signer.of(new Secret("46f09bb9fab4f12dfc160dae12273d5332b5debe"));
+    /**
+     * UCLOUD-API.md's vectors are signed with UCloud's published example private key; here they are signed with a
+     * test key instead, so that nothing key-shaped sits in the repository. The expected signatures were made outside
+     * Java (Python's hashlib) from the strings the reference's rules give, after those strings had reproduced every
+     * published signature with the published key.
+     */
+    static final Signer SIGNER = Signer.of(new Secret("test-private-key-for-signer-vectors"));
 
     static Stream<Arguments> vectorsOfUcloudApiMd() {
         Map<String, Object> create = params("Action", "CreateUHostInstance", "CPU", 2, "ChargeType", "Month",
@@ -31,17 +37,17 @@ class SignerTest {
                 .flatMap(List::stream).toList();
         return Stream.of(
                 Arguments.of("describe", params("Action", "DescribeUHostInstance", "Region", "cn-bj2", "Limit", 10),
-                        "cba5cf5ec4d4233d206b1b54951e3787350a642f"),
-                Arguments.of("create", create, "4f9ef5df2abab2c6fccd1e9515cb7e2df8c6bb65"),
-                Arguments.of("create with token", createWithToken, "170c480ad176a247b324eb92a2cfe536aacfbd04"),
+                        "40659617e2ed4a4c5217f9e0125d991763c1a0d0"),
+                Arguments.of("create", create, "427d53365c099cbac90bd2f4b797b5640b26fb2f"),
+                Arguments.of("create with token", createWithToken, "44cc6137c07894b823b40e163861c0a1d9700342"),
                 Arguments.of("list of 12 backends", params("Action", "AllocateBackendBatch", "Backends", backends),
-                        "6bc32642779f8cb0bb3d3f128b1c0688abf9a1a3"),
+                        "4d4f9a1a6d371461a0c9f069248117371fda520e"),
                 Arguments.of("float without fraction",
                         params("Action", "DescribeUHostInstance", "Region", "cn-bj2", "Proportion", 35.0),
-                        "da620b97de476947302291fc93a2d8b0710be328"),
+                        "e2bfad82ed567d438a1b7eece5fbaabfa3c35569"),
                 Arguments.of("float with fraction",
                         params("Action", "DescribeUHostInstance", "Region", "cn-bj2", "Proportion", 65.722),
-                        "5e39dd48144d6a075328e56a6c5e9df6c39ae939"));
+                        "cc51658153a90ca6db5c73c8051d84d96f3bb9ea"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,9 +65,10 @@ class SignerTest {
         Map<String, Object> p = params("Action", "DescribeUHostInstance", "Region", "cn-bj2", "Limit", 10,
                 "PublicKey", PUBLIC_KEY);
 
-        assertThat(Signer.canonicalString(p) + "46f09bb9fab4f12dfc160dae12273d5332b5debe").isEqualTo(
+        // the reference's string, without the example private key it ends with
+        assertThat(Signer.canonicalString(p)).isEqualTo(
                 "ActionDescribeUHostInstanceLimit10PublicKeyucloudsomeone@example.com1296235120854146120"
-                        + "Regioncn-bj246f09bb9fab4f12dfc160dae12273d5332b5debe");
+                        + "Regioncn-bj2");
     }
 
     static Stream<Arguments> values() {

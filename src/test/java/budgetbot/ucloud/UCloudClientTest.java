@@ -60,7 +60,7 @@ class UCloudClientTest {
     final CapturedLogs capturedLogs = new CapturedLogs();
 
     static final String PUBLIC_KEY = "ucloud-test@example.com";
-    static final String PRIVATE_KEY = "0123456789abcdef0123456789abcdef01234567";
+    static final String PRIVATE_KEY = "test-private-key-not-a-real-one";
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     static final Series SERIES = new Series("uminferapikey-abc", "deepseek-ai/DeepSeek-R1");
     static final Window DAY = new Window(Instant.parse("2026-03-01T16:00:00Z"), Instant.parse("2026-03-02T16:00:00Z"));
