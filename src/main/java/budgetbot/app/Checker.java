@@ -165,8 +165,8 @@ public final class Checker {
             // budget actions first, so that the alert crossing an action's threshold says what it is doing; their own
             // messages are queued as of now, after the alert's moment, and so are sent after it
             List<String> actions = app.actions().review(scope, evaluated, at, dryRun);
-            Function<Finding, Optional<String>> doing = ActionWords.notes(app.actions().during(scope.name(), at),
-                    words);
+            Function<Finding, Optional<String>> doing = ActionWords.notes(scope.budgets().stream()
+                    .anyMatch(b -> b.action().isPresent()) ? app.actions().during(scope.name(), at) : List.of(), words);
             List<Announcement> announced = new ArrayList<>(apply(scope, evaluated, at, labels, words,
                     cfg.prices().currency(), dryRun, doing));
             if (!quota.isEmpty()) {
@@ -219,9 +219,10 @@ public final class Checker {
     private List<Announcement> apply(RuleConfig scope, List<Finding> findings, Instant at, KeyLabels labels,
                                      Words words, String currency, boolean dryRun,
                                      Function<Finding, Optional<String>> actions) {
-        return app.store().apply(scope, findings, at, app.outbox().announcer(events -> AlertFormatter.format(events,
-                        labels, words, actions), AlertFormatter::messageKey, events -> AlertFormatter.burst(events, labels,
-                        words), scope.summarizeAbove(), at), currency, app.config().calendar().zone(), dryRun);
+        return app.store().apply(scope, findings, at, app.outbox().announcer(
+                events -> AlertFormatter.format(events, labels, words, actions), AlertFormatter::messageKey,
+                events -> AlertFormatter.burst(events, labels, words), scope.summarizeAbove(), at), currency,
+                app.config().calendar().zone(), dryRun);
     }
 
     /** Announces each problem of the rule's scope once; nothing when UCloud's keys are not known. */

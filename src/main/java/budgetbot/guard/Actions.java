@@ -103,17 +103,15 @@ public final class Actions {
         if (!dryRun && editor.isPresent()) {
             lines.addAll(recoverInterrupted());
         }
-        for (Action draft : due(rule, findings, at)) {
-            if (dryRun || editor.isEmpty()) {
-                if (store.autoCommit("read the actions", c -> ActionLog.all(c)).stream().noneMatch(a ->
-                        a.rule().equals(draft.rule()) && a.condition().equals(draft.condition())
-                                && a.group().equals(draft.group()) && a.periodStart().equals(draft.periodStart()))) {
-                    lines.add("would " + (draft.approval() == BudgetAction.Approval.MANUAL
-                            ? "ask for approval to " : "") + draft.describe() + " (UpdateUMInferAPIKey not sent)");
-                }
-                continue;
-            }
-            trigger(draft).ifPresent(lines::add);
+        List<Action> drafts = due(rule, findings, at);
+        if (dryRun || editor.isEmpty()) {
+            List<Action> recorded = drafts.isEmpty() ? List.of() : during(rule.name(), at);
+            drafts.stream().filter(d -> recorded.stream().noneMatch(a -> a.condition().equals(d.condition())
+                            && a.group().equals(d.group()) && a.periodStart().equals(d.periodStart())))
+                    .forEach(d -> lines.add("would " + (d.approval() == BudgetAction.Approval.MANUAL
+                            ? "ask for approval to " : "") + d.describe() + " (UpdateUMInferAPIKey not sent)"));
+        } else {
+            drafts.forEach(d -> trigger(d).ifPresent(lines::add));
         }
         if (!dryRun && editor.isPresent()) {
             for (Action due : store.autoCommit("read the actions due to be undone",
