@@ -30,11 +30,15 @@ import java.util.function.BooleanSupplier;
  * when: a rule since its first failing check, the scheduler and database since the first health check that found
  * them failing. A rule that names only keys and models UCloud cannot serve sees nothing: the bot is then
  * {@code degraded} (still 200, since restarting it would not mend its configuration), and each rule lists what it
- * names that UCloud cannot serve, blind or not.
+ * names that UCloud cannot serve, blind or not. A channel that has not delivered for {@link #UNDELIVERED_AFTER} (its
+ * oldest waiting notification is that old and its last attempt failed) is degraded too: people on it hear nothing,
+ * and restarting would not mend the channel either.
  */
 final class Health {
     /** Longer than this and the database counts as not answering; a probe must not hang on a dead pool. */
     static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(3);
+    /** Beyond the outbox's first retries (30 s doubling): a channel failing this long is down, not hiccuping. */
+    static final Duration UNDELIVERED_AFTER = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One failing part. */
@@ -43,15 +47,17 @@ final class Health {
 
     /**
      * The answer: healthy when nothing fails; {@code reloading} while a changed configuration is applied; degraded
-     * when it works but a rule sees nothing.
+     * when it works but a rule sees nothing or a channel delivers nothing.
      */
-    record Report(Instant at, boolean reloading, List<Failure> failures, List<Failure> blind, List<RuleFetch> rules) {
+    record Report(Instant at, boolean reloading, List<Failure> failures, List<Failure> blind,
+                  List<Failure> undelivered, List<RuleFetch> rules) {
         boolean healthy() {
             return failures.isEmpty();
         }
 
         String status() {
-            return !healthy() ? "failing" : reloading ? "reloading" : blind.isEmpty() ? "ok" : "degraded";
+            return !healthy() ? "failing" : reloading ? "reloading"
+                    : blind.isEmpty() && undelivered.isEmpty() ? "ok" : "degraded";
         }
 
         /** Only whether it is well: what a caller without a login may know. */
@@ -62,12 +68,9 @@ final class Health {
         String json() {
             ObjectNode root = JSON.createObjectNode();
             root.put("status", status()).put("at", at.toString());
-            ArrayNode failing = root.putArray("failing");
-            failures.forEach(f -> failing.addObject().put("component", f.component()).put("problem", f.problem())
-                    .put("since", f.since().toString()));
-            ArrayNode blindNodes = root.putArray("blind");
-            blind.forEach(f -> blindNodes.addObject().put("component", f.component()).put("problem", f.problem())
-                    .put("since", f.since().toString()));
+            failures(root.putArray("failing"), failures);
+            failures(root.putArray("blind"), blind);
+            failures(root.putArray("undelivered"), undelivered);
             ArrayNode ruleNodes = root.putArray("rules");
             for (RuleFetch r : rules) {
                 ObjectNode n = ruleNodes.addObject().put("rule", r.rule()).put("stale", r.stale())
@@ -82,6 +85,11 @@ final class Health {
                 });
             }
             return root.toPrettyString() + "\n";
+        }
+
+        private static void failures(ArrayNode to, List<Failure> failures) {
+            failures.forEach(f -> to.addObject().put("component", f.component()).put("problem", f.problem())
+                    .put("since", f.since().toString()));
         }
     }
 
@@ -132,7 +140,18 @@ final class Health {
                     s.at())));
             rules.add(new RuleFetch(rule.name(), rule.staleAfter(), status, stale, scope));
         }
-        return new Report(now, reload, failures, blind, rules);
+        boolean databaseAnswers = failures.stream().noneMatch(f -> f.component().equals("database"));
+        return new Report(now, reload, failures, blind, databaseAnswers ? undelivered(app, now) : List.of(), rules);
+    }
+
+    /** The channels whose oldest waiting notification is {@link #UNDELIVERED_AFTER} old and failed last time. */
+    private static List<Failure> undelivered(App app, Instant now) {
+        return app.outbox().backlog().stream()
+                .filter(b -> b.lastError().isPresent() && !b.oldest().isAfter(now.minus(UNDELIVERED_AFTER)))
+                .map(b -> new Failure("channel " + b.channel(), b.pending() + " notification"
+                        + (b.pending() == 1 ? "" : "s") + " not delivered; the last attempt failed: "
+                        + b.lastError().get(), b.oldest()))
+                .toList();
     }
 
     /** {@code 30m}, {@code 1h30m}: a duration as rules.yml writes it. */

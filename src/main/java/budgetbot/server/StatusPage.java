@@ -114,13 +114,14 @@ final class StatusPage {
                 .append(e(w.get("page.reloads", REFRESH_SECONDS))).append("</p>\n");
         app.config().server().filter(ServerConfig::openToTheNetwork).ifPresent(s -> h.append(
                 "<p class=\"banner bad\" id=\"open\">").append(e(s.openWarning())).append("</p>\n"));
-        if (health.healthy() && health.blind().isEmpty()) {
+        if (health.healthy() && health.blind().isEmpty() && health.undelivered().isEmpty()) {
             h.append("<p class=\"banner ok\" id=\"health\">").append(e(w.get("page.working"))).append("</p>\n");
             return;
         }
-        h.append("<div class=\"banner bad\" id=\"health\">").append(e(w.get(health.healthy() ? "page.blind"
-                : "page.unhealthy"))).append("<ul>");
-        for (Health.Failure f : Stream.concat(health.failures().stream(), health.blind().stream()).toList()) {
+        h.append("<div class=\"banner bad\" id=\"health\">").append(e(w.get(!health.healthy() ? "page.unhealthy"
+                : health.blind().isEmpty() ? "page.undelivered" : "page.blind"))).append("<ul>");
+        for (Health.Failure f : Stream.of(health.failures(), health.blind(), health.undelivered())
+                .flatMap(List::stream).toList()) {
             h.append("<li>").append(e(w.get("page.failure", f.component(), f.problem(), moment(f.since()))))
                     .append("</li>");
         }

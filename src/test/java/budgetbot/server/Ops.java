@@ -6,6 +6,7 @@ import budgetbot.config.BotConfig;
 import budgetbot.config.ConfigLoader;
 import budgetbot.config.ServerConfig;
 import budgetbot.notify.Message;
+import budgetbot.notify.DeliveryException;
 import budgetbot.notify.Notifier;
 import budgetbot.observe.Telemetry;
 import budgetbot.simulator.Simulator;
@@ -50,6 +51,8 @@ final class Ops implements AutoCloseable {
     final AtomicBoolean reloading = new AtomicBoolean(false);
     final AtomicBoolean schedulerRunning = new AtomicBoolean(true);
     final List<Message> sent = new CopyOnWriteArrayList<>();
+    /** Whether channel ops takes what it is sent; when not, each attempt fails as a channel that is down does. */
+    final AtomicBoolean delivering = new AtomicBoolean(true);
     final App app;
     final OpsServer server;
 
@@ -97,7 +100,12 @@ final class Ops implements AutoCloseable {
                 dir.resolve("state").resolve("db").toAbsolutePath(), host, serverFields, keys, MODEL,
                 Math.round(prodToday / PROD_SHARE), ruleFields));
         BotConfig cfg = ConfigLoader.load(file, Map.of());
-        Notifier recording = sent::add;
+        Notifier recording = m -> {
+            if (!delivering.get()) {
+                throw DeliveryException.retryable("ops answered HTTP 503", null);
+            }
+            sent.add(m);
+        };
         UCloudClient ucloud = UCloudClient.create(cfg.ucloud(), cfg.calendar().zone());
         app = App.open(cfg, ucloud, ucloud, Map.of("ops", recording), clock, telemetry);
         ServerConfig listen = cfg.server().orElseThrow();

@@ -91,6 +91,32 @@ class OpsServerTest {
     }
 
     @Test
+    void aChannelThatHasNotDeliveredForFifteenMinutesMakesTheBotDegradedAndThePageSaysSo() throws Exception {
+        ops.delivering.set(false);
+        ops.cycle();
+        assertThat(ops.sent).isEmpty();
+        assertThat(JSON.readTree(ops.get("/healthz").body()).path("status").asText())
+                .as("a first failure is retried, not yet news").isEqualTo("ok");
+
+        ops.clock.advance(Health.UNDELIVERED_AFTER);
+        HttpResponse<String> health = ops.get("/healthz");
+
+        assertThat(health.statusCode()).as("restarting would not mend the channel").isEqualTo(200);
+        JsonNode body = JSON.readTree(health.body());
+        assertThat(body.path("status").asText()).isEqualTo("degraded");
+        assertThat(body.path("undelivered").get(0).path("component").asText()).isEqualTo("channel ops");
+        assertThat(body.path("undelivered").get(0).path("problem").asText()).contains("not delivered")
+                .contains("ops answered HTTP 503");
+        assertThat(body.path("undelivered").get(0).path("since").asText()).isEqualTo(Ops.AT.toString());
+        assertThat(ops.get("/").body()).contains("Working, but not delivering:", "channel ops");
+
+        ops.delivering.set(true);
+        ops.app.dispatcher().drain();
+        assertThat(ops.sent).isNotEmpty();
+        assertThat(JSON.readTree(ops.get("/healthz").body()).path("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
     void healthzIs503WhenTheSchedulerDoesNotRunAndSaysSince() throws Exception {
         ops.schedulerRunning.set(false);
         HttpResponse<String> down = ops.get("/healthz");
