@@ -144,6 +144,12 @@ public final class Checker {
             }
             notices.addAll(dryRun ? previewScope(rule, coverage, at) : reviewScope(rule, coverage, at));
             RuleConfig scope = coverage.rule();
+            Optional<UsageException> unlisted = app.discovery().failing();
+            if (scope.quotaOnly() && !app.replays() && unlisted.isPresent()) {
+                // the limits it watches are as old as the last listing: say so as a failed fetch, not only in a log
+                throw new UsageException("UCloud's API keys, with their limits, could not be listed: "
+                        + unlisted.get().getMessage(), unlisted.get());
+            }
             Set<Window> windows = app.evaluator().windows(scope, at);
             // the scope's pairs UCloud does not serve (a key that may not call a model) use nothing
             UsageSnapshot usage = app.fetcher().fetch(windows, coverage.series(), fetched)

@@ -154,6 +154,11 @@ public final class Discovery {
         return config.withRules(config.rules().stream().map(r -> coverage(r, at).rule()).toList());
     }
 
+    /** Why the latest listing failed; empty once one works (or before the first). */
+    public synchronized Optional<UsageException> failing() {
+        return failure;
+    }
+
     /**
      * The keys as last listed, with their limits; empty before the first listing. Lists nothing itself: a check
      * asks for {@link #coverage} first, which renews a listing that is due.

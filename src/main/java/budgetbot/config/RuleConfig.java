@@ -79,4 +79,9 @@ public record RuleConfig(String name, String schedule, Selection keys, Selection
     public boolean discovers() {
         return keys.every() || models.every();
     }
+
+    /** Whether its only check is {@code quota:}: all it sees comes from UCloud's key listing, none from usage. */
+    public boolean quotaOnly() {
+        return quota.isPresent() && budgets.isEmpty() && growth.isEmpty() && anomaly.isEmpty();
+    }
 }

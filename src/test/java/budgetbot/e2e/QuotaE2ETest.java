@@ -52,8 +52,12 @@ class QuotaE2ETest {
 
     /** What a due listing looks like to the next command: none remembered. */
     private void forgetListing() {
+        sql("DELETE FROM key_listing");
+    }
+
+    private void sql(String update) {
         try (Connection c = DriverManager.getConnection(stateUrl()); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM key_listing");
+            s.executeUpdate(update);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -89,6 +93,23 @@ class QuotaE2ETest {
                 .extracting(r -> r.get("KeyId") + " " + r.get("Model")).isNotEmpty()
                 .allMatch(s -> s.startsWith(PROD + " "), "only the key near its limit")
                 .contains(PROD + " " + Scenario.R1, PROD + " " + Scenario.QWQ);
+    }
+
+    @Test
+    void aQuotaRuleWhoseKeysCanNoLongerBeListedFailsLikeAFetchAndIsAnnouncedPastStaleAfter() {
+        Path config = config();
+        limit(PROD, "100", "96.5");
+        Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T22:00").exits(0);
+        sim.refuse(Simulator.LIST_KEYS, 299, "IAM check failed");
+        sql("UPDATE key_listing SET listed_at = TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'");
+
+        Cli.Run first = Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T22:05").exits(1);
+        Cli.Run later = Cli.run("check", "--config", config.toString(), "--at", "2026-11-22T22:40").exits(1);
+
+        assertThat(first.all()).as("not checked against limits listed hours ago")
+                .contains("UCloud's API keys, with their limits, could not be listed")
+                .contains("IAM check failed").doesNotContain("usage data unavailable");
+        assertThat(later.out()).contains("key-quota: usage data unavailable since");
     }
 
     @Test
